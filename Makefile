@@ -1,0 +1,87 @@
+# Yuanqu developer entry points. A newcomer needs only:
+#   make demo    # install, migrate, load demo data, serve on http://127.0.0.1:$(PORT)/
+#   make test    # install (+ Debian packages as root), run the suite on SQLite, then on PostgreSQL
+#
+# Variables: PORT (demo, default 8000), PYTEST_ARGS (extra pytest arguments, e.g.
+# PYTEST_ARGS="core/tests/test_x.py -k name"), PGPORT (throwaway PostgreSQL, default 54329),
+# ALLOW_NO_TESTS=1 (accept pytest's "no tests collected" even when CI=true).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+PYTEST_ARGS ?=
+export UV_PYTHON_DOWNLOADS ?= never
+
+# Evaluated when a recipe runs, i.e. after `install` may have installed uv.
+UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+RUN = $(UV) run --frozen
+
+# Runs pytest; exit 5 (no tests collected) is a warning locally, an error in CI.
+define PYTEST
+rc=0; $(1) $(RUN) pytest $(PYTEST_ARGS) || rc=$$?; \
+if [[ $$rc -eq 5 ]]; then \
+  if [[ ( "$${CI:-}" == true || "$${CI:-}" == 1 ) && -z "$${ALLOW_NO_TESTS:-}" ]]; then \
+    echo "error: pytest collected no tests ($(2))" >&2; \
+  else \
+    echo "warning: pytest collected no tests ($(2)); treating as success" >&2; rc=0; \
+  fi; \
+fi; \
+exit $$rc
+endef
+
+.PHONY: help install system-deps demo test test-sqlite test-pg bench \
+        _pytest-sqlite _pytest-pg
+
+help:
+	@echo "make demo         install, migrate, load demo data, runserver on 127.0.0.1:$(PORT)"
+	@echo "make test         full suite on SQLite, then on a throwaway PostgreSQL"
+	@echo "make test-sqlite  suite on SQLite only"
+	@echo "make test-pg      suite on the throwaway PostgreSQL only"
+	@echo "make install      uv sync --frozen (dev group included)"
+	@echo "make bench        benchmarks"
+
+install:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@$(UV) sync --frozen --quiet
+	@mkdir -p var/staticfiles
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: install
+	$(RUN) python manage.py migrate --noinput
+	$(RUN) python manage.py load_demo
+	@echo "Yuanqu demo on http://127.0.0.1:$(PORT)/"
+	$(RUN) python manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+test: install system-deps
+	@status=0; \
+	$(MAKE) --no-print-directory _pytest-sqlite || status=1; \
+	$(MAKE) --no-print-directory _pytest-pg || status=1; \
+	exit $$status
+
+test-sqlite: install system-deps
+	@$(MAKE) --no-print-directory _pytest-sqlite
+
+test-pg: install system-deps
+	@$(MAKE) --no-print-directory _pytest-pg
+
+bench:
+	@echo "no benchmarks yet"
+
+_pytest-sqlite:
+	@echo "=== pytest on SQLite ==="
+	@$(call PYTEST,env -u DATABASE_URL,SQLite)
+
+_pytest-pg:
+	@if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then \
+	  if [[ "$${CI:-}" == true || "$${CI:-}" == 1 ]]; then \
+	    echo "error: PostgreSQL server binaries missing (/usr/lib/postgresql/*/bin); cannot run the PostgreSQL half" >&2; exit 1; \
+	  fi; \
+	  echo "WARNING: PostgreSQL server binaries missing (apt-get install postgresql); SKIPPING the PostgreSQL run" >&2; exit 0; \
+	fi; \
+	echo "=== pytest on PostgreSQL ==="; \
+	trap 'bash scripts/pg-test-server.sh stop' EXIT; \
+	url="$$(bash scripts/pg-test-server.sh start)" || exit 1; \
+	$(call PYTEST,env DATABASE_URL="$$url",PostgreSQL)

@@ -1,0 +1,54 @@
+"""Repository-wide pytest fixtures: a headless Chromium for browser tests.
+
+Browser tests request ``live_server`` and ``transactional_db`` together with
+``page`` (a fresh zh-CN context per test, 1400x900). Chromium is Debian's
+/usr/bin/chromium; Playwright's own browser download does not work here.
+"""
+
+import os
+
+import pytest
+
+pytest_plugins = ["yuanqu.testing"]
+
+# Playwright's sync API keeps an event loop running in the main thread, which
+# makes Django's "async unsafe" check refuse ORM calls made by the test itself.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} not found: install Debian's chromium (bash scripts/system-deps.sh)"
+        if os.environ.get("CI") in {"true", "1"}:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

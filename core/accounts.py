@@ -1,0 +1,146 @@
+"""Users, departments, tokens and the global change log: the administrator's pages."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import password_validation
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from . import audit, tokens
+from .choices import ChangeAction, Role
+from .forms import BaseModelForm
+from .models import ApiToken, ObjectChange, User
+
+
+def require_admin(user):
+    if not user.is_authenticated or user.role != Role.BUREAU_ADMIN:
+        raise PermissionDenied(_("Only the bureau administrator may manage users."))
+
+
+class UserForm(BaseModelForm):
+    password = forms.CharField(
+        label=gettext_lazy("new password"), required=False, widget=forms.PasswordInput(render_value=False),
+        help_text=gettext_lazy("Leave empty to keep the current password."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "email", "role", "department", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget.attrs["class"] = "form-control"
+        if not self.instance.pk:
+            self.fields["password"].required = True
+            self.fields["password"].help_text = ""
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password")
+        if password:
+            password_validation.validate_password(password, self.instance)
+        return password
+
+
+@transaction.atomic
+def user_save(*, actor, form: UserForm) -> User:
+    """Create or change a user account (administrator only), audited without the password."""
+    require_admin(actor)
+    is_new = form.instance.pk is None
+    before = None if is_new else audit.snapshot(User.objects.get(pk=form.instance.pk))
+    user = form.save(commit=False)
+    if form.cleaned_data.get("password"):
+        user.set_password(form.cleaned_data["password"])
+    user.save()
+    after = audit.snapshot(user)
+    for data in (before, after):
+        if data:
+            data.pop("password", None)
+            data.pop("last_login", None)
+    changed_password = bool(form.cleaned_data.get("password"))
+    if is_new or before != after:
+        audit.record_change(instance=user, action=ChangeAction.CREATE if is_new else ChangeAction.UPDATE,
+                            user=actor, before=before, after=after)
+    if changed_password and not is_new:
+        audit.record_event("core.user.set_password", user=actor, instance=user)
+    return user
+
+
+@login_required
+def user_list(request):
+    require_admin(request.user)
+    q = (request.GET.get("q") or "").strip()
+    users = User.objects.select_related("department").prefetch_related("operators", "enterprises").order_by("username")
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    role = request.GET.get("role")
+    if role:
+        users = users.filter(role=role)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "core/user_list.html", {"page": page, "q": q, "roles": Role.choices, "role": role})
+
+
+@login_required
+def user_edit(request, pk=None):
+    require_admin(request.user)
+    instance = get_object_or_404(User, pk=pk) if pk else None
+    form = UserForm(request.POST or None, instance=instance, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_save(actor=request.user, form=form)
+        except ValidationError as error:
+            form.apply_service_error(error)
+        else:
+            messages.success(request, _("Saved: %(object)s") % {"object": user})
+            return HttpResponseRedirect(reverse("user_detail", args=[user.pk]))
+    return render(request, "core/user_edit.html", {"form": form, "object": instance},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def user_detail(request, pk):
+    require_admin(request.user)
+    account = get_object_or_404(User.objects.select_related("department"), pk=pk)
+    return render(request, "core/user_detail.html", {"account": account, "changes": audit.changes_for(account)[:20]})
+
+
+@login_required
+def change_list(request):
+    require_admin(request.user)
+    changes = ObjectChange.objects.select_related("content_type").order_by("-time", "-id")
+    if request.GET.get("user"):
+        changes = changes.filter(user_name=request.GET["user"])
+    if request.GET.get("request_id"):
+        changes = changes.filter(request_id=request.GET["request_id"])
+    page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    return render(request, "core/change_list.html", {"page": page})
+
+
+@login_required
+def token_list(request):
+    new_key = None
+    if request.method == "POST":
+        _token, new_key = tokens.token_create(user=request.user, name=request.POST.get("name", ""))
+        messages.success(request, _("Token created. Copy it now: it will not be shown again."))
+    return render(request, "core/token_list.html", {
+        "tokens": ApiToken.objects.filter(user=request.user), "new_key": new_key,
+    })
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.token_revoke(user=request.user, token=token)
+    messages.success(request, _("Token revoked."))
+    return HttpResponseRedirect(reverse("token_list"))
+
+

@@ -1,0 +1,187 @@
+"""The REST API: one router per surface, generated; the same selectors, forms and services as the UI."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import model_to_dict
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Body, NinjaAPI, Router, Schema
+from ninja.orm import create_schema
+from ninja.security import HttpBearer, django_auth
+
+from . import tokens
+from .permissions import ADD, CHANGE, DELETE, VIEW, role_may
+from .views import filtered_list
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = tokens.token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Yuanqu API",
+    version="1",
+    description="园区 — parks, buildings, units, enterprises and leases. Authenticate with "
+    "`POST /api/token` and send `Authorization: Bearer <token>`.",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    return api.create_response(request, {"detail": _("Validation failed."), "errors": error_list(exc)}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or _("Permission denied.")}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+def error_list(exc: ValidationError, form=None, model=None) -> list[dict]:
+    rows = []
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    for field, messages in detail.items():
+        label = ""
+        if form is not None and field in form.fields:
+            label = str(form.fields[field].label or field)
+        elif model is not None:
+            try:
+                label = str(model._meta.get_field(field).verbose_name)
+            except Exception:
+                label = ""
+        for message in messages:
+            rows.append({"field": None if field == "__all__" else field, "label": label,
+                         "message": f"{label}：{message}" if label else message})
+    return rows
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class Message(Schema):
+    detail: str
+
+
+@api.post("/token", auth=None, response={200: TokenOut, 401: Message}, tags=["auth"])
+def obtain_token(request, credentials: TokenIn):
+    """Exchange a username and password for a bearer token."""
+    key = tokens.token_for_password(username=credentials.username, password=credentials.password)
+    if key is None:
+        return 401, {"detail": _("Wrong username or password.")}
+    return 200, {"token": key}
+
+
+def _form_data(form_class, instance=None, payload=None) -> dict:
+    data = {}
+    if instance is not None:
+        fields = [f for f in form_class.base_fields if f in {x.name for x in instance._meta.get_fields()}]
+        for name, value in model_to_dict(instance, fields=fields).items():
+            if isinstance(value, list):
+                value = [getattr(v, "pk", v) for v in value]
+            data[name] = value
+    data.update(payload or {})
+    return data
+
+
+def build_router(surface) -> Router:
+    model = surface.model
+    form_class = surface.form
+    field_names = surface.api_fields or [
+        f for f in form_class.base_fields if f in {x.name for x in model._meta.get_fields() if getattr(x, "concrete", False) or x.many_to_many}
+    ]
+    out_fields = ["id", *[f for f in field_names if f != "id"]]
+    extra_out = [f.name for f in model._meta.concrete_fields if f.name in ("status", "leased_area", "vacant_since", "credit_code_exception") and f.name not in out_fields]
+    Out = create_schema(model, name=f"{model.__name__}Out", fields=out_fields + extra_out)
+    In = create_schema(model, name=f"{model.__name__}In", fields=[f for f in field_names if f != "id"], optional_fields="__all__")
+    body_doc = {"requestBody": {"content": {"application/json": {"schema": In.model_json_schema()}}, "required": True}}
+
+    class Page(Schema):
+        count: int
+        page: int
+        page_size: int
+        results: list[Out]
+
+    Page.__name__ = f"{model.__name__}Page"
+    router = Router(tags=[str(model._meta.verbose_name_plural)])
+
+    def scoped_object(request, pk):
+        if not role_may(request.user, VIEW, model):
+            raise Http404
+        return get_object_or_404(surface.queryset(request.user), pk=pk)
+
+    def save(request, instance, payload):
+        form = form_class(data=_form_data(form_class, instance, payload), instance=instance, user=request.user)
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        try:
+            if instance is None:
+                return surface.create(user=request.user, model=model, data=form.cleaned_data)
+            return surface.update(user=request.user, instance=instance, data=form.cleaned_data)
+        except ValidationError as exc:
+            return api.create_response(
+                request, {"detail": _("Validation failed."), "errors": error_list(exc, form, model)}, status=400
+            )
+
+    @router.get("", response=Page, summary=f"List {model._meta.verbose_name_plural}")
+    def list_objects(request, page: int = 1, page_size: int = 50):
+        if not role_may(request.user, VIEW, model):
+            raise PermissionDenied
+        filterset, qs, _sort = filtered_list(surface, request)
+        if filterset.is_bound and not filterset.is_valid():
+            raise ValidationError(filterset.errors.as_data())
+        page_size = max(1, min(page_size, 500))
+        page = max(1, page)
+        start = (page - 1) * page_size
+        return {"count": qs.count(), "page": page, "page_size": page_size, "results": list(qs[start:start + page_size])}
+
+    @router.get("/{int:pk}", response=Out, summary=f"Get one {model._meta.verbose_name}")
+    def get_object(request, pk: int):
+        return scoped_object(request, pk)
+
+    @router.post("", response={201: Out}, openapi_extra=body_doc, summary=f"Create a {model._meta.verbose_name}")
+    def create_object(request, payload: dict = Body(...)):
+        if not role_may(request.user, ADD, model):
+            raise PermissionDenied
+        result = save(request, None, payload)
+        return result if not isinstance(result, model) else (201, result)
+
+    @router.patch("/{int:pk}", response=Out, openapi_extra=body_doc, summary=f"Update a {model._meta.verbose_name}")
+    def update_object(request, pk: int, payload: dict = Body(...)):
+        instance = scoped_object(request, pk)
+        if not role_may(request.user, CHANGE, model):
+            raise PermissionDenied
+        return save(request, instance, payload)
+
+    @router.delete("/{int:pk}", response={204: None}, summary=f"Delete a {model._meta.verbose_name}")
+    def delete_object(request, pk: int):
+        instance = scoped_object(request, pk)
+        if not role_may(request.user, DELETE, model):
+            raise PermissionDenied
+        surface.delete(user=request.user, instance=instance)
+        return 204, None
+
+    return router
+
+
+def mount_surfaces():
+    from .surfaces import REGISTRY
+
+    for model, surface in REGISTRY.items():
+        api.add_router(f"/{surface.app_label}/{surface.slug}", build_router(surface))

@@ -1,0 +1,37 @@
+"""Choice sets: value, label and colour of every status and kind in one place."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChoiceSet(models.TextChoices):
+    """A TextChoices whose members may carry a Bootstrap colour name in ``COLORS``."""
+
+    @classmethod
+    def color(cls, value: str) -> str:
+        colors = getattr(cls, "_colors", None) or {}
+        return colors.get(value, "secondary")
+
+
+class Role(ChoiceSet):
+    BUREAU_ADMIN = "bureau_admin", _("Bureau administrator")
+    BUREAU_OFFICER = "bureau_officer", _("Bureau officer")
+    LEADER = "leader", _("Leader")
+    PARK_OPERATOR = "park_operator", _("Park operator")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
+class ChangeAction(ChoiceSet):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+
+
+Role._colors = {
+    "bureau_admin": "danger",
+    "bureau_officer": "primary",
+    "leader": "info",
+    "park_operator": "success",
+    "enterprise": "warning",
+}
+ChangeAction._colors = {"create": "success", "update": "primary", "delete": "danger"}

@@ -1,0 +1,24 @@
+
+from .filters import BaseFilterSet
+from .forms import BaseModelForm
+from .models import Department
+from .surfaces import Column, Surface, register
+
+
+class DepartmentForm(BaseModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "short_name", "code", "description"]
+
+
+class DepartmentFilterSet(BaseFilterSet):
+    class Meta:
+        model = Department
+        fields = ["q"]
+
+
+department = register(Surface(
+    model=Department, filterset=DepartmentFilterSet, form=DepartmentForm, slug="departments",
+    columns=[Column("name", link=True), Column("short_name"), Column("code")],
+    menu_group="admin",
+))

@@ -1,0 +1,21 @@
+"""Hooks by which a later app adds to an earlier app's pages without the earlier app importing it.
+
+``leasing`` adds tenants and industries to building pages this way; arrows keep pointing one way.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+
+_detail_context: dict[str, list[Callable]] = defaultdict(list)
+
+
+def add_detail_context(model_label: str, provider: Callable) -> None:
+    """``provider(request, obj, context) -> dict`` merged into that model's detail page context."""
+    _detail_context[model_label].append(provider)
+
+
+def detail_context(request, obj, context: dict) -> dict:
+    extra = {}
+    for provider in _detail_context.get(obj._meta.label_lower, []):
+        extra.update(provider(request, obj, {**context, **extra}))
+    return extra

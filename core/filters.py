@@ -1,0 +1,30 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def scoped(model):
+    """A queryset callable for filters: only the choices the requesting user may see."""
+
+    def queryset(request):
+        if request is None:
+            return model._default_manager.none()
+        return model._default_manager.for_user(request.user)
+
+    return queryset
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """Every list page, its export and its API endpoint filter through one of these."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    search_lookups: tuple[str, ...] = ("search_text__icontains",)
+
+    def search(self, queryset, name, value):
+        value = (value or "").strip().lower()
+        if not value:
+            return queryset
+        condition = Q()
+        for lookup in self.search_lookups:
+            condition |= Q(**{lookup: value})
+        return queryset.filter(condition)

@@ -1,0 +1,21 @@
+from .context import end_request, start_request
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (echoed as X-Request-ID) that its audit records carry."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")[:36]
+        token = start_request(incoming or None)
+        try:
+            from .context import current_request_id
+
+            request.request_id = current_request_id()
+            response = self.get_response(request)
+            response["X-Request-ID"] = request.request_id
+            return response
+        finally:
+            end_request(token)

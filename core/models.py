@@ -1,0 +1,239 @@
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ChangeAction, Role
+from .search import search_key
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows how to shrink itself to what a user may see.
+
+    Each model names, per restricted role, the lookup from itself to the user
+    (``scope_paths = {Role.PARK_OPERATOR: "park__operator__users"}``). A restricted role
+    without a path sees nothing of that model. Unrestricted roles see everything.
+    """
+
+    def for_user(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        role = user.role
+        if role in UNRESTRICTED_ROLES:
+            return self
+        via = getattr(self.model, "scope_via", None)
+        if via:
+            parent = self.model._meta.get_field(via).related_model
+            return self.filter(**{f"{via}__in": parent._default_manager.for_user(user).values("pk")})
+        path = getattr(self.model, "scope_paths", {}).get(role)
+        if path is None:
+            return self.none()
+        if path == ALL:
+            return self
+        inner = self.model._default_manager.filter(**{path: user}).values("pk")
+        return self.filter(pk__in=inner)
+
+
+ALL = "__all__"
+UNRESTRICTED_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.LEADER}
+
+
+class BaseModel(models.Model):
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    # Actions per restricted role: "v"iew, "a"dd, "c"hange, "d"elete. Officers and admins may do all,
+    # leaders may only view; a model lists here what operators and enterprise users may do.
+    role_actions: dict = {}
+    scope_paths: dict = {}
+    # Or: the name of a foreign key whose target's scope this model shares (a floor is seen with its building).
+    scope_via: str | None = None
+    # Fields left out of the change record (derived keys and timestamps).
+    audit_exclude = ("created", "last_updated", "search_text")
+
+    class Meta:
+        abstract = True
+
+
+class SearchableModel(BaseModel):
+    """A model with a name that people search for in Chinese, full pinyin or initials."""
+
+    search_text = models.TextField(editable=False, blank=True, default="")
+    search_fields = ("name",)
+
+    class Meta:
+        abstract = True
+
+    def refresh_search_text(self):
+        self.search_text = search_key(*(str(getattr(self, f) or "") for f in self.search_fields))
+
+    def save(self, *args, **kwargs):
+        # A derived index column, kept in step with the name; no business rule lives here.
+        self.refresh_search_text()
+        super().save(*args, **kwargs)
+
+
+class Department(SearchableModel):
+    admin_only = True
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("core:department_detail", args=[self.pk])
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.BUREAU_OFFICER)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.display_name or self.username
+
+    @property
+    def role_color(self):
+        return Role.color(self.role)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+        )
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 digest is stored; the key is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}…"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return "yq_" + secrets.token_urlsafe(30)
+
+
+class AppendOnlyModel(models.Model):
+    """Audit rows are written once. The database refuses UPDATE and DELETE too (see migration 0002)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionDenied(_("Audit records cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied(_("Audit records cannot be deleted."))
+
+
+class ObjectChange(AppendOnlyModel):
+    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", db_constraint=False,
+    )
+    user_name = models.CharField(_("user"), max_length=150, blank=True)
+    request_id = models.CharField(_("request id"), max_length=36, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(_("object"), max_length=200)
+    data_before = models.JSONField(_("before"), null=True, blank=True)
+    data_after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+        verbose_name = _("change record")
+        verbose_name_plural = _("change records")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    @property
+    def action_color(self):
+        return ChangeAction.color(self.action)
+
+    def diff(self):
+        """[(field, before, after)] for the fields that changed."""
+        before = self.data_before or {}
+        after = self.data_after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class DomainEvent(AppendOnlyModel):
+    """A named step in a workflow ("enterprises.contact.reveal"), beside the automatic change log."""
+
+    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", db_constraint=False,
+    )
+    user_name = models.CharField(_("user"), max_length=150, blank=True)
+    request_id = models.CharField(_("request id"), max_length=36, blank=True)
+    name = models.CharField(_("event"), max_length=80, db_index=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=40, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+        verbose_name = _("domain event")
+        verbose_name_plural = _("domain events")
+
+    def __str__(self):
+        return self.name

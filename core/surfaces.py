@@ -1,0 +1,114 @@
+"""One surface per model: its FilterSet, Form, table columns and services, shared by the list page,
+the detail page, the edit form and the API (and, later, export and import).
+
+An app declares its surfaces in ``<app>/surfaces.py``; ``urls.py`` and ``api.py`` are generated from them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.urls import path
+
+from . import services as core_services
+
+
+@dataclass
+class Column:
+    name: str
+    label: str | None = None
+    order_by: str | None = ""  # "" → the column's own name when it is a concrete field; None → not sortable
+    link: bool = False
+    template: str | None = None  # a template rendered with {"record", "value"}
+
+    def verbose(self, model) -> str:
+        if self.label is not None:
+            return str(self.label)
+        try:
+            return str(model._meta.get_field(self.name.split("__")[0].split(".")[0]).verbose_name)
+        except Exception:
+            return self.name
+
+
+@dataclass
+class Surface:
+    model: type[models.Model]
+    filterset: type
+    form: type
+    columns: list[Column]
+    slug: str  # url segment, e.g. "units"
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    default_sort: str | None = None
+    create: Callable = core_services.object_create
+    update: Callable = core_services.object_update
+    delete: Callable = core_services.object_delete
+    detail_template: str | None = None
+    api_fields: list[str] | None = None  # fields exposed by the API (defaults to the form's fields)
+    extra_context: Callable | None = None  # (request, obj) → dict for the detail page
+    menu_group: str = ""
+    icon: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def opts(self):
+        return self.model._meta
+
+    @property
+    def name(self) -> str:
+        return self.opts.model_name
+
+    @property
+    def app_label(self) -> str:
+        return self.opts.app_label
+
+    def url_name(self, action: str) -> str:
+        return f"{self.app_label}:{self.name}_{action}"
+
+    def queryset(self, user):
+        """The selector: what ``user`` may see of this model, with what the table needs joined."""
+        qs = self.model._default_manager.for_user(user)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        if self.prefetch_related:
+            qs = qs.prefetch_related(*self.prefetch_related)
+        return qs
+
+    def sortable(self) -> dict[str, str]:
+        result = {}
+        for column in self.columns:
+            key = column.order_by
+            if key == "":
+                try:
+                    f = self.model._meta.get_field(column.name)
+                    key = column.name if f.concrete and not f.many_to_many else None
+                except Exception:
+                    key = None
+            if key:
+                result[column.name] = key
+        return result
+
+    def urlpatterns(self):
+        from . import views
+
+        n = self.name
+        return [
+            path(f"{self.slug}/", views.ObjectListView.as_view(surface=self), name=f"{n}_list"),
+            path(f"{self.slug}/add/", views.ObjectEditView.as_view(surface=self), name=f"{n}_add"),
+            path(f"{self.slug}/<int:pk>/", views.ObjectDetailView.as_view(surface=self), name=f"{n}_detail"),
+            path(f"{self.slug}/<int:pk>/edit/", views.ObjectEditView.as_view(surface=self), name=f"{n}_edit"),
+            path(f"{self.slug}/<int:pk>/delete/", views.ObjectDeleteView.as_view(surface=self), name=f"{n}_delete"),
+            path(f"{self.slug}/<int:pk>/changes/", views.ObjectChangesView.as_view(surface=self), name=f"{n}_changes"),
+        ]
+
+
+REGISTRY: dict[type, Surface] = {}
+
+
+def register(surface: Surface) -> Surface:
+    REGISTRY[surface.model] = surface
+    return surface
+
+
+def surface_for(model) -> Surface | None:
+    return REGISTRY.get(model if isinstance(model, type) else type(model))

@@ -1,0 +1,118 @@
+import datetime
+from decimal import Decimal
+
+from django import template
+from django.db import models
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from core.personal import mask_mobile, mask_name
+
+register = template.Library()
+
+
+def resolve(record, accessor: str):
+    value = record
+    for part in accessor.replace("__", ".").split("."):
+        if value is None:
+            return None
+        display = getattr(value, f"get_{part}_display", None)
+        value = display() if display and part != "__str__" else getattr(value, part, None)
+        if part == "__str__":
+            return str(record)
+        if callable(value) and not isinstance(value, models.Manager):
+            value = value()
+    return value
+
+
+@register.simple_tag
+def cell(record, column):
+    """One table cell: a template, a link to the object, or the formatted value."""
+    raw = resolve(record, column.name.split(".")[0]) if column.template else resolve(record, column.name)
+    if column.template:
+        return render_to_string(column.template, {"record": record, "value": raw, "column": column})
+    text = display(raw)
+    if column.link and hasattr(record, "get_absolute_url"):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), text)
+    if isinstance(raw, models.Model) and hasattr(raw, "get_absolute_url"):
+        return format_html('<a href="{}" class="link-secondary">{}</a>', raw.get_absolute_url(), text)
+    return text
+
+
+@register.filter
+def display(value):
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, datetime.datetime):
+        return date_format(value, "Y-m-d H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "Y-m-d")
+    return str(value)
+
+
+@register.filter
+def area(value):
+    """m² as offices write it: 1,234.50 m², or 37.02 万m² from 100,000 up."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    if value >= 100000:
+        return f"{value / 10000:,.2f} 万m²"
+    return f"{value:,.2f} m²"
+
+
+@register.filter
+def percent(value):
+    return "—" if value is None else f"{value}%"
+
+
+@register.filter
+def field_value(obj, name):
+    return resolve(obj, name)
+
+
+@register.filter
+def verbose_name(obj, name):
+    try:
+        return obj._meta.get_field(name).verbose_name
+    except Exception:
+        return name
+
+
+@register.simple_tag(takes_context=True)
+def sort_url(context, column_name):
+    current = context.get("sort", "")
+    new = f"-{column_name}" if current == column_name else column_name
+    base = context.get("sort_querystring", "")
+    return f"?{base + '&' if base else ''}sort={new}"
+
+
+@register.simple_tag
+def object_url(obj, action):
+    return reverse(f"{obj._meta.app_label}:{obj._meta.model_name}_{action}", args=[obj.pk])
+
+
+@register.filter
+def choice_color(record, field_name):
+    """The colour of a status badge: the model's ``<field>_color`` when it has one."""
+    return getattr(record, f"{field_name}_color", None) or "secondary"
+
+
+@register.filter
+def verbose_column(column, model):
+    return column.verbose(model)
+
+
+@register.simple_tag
+def audit_value(obj, field_name, value, can_reveal=False):
+    """A value in a change record; personal data stays masked for roles that may not reveal it."""
+    if field_name in getattr(obj, "personal_fields", ()) and not can_reveal and value:
+        return mask_mobile(str(value)) if "mobile" in field_name else mask_name(str(value))
+    return display(value)

@@ -1,0 +1,105 @@
+"""The permission matrix: each role × each model × list/view/add/edit/delete × in/out of scope, in the UI."""
+
+import pytest
+from django.urls import reverse
+
+# What each restricted role may do per model ("v"iew, "a"dd, "c"hange, "d"elete).
+EXPECTED = {
+    "park_operator": {"zone": "v", "park": "vc", "building": "vacd", "floor": "vacd", "unit": "vacd",
+                      "enterprise": "vac", "lease": "vacd", "operator": "v"},
+    "enterprise": {"zone": "", "park": "", "building": "", "floor": "", "unit": "", "enterprise": "v",
+                   "lease": "v", "operator": ""},
+}
+MODELS = ["park", "building", "floor", "unit", "enterprise", "lease", "operator"]
+APP = {"zone": "spaces", "park": "spaces", "building": "spaces", "floor": "spaces", "unit": "spaces",
+       "operator": "spaces", "enterprise": "enterprises", "lease": "leasing"}
+ROLES = ["admin", "officer", "leader", "operator", "enterprise"]
+
+
+def letters(role_key, user, model):
+    if role_key in ("admin", "officer"):
+        return "vacd"
+    if role_key == "leader":
+        return "v"
+    return EXPECTED[user.role][model]
+
+
+def in_scope_sample(world, role_key, model):
+    """The object the role should see ('a' side): operator A's park, the enterprise user's own tenant."""
+    return world.objects(model, "a")
+
+
+@pytest.mark.parametrize("role_key", ROLES)
+@pytest.mark.parametrize("model", MODELS)
+def test_ui_permission_matrix(world, client_for, role_key, model):
+    user = world.users[role_key]
+    client = client_for(user)
+    allowed = letters(role_key, user, model)
+    app = APP[model]
+    inside, outside = world.objects(model, "a"), world.objects(model, "b")
+    if role_key == "enterprise" and model == "operator":
+        inside = None
+
+    list_status = client.get(reverse(f"{app}:{model}_list")).status_code
+    assert list_status == (200 if "v" in allowed else 403)
+
+    add_status = client.get(reverse(f"{app}:{model}_add")).status_code
+    assert add_status == (200 if "a" in allowed else (403 if "v" in allowed else 404 if False else 403))
+
+    for obj, visible in ((inside, "v" in allowed), (outside, role_key in ("admin", "officer", "leader"))):
+        if obj is None:
+            continue
+        expect_view = 200 if visible else 404
+        assert client.get(obj.get_absolute_url()).status_code == expect_view, ("view", obj)
+        edit = client.get(reverse(f"{app}:{model}_edit", args=[obj.pk])).status_code
+        delete = client.get(reverse(f"{app}:{model}_delete", args=[obj.pk])).status_code
+        if not visible:
+            assert (edit, delete) == (404, 404), ("out of scope must not exist", obj)
+        else:
+            assert edit == (200 if "c" in allowed else 403), ("edit", obj)
+            assert delete == (200 if "d" in allowed else 403), ("delete", obj)
+
+
+def test_zone_pages_for_each_role(world, client_for):
+    for role_key, expected in (("admin", 200), ("leader", 200), ("operator", 200), ("enterprise", 403)):
+        client = client_for(world.users[role_key])
+        assert client.get(reverse("spaces:zone_tree")).status_code == expected
+        assert client.get(world.area.get_absolute_url()).status_code == (200 if expected == 200 else 404)
+
+
+def test_operator_post_to_other_operators_unit_is_404_and_changes_nothing(world, client_for):
+    client = client_for(world.users["operator"])
+    url = reverse("spaces:unit_edit", args=[world.unit_b1.pk])
+    response = client.post(url, {"building": world.building_b.pk, "floor": world.floor_b.pk, "code": "301",
+                                 "area": "1.00", "use": "office", "status": "vacant"})
+    assert response.status_code == 404
+    world.unit_b1.refresh_from_db()
+    assert world.unit_b1.area == 300
+
+
+def test_operator_cannot_move_a_building_into_another_operators_park(world, client_for):
+    client = client_for(world.users["operator"])
+    response = client.post(reverse("spaces:building_edit", args=[world.building_a.pk]), {
+        "park": world.park_b.pk, "code": "a-1", "name": "科技楼A座", "floors_above": 10, "floors_below": 0,
+    })
+    assert response.status_code == 400
+    assert "park" in response.context["form"].errors
+    world.building_a.refresh_from_db()
+    assert world.building_a.park_id == world.park_a.pk
+
+
+def test_leader_cannot_post_edits(world, client_for):
+    client = client_for(world.users["leader"])
+    response = client.post(reverse("spaces:park_edit", args=[world.park_a.pk]), {"name": "x"})
+    assert response.status_code == 403
+
+
+def test_only_admin_manages_users(world, client_for):
+    assert client_for(world.users["admin"]).get(reverse("user_list")).status_code == 200
+    for role_key in ("officer", "leader", "operator", "enterprise"):
+        assert client_for(world.users[role_key]).get(reverse("user_list")).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    response = client.get(reverse("spaces:unit_list"))
+    assert response.status_code == 302 and "/login/" in response["Location"]

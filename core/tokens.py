@@ -1,0 +1,53 @@
+"""API tokens: created and revoked by their owner; the key is shown once and stored as a digest."""
+
+import datetime
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import audit
+from .models import ApiToken
+
+
+@transaction.atomic
+def token_create(*, user, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+    key = ApiToken.new_key()
+    token = ApiToken.objects.create(
+        user=user, name=name[:60], prefix=key[:8], digest=ApiToken.digest_of(key),
+        expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,
+    )
+    audit.record_event("core.token.create", user=user, instance=token, data={"name": token.name})
+    return token, key
+
+
+@transaction.atomic
+def token_revoke(*, user, token: ApiToken) -> ApiToken:
+    if token.user_id != user.pk:
+        raise PermissionDenied(_("You can only revoke your own tokens."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record_event("core.token.revoke", user=user, instance=token)
+    return token
+
+
+def token_user(key: str):
+    """The active user a bearer key belongs to, or None."""
+    token = ApiToken.objects.active().select_related("user").filter(digest=ApiToken.digest_of(key)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def token_for_password(*, username: str, password: str) -> str | None:
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_active:
+        return None
+    _token, key = token_create(user=user, name="API")
+    return key

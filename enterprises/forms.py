@@ -1,0 +1,115 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BaseModelForm, DateInput, style_widget
+from core.validators import check_credit_code, normalise_credit_code
+
+from .choices import IndustryLevel
+from .models import Contact, Enterprise, IndustryCategory, Qualification
+
+
+class IndustryField(forms.CharField):
+    """Choose a GB/T 4754-2017 class by typing its code (6510) or its name (软件开发)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"list": "industry-classes", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, IndustryCategory):
+            return str(value)
+        if value and isinstance(value, str) and value.isdigit():
+            category = IndustryCategory.objects.filter(pk=value).first()
+            return str(category) if category else value
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        text = (value or "").strip()
+        if not text:
+            return None
+        code = text.split()[0]
+        classes = IndustryCategory.objects.filter(level=IndustryLevel.CLASS)
+        match = classes.filter(pk=code).first() if code.isdigit() else None
+        if match is None:
+            name = text[len(code):].strip() if code.isdigit() else text
+            match = classes.filter(name=name).first()
+        if match is None:
+            raise ValidationError(
+                _("No GB/T 4754-2017 class matches “%(value)s”: give a 4-digit class code or a class name."),
+                params={"value": text},
+            )
+        return match
+
+
+class EnterpriseForm(BaseModelForm):
+    industry = IndustryField(label=_("industry (GB/T 4754-2017)"), required=False)
+    confirm_credit_code = forms.BooleanField(
+        label=_("Store this credit code although it fails the check"), required=False,
+        help_text=_("Only when the code is exactly as in the registry. The enterprise will be flagged."),
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name", "credit_code", "confirm_credit_code", "industry", "established_on", "registered_capital",
+            "address", "description", "registered_by", "users",
+        ]
+        widgets = {"established_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widget(self.fields["industry"].widget)
+        self.fields["confirm_credit_code"].widget.attrs["class"] = "form-check-input"
+        if self.instance.pk and self.instance.credit_code_exception:
+            self.fields["confirm_credit_code"].initial = True
+        from core.choices import Role
+
+        if self.user is not None and self.user.role != Role.BUREAU_ADMIN:
+            # Only the administrator links user accounts to an enterprise.
+            self.fields.pop("users")
+        else:
+            self.fields["users"].queryset = self.fields["users"].queryset.filter(role=Role.ENTERPRISE)
+        if self.user is not None and self.user.role not in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER):
+            # Only officers may store a code that fails the check.
+            self.fields.pop("confirm_credit_code")
+
+    def clean(self):
+        cleaned = super().clean()
+        code = cleaned.get("credit_code")
+        if code:
+            result = check_credit_code(code)
+            cleaned["credit_code"] = result.code
+            if not result.ok:
+                if cleaned.get("confirm_credit_code"):
+                    cleaned["credit_code_exception"] = True
+                else:
+                    self.add_error("credit_code", result.message)
+            else:
+                cleaned["credit_code_exception"] = False
+            # The model's own check (run next by the form) must see the officer's confirmation.
+            self.instance.credit_code_exception = cleaned.get("credit_code_exception", False)
+        cleaned.pop("confirm_credit_code", None)
+        return cleaned
+
+    def clean_credit_code(self):
+        code = normalise_credit_code(self.cleaned_data.get("credit_code", ""))
+        clash = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
+        if clash:
+            raise ValidationError(_("Another enterprise already has this credit code: %(name)s"), params={"name": clash.name})
+        return code
+
+
+class QualificationForm(BaseModelForm):
+    class Meta:
+        model = Qualification
+        fields = ["enterprise", "kind", "level", "certificate_number", "issued_on", "valid_until"]
+        widgets = {"issued_on": DateInput(), "valid_until": DateInput()}
+        help_texts = {"valid_until": _("Left empty, it follows from the date issued and the rule in force.")}
+
+
+class ContactForm(BaseModelForm):
+    class Meta:
+        model = Contact
+        fields = ["enterprise", "name", "title", "mobile", "email"]

@@ -1,0 +1,210 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import Role
+from core.models import UNRESTRICTED_ROLES, BaseModel, ScopedQuerySet, SearchableModel
+from core.personal import mask_mobile, mask_name
+from core.validators import check_credit_code, normalise_credit_code
+
+from .choices import IndustryLevel, QualificationKind, SpecialisedLevel
+
+
+class IndustryCategory(models.Model):
+    """GB/T 4754-2017: 20 sections, 97 divisions, 473 groups, 1,380 classes (reference data)."""
+
+    code = models.CharField(_("code"), max_length=4, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=IndustryLevel.choices)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    section = models.CharField(_("section"), max_length=1)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("industry category")
+        verbose_name_plural = _("industry categories")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def division_code(self):
+        return self.code[:2] if self.level in (IndustryLevel.GROUP, IndustryLevel.CLASS) else self.code
+
+
+class EnterpriseQuerySet(ScopedQuerySet):
+    def for_user(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role in UNRESTRICTED_ROLES:
+            return self
+        if user.role == Role.PARK_OPERATOR:
+            # An operator sees its tenants (any lease in its parks) and the enterprises it registered.
+            inner = Enterprise.objects.filter(
+                Q(leases__units__building__park__operator__users=user) | Q(registered_by__users=user)
+            ).values("pk")
+            return self.filter(pk__in=inner)
+        if user.role == Role.ENTERPRISE:
+            return self.filter(pk__in=Enterprise.objects.filter(users=user).values("pk"))
+        return self.none()
+
+
+class Enterprise(SearchableModel):
+    name = models.CharField(_("name"), max_length=150)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    credit_code_exception = models.BooleanField(
+        _("credit code fails the check (confirmed)"), default=False,
+        help_text=_("Ticked when an officer confirmed storing a code that fails the check, as found in a registry."),
+    )
+    industry = models.ForeignKey(
+        IndustryCategory, verbose_name=_("industry (GB/T 4754-2017)"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="enterprises", limit_choices_to={"level": IndustryLevel.CLASS},
+    )
+    established_on = models.DateField(_("date established"), null=True, blank=True)
+    registered_capital = models.DecimalField(
+        _("registered capital (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    address = models.CharField(_("registered address"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    registered_by = models.ForeignKey(
+        "spaces.Operator", verbose_name=_("registered by operator"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="registered_enterprises",
+    )
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("users"), blank=True, related_name="enterprises"
+    )
+
+    objects = EnterpriseQuerySet.as_manager()
+    role_actions = {Role.PARK_OPERATOR: "vac", Role.ENTERPRISE: "v"}
+    search_fields = ("name", "credit_code")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+    def clean(self):
+        self.credit_code = normalise_credit_code(self.credit_code)
+        result = check_credit_code(self.credit_code)
+        if not result.ok and not self.credit_code_exception:
+            raise ValidationError({"credit_code": result.message})
+        if result.ok:
+            self.credit_code_exception = False
+        if self.industry_id and self.industry.level != IndustryLevel.CLASS:
+            raise ValidationError({"industry": _("Choose a class (4-digit code) of GB/T 4754-2017.")})
+
+
+class QualificationRule(models.Model):
+    """How long a qualification is valid, as in force from a date (data, not code)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=QualificationKind.choices)
+    effective_from = models.DateField(_("effective from"))
+    validity_years = models.PositiveSmallIntegerField(_("validity (years)"))
+    source = models.CharField(_("source document"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["kind", "-effective_from"]
+        verbose_name = _("qualification rule")
+        verbose_name_plural = _("qualification rules")
+        constraints = [models.UniqueConstraint(fields=["kind", "effective_from"], name="qualification_rule_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.effective_from}"
+
+    @classmethod
+    def in_force(cls, kind: str, on: datetime.date):
+        return cls.objects.filter(kind=kind, effective_from__lte=on).order_by("-effective_from").first()
+
+
+class Qualification(BaseModel):
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="qualifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=QualificationKind.choices)
+    level = models.CharField(_("level"), max_length=20, choices=SpecialisedLevel.choices, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=40, blank=True)
+    issued_on = models.DateField(_("date issued"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    role_actions = {Role.PARK_OPERATOR: "v", Role.ENTERPRISE: "v"}
+    scope_via = "enterprise"
+
+    class Meta:
+        ordering = ["enterprise", "-issued_on"]
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("issued_on")),
+                name="qualification_valid_after_issue",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.certificate_number}".strip()
+
+    def get_absolute_url(self):
+        return reverse("enterprises:qualification_detail", args=[self.pk])
+
+    def clean(self):
+        if self.kind == QualificationKind.SPECIALISED and not self.level:
+            raise ValidationError({"level": _("Choose the 专精特新 level.")})
+        if self.kind == QualificationKind.HIGH_TECH and self.level:
+            raise ValidationError({"level": _("A high-tech enterprise certificate has no level.")})
+        if self.issued_on and self.valid_until and self.valid_until <= self.issued_on:
+            raise ValidationError({"valid_until": _("Must be after the date issued.")})
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.issued_on <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class Contact(BaseModel):
+    """A person to call at an enterprise. Personal data: masked unless revealed (and audited)."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=40)
+    title = models.CharField(_("title"), max_length=40, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    role_actions = {Role.PARK_OPERATOR: "vac", Role.ENTERPRISE: "v"}
+    scope_via = "enterprise"
+    personal_fields = ("name", "mobile")
+
+    class Meta:
+        ordering = ["enterprise", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return mask_name(self.name)
+
+    def get_absolute_url(self):
+        return reverse("enterprises:contact_detail", args=[self.pk])
+
+    @property
+    def masked_name(self):
+        return mask_name(self.name)
+
+    @property
+    def masked_mobile(self):
+        return mask_mobile(self.mobile)
+
+    def clean(self):
+        if self.mobile:
+            digits = "".join(c for c in self.mobile if c.isdigit())
+            if not (len(digits) == 11 and digits.startswith("1")):
+                raise ValidationError({"mobile": _("A mobile number has 11 digits and starts with 1.")})
+            self.mobile = digits

@@ -1,0 +1,58 @@
+"""Writes about enterprises beyond plain CRUD."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.choices import Role
+from core.permissions import VIEW, can_reveal_personal_data, ensure_can, in_scope
+from core.services import object_create, object_update
+
+from .models import Contact, Enterprise, Qualification, QualificationRule
+
+
+def enterprise_create(*, user, model=Enterprise, data):
+    """An operator registers a new tenant: the enterprise is recorded as registered by its organisation."""
+    if user.role == Role.PARK_OPERATOR and not data.get("registered_by"):
+        data = {**data, "registered_by": user.operators.order_by("pk").first()}
+    return object_create(user=user, model=model, data=data)
+
+
+def qualification_valid_until(*, kind: str, issued_on: datetime.date) -> datetime.date | None:
+    """The certificate's last valid day under the rule in force on its issue date (e.g. 3 years)."""
+    rule = QualificationRule.in_force(kind, issued_on)
+    if rule is None:
+        return None
+    try:
+        end = issued_on.replace(year=issued_on.year + rule.validity_years)
+    except ValueError:  # 29 February
+        end = issued_on.replace(year=issued_on.year + rule.validity_years, day=28)
+    return end - datetime.timedelta(days=1)
+
+
+def _with_validity(data):
+    if not data.get("valid_until") and data.get("issued_on") and data.get("kind"):
+        data = {**data, "valid_until": qualification_valid_until(kind=data["kind"], issued_on=data["issued_on"])}
+    return data
+
+
+def qualification_create(*, user, model=Qualification, data):
+    return object_create(user=user, model=model, data=_with_validity(data))
+
+
+def qualification_update(*, user, instance, data):
+    return object_update(user=user, instance=instance, data=_with_validity(data))
+
+
+@transaction.atomic
+def contact_reveal(*, user, contact: Contact) -> dict:
+    """Show a contact's full name and mobile to a role that needs it; every reveal is audited."""
+    ensure_can(user, VIEW, Contact)
+    if not in_scope(user, contact) or not can_reveal_personal_data(user):
+        raise PermissionDenied(_("You may not see this personal data."))
+    audit.record_event("enterprises.contact.reveal", user=user, instance=contact,
+                       data={"fields": ["name", "mobile"], "enterprise": contact.enterprise_id})
+    return {"name": contact.name, "mobile": contact.mobile}

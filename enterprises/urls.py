@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import surfaces, views
+
+app_name = "enterprises"
+
+urlpatterns = [
+    path("industries/", views.industry_browser, name="industry_browser"),
+    path("industries/datalist/", views.industry_datalist, name="industry_datalist"),
+    path("contacts/<int:pk>/reveal/", views.contact_reveal, name="contact_reveal"),
+]
+for s in (surfaces.enterprise, surfaces.qualification, surfaces.contact):
+    urlpatterns += s.urlpatterns()

@@ -1,0 +1,56 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from core.permissions import VIEW, role_may
+
+from . import services
+from .choices import IndustryLevel
+from .models import Contact, IndustryCategory
+
+
+@login_required
+def industry_browser(request):
+    """Browse GB/T 4754-2017 by section and division, or find a class by code or name."""
+    q = (request.GET.get("q") or "").strip()
+    code = (request.GET.get("code") or "").strip().upper()
+    current = IndustryCategory.objects.filter(pk=code).first() if code else None
+    if q:
+        results = IndustryCategory.objects.filter(Q(code__startswith=q) | Q(name__icontains=q)).order_by("code")[:200]
+        children = None
+    else:
+        results = None
+        children = IndustryCategory.objects.filter(parent=current) if current else \
+            IndustryCategory.objects.filter(level=IndustryLevel.SECTION)
+        children = children.annotate(n_children=Count("children")).order_by("code")
+    trail = []
+    node = current
+    while node is not None:
+        trail.insert(0, node)
+        node = node.parent
+    return render(request, "enterprises/industry_browser.html", {
+        "q": q, "current": current, "children": children, "results": results, "trail": trail,
+    })
+
+
+@login_required
+def industry_datalist(request):
+    return render(request, "enterprises/industry_datalist.html")
+
+
+@login_required
+@require_POST
+def contact_reveal(request, pk):
+    if not role_may(request.user, VIEW, Contact):
+        raise Http404
+    contact = get_object_or_404(Contact.objects.for_user(request.user), pk=pk)
+    try:
+        revealed = services.contact_reveal(user=request.user, contact=contact)
+    except PermissionDenied:
+        raise
+    return render(request, "enterprises/contact_revealed.html", {"contact": contact, "revealed": revealed})
+
+

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class LeasingConfig(AppConfig):
+    name = "leasing"
+
+    def ready(self):
+        from . import panels
+
+        panels.register()

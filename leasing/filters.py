@@ -1,0 +1,27 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import BaseFilterSet, scoped
+from enterprises.models import Enterprise
+from spaces.models import Building, Park
+
+from .choices import LeaseStatus
+from .models import Lease
+
+
+class LeaseFilterSet(BaseFilterSet):
+    search_lookups = ("enterprise__search_text__icontains", "contract_number__icontains")
+    status = django_filters.ChoiceFilter(label=_("status"), choices=LeaseStatus.choices)
+    enterprise = django_filters.ModelChoiceFilter(label=_("enterprise"), queryset=scoped(Enterprise))
+    building = django_filters.ModelChoiceFilter(
+        label=_("building"), queryset=scoped(Building), field_name="units__building", distinct=True
+    )
+    park = django_filters.ModelChoiceFilter(
+        label=_("park"), queryset=scoped(Park), field_name="units__building__park", distinct=True
+    )
+    ends_after = django_filters.DateFilter(label=_("ends on or after"), field_name="end_date", lookup_expr="gte")
+    ends_before = django_filters.DateFilter(label=_("ends on or before"), field_name="end_date", lookup_expr="lte")
+
+    class Meta:
+        model = Lease
+        fields = ["q", "status", "enterprise", "park", "building", "ends_after", "ends_before"]

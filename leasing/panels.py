@@ -1,0 +1,35 @@
+"""What leasing adds to the pages of spaces and enterprises (registered in LeasingConfig.ready)."""
+
+from core.extensions import add_detail_context
+
+from . import selectors
+
+
+def building_panel(request, building, context):
+    plan = context.get("plan", [])
+    unit_ids = [u.pk for floor in plan for u in floor.units]
+    tenants = selectors.unit_tenants(unit_ids)
+    for floor in plan:
+        for unit in floor.units:
+            unit.tenant = tenants.get(unit.pk)
+    return {"top_industries": selectors.tenant_industries(context["scoped_units"])}
+
+
+def area_panel(request, obj, context):
+    return {"top_industries": selectors.tenant_industries(context["scoped_units"])}
+
+
+def unit_panel(request, unit, context):
+    return {"leases": selectors.unit_leases(user=request.user, unit=unit)}
+
+
+def enterprise_panel(request, enterprise, context):
+    return {"leases": selectors.enterprise_leases(user=request.user, enterprise=enterprise)}
+
+
+def register():
+    add_detail_context("spaces.building", building_panel)
+    add_detail_context("spaces.park", area_panel)
+    add_detail_context("spaces.zone", area_panel)
+    add_detail_context("spaces.unit", unit_panel)
+    add_detail_context("enterprises.enterprise", enterprise_panel)

@@ -1,0 +1,131 @@
+"""Lease workflows: create, change, terminate, expire; unit status follows from them."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.choices import ChangeAction
+from core.permissions import CHANGE, ensure_can
+from core.services import object_create, object_delete, object_update
+from spaces.choices import UnitStatus
+from spaces.models import Unit
+from spaces.services import unit_status_set
+
+from . import selectors
+from .choices import LeaseStatus
+from .models import Lease
+
+# Allowed status changes of a lease, by the service that makes them.
+TRANSITIONS = {
+    (LeaseStatus.ACTIVE, LeaseStatus.TERMINATED): "lease_terminate",
+    (LeaseStatus.ACTIVE, LeaseStatus.EXPIRED): "lease_expire_due",
+}
+
+
+def _check_lease(lease: Lease) -> None:
+    """A unit cannot carry two overlapping active leases; a lease covers at least one unit."""
+    units = list(lease.units.all())
+    if not units:
+        raise ValidationError({"units": _("Choose at least one unit.")})
+    if lease.status == LeaseStatus.ACTIVE:
+        clashes = selectors.leases_overlapping(
+            units=units, start=lease.start_date, end=lease.end_date, exclude_pk=lease.pk
+        ).select_related("enterprise").prefetch_related("units")
+        for other in clashes:
+            shared = sorted(u.code for u in other.units.all() if u in units)
+            raise ValidationError({"units": _(
+                "Unit %(units)s already has an active lease from %(start)s to %(end)s (%(tenant)s) "
+                "that overlaps this period."
+            ) % {"units": "、".join(shared), "start": other.start_date, "end": other.end_date,
+                 "tenant": other.enterprise.name}})
+    area = lease.units_area()
+    if lease.leased_area != area:
+        lease.leased_area = area
+        lease.save(update_fields=["leased_area"])
+
+
+def units_refresh_status(*, units, user, today: datetime.date | None = None) -> None:
+    """Each unit is leased while a lease is in force, reserved while one is signed but not begun,
+    and vacant (since the last lease ended) once none is active."""
+    today = today or datetime.date.today()
+    for unit in Unit.objects.filter(pk__in=[u.pk for u in units]):
+        active = Lease.objects.filter(units=unit, status=LeaseStatus.ACTIVE)
+        if active.filter(start_date__lte=today, end_date__gte=today).exists():
+            unit_status_set(unit=unit, status=UnitStatus.LEASED, since=None, user=user)
+        elif active.filter(start_date__gt=today).exists():
+            unit_status_set(unit=unit, status=UnitStatus.RESERVED, since=None, user=user)
+        elif unit.status in (UnitStatus.LEASED, UnitStatus.RESERVED) and unit.leases.exists():
+            unit_status_set(unit=unit, status=UnitStatus.VACANT, since=_freed_on(unit, today), user=user)
+
+
+def _freed_on(unit, today):
+    last = unit.leases.exclude(status=LeaseStatus.ACTIVE, start_date__gt=today).order_by("-end_date").first()
+    if last is None:
+        return today
+    ended = last.terminated_on or last.end_date
+    return min(ended + datetime.timedelta(days=1), today)
+
+
+@transaction.atomic
+def lease_create(*, user, model=Lease, data):
+    lease = object_create(user=user, model=model, data=data, check=_check_lease)
+    units_refresh_status(units=lease.units.all(), user=user)
+    return lease
+
+
+@transaction.atomic
+def lease_update(*, user, instance, data):
+    before_units = list(instance.units.all())
+    lease = object_update(user=user, instance=instance, data=data, check=_check_lease)
+    units_refresh_status(units=set(before_units) | set(lease.units.all()), user=user)
+    return lease
+
+
+@transaction.atomic
+def lease_delete(*, user, instance):
+    units = list(instance.units.all())
+    object_delete(user=user, instance=instance)
+    units_refresh_status(units=units, user=user)
+
+
+@transaction.atomic
+def lease_terminate(*, user, lease: Lease, on: datetime.date) -> Lease:
+    """End an active lease early: its units are free from the day after ``on``."""
+    ensure_can(user, CHANGE, Lease)
+    lease = Lease.objects.for_user(user).select_for_update().get(pk=lease.pk)
+    if (lease.status, LeaseStatus.TERMINATED) not in TRANSITIONS:
+        raise ValidationError(_("Only an active lease can be terminated."))
+    if on < lease.start_date:
+        raise ValidationError({"terminated_on": _("The termination date cannot be before the start date.")})
+    before = audit.snapshot(lease)
+    lease.status = LeaseStatus.TERMINATED
+    lease.terminated_on = on
+    lease.end_date = min(lease.end_date, on)
+    lease.full_clean()
+    lease.save()
+    audit.record_change(instance=lease, action=ChangeAction.UPDATE, user=user, before=before, after=audit.snapshot(lease))
+    audit.record_event("leasing.lease.terminate", user=user, instance=lease, data={"terminated_on": on})
+    units_refresh_status(units=lease.units.all(), user=user)
+    return lease
+
+
+@transaction.atomic
+def lease_expire_due(*, today: datetime.date | None = None, user=None) -> int:
+    """Mark active leases past their end date as expired and refresh their units (run daily)."""
+    today = today or datetime.date.today()
+    due = list(Lease.objects.select_for_update().filter(status=LeaseStatus.ACTIVE, end_date__lt=today))
+    units = set()
+    for lease in due:
+        before = audit.snapshot(lease)
+        lease.status = LeaseStatus.EXPIRED
+        lease.save(update_fields=["status", "last_updated"])
+        audit.record_change(instance=lease, action=ChangeAction.UPDATE, user=user, before=before, after=audit.snapshot(lease))
+        units.update(lease.units.all())
+    # Leases that began since the last run turn reserved units into leased ones.
+    units.update(Unit.objects.filter(status=UnitStatus.RESERVED, leases__status=LeaseStatus.ACTIVE,
+                                     leases__start_date__lte=today).distinct())
+    units_refresh_status(units=units, user=user, today=today)
+    return len(due)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import surfaces, views
+
+app_name = "leasing"
+
+urlpatterns = [
+    path("expiring/", views.lease_expiry_queue, name="expiry_queue"),
+    path("leases/<int:pk>/terminate/", views.lease_terminate, name="lease_terminate"),
+    path("units/options/", views.unit_options, name="unit_options"),
+    *surfaces.lease.urlpatterns(),
+]

@@ -1,0 +1,71 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import BaseFilterSet, scoped
+
+from .choices import ParkKind, UnitStatus, UnitUse, ZoneKind
+from .models import Building, Floor, Operator, Park, Unit, Zone
+
+
+class OperatorFilterSet(BaseFilterSet):
+    class Meta:
+        model = Operator
+        fields = ["q"]
+
+
+class ZoneFilterSet(BaseFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=ZoneKind.choices)
+    parent = django_filters.ModelChoiceFilter(label=_("parent zone"), queryset=scoped(Zone))
+
+    class Meta:
+        model = Zone
+        fields = ["q", "kind", "parent"]
+
+
+class ParkFilterSet(BaseFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=ParkKind.choices)
+    zone = django_filters.ModelChoiceFilter(label=_("zone"), queryset=scoped(Zone), method="in_zone")
+    operator = django_filters.ModelChoiceFilter(label=_("operator"), queryset=scoped(Operator))
+
+    class Meta:
+        model = Park
+        fields = ["q", "kind", "zone", "operator"]
+
+    def in_zone(self, queryset, name, zone):
+        return queryset.filter(zone_id__in=zone.descendant_ids()) if zone else queryset
+
+
+class BuildingFilterSet(BaseFilterSet):
+    park = django_filters.ModelChoiceFilter(label=_("park"), queryset=scoped(Park))
+    zone = django_filters.ModelChoiceFilter(label=_("zone"), queryset=scoped(Zone), method="in_zone")
+
+    class Meta:
+        model = Building
+        fields = ["q", "park", "zone"]
+
+    def in_zone(self, queryset, name, zone):
+        return queryset.filter(park__zone_id__in=zone.descendant_ids()) if zone else queryset
+
+
+class FloorFilterSet(BaseFilterSet):
+    building = django_filters.ModelChoiceFilter(label=_("building"), queryset=scoped(Building))
+
+    class Meta:
+        model = Floor
+        fields = ["q", "building"]
+
+
+class UnitFilterSet(BaseFilterSet):
+    search_lookups = ("search_text__icontains", "building__search_text__icontains")
+    status = django_filters.ChoiceFilter(label=_("status"), choices=UnitStatus.choices)
+    use = django_filters.ChoiceFilter(label=_("use"), choices=UnitUse.choices)
+    building = django_filters.ModelChoiceFilter(label=_("building"), queryset=scoped(Building))
+    park = django_filters.ModelChoiceFilter(label=_("park"), field_name="building__park", queryset=scoped(Park))
+    government_owned = django_filters.BooleanFilter(label=_("government-owned"))
+    area_min = django_filters.NumberFilter(label=_("area from (m²)"), field_name="area", lookup_expr="gte")
+    area_max = django_filters.NumberFilter(label=_("area to (m²)"), field_name="area", lookup_expr="lte")
+    rent_max = django_filters.NumberFilter(label=_("asking rent up to"), field_name="asking_rent", lookup_expr="lte")
+
+    class Meta:
+        model = Unit
+        fields = ["q", "status", "use", "park", "building", "government_owned", "area_min", "area_max", "rent_max"]

@@ -1,0 +1,79 @@
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import Role
+from core.forms import BaseModelForm
+
+from .choices import UnitStatus
+from .models import Building, Floor, Operator, Park, Unit, Zone
+
+
+class OperatorForm(BaseModelForm):
+    class Meta:
+        model = Operator
+        fields = ["name", "credit_code", "contact_phone", "users"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user is not None and self.user.role != Role.BUREAU_ADMIN:
+            # Only the administrator links user accounts to an operator.
+            self.fields.pop("users")
+        else:
+            self.fields["users"].queryset = self.fields["users"].queryset.filter(role=Role.PARK_OPERATOR)
+
+
+class ZoneForm(BaseModelForm):
+    geometry = forms.JSONField(label=_("boundary (GeoJSON)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    class Meta:
+        model = Zone
+        fields = ["code", "name", "kind", "parent", "sort_order", "geometry", "description"]
+
+
+class ParkForm(BaseModelForm):
+    class Meta:
+        model = Park
+        fields = ["code", "name", "kind", "zone", "operator", "address", "latitude", "longitude", "description"]
+
+
+class BuildingForm(BaseModelForm):
+    class Meta:
+        model = Building
+        fields = [
+            "park", "code", "name", "address", "latitude", "longitude", "floors_above", "floors_below",
+            "gross_floor_area", "completed_year",
+        ]
+
+
+class FloorForm(BaseModelForm):
+    class Meta:
+        model = Floor
+        fields = ["building", "number", "name"]
+
+
+class UnitForm(BaseModelForm):
+    """A unit's status may be set to vacant, reserved or unavailable; 'leased' comes only from a lease."""
+
+    class Meta:
+        model = Unit
+        fields = ["building", "floor", "code", "area", "use", "asking_rent", "government_owned", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        building_id = self.data.get("building") or self.initial.get("building") or getattr(self.instance, "building_id", None)
+        if building_id:
+            try:
+                self.fields["floor"].queryset = self.fields["floor"].queryset.filter(building_id=int(building_id))
+            except (TypeError, ValueError):
+                self.fields["floor"].queryset = self.fields["floor"].queryset.none()
+        else:
+            self.fields["floor"].queryset = self.fields["floor"].queryset.none()
+        self.fields["floor"].widget.attrs["data-depends-on"] = "building"
+        self.fields["floor"].widget.attrs["data-options-url"] = reverse("spaces:floor_options")
+        leased = self.instance.pk and self.instance.status == UnitStatus.LEASED
+        if leased:
+            self.fields["status"].disabled = True
+            self.fields["status"].help_text = _("Follows the unit's leases.")
+        else:
+            self.fields["status"].choices = [c for c in UnitStatus.choices if c[0] != UnitStatus.LEASED]

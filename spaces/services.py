@@ -1,0 +1,48 @@
+"""Writes about space beyond plain CRUD."""
+
+import datetime
+
+from django.db import transaction
+
+from core import audit
+from core.choices import ChangeAction
+
+from .choices import UnitStatus
+from .models import Unit
+
+
+@transaction.atomic
+def unit_status_set(*, unit: Unit, status: str, since: datetime.date | None, user) -> Unit:
+    """Set a unit's status as its leases dictate (called by leasing); audited like any change.
+
+    A unit that becomes vacant remembers since when, for the long-vacancy list.
+    """
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.status == status:
+        return unit
+    before = audit.snapshot(unit)
+    if status == UnitStatus.VACANT:
+        unit.vacant_since = since
+    elif status == UnitStatus.LEASED:
+        unit.vacant_since = None
+    unit.status = status
+    unit.save(update_fields=["status", "vacant_since", "last_updated"])
+    audit.record_change(instance=unit, action=ChangeAction.UPDATE, user=user, before=before, after=audit.snapshot(unit))
+    return unit
+
+
+def unit_update(*, user, instance, data):
+    """A person may mark a unit vacant, reserved or unavailable; becoming vacant starts the vacancy clock."""
+    from core.services import object_update
+
+    if data.get("status") == UnitStatus.VACANT and instance.status != UnitStatus.VACANT:
+        data = {**data, "vacant_since": datetime.date.today()}
+    return object_update(user=user, instance=instance, data=data)
+
+
+def unit_create(*, user, model=Unit, data):
+    from core.services import object_create
+
+    if data.get("status", UnitStatus.VACANT) == UnitStatus.VACANT and not data.get("vacant_since"):
+        data = {**data, "vacant_since": datetime.date.today()}
+    return object_create(user=user, model=model, data=data)

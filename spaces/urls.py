@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import surfaces, views
+
+app_name = "spaces"
+
+urlpatterns = [
+    path("zones/tree/", views.zone_tree, name="zone_tree"),
+    path("vacancy/", views.long_vacancy, name="long_vacancy"),
+    path("floors/options/", views.floor_options, name="floor_options"),
+    path("map/", views.district_map, name="map"),
+    path("map/data/", views.map_data, name="map_data"),
+]
+for s in (surfaces.operator, surfaces.zone, surfaces.park, surfaces.building, surfaces.floor, surfaces.unit):
+    urlpatterns += s.urlpatterns()

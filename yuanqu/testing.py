@@ -1,0 +1,129 @@
+"""A small, fixed district for tests: two operators with a park each, one user per role.
+
+Loaded as a pytest plugin (see conftest.py): tests ask for the ``world`` fixture.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from core.choices import Role
+from core.models import Department, User
+from enterprises.models import Contact, Enterprise, IndustryCategory
+from leasing.models import Lease
+from spaces.choices import UnitStatus
+from spaces.models import Building, Floor, Operator, Park, Unit, Zone
+
+PASSWORD = "yuanqu-test-pass"
+TODAY = datetime.date.today()
+
+
+@dataclass
+class World:
+    users: dict
+    zone: Zone
+    area: Zone
+    op_a: Operator
+    op_b: Operator
+    park_a: Park
+    park_b: Park
+    building_a: Building
+    building_b: Building
+    floor_a: Floor
+    floor_b: Floor
+    unit_a1: Unit
+    unit_a2: Unit
+    unit_b1: Unit
+    tenant_a: Enterprise
+    tenant_b: Enterprise
+    lease_a: Lease
+    lease_b: Lease
+    contact_a: Contact
+
+    def objects(self, model_name: str, side: str):
+        """The in-scope ('a': operator A's) or out-of-scope ('b') sample of a model."""
+        mapping = {
+            "park": (self.park_a, self.park_b), "building": (self.building_a, self.building_b),
+            "floor": (self.floor_a, self.floor_b), "unit": (self.unit_a1, self.unit_b1),
+            "lease": (self.lease_a, self.lease_b), "enterprise": (self.tenant_a, self.tenant_b),
+            "operator": (self.op_a, self.op_b),
+        }
+        a, b = mapping[model_name]
+        return a if side == "a" else b
+
+
+def make_user(username, role, department=None):
+    user = User(username=username, role=role, department=department, display_name=username)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def build_world() -> World:
+    dept = Department.objects.get(code="kcj")
+    users = {
+        "admin": make_user("t_admin", Role.BUREAU_ADMIN, dept),
+        "officer": make_user("t_officer", Role.BUREAU_OFFICER, dept),
+        "leader": make_user("t_leader", Role.LEADER),
+        "operator": make_user("t_operator", Role.PARK_OPERATOR),
+        "operator_b": make_user("t_operator_b", Role.PARK_OPERATOR),
+        "enterprise": make_user("t_enterprise", Role.ENTERPRISE),
+    }
+    zone = Zone.objects.create(code="engine", name="三大新引擎", kind="engine")
+    area = Zone.objects.create(code="hetao", name="河套深港科技创新合作区", kind="area", parent=zone)
+    op_a = Operator.objects.create(name="甲运营公司")
+    op_a.users.add(users["operator"])
+    op_b = Operator.objects.create(name="乙运营公司")
+    op_b.users.add(users["operator_b"])
+    park_a = Park.objects.create(code="park-a", name="国际金融科技生态园", zone=area, operator=op_a,
+                                 latitude=Decimal("22.52"), longitude=Decimal("114.07"))
+    park_b = Park.objects.create(code="park-b", name="车公庙湾区时尚总部中心", zone=area, operator=op_b)
+    building_a = Building.objects.create(park=park_a, code="a-1", name="科技楼A座", floors_above=10)
+    building_b = Building.objects.create(park=park_b, code="b-1", name="时尚大厦", floors_above=20)
+    floor_a = Floor.objects.create(building=building_a, number=12)
+    floor_a11 = Floor.objects.create(building=building_a, number=11)
+    floor_b = Floor.objects.create(building=building_b, number=3)
+    unit_a1 = Unit.objects.create(building=building_a, floor=floor_a, code="1201", area=Decimal("600.00"),
+                                  asking_rent=Decimal("150.00"), status=UnitStatus.LEASED)
+    unit_a2 = Unit.objects.create(building=building_a, floor=floor_a, code="1202", area=Decimal("200.00"),
+                                  asking_rent=Decimal("150.00"), status=UnitStatus.VACANT,
+                                  vacant_since=TODAY - datetime.timedelta(days=400))
+    Unit.objects.create(building=building_a, floor=floor_a11, code="1101", area=Decimal("200.00"),
+                        status=UnitStatus.UNAVAILABLE)
+    unit_b1 = Unit.objects.create(building=building_b, floor=floor_b, code="301", area=Decimal("300.00"),
+                                  status=UnitStatus.LEASED)
+    software = IndustryCategory.objects.get(pk="6511")
+    tenant_a = Enterprise.objects.create(name="荣耀终端有限公司", credit_code="914403001922038216", industry=software)
+    tenant_a.users.add(users["enterprise"])
+    tenant_b = Enterprise.objects.create(name="深圳晶泰科技有限公司", credit_code="91350200776049653A")
+    lease_a = Lease.objects.create(enterprise=tenant_a, start_date=TODAY - datetime.timedelta(days=300),
+                                   end_date=TODAY + datetime.timedelta(days=45), monthly_rent=Decimal("140.00"),
+                                   contract_number="HT-A-001", leased_area=Decimal("600.00"))
+    lease_a.units.add(unit_a1)
+    lease_b = Lease.objects.create(enterprise=tenant_b, start_date=TODAY - datetime.timedelta(days=100),
+                                   end_date=TODAY + datetime.timedelta(days=700), monthly_rent=Decimal("180.00"),
+                                   contract_number="HT-B-001", leased_area=Decimal("300.00"))
+    lease_b.units.add(unit_b1)
+    contact_a = Contact.objects.create(enterprise=tenant_a, name="张三丰", mobile="13812345678", title="行政经理")
+    return World(users=users, zone=zone, area=area, op_a=op_a, op_b=op_b, park_a=park_a, park_b=park_b,
+                 building_a=building_a, building_b=building_b, floor_a=floor_a, floor_b=floor_b,
+                 unit_a1=unit_a1, unit_a2=unit_a2, unit_b1=unit_b1, tenant_a=tenant_a, tenant_b=tenant_b,
+                 lease_a=lease_a, lease_b=lease_b, contact_a=contact_a)
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)`` → the Django test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
