@@ -5,7 +5,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Body, NinjaAPI, Router, Schema
+from ninja import Body, NinjaAPI, Router, Schema, Status
 from ninja.orm import create_schema
 from ninja.security import HttpBearer, django_auth
 
@@ -84,8 +84,8 @@ def obtain_token(request, credentials: TokenIn):
     """Exchange a username and password for a bearer token."""
     key = tokens.token_for_password(username=credentials.username, password=credentials.password)
     if key is None:
-        return 401, {"detail": _("Wrong username or password.")}
-    return 200, {"token": key}
+        return Status(401, {"detail": _("Wrong username or password.")})
+    return Status(200, {"token": key})
 
 
 def _form_data(form_class, instance=None, payload=None) -> dict:
@@ -129,7 +129,9 @@ def build_router(surface) -> Router:
     def save(request, instance, payload):
         form = form_class(data=_form_data(form_class, instance, payload), instance=instance, user=request.user)
         if not form.is_valid():
-            raise ValidationError(form.errors.as_data())
+            return api.create_response(request, {
+                "detail": _("Validation failed."), "errors": error_list(ValidationError(form.errors.as_data()), form, model),
+            }, status=400)
         try:
             if instance is None:
                 return surface.create(user=request.user, model=model, data=form.cleaned_data)
@@ -160,7 +162,7 @@ def build_router(surface) -> Router:
         if not role_may(request.user, ADD, model):
             raise PermissionDenied
         result = save(request, None, payload)
-        return result if not isinstance(result, model) else (201, result)
+        return Status(201, result) if isinstance(result, model) else result
 
     @router.patch("/{int:pk}", response=Out, openapi_extra=body_doc, summary=f"Update a {model._meta.verbose_name}")
     def update_object(request, pk: int, payload: dict = Body(...)):
@@ -175,7 +177,7 @@ def build_router(surface) -> Router:
         if not role_may(request.user, DELETE, model):
             raise PermissionDenied
         surface.delete(user=request.user, instance=instance)
-        return 204, None
+        return Status(204, None)
 
     return router
 

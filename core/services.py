@@ -24,6 +24,28 @@ def _split_m2m(model, data: dict) -> tuple[dict, dict]:
     return plain, m2m
 
 
+def _ensure_related_in_scope(user, model, data: dict) -> None:
+    """Every object the data points at must be one the user may see (forms limit choices; this holds
+    for the API and imports too)."""
+    errors = {}
+    for name, value in data.items():
+        try:
+            field = model._meta.get_field(name)
+        except Exception:
+            continue
+        if not field.is_relation or value is None:
+            continue
+        related = field.related_model
+        if not hasattr(related._default_manager, "for_user"):
+            continue
+        values = list(value) if field.many_to_many else [value]
+        pks = {getattr(v, "pk", v) for v in values}
+        if related._default_manager.for_user(user).filter(pk__in=pks).count() != len(pks):
+            errors[name] = _("Includes records outside the data you manage.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _ensure_still_in_scope(user, instance) -> None:
     if not in_scope(user, instance):
         raise ValidationError(_("The result would be outside the data you manage; nothing was saved."))
@@ -33,6 +55,7 @@ def _ensure_still_in_scope(user, instance) -> None:
 def object_create(*, user, model, data: dict, check: Callable | None = None):
     """Create one object from cleaned data, audited; refuse one that would fall outside the user's scope."""
     ensure_can(user, ADD, model)
+    _ensure_related_in_scope(user, model, data)
     plain, m2m = _split_m2m(model, data)
     instance = model(**plain)
     instance.full_clean()
@@ -55,6 +78,7 @@ def object_update(*, user, instance, data: dict, check: Callable | None = None):
     ensure_can(user, CHANGE, model)
     instance = model._default_manager.for_user(user).select_for_update().get(pk=instance.pk)
     before = audit.snapshot(instance)
+    _ensure_related_in_scope(user, model, data)
     plain, m2m = _split_m2m(model, data)
     for name, value in plain.items():
         setattr(instance, name, value)

@@ -57,7 +57,7 @@ def units_refresh_status(*, units, user, today: datetime.date | None = None) -> 
             unit_status_set(unit=unit, status=UnitStatus.LEASED, since=None, user=user)
         elif active.filter(start_date__gt=today).exists():
             unit_status_set(unit=unit, status=UnitStatus.RESERVED, since=None, user=user)
-        elif unit.status in (UnitStatus.LEASED, UnitStatus.RESERVED) and unit.leases.exists():
+        elif unit.status == UnitStatus.LEASED or (unit.status == UnitStatus.RESERVED and unit.leases.exists()):
             unit_status_set(unit=unit, status=UnitStatus.VACANT, since=_freed_on(unit, today), user=user)
 
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "spaces",
     "enterprises",
     "leasing",
+    "demo",
 ]
 
 MIDDLEWARE = [

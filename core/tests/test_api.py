@@ -1,0 +1,135 @@
+"""The API keeps the UI's scopes, permissions and validation; tokens are created, used and revoked."""
+
+import json
+
+import pytest
+
+from core import tokens
+from core.models import ApiToken, ObjectChange
+from spaces.models import Unit
+from yuanqu.testing import PASSWORD
+
+ENDPOINTS = {
+    "park": "/api/spaces/parks", "building": "/api/spaces/buildings", "floor": "/api/spaces/floors",
+    "unit": "/api/spaces/units", "enterprise": "/api/enterprises/enterprises", "lease": "/api/leasing/leases",
+    "operator": "/api/spaces/operators",
+}
+VISIBLE = {  # role → models it may list (restricted roles see only their side 'a')
+    "admin": set(ENDPOINTS), "officer": set(ENDPOINTS), "leader": set(ENDPOINTS),
+    "operator": set(ENDPOINTS), "enterprise": {"enterprise", "lease"},
+}
+
+
+def bearer(user):
+    _token, key = tokens.token_create(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_token_endpoint_returns_a_working_token(world, client):
+    response = client.post("/api/token", data=json.dumps({"username": "t_officer", "password": PASSWORD}),
+                           content_type="application/json")
+    assert response.status_code == 200
+    key = response.json()["token"]
+    listing = client.get("/api/spaces/units", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert listing.status_code == 200 and listing.json()["count"] == Unit.objects.count()
+
+
+def test_wrong_password_gets_401(world, client):
+    response = client.post("/api/token", data=json.dumps({"username": "t_officer", "password": "nope"}),
+                           content_type="application/json")
+    assert response.status_code == 401
+
+
+def test_revoked_token_no_longer_works(world, client):
+    token, key = tokens.token_create(user=world.users["officer"], name="x")
+    assert client.get("/api/spaces/units", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    tokens.token_revoke(user=world.users["officer"], token=token)
+    assert client.get("/api/spaces/units", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+    assert ApiToken.objects.get(pk=token.pk).digest != key  # only the digest is stored
+
+
+@pytest.mark.parametrize("role_key", ["admin", "officer", "leader", "operator", "enterprise"])
+@pytest.mark.parametrize("model", list(ENDPOINTS))
+def test_api_read_scopes(world, client, role_key, model):
+    user = world.users[role_key]
+    headers = bearer(user)
+    url = ENDPOINTS[model]
+    response = client.get(url, **headers)
+    if model not in VISIBLE[role_key]:
+        assert response.status_code == 403
+        assert client.get(f"{url}/{world.objects(model, 'a').pk}", **headers).status_code == 404
+        return
+    assert response.status_code == 200
+    ids = {row["id"] for row in response.json()["results"]}
+    inside, outside = world.objects(model, "a"), world.objects(model, "b")
+    restricted = role_key in ("operator", "enterprise")
+    assert inside.pk in ids
+    assert (outside.pk in ids) is (not restricted)
+    assert client.get(f"{url}/{outside.pk}", **headers).status_code == (404 if restricted else 200)
+
+
+def test_leader_cannot_write_through_the_api(world, client):
+    headers = bearer(world.users["leader"])
+    response = client.patch(f"/api/spaces/units/{world.unit_a1.pk}", data=json.dumps({"asking_rent": "99"}),
+                            content_type="application/json", **headers)
+    assert response.status_code == 403
+    assert client.delete(f"/api/spaces/units/{world.unit_a2.pk}", **headers).status_code == 403
+
+
+def test_operator_updates_own_unit_and_it_is_audited(world, client):
+    headers = bearer(world.users["operator"])
+    response = client.patch(f"/api/spaces/units/{world.unit_a2.pk}", data=json.dumps({"asking_rent": "168.50"}),
+                            content_type="application/json", **headers)
+    assert response.status_code == 200, response.content
+    assert response.json()["asking_rent"] in ("168.50", 168.5)
+    change = ObjectChange.objects.filter(object_id=str(world.unit_a2.pk), action="update").first()
+    assert change.user_name == "t_operator"
+    assert change.data_before["asking_rent"] == "150.00" and change.data_after["asking_rent"] == "168.50"
+
+
+def test_operator_cannot_touch_other_operators_unit(world, client):
+    headers = bearer(world.users["operator"])
+    url = f"/api/spaces/units/{world.unit_b1.pk}"
+    assert client.patch(url, data=json.dumps({"asking_rent": "1"}), content_type="application/json",
+                        **headers).status_code == 404
+    assert client.delete(url, **headers).status_code == 404
+
+
+def test_api_validation_errors_are_chinese_and_name_the_field(world, client):
+    headers = bearer(world.users["officer"])
+    response = client.post("/api/enterprises/enterprises", data=json.dumps(
+        {"name": "测试企业", "credit_code": "914403001922038217"}), content_type="application/json", **headers)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert errors[0]["field"] == "credit_code"
+    assert "统一社会信用代码" in errors[0]["message"]
+
+
+def test_api_create_unit_then_delete(world, client):
+    headers = bearer(world.users["operator"])
+    payload = {"building": world.building_a.pk, "floor": world.floor_a.pk, "code": "1288", "area": "88.5",
+               "use": "office", "status": "vacant"}
+    created = client.post("/api/spaces/units", data=json.dumps(payload), content_type="application/json", **headers)
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert client.delete(f"/api/spaces/units/{pk}", **headers).status_code == 204
+    assert not Unit.objects.filter(pk=pk).exists()
+    actions = list(ObjectChange.objects.filter(object_id=str(pk), content_type__model="unit")
+                   .order_by("id").values_list("action", flat=True))
+    assert actions == ["create", "delete"]
+
+
+def test_api_list_filters_match_the_ui(world, client):
+    headers = bearer(world.users["officer"])
+    rows = client.get("/api/spaces/units?status=vacant", **headers).json()["results"]
+    assert {r["id"] for r in rows} == {world.unit_a2.pk}
+    rows = client.get("/api/enterprises/enterprises?q=ryzd", **headers).json()["results"]
+    assert [r["id"] for r in rows] == [world.tenant_a.pk]
+
+
+def test_openapi_schema_and_offline_docs(world, client):
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/spaces/units" in schema["paths"] and "/api/token" in schema["paths"]
+    client.force_login(world.users["officer"])
+    docs = client.get("/api/docs").content.decode()
+    assert "swagger-ui-bundle.js" in docs and "cdn.jsdelivr" not in docs
