@@ -52,3 +52,31 @@ def page(browser):
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_may_empty_audit_tables():
+    """Transactional tests end with a flush; on SQLite the audit triggers would refuse it."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from core.auditlock import audit_unlocked
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with audit_unlocked():
+            return original(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the thread; every test starts in Chinese."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")

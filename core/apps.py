@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from .auditlock import register_sqlite_function
+
+        connection_created.connect(register_sqlite_function, dispatch_uid="yuanqu_audit_locked")

@@ -11,7 +11,9 @@ import pytest
 
 from core.choices import Role
 from core.models import Department, User
-from enterprises.models import Contact, Enterprise, IndustryCategory
+from core.reference import ensure_departments
+from enterprises.models import Contact, Enterprise, IndustryCategory, QualificationRule
+from enterprises.reference import ensure_industries, ensure_qualification_rules
 from leasing.models import Lease
 from spaces.choices import UnitStatus
 from spaces.models import Building, Floor, Operator, Park, Unit, Zone
@@ -62,6 +64,10 @@ def make_user(username, role, department=None):
 
 
 def build_world() -> World:
+    # A transactional test's flush empties the reference tables; put them back.
+    ensure_departments(Department)
+    ensure_industries(IndustryCategory)
+    ensure_qualification_rules(QualificationRule)
     dept = Department.objects.get(code="kcj")
     users = {
         "admin": make_user("t_admin", Role.BUREAU_ADMIN, dept),
