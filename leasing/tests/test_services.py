@@ -118,3 +118,21 @@ def test_end_before_start_is_refused(world):
         services.lease_create(user=world.users["officer"],
                               data=lease_data(world, [world.unit_a2], TODAY, TODAY - DAY))
     assert "end_date" in error.value.message_dict
+
+
+def test_daily_refresh_command_starts_and_expires_leases(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    future = services.lease_create(user=world.users["officer"], data=lease_data(
+        world, [world.unit_a2], TODAY + 10 * DAY, TODAY + 400 * DAY))
+    world.unit_a2.refresh_from_db()
+    assert world.unit_a2.status == UnitStatus.RESERVED
+    out = StringIO()
+    call_command("leases_refresh", date=(TODAY + 50 * DAY), stdout=out)
+    world.unit_a2.refresh_from_db()
+    world.lease_a.refresh_from_db()
+    assert "expired 1" in out.getvalue()
+    assert world.lease_a.status == LeaseStatus.EXPIRED  # ended 45 days from today
+    assert world.unit_a2.status == UnitStatus.LEASED and future.pk
