@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Body, NinjaAPI, Router, Schema, Status
 from ninja.orm import create_schema
@@ -119,7 +120,9 @@ def build_router(surface) -> Router:
         results: list[Out]
 
     Page.__name__ = f"{model.__name__}Page"
-    router = Router(tags=[str(model._meta.verbose_name_plural)])
+    with translation.override("en"):  # the API speaks English to developers, whatever the server's language
+        plural, singular = str(model._meta.verbose_name_plural), str(model._meta.verbose_name)
+    router = Router(tags=[plural])
 
     def scoped_object(request, pk):
         if not role_may(request.user, VIEW, model):
@@ -141,7 +144,7 @@ def build_router(surface) -> Router:
                 request, {"detail": _("Validation failed."), "errors": error_list(exc, form, model)}, status=400
             )
 
-    @router.get("", response=Page, summary=f"List {model._meta.verbose_name_plural}")
+    @router.get("", response=Page, summary=f"List {plural}")
     def list_objects(request, page: int = 1, page_size: int = 50):
         if not role_may(request.user, VIEW, model):
             raise PermissionDenied
@@ -153,25 +156,25 @@ def build_router(surface) -> Router:
         start = (page - 1) * page_size
         return {"count": qs.count(), "page": page, "page_size": page_size, "results": list(qs[start:start + page_size])}
 
-    @router.get("/{int:pk}", response=Out, summary=f"Get one {model._meta.verbose_name}")
+    @router.get("/{int:pk}", response=Out, summary=f"Get one {singular}")
     def get_object(request, pk: int):
         return scoped_object(request, pk)
 
-    @router.post("", response={201: Out}, openapi_extra=body_doc, summary=f"Create a {model._meta.verbose_name}")
+    @router.post("", response={201: Out}, openapi_extra=body_doc, summary=f"Create a {singular}")
     def create_object(request, payload: dict = Body(...)):
         if not role_may(request.user, ADD, model):
             raise PermissionDenied
         result = save(request, None, payload)
         return Status(201, result) if isinstance(result, model) else result
 
-    @router.patch("/{int:pk}", response=Out, openapi_extra=body_doc, summary=f"Update a {model._meta.verbose_name}")
+    @router.patch("/{int:pk}", response=Out, openapi_extra=body_doc, summary=f"Update a {singular}")
     def update_object(request, pk: int, payload: dict = Body(...)):
         instance = scoped_object(request, pk)
         if not role_may(request.user, CHANGE, model):
             raise PermissionDenied
         return save(request, instance, payload)
 
-    @router.delete("/{int:pk}", response={204: None}, summary=f"Delete a {model._meta.verbose_name}")
+    @router.delete("/{int:pk}", response={204: None}, summary=f"Delete a {singular}")
     def delete_object(request, pk: int):
         instance = scoped_object(request, pk)
         if not role_may(request.user, DELETE, model):

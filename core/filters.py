@@ -3,6 +3,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes/no filter whose empty choice reads “all”, not Django's “unknown”."""
+
+    def __init__(self, *args, **kwargs):
+        from django import forms
+
+        kwargs.setdefault("widget", forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
+        super().__init__(*args, **kwargs)
+
+
 def scoped(model):
     """A queryset callable for filters: only the choices the requesting user may see."""
 

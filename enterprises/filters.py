@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BaseFilterSet, scoped
+from core.filters import BaseFilterSet, YesNoFilter, scoped
 
 from .choices import QualificationKind
 from .models import Contact, Enterprise, Qualification
@@ -12,7 +12,7 @@ class EnterpriseFilterSet(BaseFilterSet):
     qualification = django_filters.ChoiceFilter(
         label=_("qualification"), choices=QualificationKind.choices, field_name="qualifications__kind", distinct=True
     )
-    credit_code_exception = django_filters.BooleanFilter(label=_("credit code fails the check"))
+    credit_code_exception = YesNoFilter(label=_("credit code fails the check"))
 
     class Meta:
         model = Enterprise

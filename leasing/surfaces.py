@@ -7,7 +7,7 @@ from .models import Lease
 
 lease = register(Surface(
     model=Lease, filterset=filters.LeaseFilterSet, form=forms.LeaseForm, slug="leases",
-    columns=[Column("__str__", label=_("lease"), order_by="pk", link=True),
+    columns=[Column("contract_number", link=True),
              Column("enterprise", order_by="enterprise__name"),
              Column("units", label=_("units"), order_by=None, template="leasing/cells/units.html"),
              Column("leased_area"), Column("monthly_rent"), Column("start_date"), Column("end_date"),

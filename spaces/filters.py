@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BaseFilterSet, scoped
+from core.filters import BaseFilterSet, YesNoFilter, scoped
 
 from .choices import ParkKind, UnitStatus, UnitUse, ZoneKind
 from .models import Building, Floor, Operator, Park, Unit, Zone
@@ -61,7 +61,7 @@ class UnitFilterSet(BaseFilterSet):
     use = django_filters.ChoiceFilter(label=_("use"), choices=UnitUse.choices)
     building = django_filters.ModelChoiceFilter(label=_("building"), queryset=scoped(Building))
     park = django_filters.ModelChoiceFilter(label=_("park"), field_name="building__park", queryset=scoped(Park))
-    government_owned = django_filters.BooleanFilter(label=_("government-owned"))
+    government_owned = YesNoFilter(label=_("government-owned"))
     area_min = django_filters.NumberFilter(label=_("area from (m²)"), field_name="area", lookup_expr="gte")
     area_max = django_filters.NumberFilter(label=_("area to (m²)"), field_name="area", lookup_expr="lte")
     rent_max = django_filters.NumberFilter(label=_("asking rent up to"), field_name="asking_rent", lookup_expr="lte")

@@ -15,14 +15,14 @@ register = template.Library()
 
 
 def resolve(record, accessor: str):
+    if accessor == "__str__":
+        return str(record)
     value = record
     for part in accessor.replace("__", ".").split("."):
         if value is None:
             return None
         display = getattr(value, f"get_{part}_display", None)
-        value = display() if display and part != "__str__" else getattr(value, part, None)
-        if part == "__str__":
-            return str(record)
+        value = display() if display else getattr(value, part, None)
         if callable(value) and not isinstance(value, models.Manager):
             value = value()
     return value
