@@ -133,3 +133,42 @@ def test_openapi_schema_and_offline_docs(world, client):
     client.force_login(world.users["officer"])
     docs = client.get("/api/docs").content.decode()
     assert "swagger-ui-bundle.js" in docs and "cdn.jsdelivr" not in docs
+
+
+WRITES = {  # what each role may do through the API, per model (restricted roles only on their own side)
+    "park_operator": {"park": "c", "building": "acd", "floor": "acd", "unit": "acd", "enterprise": "ac",
+                      "lease": "acd", "operator": ""},
+    "enterprise": {m: "" for m in ENDPOINTS},
+}
+
+
+def write_letters(user, model):
+    if user.role in ("bureau_admin", "bureau_officer"):
+        return "acd"
+    if user.role == "leader":
+        return ""
+    return WRITES[user.role][model]
+
+
+@pytest.mark.parametrize("role_key", ["admin", "officer", "leader", "operator", "enterprise"])
+@pytest.mark.parametrize("model", list(ENDPOINTS))
+def test_api_write_permissions(world, client, role_key, model):
+    user = world.users[role_key]
+    headers = bearer(user)
+    url = ENDPOINTS[model]
+    allowed = write_letters(user, model)
+    visible = model in VISIBLE[role_key]
+    inside, outside = world.objects(model, "a"), world.objects(model, "b")
+    restricted = role_key in ("operator", "enterprise")
+
+    created = client.post(url, data="{}", content_type="application/json", **headers)
+    assert created.status_code == (400 if "a" in allowed else 403)  # an empty body is invalid, never saved
+
+    patched = client.patch(f"{url}/{inside.pk}", data="{}", content_type="application/json", **headers)
+    assert patched.status_code == (200 if "c" in allowed else 403 if visible else 404)
+
+    deleted = client.delete(f"{url}/{outside.pk}", **headers)
+    if restricted:
+        assert deleted.status_code == 404
+    else:
+        assert deleted.status_code in ((204, 400) if "d" in allowed else (403,))
