@@ -188,5 +188,5 @@ def build_router(surface) -> Router:
 def mount_surfaces():
     from .surfaces import REGISTRY
 
-    for model, surface in REGISTRY.items():
+    for surface in REGISTRY.values():
         api.add_router(f"/{surface.app_label}/{surface.slug}", build_router(surface))

@@ -1,4 +1,3 @@
-
 from .filters import BaseFilterSet
 from .forms import BaseModelForm
 from .models import Department
@@ -20,5 +19,4 @@ class DepartmentFilterSet(BaseFilterSet):
 department = register(Surface(
     model=Department, filterset=DepartmentFilterSet, form=DepartmentForm, slug="departments",
     columns=[Column("name", link=True), Column("short_name"), Column("code")],
-    menu_group="admin",
 ))

@@ -5,7 +5,7 @@ An app declares its surfaces in ``<app>/surfaces.py``; ``urls.py`` and ``api.py`
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import models
 from django.urls import path
@@ -46,9 +46,6 @@ class Surface:
     detail_template: str | None = None
     api_fields: list[str] | None = None  # fields exposed by the API (defaults to the form's fields)
     extra_context: Callable | None = None  # (request, obj) → dict for the detail page
-    menu_group: str = ""
-    icon: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def opts(self):

@@ -18,7 +18,7 @@ enterprise = register(Surface(
     columns=[Column("name", link=True), Column("credit_code", template="enterprises/cells/credit_code.html"),
              Column("industry", order_by="industry__code"), Column("established_on"),
              Column("registered_capital")],
-    select_related=("industry",), default_sort="name", extra_context=enterprise_context, menu_group="enterprises",
+    select_related=("industry",), default_sort="name", extra_context=enterprise_context,
     create=services.enterprise_create,
 ))
 
@@ -28,7 +28,7 @@ qualification = register(Surface(
     columns=[Column("enterprise", order_by="enterprise__name", link=True),
              Column("kind", template="core/cells/choice.html"), Column("level"),
              Column("certificate_number"), Column("issued_on"), Column("valid_until")],
-    select_related=("enterprise",), menu_group="enterprises",
+    select_related=("enterprise",),
     create=services.qualification_create, update=services.qualification_update,
 ))
 
@@ -37,5 +37,5 @@ contact = register(Surface(
     columns=[Column("masked_name", label=_("name"), order_by="name", link=True),
              Column("enterprise", order_by="enterprise__name"), Column("title"),
              Column("masked_mobile", label=_("mobile"), order_by=None)],
-    select_related=("enterprise",), menu_group="enterprises",
+    select_related=("enterprise",),
 ))

@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -47,10 +46,7 @@ def contact_reveal(request, pk):
     if not role_may(request.user, VIEW, Contact):
         raise Http404
     contact = get_object_or_404(Contact.objects.for_user(request.user), pk=pk)
-    try:
-        revealed = services.contact_reveal(user=request.user, contact=contact)
-    except PermissionDenied:
-        raise
+    revealed = services.contact_reveal(user=request.user, contact=contact)
     return render(request, "enterprises/contact_revealed.html", {"contact": contact, "revealed": revealed})
 
 

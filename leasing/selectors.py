@@ -12,10 +12,6 @@ from .choices import LeaseStatus
 from .models import Lease
 
 
-def lease_list(*, user):
-    return Lease.objects.for_user(user)
-
-
 def current_leases(day: datetime.date | None = None):
     """Active leases in force on ``day`` (not only signed: started and not yet ended)."""
     day = day or datetime.date.today()

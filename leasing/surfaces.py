@@ -13,6 +13,5 @@ lease = register(Surface(
              Column("leased_area"), Column("monthly_rent"), Column("start_date"), Column("end_date"),
              Column("status", template="core/cells/choice.html")],
     select_related=("enterprise",), prefetch_related=("units__building",), default_sort="-start_date",
-    menu_group="leasing",
     create=services.lease_create, update=services.lease_update, delete=services.lease_delete,
 ))

@@ -34,9 +34,10 @@ find_bindir() {
 as_owner() {
     if [[ "$(id -u)" -eq 0 ]]; then
         if command -v runuser >/dev/null 2>&1; then
-            runuser -u postgres -- "$@"
+            # from a directory postgres may enter (a fresh clone under a private /tmp folder is not one)
+            (cd / && runuser -u postgres -- "$@")
         else
-            su postgres -s /bin/sh -c "$(printf '%q ' "$@")"
+            (cd / && su postgres -s /bin/sh -c "$(printf '%q ' "$@")")
         fi
     else
         "$@"

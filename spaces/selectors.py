@@ -12,9 +12,6 @@ from .models import Building, Floor, Park, Unit, Zone
 ZERO = Decimal("0")
 
 
-def unit_list(*, user):
-    return Unit.objects.for_user(user)
-
 
 @dataclass
 class Occupancy:

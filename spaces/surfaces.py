@@ -40,35 +40,34 @@ def floor_context(request, floor):
 operator = register(Surface(
     model=Operator, filterset=filters.OperatorFilterSet, form=forms.OperatorForm, slug="operators",
     columns=[Column("name", link=True), Column("credit_code"), Column("contact_phone")],
-    menu_group="spaces",
 ))
 
 zone = register(Surface(
     model=Zone, filterset=filters.ZoneFilterSet, form=forms.ZoneForm, slug="zones",
     columns=[Column("name", link=True), Column("code"), Column("kind", template="core/cells/choice.html"),
              Column("parent")],
-    select_related=("parent",), extra_context=zone_context, menu_group="spaces",
+    select_related=("parent",), extra_context=zone_context,
 ))
 
 park = register(Surface(
     model=Park, filterset=filters.ParkFilterSet, form=forms.ParkForm, slug="parks",
     columns=[Column("name", link=True), Column("code"), Column("kind", template="core/cells/choice.html"),
              Column("zone", order_by="zone__name"), Column("operator", order_by="operator__name"), Column("address")],
-    select_related=("zone", "operator"), extra_context=park_context, menu_group="spaces",
+    select_related=("zone", "operator"), extra_context=park_context,
 ))
 
 building = register(Surface(
     model=Building, filterset=filters.BuildingFilterSet, form=forms.BuildingForm, slug="buildings",
     columns=[Column("name", link=True), Column("code"), Column("park", order_by="park__name"),
              Column("floors_above"), Column("gross_floor_area"), Column("completed_year")],
-    select_related=("park",), extra_context=building_context, menu_group="spaces",
+    select_related=("park",), extra_context=building_context,
 ))
 
 floor = register(Surface(
     model=Floor, filterset=filters.FloorFilterSet, form=forms.FloorForm, slug="floors",
     columns=[Column("label", label=_("floor"), order_by="number", link=True),
              Column("building", order_by="building__name"), Column("number")],
-    select_related=("building",), extra_context=floor_context, menu_group="spaces",
+    select_related=("building",), extra_context=floor_context,
 ))
 
 unit = register(Surface(
@@ -78,6 +77,6 @@ unit = register(Surface(
              Column("area"), Column("use", template="core/cells/choice.html"), Column("asking_rent"),
              Column("status", template="core/cells/choice.html"),
              Column("government_owned", template="core/cells/boolean.html"), Column("vacant_since")],
-    select_related=("building", "floor"), default_sort="pk", menu_group="spaces",
+    select_related=("building", "floor"), default_sort="pk",
     create=services.unit_create, update=services.unit_update,
 ))
