@@ -1,7 +1,8 @@
 import django_filters
+from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BaseFilterSet, YesNoFilter, scoped
+from core.filters import BaseFilterSet, YesNoFilter
 
 from .choices import QualificationKind
 from .models import Contact, Enterprise, Qualification
@@ -31,7 +32,8 @@ class EnterpriseFilterSet(BaseFilterSet):
 class QualificationFilterSet(BaseFilterSet):
     search_lookups = ("enterprise__search_text__icontains", "certificate_number__icontains")
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=QualificationKind.choices)
-    enterprise = django_filters.ModelChoiceFilter(label=_("enterprise"), queryset=scoped(Enterprise))
+    # By id, from links such as an enterprise page's "leases"; people search by name with q.
+    enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id", widget=HiddenInput)
 
     class Meta:
         model = Qualification
@@ -40,7 +42,8 @@ class QualificationFilterSet(BaseFilterSet):
 
 class ContactFilterSet(BaseFilterSet):
     search_lookups = ("enterprise__search_text__icontains",)
-    enterprise = django_filters.ModelChoiceFilter(label=_("enterprise"), queryset=scoped(Enterprise))
+    # By id, from links such as an enterprise page's "leases"; people search by name with q.
+    enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id", widget=HiddenInput)
 
     class Meta:
         model = Contact

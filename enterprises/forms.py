@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BaseModelForm, DateInput, style_widget
@@ -41,6 +42,43 @@ class IndustryField(forms.CharField):
                 params={"value": text},
             )
         return match
+
+
+class EnterpriseField(forms.ModelChoiceField):
+    """Choose an enterprise by typing its name, pinyin or credit code (a district has 150,000 of them:
+    no select box). The browser offers matches from ``enterprises:enterprise_options``; the field
+    accepts "<credit code> <name>", a bare credit code, or an id (the API)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Enterprise.objects.all())
+        kwargs.setdefault("widget", forms.TextInput(attrs={
+            "list": "enterprise-options", "autocomplete": "off",
+            "data-enterprise-search": reverse_lazy("enterprises:enterprise_options"),
+            "placeholder": _("Type a name, pinyin initials or credit code"),
+        }))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Enterprise):
+            return f"{value.credit_code} {value.name}"
+        if value and str(value).isdigit():
+            found = self.queryset.filter(pk=value).first()
+            return f"{found.credit_code} {found.name}" if found else value
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int) or str(value).isdigit():
+            return super().to_python(value)
+        code = normalise_credit_code(str(value).split()[0])
+        found = self.queryset.filter(credit_code=code).first()
+        if found is None:
+            raise ValidationError(
+                _("No enterprise you manage matches “%(value)s”: pick one from the suggestions."),
+                params={"value": value},
+            )
+        return found
 
 
 class EnterpriseForm(BaseModelForm):
@@ -102,6 +140,8 @@ class EnterpriseForm(BaseModelForm):
 
 
 class QualificationForm(BaseModelForm):
+    enterprise = EnterpriseField(label=_("enterprise"))
+
     class Meta:
         model = Qualification
         fields = ["enterprise", "kind", "level", "certificate_number", "issued_on", "valid_until"]
@@ -110,6 +150,8 @@ class QualificationForm(BaseModelForm):
 
 
 class ContactForm(BaseModelForm):
+    enterprise = EnterpriseField(label=_("enterprise"))
+
     class Meta:
         model = Contact
         fields = ["enterprise", "name", "title", "mobile", "email"]

@@ -8,7 +8,7 @@ from core.permissions import VIEW, role_may
 
 from . import services
 from .choices import IndustryLevel
-from .models import Contact, IndustryCategory
+from .models import Contact, Enterprise, IndustryCategory
 
 
 @login_required
@@ -38,6 +38,15 @@ def industry_browser(request):
 @login_required
 def industry_datalist(request):
     return render(request, "enterprises/industry_datalist.html")
+
+
+@login_required
+def enterprise_options(request):
+    """Up to 20 enterprises the user may see, matching what they typed (for the enterprise fields)."""
+    q = (request.GET.get("q") or "").strip().lower()
+    enterprises = Enterprise.objects.for_user(request.user).only("name", "credit_code")
+    enterprises = enterprises.filter(search_text__icontains=q) if q else enterprises.none()
+    return render(request, "enterprises/enterprise_options.html", {"enterprises": enterprises.order_by("name")[:20]})
 
 
 @login_required

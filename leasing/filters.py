@@ -1,8 +1,8 @@
 import django_filters
+from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import BaseFilterSet, scoped
-from enterprises.models import Enterprise
 from spaces.models import Building, Park
 
 from .choices import LeaseStatus
@@ -12,7 +12,8 @@ from .models import Lease
 class LeaseFilterSet(BaseFilterSet):
     search_lookups = ("enterprise__search_text__icontains", "contract_number__icontains")
     status = django_filters.ChoiceFilter(label=_("status"), choices=LeaseStatus.choices)
-    enterprise = django_filters.ModelChoiceFilter(label=_("enterprise"), queryset=scoped(Enterprise))
+    # By id, from links such as an enterprise page's "leases"; people search by name with q.
+    enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id", widget=HiddenInput)
     building = django_filters.ModelChoiceFilter(
         label=_("building"), queryset=scoped(Building), field_name="units__building", distinct=True
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BaseModelForm, DateInput
+from enterprises.forms import EnterpriseField
 from spaces.models import Building, Unit
 
 from .models import Lease
@@ -19,6 +20,7 @@ class LeaseForm(BaseModelForm):
         label=_("building"), queryset=Building.objects.all(), required=False,
         help_text=_("Choose a building to list its units."),
     )
+    enterprise = EnterpriseField(label=_("enterprise"))
     units = UnitChoices(label=_("units"), queryset=Unit.objects.all(), widget=forms.CheckboxSelectMultiple)
 
     class Meta:

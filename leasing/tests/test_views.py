@@ -52,3 +52,31 @@ def test_terminate_from_the_lease_page(world, client_for):
     assert world.lease_a.status == "terminated"
     assert client.post(reverse("leasing:lease_terminate", args=[world.lease_b.pk]),
                        {"terminated_on": datetime.date.today().isoformat()}).status_code == 404
+
+
+def test_enterprise_is_chosen_by_typing_credit_code_and_name(world, client_for):
+    client = client_for(world.users["operator"])
+    today = datetime.date.today()
+    data = {"enterprise": f"{world.tenant_a.credit_code} {world.tenant_a.name}", "building": world.building_a.pk,
+            "units": [world.unit_a2.pk], "start_date": today.isoformat(),
+            "end_date": (today + datetime.timedelta(days=100)).isoformat(), "monthly_rent": "150"}
+    assert client.post(reverse("leasing:lease_add"), data).status_code == 302
+    assert Lease.objects.filter(enterprise=world.tenant_a, units=world.unit_a2).exists()
+
+
+def test_enterprise_outside_scope_cannot_be_typed_in(world, client_for):
+    client = client_for(world.users["operator"])
+    today = datetime.date.today()
+    response = client.post(reverse("leasing:lease_add"), {
+        "enterprise": world.tenant_b.credit_code, "building": world.building_a.pk, "units": [world.unit_a2.pk],
+        "start_date": today.isoformat(), "end_date": today.isoformat(), "monthly_rent": "1"})
+    assert response.status_code == 400
+    assert "企业：" in response.content.decode()
+
+
+def test_enterprise_suggestions_are_scoped(world, client_for):
+    url = reverse("enterprises:enterprise_options")
+    operator = client_for(world.users["operator"]).get(url, {"q": "sz"}).content.decode()
+    assert world.tenant_b.name not in operator
+    officer = client_for(world.users["officer"]).get(url, {"q": "jtkj"}).content.decode()
+    assert f'value="{world.tenant_b.credit_code} {world.tenant_b.name}"' in officer
