@@ -5,6 +5,7 @@ from django import template
 from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -51,21 +52,21 @@ def display(value):
     if isinstance(value, Decimal):
         return f"{value:,.2f}"
     if isinstance(value, datetime.datetime):
-        return date_format(value, "Y-m-d H:i")
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
     if isinstance(value, datetime.date):
-        return date_format(value, "Y-m-d")
+        return date_format(value, "DATE_FORMAT")  # 2021年6月21日 in Chinese
     return str(value)
 
 
 @register.filter
 def area(value):
-    """m² as offices write it: 1,234.50 m², or 37.02 万m² from 100,000 up."""
+    """Area as offices write it: 1,234.50 ㎡, or 37.02 万㎡ from 100,000 up."""
     if value is None:
         return "—"
     value = Decimal(value)
     if value >= 100000:
-        return f"{value / 10000:,.2f} 万m²"
-    return f"{value:,.2f} m²"
+        return f"{value / 10000:,.2f} 万㎡"
+    return f"{value:,.2f} ㎡"
 
 
 @register.filter
