@@ -25,6 +25,31 @@ class Occupancy:
     unit_count: int = 0
     counts: dict = field(default_factory=dict)
 
+    def add(self, status: str, area: Decimal, count: int) -> None:
+        self.total_area += area
+        self.unit_count += count
+        self.counts[status] = self.counts.get(status, 0) + count
+        if status == UnitStatus.LEASED:
+            self.leased_area += area
+        elif status == UnitStatus.VACANT:
+            self.vacant_area += area
+        elif status == UnitStatus.RESERVED:
+            self.reserved_area += area
+        else:
+            self.unavailable_area += area
+
+    def merge(self, other: "Occupancy | None") -> None:
+        if other is None:
+            return
+        for status, count in other.counts.items():
+            self.counts[status] = self.counts.get(status, 0) + count
+        self.total_area += other.total_area
+        self.unit_count += other.unit_count
+        self.leased_area += other.leased_area
+        self.vacant_area += other.vacant_area
+        self.reserved_area += other.reserved_area
+        self.unavailable_area += other.unavailable_area
+
     @property
     def leasable_area(self) -> Decimal:
         return self.total_area - self.unavailable_area
@@ -49,22 +74,30 @@ class Occupancy:
 
 def occupancy_of(units) -> Occupancy:
     """One query: area and count of ``units`` by status."""
-    rows = units.order_by().values("status").annotate(area=Sum("area"), n=Count("pk"))
     result = Occupancy()
-    for row in rows:
-        area = row["area"] or ZERO
-        result.total_area += area
-        result.unit_count += row["n"]
-        result.counts[row["status"]] = row["n"]
-        if row["status"] == UnitStatus.LEASED:
-            result.leased_area += area
-        elif row["status"] == UnitStatus.VACANT:
-            result.vacant_area += area
-        elif row["status"] == UnitStatus.RESERVED:
-            result.reserved_area += area
-        else:
-            result.unavailable_area += area
+    for row in units.order_by().values("status").annotate(area=Sum("area"), n=Count("pk")):
+        result.add(row["status"], row["area"] or ZERO, row["n"])
     return result
+
+
+def occupancy_by_zone(*, user) -> list[tuple[Zone, int, Occupancy]]:
+    """Every zone the user sees as (zone, depth, occupancy of its units and its sub-zones' units),
+    in tree order, from one grouped query."""
+    direct: dict[int, Occupancy] = {}
+    rows = (
+        Unit.objects.for_user(user).order_by().values("building__park__zone_id", "status")
+        .annotate(area=Sum("area"), n=Count("pk"))
+    )
+    for row in rows:
+        direct.setdefault(row["building__park__zone_id"], Occupancy()).add(row["status"], row["area"] or ZERO, row["n"])
+    tree = zone_tree(user=user)
+    totals: dict[int, Occupancy] = {}
+    for zone, _depth in reversed(tree):  # children come after their parent: sum bottom-up
+        total = totals.setdefault(zone.pk, Occupancy())
+        total.merge(direct.get(zone.pk))
+        if zone.parent_id is not None:
+            totals.setdefault(zone.parent_id, Occupancy()).merge(total)
+    return [(zone, depth, totals[zone.pk]) for zone, depth in tree]
 
 
 def units_in_zone(*, user, zone: Zone):

@@ -21,10 +21,8 @@ BOUNDARY_FILE = Path(__file__).parent / "data" / "futian-boundary.geojson"
 def zone_tree(request):
     if not role_may(request.user, VIEW, Zone):
         raise PermissionDenied
-    rows = []
-    for zone, depth in selectors.zone_tree(user=request.user):
-        units = selectors.units_in_zone(user=request.user, zone=zone)
-        rows.append({"zone": zone, "depth": depth, "occupancy": selectors.occupancy_of(units)})
+    rows = [{"zone": zone, "depth": depth, "occupancy": occupancy}
+            for zone, depth, occupancy in selectors.occupancy_by_zone(user=request.user)]
     return render(request, "spaces/zone_tree.html", {"rows": rows})
 
 

@@ -12,7 +12,7 @@ from enterprises.models import Enterprise
 from leasing import selectors as lease_selectors
 from leasing.models import Lease
 from spaces import selectors as space_selectors
-from spaces.models import Building, Park, Unit, Zone
+from spaces.models import Building, Park, Unit
 
 
 @login_required
@@ -31,13 +31,11 @@ def home(request):
         }
         context["expiring"] = lease_selectors.lease_expiring(user=user, days=90).count()
         context["long_vacant"] = space_selectors.long_vacant_units(user=user, months=6).count()
-        zones = []
-        for zone in Zone.objects.for_user(user).filter(parent__isnull=True).order_by("sort_order"):
-            zone_units = space_selectors.units_in_zone(user=user, zone=zone)
-            occ = space_selectors.occupancy_of(zone_units)
-            if occ.unit_count:
-                zones.append({"name": zone.name, "occupancy": occ})
-        context["zones"] = zones
+        # The 片区 and other zones without sub-zones, where parks sit.
+        by_zone = space_selectors.occupancy_by_zone(user=user)
+        parents = {zone.parent_id for zone, _depth, _occ in by_zone}
+        zones = [{"name": zone.name, "occupancy": occ} for zone, _depth, occ in by_zone
+                 if zone.pk not in parents and occ.unit_count]
         context["zones_chart"] = {
             "legend": [str(_("Leased")), str(_("Reserved")), str(_("Vacant"))],
             "names": [z["name"] for z in zones],

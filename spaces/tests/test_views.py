@@ -120,3 +120,15 @@ def test_english_switch(world, client_for):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(world.building_a.get_absolute_url()).content.decode()
     assert "Stacking plan" in page
+
+
+def test_zone_tree_sums_sub_zones_in_one_pass(world, client_for):
+    rows = client_for(world.users["officer"]).get(reverse("spaces:zone_tree")).context["rows"]
+    by_name = {row["zone"].name: row for row in rows}
+    assert [row["depth"] for row in rows] == [0, 1]
+    engine, area = by_name["三大新引擎"]["occupancy"], by_name["河套深港科技创新合作区"]["occupancy"]
+    assert engine.unit_count == area.unit_count == 4
+    assert engine.total_area == Decimal("1300.00") and engine.leased_area == Decimal("900.00")
+    assert engine.occupancy_rate == Decimal("81.8")  # 900 of 1,100 leasable m²
+    scoped = client_for(world.users["operator"]).get(reverse("spaces:zone_tree")).context["rows"]
+    assert scoped[0]["occupancy"].unit_count == 3
