@@ -109,7 +109,15 @@ def build_router(surface) -> Router:
     ]
     out_fields = ["id", *[f for f in field_names if f != "id"]]
     extra_out = [f.name for f in model._meta.concrete_fields if f.name in ("status", "leased_area", "vacant_since", "credit_code_exception") and f.name not in out_fields]
-    Out = create_schema(model, name=f"{model.__name__}Out", fields=out_fields + extra_out)
+    personal = set(getattr(model, "personal_fields", ()))
+    Out = create_schema(model, name=f"{model.__name__}Out",
+                        fields=[f for f in out_fields + extra_out if f not in personal])
+    if personal:
+        # Personal data leaves the server masked (138****5678); revealing is a separate, audited act.
+        annotations = {f"masked_{name}": str for name in sorted(personal)}
+        resolvers = {f"resolve_masked_{name}": staticmethod(lambda obj, _n=name: getattr(obj, f"masked_{_n}"))
+                     for name in personal}
+        Out = type(f"{model.__name__}Out", (Out,), {"__annotations__": annotations, **resolvers})
     In = create_schema(model, name=f"{model.__name__}In", fields=[f for f in field_names if f != "id"], optional_fields="__all__")
     body_doc = {"requestBody": {"content": {"application/json": {"schema": In.model_json_schema()}}, "required": True}}
 

@@ -17,9 +17,10 @@ def role_may(user, action: str, model) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     role = user.role
+    if getattr(model, "admin_only", False):
+        return role == Role.BUREAU_ADMIN
     if role in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER):
-        admin_only = getattr(model, "admin_only", False)
-        return role == Role.BUREAU_ADMIN or not admin_only
+        return True
     if role == Role.LEADER:
         return action == VIEW
     letters = getattr(model, "role_actions", {}).get(role, "")

@@ -33,20 +33,20 @@ def check_credit_code(value: str) -> CreditCodeCheck:
     """Check structure, the final check character (stdnum) and the embedded organisation code."""
     code = normalise_credit_code(value)
     if len(code) != 18:
-        return CreditCodeCheck(code, False, _("Unified social credit code must have 18 characters (has %(n)d).") % {"n": len(code)})
+        return CreditCodeCheck(code, False, _("must have 18 characters (has %(n)d).") % {"n": len(code)})
     try:
         uscc.validate(code)
     except stdnum_exceptions.InvalidChecksum:
-        return CreditCodeCheck(code, False, _("Unified social credit code: the last (check) character is wrong."))
+        return CreditCodeCheck(code, False, _("the last (check) character is wrong."))
     except stdnum_exceptions.ValidationError:
         return CreditCodeCheck(
-            code, False, _("Unified social credit code contains characters it cannot have (I, O, S, V, Z or symbols).")
+            code, False, _("contains characters a credit code cannot have (I, O, S, V, Z or symbols).")
         )
     org = code[8:17]
     if any(c not in ORG_CODE_ALPHABET for c in org[:8]):
-        return CreditCodeCheck(code, False, _("Unified social credit code: the organisation code part is malformed."))
+        return CreditCodeCheck(code, False, _("the organisation code part (characters 9–17) is malformed."))
     if organisation_code_check_char(org[:8]) != org[8]:
         return CreditCodeCheck(
-            code, False, _("Unified social credit code: the embedded organisation code (characters 9–17) fails its check.")
+            code, False, _("the embedded organisation code (characters 9–17) fails its check.")
         )
     return CreditCodeCheck(code, True)

@@ -3,8 +3,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import Role
 from core.forms import BaseModelForm, DateInput, style_widget
-from core.validators import check_credit_code, normalise_credit_code
+from core.validators import normalise_credit_code
 
 from .choices import IndustryLevel
 from .models import Contact, Enterprise, IndustryCategory, Qualification
@@ -82,6 +83,10 @@ class EnterpriseField(forms.ModelChoiceField):
 
 
 class EnterpriseForm(BaseModelForm):
+    """The check itself is the model's (Enterprise.clean); the form adds the officer's confirmation."""
+
+    # Longer than 18: people paste codes with spaces or full-width digits; they are normalised.
+    credit_code = forms.CharField(label=_("unified social credit code"), max_length=40)
     industry = IndustryField(label=_("industry (GB/T 4754-2017)"), required=False)
     confirm_credit_code = forms.BooleanField(
         label=_("Store this credit code although it fails the check"), required=False,
@@ -99,11 +104,10 @@ class EnterpriseForm(BaseModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widget(self.fields["industry"].widget)
+        style_widget(self.fields["credit_code"].widget)
         self.fields["confirm_credit_code"].widget.attrs["class"] = "form-check-input"
         if self.instance.pk and self.instance.credit_code_exception:
             self.fields["confirm_credit_code"].initial = True
-        from core.choices import Role
-
         if self.user is not None and self.user.role != Role.BUREAU_ADMIN:
             # Only the administrator links user accounts to an enterprise.
             self.fields.pop("users")
@@ -113,30 +117,29 @@ class EnterpriseForm(BaseModelForm):
             # Only officers may store a code that fails the check.
             self.fields.pop("confirm_credit_code")
 
-    def clean(self):
-        cleaned = super().clean()
-        code = cleaned.get("credit_code")
-        if code:
-            result = check_credit_code(code)
-            cleaned["credit_code"] = result.code
-            if not result.ok:
-                if cleaned.get("confirm_credit_code"):
-                    cleaned["credit_code_exception"] = True
-                else:
-                    self.add_error("credit_code", result.message)
-            else:
-                cleaned["credit_code_exception"] = False
-            # The model's own check (run next by the form) must see the officer's confirmation.
-            self.instance.credit_code_exception = cleaned.get("credit_code_exception", False)
-        cleaned.pop("confirm_credit_code", None)
-        return cleaned
-
     def clean_credit_code(self):
         code = normalise_credit_code(self.cleaned_data.get("credit_code", ""))
         clash = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
         if clash:
-            raise ValidationError(_("Another enterprise already has this credit code: %(name)s"), params={"name": clash.name})
+            if self.user is not None and not Enterprise.objects.for_user(self.user).filter(pk=clash.pk).exists():
+                raise ValidationError(_("This credit code is already registered; ask the bureau to link it for you."))
+            raise ValidationError(_("Another enterprise already has this credit code: %(name)s"),
+                                  params={"name": clash.name})
         return code
+
+    def clean(self):
+        cleaned = super().clean()
+        confirmed = bool(cleaned.pop("confirm_credit_code", False))
+        # Seen by Enterprise.clean, which the form runs next; the service stores it.
+        self.instance.credit_code_exception = confirmed
+        cleaned["credit_code_exception"] = confirmed
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Enterprise.clean clears the flag when the code passes.
+        if "credit_code_exception" in self.cleaned_data:
+            self.cleaned_data["credit_code_exception"] = self.instance.credit_code_exception
 
 
 class QualificationForm(BaseModelForm):

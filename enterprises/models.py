@@ -97,6 +97,8 @@ class Enterprise(SearchableModel):
 
     def clean(self):
         self.credit_code = normalise_credit_code(self.credit_code)
+        if not self.credit_code:
+            return  # the field's own "required" message says it
         result = check_credit_code(self.credit_code)
         if not result.ok and not self.credit_code_exception:
             raise ValidationError({"credit_code": result.message})

@@ -112,8 +112,34 @@ def verbose_column(column, model):
 
 
 @register.simple_tag
-def audit_value(obj, field_name, value, can_reveal=False):
-    """A value in a change record; personal data stays masked for roles that may not reveal it."""
-    if field_name in getattr(obj, "personal_fields", ()) and not can_reveal and value:
+def audit_value(obj, field_name, value):
+    """A value in a change record as people read it: names for ids, labels for codes, masked personal data."""
+    if value in (None, "", []):
+        return "—"
+    if field_name in getattr(obj, "personal_fields", ()):
         return mask_mobile(str(value)) if "mobile" in field_name else mask_name(str(value))
+    try:
+        field = obj._meta.get_field(field_name)
+    except Exception:
+        return display(value)
+    if field.many_to_many:
+        names = [str(o) for o in field.related_model._default_manager.filter(pk__in=value)]
+        return "、".join(names) or "—"
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related else f"#{value}"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return display(value)
+    if getattr(field, "decimal_places", None) is not None:
+        try:
+            return f"{Decimal(str(value)):,.{field.decimal_places}f}"
+        except Exception:
+            return str(value)
+    if isinstance(value, str) and field.get_internal_type() == "DateField":
+        try:
+            return display(datetime.date.fromisoformat(value))
+        except ValueError:
+            return value
     return display(value)

@@ -172,3 +172,10 @@ def test_api_write_permissions(world, client, role_key, model):
         assert deleted.status_code == 404
     else:
         assert deleted.status_code in ((204, 400) if "d" in allowed else (403,))
+
+
+def test_contacts_leave_the_api_masked(world, client):
+    for role_key in ("officer", "leader", "operator"):
+        rows = client.get("/api/enterprises/contacts", **bearer(world.users[role_key])).json()["results"]
+        assert rows and all("mobile" not in row and "name" not in row for row in rows)
+        assert rows[0]["masked_mobile"] == "138****5678" and rows[0]["masked_name"] == "张**"

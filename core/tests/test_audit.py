@@ -89,3 +89,18 @@ def test_operator_may_not_reveal_personal_data(world, client_for):
     response = operator.post(reverse("enterprises:contact_reveal", args=[world.contact_a.pk]))
     assert response.status_code == 403
     assert not DomainEvent.objects.filter(name="enterprises.contact.reveal").exists()
+
+
+def test_personal_data_stays_masked_in_change_records_even_for_officers(world, client_for):
+    object_update(user=world.users["officer"], instance=world.contact_a, data={"mobile": "13900001111"})
+    page = client_for(world.users["officer"]).get(world.contact_a.get_absolute_url()).content.decode()
+    assert "139****1111" in page and "13900001111" not in page and "13812345678" not in page
+
+
+def test_change_records_show_names_and_labels_not_ids_and_codes(world, client_for):
+    from leasing import services as lease_services
+
+    lease_services.lease_terminate(user=world.users["officer"], lease=world.lease_a,
+                                   on=world.lease_a.start_date)
+    page = client_for(world.users["officer"]).get(world.lease_a.get_absolute_url()).content.decode()
+    assert "已解约" in page and "生效中" in page  # the status labels, not "terminated"/"active"

@@ -103,3 +103,8 @@ def test_only_admin_manages_users(world, client_for):
 def test_anonymous_is_sent_to_login(client, world):
     response = client.get(reverse("spaces:unit_list"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_departments_are_for_the_administrator_only_even_by_url(world, client_for):
+    for role_key in ("officer", "leader", "operator", "enterprise"):
+        assert client_for(world.users[role_key]).get(reverse("core:department_list")).status_code == 403

@@ -22,12 +22,12 @@ def test_lower_case_is_accepted():
 
 def test_wrong_final_check_character():
     result = check_credit_code("914403001922038217")
-    assert not result.ok and "统一社会信用代码" in result.message and "校验" in result.message
+    assert not result.ok and "校验" in result.message
 
 
 def test_wrong_length():
     result = check_credit_code("91440300192203821")
-    assert not result.ok and "18" in result.message and "统一社会信用代码" in result.message
+    assert not result.ok and "18" in result.message
 
 
 @pytest.mark.parametrize("bad", ["91440300192203821I", "9144030019220382O6"])

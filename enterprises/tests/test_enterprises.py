@@ -116,3 +116,25 @@ def test_industry_browser_by_section_and_search(world, client_for):
     assert [d.code for d in divisions] == ["63", "64", "65"]
     found = client.get(reverse("enterprises:industry_browser"), {"q": "软件开发"}).context["results"]
     assert "6511" in [c.code for c in found]
+
+
+def test_credit_code_error_is_shown_once(world, client_for):
+    response = client_for(world.users["officer"]).post(reverse("enterprises:enterprise_add"),
+                                                       enterprise_post(credit_code=BAD_CODE))
+    errors = response.context["form"].errors["credit_code"]
+    assert errors == ["最后一位校验码错误。"]
+
+
+def test_pasted_code_with_spaces_and_full_width_digits_is_accepted(world, client_for):
+    response = client_for(world.users["officer"]).post(reverse("enterprises:enterprise_add"),
+                                                       enterprise_post(credit_code="9144 0101 ＭＡ5C JQ4N 59"))
+    assert response.status_code == 302
+    assert Enterprise.objects.filter(credit_code="91440101MA5CJQ4N59").exists()
+
+
+def test_operator_registering_an_existing_code_does_not_learn_its_name(world, client_for):
+    response = client_for(world.users["operator"]).post(reverse("enterprises:enterprise_add"),
+                                                        enterprise_post(credit_code=world.tenant_b.credit_code))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert world.tenant_b.name not in page and "已登记" in page
