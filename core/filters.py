@@ -31,10 +31,10 @@ class BaseFilterSet(django_filters.FilterSet):
     search_lookups: tuple[str, ...] = ("search_text__icontains",)
 
     def search(self, queryset, name, value):
-        value = (value or "").strip().lower()
-        if not value:
-            return queryset
-        condition = Q()
-        for lookup in self.search_lookups:
-            condition |= Q(**{lookup: value})
-        return queryset.filter(condition)
+        """Every word must match one of the lookups: "A座 2701" finds unit 2701 of any 某某A座."""
+        for word in (value or "").lower().split():
+            condition = Q()
+            for lookup in self.search_lookups:
+                condition |= Q(**{lookup: word})
+            queryset = queryset.filter(condition)
+        return queryset

@@ -132,7 +132,7 @@ class QualificationRule(models.Model):
 
 class Qualification(BaseModel):
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="qualifications"
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="qualifications"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=QualificationKind.choices)
     level = models.CharField(_("level"), max_length=20, choices=SpecialisedLevel.choices, blank=True)
@@ -175,7 +175,7 @@ class Qualification(BaseModel):
 class Contact(BaseModel):
     """A person to call at an enterprise. Personal data: masked unless revealed (and audited)."""
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="contacts")
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="contacts")
     name = models.CharField(_("name"), max_length=40)
     title = models.CharField(_("title"), max_length=40, blank=True)
     mobile = models.CharField(_("mobile"), max_length=20, blank=True)

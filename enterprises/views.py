@@ -56,6 +56,7 @@ def contact_reveal(request, pk):
         raise Http404
     contact = get_object_or_404(Contact.objects.for_user(request.user), pk=pk)
     revealed = services.contact_reveal(user=request.user, contact=contact)
-    return render(request, "enterprises/contact_revealed.html", {"contact": contact, "revealed": revealed})
+    return render(request, "enterprises/contact_revealed.html",
+                  {"contact": contact, "revealed": revealed, "layout": request.POST.get("layout", "row")})
 
 

@@ -9,4 +9,7 @@ class LeaseStatus(ChoiceSet):
     TERMINATED = "terminated", _("Terminated")
 
 
+# A terminated lease still holds its units up to its termination date (its end date is cut to it).
+HOLDING_STATUSES = (LeaseStatus.ACTIVE, LeaseStatus.TERMINATED)
+
 LeaseStatus._colors = {"active": "success", "expired": "secondary", "terminated": "danger"}

@@ -10,7 +10,7 @@ from .models import Lease
 
 class UnitChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, unit):
-        return f"{unit.floor.label} {unit.code} · {unit.area} m² · {unit.get_status_display()}"
+        return f"{unit.floor.label} {unit.code} · {unit.area} ㎡ · {unit.get_status_display()}"
 
 
 class LeaseForm(BaseModelForm):

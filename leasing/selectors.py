@@ -8,14 +8,14 @@ from django.db.models import Sum
 from enterprises.models import IndustryCategory
 from spaces.models import Unit
 
-from .choices import LeaseStatus
+from .choices import HOLDING_STATUSES, LeaseStatus
 from .models import Lease
 
 
 def current_leases(day: datetime.date | None = None):
-    """Active leases in force on ``day`` (not only signed: started and not yet ended)."""
+    """Leases holding their units on ``day``: started, not yet ended (a termination cuts the end date)."""
     day = day or datetime.date.today()
-    return Lease.objects.filter(status=LeaseStatus.ACTIVE, start_date__lte=day, end_date__gte=day)
+    return Lease.objects.filter(status__in=HOLDING_STATUSES, start_date__lte=day, end_date__gte=day)
 
 
 def lease_expiring(*, user, days: int, today: datetime.date | None = None):
@@ -63,9 +63,9 @@ def tenant_industries(units, *, limit: int = 5, day: datetime.date | None = None
 
 
 def leases_overlapping(*, units, start: datetime.date, end: datetime.date, exclude_pk=None):
-    """Active leases on any of ``units`` whose period meets [start, end]."""
+    """Leases holding any of ``units`` at some day of [start, end]."""
     qs = Lease.objects.filter(
-        status=LeaseStatus.ACTIVE, units__in=units, start_date__lte=end, end_date__gte=start
+        status__in=HOLDING_STATUSES, units__in=units, start_date__lte=end, end_date__gte=start
     )
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)

@@ -1,9 +1,11 @@
 """Lease workflows: create, change, terminate, expire; unit status follows from them."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import audit
@@ -15,7 +17,7 @@ from spaces.models import Unit
 from spaces.services import unit_status_set
 
 from . import selectors
-from .choices import LeaseStatus
+from .choices import HOLDING_STATUSES, LeaseStatus
 from .models import Lease
 
 # Allowed status changes of a lease, by the service that makes them.
@@ -30,7 +32,7 @@ def _check_lease(lease: Lease) -> None:
     units = list(lease.units.all())
     if not units:
         raise ValidationError({"units": _("Choose at least one unit.")})
-    if lease.status == LeaseStatus.ACTIVE:
+    if lease.status in HOLDING_STATUSES:
         clashes = selectors.leases_overlapping(
             units=units, start=lease.start_date, end=lease.end_date, exclude_pk=lease.pk
         ).select_related("enterprise").prefetch_related("units")
@@ -39,9 +41,9 @@ def _check_lease(lease: Lease) -> None:
             raise ValidationError({"units": _(
                 "Unit %(units)s already has an active lease from %(start)s to %(end)s (%(tenant)s) "
                 "that overlaps this period."
-            ) % {"units": "、".join(shared), "start": other.start_date, "end": other.end_date,
-                 "tenant": other.enterprise.name}})
-    area = lease.units_area()
+            ) % {"units": "、".join(shared), "start": date_format(other.start_date),
+                 "end": date_format(other.end_date), "tenant": other.enterprise.name}})
+    area = lease.units_area().quantize(Decimal("0.01"))
     if lease.leased_area != area:
         lease.leased_area = area
         lease.save(update_fields=["leased_area"])
@@ -52,21 +54,20 @@ def units_refresh_status(*, units, user, today: datetime.date | None = None) -> 
     and vacant (since the last lease ended) once none is active."""
     today = today or datetime.date.today()
     for unit in Unit.objects.filter(pk__in=[u.pk for u in units]):
-        active = Lease.objects.filter(units=unit, status=LeaseStatus.ACTIVE)
-        if active.filter(start_date__lte=today, end_date__gte=today).exists():
+        holding = Lease.objects.filter(units=unit, status__in=HOLDING_STATUSES)
+        if holding.filter(start_date__lte=today, end_date__gte=today).exists():
             unit_status_set(unit=unit, status=UnitStatus.LEASED, since=None, user=user)
-        elif active.filter(start_date__gt=today).exists():
+        elif holding.filter(start_date__gt=today).exists():
             unit_status_set(unit=unit, status=UnitStatus.RESERVED, since=None, user=user)
         elif unit.status == UnitStatus.LEASED or (unit.status == UnitStatus.RESERVED and unit.leases.exists()):
             unit_status_set(unit=unit, status=UnitStatus.VACANT, since=_freed_on(unit, today), user=user)
 
 
 def _freed_on(unit, today):
-    last = unit.leases.exclude(status=LeaseStatus.ACTIVE, start_date__gt=today).order_by("-end_date").first()
+    last = unit.leases.filter(end_date__lt=today).order_by("-end_date").first()
     if last is None:
         return today
-    ended = last.terminated_on or last.end_date
-    return min(ended + datetime.timedelta(days=1), today)
+    return last.end_date + datetime.timedelta(days=1)
 
 
 @transaction.atomic
@@ -93,13 +94,15 @@ def lease_delete(*, user, instance):
 
 @transaction.atomic
 def lease_terminate(*, user, lease: Lease, on: datetime.date) -> Lease:
-    """End an active lease early: its units are free from the day after ``on``."""
+    """End an active lease early: it holds its units up to ``on`` (today or later) and frees them the day after."""
     ensure_can(user, CHANGE, Lease)
     lease = Lease.objects.for_user(user).select_for_update().get(pk=lease.pk)
     if (lease.status, LeaseStatus.TERMINATED) not in TRANSITIONS:
         raise ValidationError(_("Only an active lease can be terminated."))
     if on < lease.start_date:
         raise ValidationError({"terminated_on": _("The termination date cannot be before the start date.")})
+    if on > lease.end_date:
+        raise ValidationError({"terminated_on": _("The termination date cannot be after the end date.")})
     before = audit.snapshot(lease)
     lease.status = LeaseStatus.TERMINATED
     lease.terminated_on = on
@@ -124,8 +127,11 @@ def lease_expire_due(*, today: datetime.date | None = None, user=None) -> int:
         lease.save(update_fields=["status", "last_updated"])
         audit.record_change(instance=lease, action=ChangeAction.UPDATE, user=user, before=before, after=audit.snapshot(lease))
         units.update(lease.units.all())
-    # Leases that began since the last run turn reserved units into leased ones.
+    # Leases that began since the last run turn reserved units into leased ones; terminations that
+    # took effect free theirs.
     units.update(Unit.objects.filter(status=UnitStatus.RESERVED, leases__status=LeaseStatus.ACTIVE,
                                      leases__start_date__lte=today).distinct())
+    units.update(Unit.objects.filter(status=UnitStatus.LEASED)
+                 .exclude(pk__in=selectors.current_leases(today).values("units")))
     units_refresh_status(units=units, user=user, today=today)
     return len(due)

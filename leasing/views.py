@@ -23,13 +23,15 @@ def lease_expiry_queue(request):
         raise PermissionDenied
     today = datetime.date.today()
     leases = list(selectors.lease_expiring(user=request.user, days=WINDOWS[-1], today=today))
+    for lease in leases:
+        lease.days_left = (lease.end_date - today).days
     buckets = []
     lower = -1
     for window in WINDOWS:
-        rows = [lease for lease in leases if lower < (lease.end_date - today).days <= window]
-        for lease in rows:
-            lease.days_left = (lease.end_date - today).days
-        buckets.append({"days": window, "leases": rows, "area": sum(lease.leased_area for lease in rows)})
+        within = [lease for lease in leases if lease.days_left <= window]  # the cards: 30, 60, 90 days
+        band = [lease for lease in within if lease.days_left > lower]  # the tables: 0–30, 31–60, 61–90
+        buckets.append({"days": window, "from": lower + 1, "count": len(within),
+                        "area": sum((lease.leased_area for lease in within), 0), "leases": band})
         lower = window
     return render(request, "leasing/expiry_queue.html", {"buckets": buckets, "today": today})
 

@@ -21,10 +21,7 @@ def unit_status_set(*, unit: Unit, status: str, since: datetime.date | None, use
     if unit.status == status:
         return unit
     before = audit.snapshot(unit)
-    if status == UnitStatus.VACANT:
-        unit.vacant_since = since
-    elif status == UnitStatus.LEASED:
-        unit.vacant_since = None
+    unit.vacant_since = since if status == UnitStatus.VACANT else None
     unit.status = status
     unit.save(update_fields=["status", "vacant_since", "last_updated"])
     audit.record_change(instance=unit, action=ChangeAction.UPDATE, user=user, before=before, after=audit.snapshot(unit))
@@ -37,6 +34,8 @@ def unit_update(*, user, instance, data):
 
     if data.get("status") == UnitStatus.VACANT and instance.status != UnitStatus.VACANT:
         data = {**data, "vacant_since": datetime.date.today()}
+    elif data.get("status") not in (None, UnitStatus.VACANT):
+        data = {**data, "vacant_since": None}
     return object_update(user=user, instance=instance, data=data)
 
 

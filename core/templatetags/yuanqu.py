@@ -60,7 +60,15 @@ def display(value):
 
 @register.filter
 def area(value):
-    """Area as offices write it: 1,234.50 ㎡, or 37.02 万㎡ from 100,000 up."""
+    """Area in a table: 1,234.50 ㎡ (one unit per column, so figures compare)."""
+    if value is None:
+        return "—"
+    return f"{Decimal(value):,.2f} ㎡"
+
+
+@register.filter
+def area_large(value):
+    """Area in a headline figure: 37.02 万㎡ from 100,000 ㎡ up, as reports write it."""
     if value is None:
         return "—"
     value = Decimal(value)

@@ -138,3 +138,14 @@ def test_operator_registering_an_existing_code_does_not_learn_its_name(world, cl
     assert response.status_code == 400
     page = response.content.decode()
     assert world.tenant_b.name not in page and "已登记" in page
+
+
+def test_enterprise_with_contacts_cannot_be_deleted_silently(world, client_for):
+    from core.models import ObjectChange
+
+    response = client_for(world.users["officer"]).post(reverse("enterprises:enterprise_delete",
+                                                               args=[world.tenant_a.pk]))
+    assert response.status_code == 400
+    assert Enterprise.objects.filter(pk=world.tenant_a.pk).exists()
+    assert world.tenant_a.contacts.count() == 1
+    assert not ObjectChange.objects.filter(action="delete").exists()

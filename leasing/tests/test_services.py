@@ -136,3 +136,32 @@ def test_daily_refresh_command_starts_and_expires_leases(world):
     assert "expired 1" in out.getvalue()
     assert world.lease_a.status == LeaseStatus.EXPIRED  # ended 45 days from today
     assert world.unit_a2.status == UnitStatus.LEASED and future.pk
+
+
+def test_termination_in_the_future_keeps_the_unit_leased_until_then(world):
+    on = TODAY + 10 * DAY
+    services.lease_terminate(user=world.users["officer"], lease=world.lease_a, on=on)
+    world.unit_a1.refresh_from_db()
+    assert world.unit_a1.status == UnitStatus.LEASED
+    with pytest.raises(ValidationError):  # the unit is still held until the termination date
+        services.lease_create(user=world.users["officer"],
+                              data=lease_data(world, [world.unit_a1], TODAY + 5 * DAY, TODAY + 100 * DAY))
+    services.lease_create(user=world.users["officer"],
+                          data=lease_data(world, [world.unit_a1], on + DAY, on + 100 * DAY))
+    services.lease_expire_due(today=on + DAY)
+    world.unit_a1.refresh_from_db()
+    assert world.unit_a1.status == UnitStatus.LEASED  # the next tenant moved in the day after
+
+
+def test_termination_after_the_end_date_is_refused(world):
+    with pytest.raises(ValidationError) as error:
+        services.lease_terminate(user=world.users["officer"], lease=world.lease_a,
+                                 on=world.lease_a.end_date + DAY)
+    assert "terminated_on" in error.value.message_dict
+
+
+def test_daily_run_frees_a_unit_when_its_termination_takes_effect(world):
+    services.lease_terminate(user=world.users["officer"], lease=world.lease_a, on=TODAY + 3 * DAY)
+    services.lease_expire_due(today=TODAY + 4 * DAY)
+    world.unit_a1.refresh_from_db()
+    assert world.unit_a1.status == UnitStatus.VACANT and world.unit_a1.vacant_since == TODAY + 4 * DAY

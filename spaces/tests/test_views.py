@@ -132,3 +132,10 @@ def test_zone_tree_sums_sub_zones_in_one_pass(world, client_for):
     assert engine.occupancy_rate == Decimal("81.8")  # 900 of 1,100 leasable m²
     scoped = client_for(world.users["operator"]).get(reverse("spaces:zone_tree")).context["rows"]
     assert scoped[0]["occupancy"].unit_count == 3
+
+
+def test_search_words_combine_building_and_unit(world, client_for):
+    rows = client_for(world.users["officer"]).get(reverse("spaces:unit_list"), {"q": "A座 1202"}).context["rows"]
+    assert [u.code for u in rows] == ["1202"]
+    rows = client_for(world.users["officer"]).get(reverse("spaces:unit_list"), {"q": "kjl 12"}).context["rows"]
+    assert sorted(u.code for u in rows) == ["1201", "1202"]
