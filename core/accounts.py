@@ -50,6 +50,9 @@ class UserForm(BaseModelForm):
         return password
 
 
+SET_PASSWORD = audit.register_event("core.user.set_password", gettext_lazy("Password set by the administrator"))
+
+
 @transaction.atomic
 def user_save(*, actor, form: UserForm) -> User:
     """Create or change a user account (administrator only), audited without the password."""
@@ -70,7 +73,7 @@ def user_save(*, actor, form: UserForm) -> User:
         audit.record_change(instance=user, action=ChangeAction.CREATE if is_new else ChangeAction.UPDATE,
                             user=actor, before=before, after=after)
     if changed_password and not is_new:
-        audit.record_event("core.user.set_password", user=actor, instance=user)
+        audit.record_event(SET_PASSWORD, user=actor, instance=user)
     return user
 
 

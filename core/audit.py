@@ -11,6 +11,19 @@ from .context import current_request_id
 from .models import DomainEvent, ObjectChange
 
 
+EVENT_LABELS: dict[str, str] = {}
+
+
+def register_event(name: str, label) -> str:
+    """Give a domain event its human name ("leasing.lease.terminate" → "提前解约"); returns the name."""
+    EVENT_LABELS[name] = label
+    return name
+
+
+def event_label(name: str) -> str:
+    return str(EVENT_LABELS.get(name, name))
+
+
 def _plain(value):
     if isinstance(value, decimal.Decimal):
         return str(value)

@@ -236,4 +236,10 @@ class DomainEvent(AppendOnlyModel):
         verbose_name_plural = _("domain events")
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from .audit import event_label
+
+        return event_label(self.name)

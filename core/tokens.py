@@ -7,9 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from . import audit
 from .models import ApiToken
+
+TOKEN_CREATE = audit.register_event("core.token.create", _lazy("API token created"))
+TOKEN_REVOKE = audit.register_event("core.token.revoke", _lazy("API token revoked"))
 
 
 @transaction.atomic
@@ -19,7 +23,7 @@ def token_create(*, user, name: str = "", days: int | None = None) -> tuple[ApiT
         user=user, name=name[:60], prefix=key[:8], digest=ApiToken.digest_of(key),
         expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,
     )
-    audit.record_event("core.token.create", user=user, instance=token, data={"name": token.name})
+    audit.record_event(TOKEN_CREATE, user=user, instance=token, data={"name": token.name})
     return token, key
 
 
@@ -30,7 +34,7 @@ def token_revoke(*, user, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record_event("core.token.revoke", user=user, instance=token)
+        audit.record_event(TOKEN_REVOKE, user=user, instance=token)
     return token
 
 

@@ -103,6 +103,7 @@ class ObjectDetailView(SurfaceView):
         context = self.base_context(
             object=obj,
             changes=audit.changes_for(obj)[:10],
+            events=audit.events_for(obj)[:10],
             can_reveal=can_reveal_personal_data(request.user),
         )
         if self.surface.extra_context:

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.utils.translation import gettext_lazy
 
 from core import audit
 from core.models import Department, DomainEvent, ObjectChange, User
@@ -24,6 +25,9 @@ from spaces.selectors import months_before, occupancy_of
 
 from . import district as D
 from .builder import DistrictBuilder
+
+FLUSH = audit.register_event("demo.district.flush", gettext_lazy("Demo district cleared"))
+LOAD = audit.register_event("demo.district.load", gettext_lazy("Demo district loaded"))
 
 CENT = Decimal("0.01")
 
@@ -79,7 +83,7 @@ def flush() -> dict:
             deleted += 1
     counts["users"] = deleted
     counts["users_kept"] = kept
-    audit.record_event("demo.district.flush", user=None, data={k: v for k, v in counts.items()})
+    audit.record_event(FLUSH, user=None, data={k: v for k, v in counts.items()})
     return counts
 
 
@@ -112,7 +116,7 @@ def load(*, seed: int = 2021, scale: str = "full", today: datetime.date | None =
     write_leases(builder)
     link_users(builder, users)
     audit.record_event(
-        "demo.district.load",
+        LOAD,
         user=None,
         data={
             "seed": seed,

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import audit
 from core.choices import Role
@@ -12,6 +13,9 @@ from core.permissions import VIEW, can_reveal_personal_data, ensure_can, in_scop
 from core.services import object_create, object_update
 
 from .models import Contact, Enterprise, Qualification, QualificationRule
+
+
+REVEAL = audit.register_event("enterprises.contact.reveal", gettext_lazy("Personal data revealed"))
 
 
 def enterprise_create(*, user, model=Enterprise, data):
@@ -53,6 +57,6 @@ def contact_reveal(*, user, contact: Contact) -> dict:
     ensure_can(user, VIEW, Contact)
     if not in_scope(user, contact) or not can_reveal_personal_data(user):
         raise PermissionDenied(_("You may not see this personal data."))
-    audit.record_event("enterprises.contact.reveal", user=user, instance=contact,
+    audit.record_event(REVEAL, user=user, instance=contact,
                        data={"fields": ["name", "mobile"], "enterprise": contact.enterprise_id})
     return {"name": contact.name, "mobile": contact.mobile}

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import audit
 from core.choices import ChangeAction
@@ -19,6 +20,8 @@ from spaces.services import unit_status_set
 from . import selectors
 from .choices import HOLDING_STATUSES, LeaseStatus
 from .models import Lease
+
+TERMINATE = audit.register_event("leasing.lease.terminate", gettext_lazy("Lease terminated early"))
 
 # Allowed status changes of a lease, by the service that makes them.
 TRANSITIONS = {
@@ -110,7 +113,7 @@ def lease_terminate(*, user, lease: Lease, on: datetime.date) -> Lease:
     lease.full_clean()
     lease.save()
     audit.record_change(instance=lease, action=ChangeAction.UPDATE, user=user, before=before, after=audit.snapshot(lease))
-    audit.record_event("leasing.lease.terminate", user=user, instance=lease, data={"terminated_on": on})
+    audit.record_event(TERMINATE, user=user, instance=lease, data={"terminated_on": on})
     units_refresh_status(units=lease.units.all(), user=user)
     return lease
 

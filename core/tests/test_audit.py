@@ -104,3 +104,10 @@ def test_change_records_show_names_and_labels_not_ids_and_codes(world, client_fo
                                    on=world.lease_a.start_date)
     page = client_for(world.users["officer"]).get(world.lease_a.get_absolute_url()).content.decode()
     assert "已解约" in page and "生效中" in page  # the status labels, not "terminated"/"active"
+
+
+def test_domain_events_show_on_the_objects_page_with_their_names(world, client_for):
+    officer = client_for(world.users["officer"])
+    officer.post(reverse("enterprises:contact_reveal", args=[world.contact_a.pk]))
+    page = officer.get(world.contact_a.get_absolute_url()).content.decode()
+    assert "业务事件" in page and "查看个人信息" in page
