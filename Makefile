@@ -67,8 +67,8 @@ test-sqlite: install system-deps
 test-pg: install system-deps
 	@$(MAKE) --no-print-directory _pytest-pg
 
-bench:
-	@echo "no benchmarks yet"
+bench: install
+	$(RUN) python bench/pages.py $(BENCH_ARGS)
 
 _pytest-sqlite:
 	@echo "=== pytest on SQLite ==="

@@ -10,7 +10,6 @@ from django.db import models
 from .context import current_request_id
 from .models import DomainEvent, ObjectChange
 
-
 EVENT_LABELS: dict[str, str] = {}
 
 

@@ -14,7 +14,6 @@ from core.services import object_create, object_update
 
 from .models import Contact, Enterprise, Qualification, QualificationRule
 
-
 REVEAL = audit.register_event("enterprises.contact.reveal", gettext_lazy("Personal data revealed"))
 
 
