@@ -108,3 +108,10 @@ def test_anonymous_is_sent_to_login(client, world):
 def test_departments_are_for_the_administrator_only_even_by_url(world, client_for):
     for role_key in ("officer", "leader", "operator", "enterprise"):
         assert client_for(world.users[role_key]).get(reverse("core:department_list")).status_code == 403
+
+
+def test_refusals_are_explained_in_chinese(world, client_for):
+    leader = client_for(world.users["leader"])
+    assert "您无权执行此操作" in leader.get(reverse("spaces:unit_add")).content.decode()
+    operator = client_for(world.users["operator"])
+    assert "不在您的管理范围内" in operator.get(world.building_b.get_absolute_url()).content.decode()
