@@ -3,10 +3,8 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
 
 from enterprises.models import IndustryCategory
-from spaces.models import Unit
 
 from .choices import HOLDING_STATUSES, LeaseStatus
 from .models import Lease
@@ -32,26 +30,41 @@ def lease_expiring(*, user, days: int, today: datetime.date | None = None):
 
 def unit_tenants(unit_ids, day: datetime.date | None = None) -> dict[int, tuple[int, str]]:
     """{unit id: (enterprise id, enterprise name)} of the lease holding each unit on ``day``."""
-    rows = (
-        Lease.units.through.objects.filter(unit_id__in=list(unit_ids), lease__in=current_leases(day))
-        .values_list("unit_id", "lease__enterprise_id", "lease__enterprise__name")
+    day = day or datetime.date.today()
+    rows = Lease.units.through.objects.filter(unit_id__in=list(unit_ids)).values_list(
+        "unit_id", "lease__status", "lease__start_date", "lease__end_date", "lease__enterprise_id",
+        "lease__enterprise__name",
     )
-    return {unit_id: (enterprise_id, name) for unit_id, enterprise_id, name in rows}
+    return {
+        unit_id: (enterprise_id, name)
+        for unit_id, status, start, end, enterprise_id, name in rows
+        if status in HOLDING_STATUSES and start <= day <= end
+    }
+
+
+# Up to this many units are named in the query; beyond it the leases in force are read and narrowed in
+# Python. SQLite plans "unit_id IN (subquery)" as a probe per lease and unit (quadratic: 2.1 s for the
+# demo district's home page, see docs/benchmarks.md).
+UNITS_IN_QUERY = 2000
 
 
 def tenant_industries(units, *, limit: int = 5, day: datetime.date | None = None) -> list[dict]:
     """The tenants' top industries (GB/T 4754 divisions) by leased area among ``units``."""
-    rows = (
-        Unit.objects.filter(pk__in=units.values("pk"))
-        .filter(leases__in=current_leases(day))
-        .exclude(leases__enterprise__industry=None)
-        .values("leases__enterprise__industry__code")
-        .annotate(area=Sum("area"))
-    )
+    day = day or datetime.date.today()
+    unit_ids = set(units.order_by().values_list("pk", flat=True))
+    rows = Lease.units.through.objects.filter(lease__enterprise__industry__isnull=False)
+    if len(unit_ids) <= UNITS_IN_QUERY:
+        # Driven by the units (their index), with the lease's dates checked below.
+        rows = rows.filter(unit_id__in=unit_ids)
+    else:
+        rows = rows.filter(lease__status__in=HOLDING_STATUSES, lease__start_date__lte=day, lease__end_date__gte=day)
     by_division: dict[str, Decimal] = {}
-    for row in rows:
-        division = row["leases__enterprise__industry__code"][:2]
-        by_division[division] = by_division.get(division, Decimal("0")) + (row["area"] or 0)
+    for unit_id, status, start, end, industry, area in rows.values_list(
+        "unit_id", "lease__status", "lease__start_date", "lease__end_date", "lease__enterprise__industry_id",
+        "unit__area",
+    ):
+        if unit_id in unit_ids and status in HOLDING_STATUSES and start <= day <= end:
+            by_division[industry[:2]] = by_division.get(industry[:2], Decimal("0")) + area
     total = sum(by_division.values(), Decimal("0"))
     names = dict(IndustryCategory.objects.filter(pk__in=by_division).values_list("code", "name"))
     ranked = sorted(by_division.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]

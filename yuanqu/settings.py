@@ -86,7 +86,9 @@ def database_from_url(url: str) -> dict:
             "CONN_MAX_AGE": 60,
         }
     if parts.scheme == "sqlite":
-        return sqlite_database(Path(unquote(parts.path)) if parts.path else BASE_DIR / "var" / "yuanqu.sqlite3")
+        # sqlite:////srv/yuanqu/db.sqlite3 is absolute, sqlite:///var/db.sqlite3 relative to the project.
+        name = unquote(parts.path[1:]) if parts.path.startswith("/") else unquote(parts.path)
+        return sqlite_database(BASE_DIR / name if name else BASE_DIR / "var" / "yuanqu.sqlite3")
     raise ValueError(f"DATABASE_URL: unsupported scheme {parts.scheme!r}")
 
 
