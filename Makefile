@@ -68,7 +68,7 @@ test-pg: install system-deps
 	@$(MAKE) --no-print-directory _pytest-pg
 
 bench: install
-	$(RUN) python bench/pages.py $(BENCH_ARGS)
+	@$(RUN) python bench/pages.py $(BENCH_ARGS)
 
 _pytest-sqlite:
 	@echo "=== pytest on SQLite ==="
