@@ -30,7 +30,7 @@ fi; \
 exit $$rc
 endef
 
-.PHONY: help install system-deps demo test test-sqlite test-pg bench \
+.PHONY: help install system-deps demo test test-sqlite test-pg lint bench \
         _pytest-sqlite _pytest-pg
 
 help:
@@ -39,7 +39,8 @@ help:
 	@echo "make test-sqlite  suite on SQLite only"
 	@echo "make test-pg      suite on the throwaway PostgreSQL only"
 	@echo "make install      uv sync --frozen (dev group included)"
-	@echo "make bench        benchmarks"
+	@echo "make lint         ruff, and the vendored front-end files against their manifest"
+	@echo "make bench        page benchmarks at demo scale (see docs/benchmarks.md)"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -57,6 +58,7 @@ demo: install
 
 test: install system-deps
 	@status=0; \
+	$(MAKE) --no-print-directory lint || status=1; \
 	$(MAKE) --no-print-directory _pytest-sqlite || status=1; \
 	$(MAKE) --no-print-directory _pytest-pg || status=1; \
 	exit $$status
@@ -66,6 +68,11 @@ test-sqlite: install system-deps
 
 test-pg: install system-deps
 	@$(MAKE) --no-print-directory _pytest-pg
+
+lint: install
+	@echo "=== ruff, vendored assets ==="
+	@$(RUN) ruff check .
+	@$(RUN) python scripts/vendor_assets.py --check
 
 bench: install
 	@$(RUN) python bench/pages.py $(BENCH_ARGS)

@@ -3,7 +3,6 @@
 import datetime
 from decimal import Decimal
 
-
 from enterprises.models import IndustryCategory
 
 from .choices import HOLDING_STATUSES, LeaseStatus
