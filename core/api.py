@@ -1,5 +1,6 @@
 """The REST API: one router per surface, generated; the same selectors, forms and services as the UI."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
 from django.http import Http404
@@ -89,7 +90,40 @@ def obtain_token(request, credentials: TokenIn):
     return Status(200, {"token": key})
 
 
+# JSON numbers beyond this are refused before they reach a query (SQLite integers are 64-bit).
+LARGEST_NUMBER = 2**53
+
+
+def _json_value(field, value):
+    """A JSON value as the form would receive it from a browser; ValidationError when it cannot be one."""
+    if isinstance(field, forms.JSONField) or value is None:
+        return value
+    if isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)):
+        if not isinstance(value, list) or any(isinstance(v, (list, dict)) for v in value):
+            raise ValidationError(_("Give a list of values."))
+        return [_json_value(forms.CharField(), v) for v in value]
+    if isinstance(value, (list, dict)):
+        raise ValidationError(_("Give a single value, not a list or an object."))
+    if isinstance(value, bool):
+        return value if isinstance(field, forms.BooleanField) else str(value).lower()
+    if isinstance(value, (int, float)):
+        if abs(value) > LARGEST_NUMBER:
+            raise ValidationError(_("The number is out of range."))
+        return str(value)
+    return value
+
+
 def _form_data(form_class, instance=None, payload=None) -> dict:
+    """The instance's current values overlaid with the payload, shaped for the form; field errors raised."""
+    errors = {}
+    for name, value in (payload or {}).items():
+        if name in form_class.base_fields:
+            try:
+                payload[name] = _json_value(form_class.base_fields[name], value)
+            except ValidationError as error:
+                errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
     data = {}
     if instance is not None:
         fields = [f for f in form_class.base_fields if f in {x.name for x in instance._meta.get_fields()}]
@@ -138,7 +172,13 @@ def build_router(surface) -> Router:
         return get_object_or_404(surface.queryset(request.user), pk=pk)
 
     def save(request, instance, payload):
-        form = form_class(data=_form_data(form_class, instance, payload), instance=instance, user=request.user)
+        try:
+            data = _form_data(form_class, instance, payload)
+        except ValidationError as exc:
+            return api.create_response(request, {
+                "detail": _("Validation failed."), "errors": error_list(exc, form_class(user=request.user), model),
+            }, status=400)
+        form = form_class(data=data, instance=instance, user=request.user)
         if not form.is_valid():
             return api.create_response(request, {
                 "detail": _("Validation failed."), "errors": error_list(ValidationError(form.errors.as_data()), form, model),

@@ -179,3 +179,14 @@ def test_contacts_leave_the_api_masked(world, client):
         rows = client.get("/api/enterprises/contacts", **bearer(world.users[role_key])).json()["results"]
         assert rows and all("mobile" not in row and "name" not in row for row in rows)
         assert rows[0]["masked_mobile"] == "138****5678" and rows[0]["masked_name"] == "张**"
+
+
+@pytest.mark.parametrize("bad", [[1, 2], {"a": 1}, 10**30, 3.5, True])
+def test_api_refuses_malformed_json_values_with_a_field_message(world, client, bad):
+    headers = bearer(world.users["officer"])
+    payload = {"enterprise": bad, "kind": "high_tech", "issued_on": bad}
+    response = client.post("/api/enterprises/qualifications", data=json.dumps(payload),
+                           content_type="application/json", **headers)
+    assert response.status_code == 400
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields & {"enterprise", "issued_on"}
