@@ -7,7 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Body, NinjaAPI, Router, Schema, Status
+from ninja import Body, NinjaAPI, Query, Router, Schema, Status
+from ninja import errors as ninja_errors
 from ninja.orm import create_schema
 from ninja.security import HttpBearer, django_auth
 
@@ -43,6 +44,17 @@ def on_validation_error(request, exc):
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
     return api.create_response(request, {"detail": str(exc) or _("Permission denied.")}, status=403)
+
+
+@api.exception_handler(ninja_errors.ValidationError)
+def on_request_shape_error(request, exc):
+    """Parameters the schema refuses (page=0, a string for a number): the same error shape, in Chinese."""
+    rows = []
+    for error in exc.errors:
+        field = str(error.get("loc", ["", ""])[-1])
+        rows.append({"field": field, "label": field,
+                     "message": _("%(field)s: invalid value (%(detail)s)") % {"field": field, "detail": error.get("msg", "")}})
+    return api.create_response(request, {"detail": _("Validation failed."), "errors": rows}, status=400)
 
 
 @api.exception_handler(Http404)
@@ -89,6 +101,8 @@ def obtain_token(request, credentials: TokenIn):
         return Status(401, {"detail": _("Wrong username or password.")})
     return Status(200, {"token": key})
 
+
+MAX_PAGE = 1_000_000
 
 # JSON numbers beyond this are refused before they reach a query (SQLite integers are 64-bit).
 LARGEST_NUMBER = 2**53
@@ -192,37 +206,38 @@ def build_router(surface) -> Router:
                 request, {"detail": _("Validation failed."), "errors": error_list(exc, form, model)}, status=400
             )
 
-    @router.get("", response=Page, summary=f"List {plural}")
-    def list_objects(request, page: int = 1, page_size: int = 50):
+    @router.get("", response=Page, summary=f"List {plural}", operation_id=f"{surface.app_label}_{surface.name}_list")
+    def list_objects(request, page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(50, ge=1, le=500)):
         if not role_may(request.user, VIEW, model):
             raise PermissionDenied
         filterset, qs, _sort = filtered_list(surface, request)
         if filterset.is_bound and not filterset.is_valid():
             raise ValidationError(filterset.errors.as_data())
-        page_size = max(1, min(page_size, 500))
-        page = max(1, page)
         start = (page - 1) * page_size
         return {"count": qs.count(), "page": page, "page_size": page_size, "results": list(qs[start:start + page_size])}
 
-    @router.get("/{int:pk}", response=Out, summary=f"Get one {singular}")
+    @router.get("/{int:pk}", response=Out, summary=f"Get one {singular}", operation_id=f"{surface.app_label}_{surface.name}_get")
     def get_object(request, pk: int):
         return scoped_object(request, pk)
 
-    @router.post("", response={201: Out}, openapi_extra=body_doc, summary=f"Create a {singular}")
+    @router.post("", response={201: Out}, openapi_extra=body_doc, summary=f"Create a {singular}",
+                 operation_id=f"{surface.app_label}_{surface.name}_create")
     def create_object(request, payload: dict = Body(...)):
         if not role_may(request.user, ADD, model):
             raise PermissionDenied
         result = save(request, None, payload)
         return Status(201, result) if isinstance(result, model) else result
 
-    @router.patch("/{int:pk}", response=Out, openapi_extra=body_doc, summary=f"Update a {singular}")
+    @router.patch("/{int:pk}", response=Out, openapi_extra=body_doc, summary=f"Update a {singular}",
+                  operation_id=f"{surface.app_label}_{surface.name}_update")
     def update_object(request, pk: int, payload: dict = Body(...)):
         instance = scoped_object(request, pk)
         if not role_may(request.user, CHANGE, model):
             raise PermissionDenied
         return save(request, instance, payload)
 
-    @router.delete("/{int:pk}", response={204: None}, summary=f"Delete a {singular}")
+    @router.delete("/{int:pk}", response={204: None}, summary=f"Delete a {singular}",
+                   operation_id=f"{surface.app_label}_{surface.name}_delete")
     def delete_object(request, pk: int):
         instance = scoped_object(request, pk)
         if not role_may(request.user, DELETE, model):

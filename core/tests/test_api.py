@@ -190,3 +190,11 @@ def test_api_refuses_malformed_json_values_with_a_field_message(world, client, b
     assert response.status_code == 400
     fields = {e["field"] for e in response.json()["errors"]}
     assert fields & {"enterprise", "issued_on"}
+
+
+@pytest.mark.parametrize("query", ["page=0", "page_size=-1", "page=99999999999999999999", "page_size=abc"])
+def test_bad_paging_is_a_400_naming_the_parameter(world, client, query):
+    response = client.get(f"/api/spaces/units?{query}", **bearer(world.users["officer"]))
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == query.split("=")[0]
+    assert "无效" in response.json()["errors"][0]["message"]
