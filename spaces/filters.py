@@ -1,4 +1,6 @@
 import django_filters
+from django.forms import Select
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import BaseFilterSet, YesNoFilter, scoped
@@ -55,12 +57,22 @@ class FloorFilterSet(BaseFilterSet):
         fields = ["q", "building"]
 
 
+def buildings_of_chosen_park(request):
+    """The building filter offers the buildings of the park chosen beside it (all the user's otherwise)."""
+    buildings = scoped(Building)(request)
+    park = request.GET.get("park") if request is not None else None
+    return buildings.filter(park_id=park) if park and park.isdigit() else buildings
+
+
 class UnitFilterSet(BaseFilterSet):
     search_lookups = ("search_text__icontains", "building__search_text__icontains")
     status = django_filters.ChoiceFilter(label=_("status"), choices=UnitStatus.choices)
     use = django_filters.ChoiceFilter(label=_("use"), choices=UnitUse.choices)
-    building = django_filters.ModelChoiceFilter(label=_("building"), queryset=scoped(Building))
     park = django_filters.ModelChoiceFilter(label=_("park"), field_name="building__park", queryset=scoped(Park))
+    building = django_filters.ModelChoiceFilter(
+        label=_("building"), queryset=buildings_of_chosen_park,
+        widget=Select(attrs={"data-depends-on": "park", "data-options-url": reverse_lazy("spaces:building_options")}),
+    )
     government_owned = YesNoFilter(label=_("government-owned"))
     area_min = django_filters.NumberFilter(label=_("area from (m²)"), field_name="area", lookup_expr="gte")
     area_max = django_filters.NumberFilter(label=_("area to (m²)"), field_name="area", lookup_expr="lte")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("zones/tree/", views.zone_tree, name="zone_tree"),
     path("vacancy/", views.long_vacancy, name="long_vacancy"),
     path("floors/options/", views.floor_options, name="floor_options"),
+    path("buildings/options/", views.building_options, name="building_options"),
     path("map/", views.district_map, name="map"),
     path("map/data/", views.map_data, name="map_data"),
 ]

@@ -12,7 +12,7 @@ from core.geo import feature
 from core.permissions import VIEW, role_may
 
 from . import selectors
-from .models import Floor, Park, Unit, Zone
+from .models import Building, Floor, Park, Unit, Zone
 
 BOUNDARY_FILE = Path(__file__).parent / "data" / "futian-boundary.geojson"
 
@@ -43,6 +43,16 @@ def floor_options(request):
     """<option>s of a building's floors, for the unit form's floor select (htmx)."""
     floors = Floor.objects.for_user(request.user).filter(building_id=request.GET.get("building") or 0)
     return render(request, "spaces/floor_options.html", {"floors": floors})
+
+
+@login_required
+def building_options(request):
+    """<option>s of the user's buildings in a park, for the unit list's building filter (htmx)."""
+    buildings = Building.objects.for_user(request.user).order_by("code")
+    park = request.GET.get("park", "")
+    if park.isdigit():
+        buildings = buildings.filter(park_id=park)
+    return render(request, "spaces/building_options.html", {"buildings": buildings})
 
 
 @login_required

@@ -139,3 +139,14 @@ def test_search_words_combine_building_and_unit(world, client_for):
     assert [u.code for u in rows] == ["1202"]
     rows = client_for(world.users["officer"]).get(reverse("spaces:unit_list"), {"q": "kjl 12"}).context["rows"]
     assert sorted(u.code for u in rows) == ["1201", "1202"]
+
+
+def test_building_filter_follows_the_chosen_park(world, client_for):
+    client = client_for(world.users["officer"])
+    form = client.get(reverse("spaces:unit_list"), {"park": world.park_a.pk}).context["filterset"].form
+    assert [b.name for b in form.fields["building"].queryset] == ["科技楼A座"]
+    options = client.get(reverse("spaces:building_options"), {"park": world.park_b.pk}).content.decode()
+    assert "时尚大厦" in options and "科技楼A座" not in options
+    scoped = client_for(world.users["operator"]).get(reverse("spaces:building_options"),
+                                                     {"park": world.park_b.pk}).content.decode()
+    assert "时尚大厦" not in scoped

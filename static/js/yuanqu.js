@@ -1,15 +1,13 @@
-// Dependent selects: a unit's floor follows its building; a lease's units follow the chosen building.
+// Dependent choices: an element with data-depends-on="<field>" and data-options-url reloads its options
+// when that field of the same form changes (a unit's floor follows its building, a lease's units follow
+// the building, the unit list's building filter follows the park).
 document.addEventListener("change", function (event) {
   const target = event.target;
-  if (target.name !== "building" || !target.form) return;
-  const floor = target.form.querySelector("select[name=floor][data-depends-on=building]");
-  if (floor && window.htmx) {
-    htmx.ajax("GET", floor.dataset.optionsUrl + "?building=" + encodeURIComponent(target.value), { target: floor, swap: "innerHTML" });
-  }
-  const units = target.form.querySelector("#yq-unit-options");
-  if (units && window.htmx) {
-    htmx.ajax("GET", units.dataset.optionsUrl + "?building=" + encodeURIComponent(target.value), { target: units, swap: "innerHTML" });
-  }
+  if (!target.form || !target.name || !window.htmx) return;
+  target.form.querySelectorAll('[data-depends-on="' + target.name + '"]').forEach(function (dependent) {
+    const url = dependent.dataset.optionsUrl + "?" + target.name + "=" + encodeURIComponent(target.value);
+    htmx.ajax("GET", url, { target: dependent, swap: "innerHTML" });
+  });
 });
 
 // Enterprise fields: suggest up to 20 matches (name, pinyin, initials or credit code) as the user types.
