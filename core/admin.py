@@ -1,23 +1,9 @@
+"""Django's admin, for looking only: every change goes through the platform's pages and services,
+which check scopes and write the audit trail (the admin would do neither)."""
+
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
 
 from .models import ApiToken, Department, DomainEvent, ObjectChange, User
-
-
-@admin.register(User)
-class YuanquUserAdmin(UserAdmin):
-    list_display = ("username", "display_name", "role", "department", "is_active")
-    list_filter = ("role", "department", "is_active")
-    fieldsets = UserAdmin.fieldsets + (("Yuanqu", {"fields": ("display_name", "role", "department")}),)
-
-
-admin.site.register(Department)
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "name", "created", "revoked_at")
-    readonly_fields = ("prefix", "digest")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -29,6 +15,24 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(User)
+class UserAdmin(ReadOnlyAdmin):
+    list_display = ("username", "display_name", "role", "department", "is_active", "last_login")
+    list_filter = ("role", "department", "is_active")
+    exclude = ("password",)
+
+
+@admin.register(Department)
+class DepartmentAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "short_name")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ("prefix", "user", "name", "created", "last_used_at", "revoked_at")
+    exclude = ("digest",)
 
 
 @admin.register(ObjectChange)

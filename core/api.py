@@ -139,6 +139,16 @@ def _form_data(form_class, instance=None, payload=None) -> dict:
     if errors:
         raise ValidationError(errors)
     data = {}
+    if instance is None:
+        # What the schema marks optional and the model defaults (a zone's kind, its sort order) may be left out.
+        model = form_class._meta.model
+        for name in form_class.base_fields:
+            try:
+                field = model._meta.get_field(name)
+            except Exception:
+                continue
+            if getattr(field, "concrete", False) and field.has_default():
+                data[name] = field.get_default()
     if instance is not None:
         fields = [f for f in form_class.base_fields if f in {x.name for x in instance._meta.get_fields()}]
         for name, value in model_to_dict(instance, fields=fields).items():

@@ -14,6 +14,19 @@ def add_detail_context(model_label: str, provider: Callable) -> None:
     _detail_context[model_label].append(provider)
 
 
+_hooks: dict[str, list[Callable]] = defaultdict(list)
+
+
+def add_hook(name: str, function: Callable) -> None:
+    """Run ``function(**kwargs)`` when an earlier app reports ``name`` (e.g. "spaces.unit.area_changed")."""
+    _hooks[name].append(function)
+
+
+def run_hooks(name: str, **kwargs) -> None:
+    for function in _hooks.get(name, []):
+        function(**kwargs)
+
+
 def detail_context(request, obj, context: dict) -> dict:
     extra = {}
     for provider in _detail_context.get(obj._meta.label_lower, []):

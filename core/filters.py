@@ -27,6 +27,13 @@ def scoped(model):
 class BaseFilterSet(django_filters.FilterSet):
     """Every list page, its export and its API endpoint filter through one of these."""
 
+    def __init__(self, data=None, *args, **kwargs):
+        from .forms import without_oversized_ids
+
+        id_filters = [name for name, f in self.base_filters.items()
+                      if isinstance(f, (django_filters.ModelChoiceFilter, django_filters.NumberFilter))]
+        super().__init__(without_oversized_ids(data, id_filters), *args, **kwargs)
+
     q = django_filters.CharFilter(label=_("Search"), method="search")
     search_lookups: tuple[str, ...] = ("search_text__icontains",)
 

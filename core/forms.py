@@ -8,6 +8,10 @@ class BaseModelForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        id_fields = [name for name, field in self.fields.items()
+                     if isinstance(field, forms.ModelChoiceField) and not getattr(field, "takes_codes", False)]
+        self.data = without_oversized_ids(self.data, id_fields)
+        self.initial = without_oversized_ids(self.initial, id_fields)
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "for_user") and user is not None:
@@ -21,6 +25,33 @@ class BaseModelForm(forms.ModelForm):
                 self.add_error(name if name in self.fields else None, messages)
         else:
             self.add_error(None, error.messages)
+
+
+# A choice id longer than this cannot exist and would overflow the database's integer (SQLite: 64-bit).
+LONGEST_ID = 15
+
+
+def without_oversized_ids(values, names):
+    """Replace impossible ids by "0", which a choice field then refuses as an invalid choice."""
+    if not values or not any(name in values for name in names):
+        return values
+    cleaned = values.copy()
+    for name in names:
+        if name not in values:
+            continue
+        if hasattr(values, "getlist"):
+            items = values.getlist(name)
+            cleaned.setlist(name, [_bounded(v) for v in items])
+        elif isinstance(values[name], (list, tuple)):
+            cleaned[name] = [_bounded(v) for v in values[name]]
+        else:
+            cleaned[name] = _bounded(values[name])
+    return cleaned
+
+
+def _bounded(value):
+    text = str(value).strip()
+    return "0" if text.lstrip("-").isdigit() and len(text.lstrip("-")) > LONGEST_ID else value
 
 
 def style_widget(widget) -> None:

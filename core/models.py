@@ -178,7 +178,8 @@ class AppendOnlyModel(models.Model):
 class ObjectChange(AppendOnlyModel):
     time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, blank=True,
+        # DO_NOTHING: the rows keep the id and name of a deleted user (they cannot be updated anyway).
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.DO_NOTHING, null=True, blank=True,
         related_name="+", db_constraint=False,
     )
     user_name = models.CharField(_("user"), max_length=150, blank=True)
@@ -216,7 +217,8 @@ class DomainEvent(AppendOnlyModel):
 
     time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, blank=True,
+        # DO_NOTHING: the rows keep the id and name of a deleted user (they cannot be updated anyway).
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.DO_NOTHING, null=True, blank=True,
         related_name="+", db_constraint=False,
     )
     user_name = models.CharField(_("user"), max_length=150, blank=True)

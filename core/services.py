@@ -95,6 +95,19 @@ def object_update(*, user, instance, data: dict, check: Callable | None = None):
     return instance
 
 
+def _refuse_if_linked(instance, before: dict) -> None:
+    """Many-to-many links are not protected by the database: a unit still named by a lease stays."""
+    blockers = []
+    for relation in type(instance)._meta.related_objects:
+        if relation.many_to_many and getattr(instance, relation.get_accessor_name()).exists():
+            blockers.append(str(relation.related_model._meta.verbose_name))
+    if blockers:
+        raise ValidationError(
+            _("%(object)s cannot be deleted: related records (%(kinds)s) still refer to it.")
+            % {"object": before.get("name") or str(instance), "kinds": "、".join(blockers)}
+        )
+
+
 @transaction.atomic
 def object_delete(*, user, instance, check: Callable | None = None) -> None:
     """Delete an object the user may delete; refuse (in Chinese) when other records still point at it."""
@@ -105,6 +118,7 @@ def object_delete(*, user, instance, check: Callable | None = None) -> None:
     pk = instance.pk
     if check:
         check(instance)
+    _refuse_if_linked(instance, before)
     try:
         with transaction.atomic():
             instance.delete()

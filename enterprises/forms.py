@@ -50,6 +50,8 @@ class EnterpriseField(forms.ModelChoiceField):
     no select box). The browser offers matches from ``enterprises:enterprise_options``; the field
     accepts "<credit code> <name>", a bare credit code, or an id (the API)."""
 
+    takes_codes = True  # an 18-digit credit code is not an oversized id
+
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Enterprise.objects.all())
         kwargs.setdefault("widget", forms.TextInput(attrs={
@@ -70,7 +72,7 @@ class EnterpriseField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if isinstance(value, int) or str(value).isdigit():
+        if isinstance(value, int) or (str(value).isdigit() and len(str(value)) < 18):
             return super().to_python(value)
         code = normalise_credit_code(str(value).split()[0])
         found = self.queryset.filter(credit_code=code).first()
@@ -114,8 +116,10 @@ class EnterpriseForm(BaseModelForm):
         else:
             self.fields["users"].queryset = self.fields["users"].queryset.filter(role=Role.ENTERPRISE)
         if self.user is not None and self.user.role not in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER):
-            # Only officers may store a code that fails the check.
+            # Only officers may store a code that fails the check, or say which operator registered a tenant
+            # (an operator's registrations are its own, set by enterprise_create).
             self.fields.pop("confirm_credit_code")
+            self.fields.pop("registered_by")
 
     def clean_credit_code(self):
         code = normalise_credit_code(self.cleaned_data.get("credit_code", ""))
@@ -130,6 +134,9 @@ class EnterpriseForm(BaseModelForm):
     def clean(self):
         cleaned = super().clean()
         confirmed = bool(cleaned.pop("confirm_credit_code", False))
+        if self.instance.pk and cleaned.get("credit_code") == Enterprise.objects.get(pk=self.instance.pk).credit_code:
+            # An unchanged code keeps the confirmation given when it was stored.
+            confirmed = confirmed or Enterprise.objects.get(pk=self.instance.pk).credit_code_exception
         # Seen by Enterprise.clean, which the form runs next; the service stores it.
         self.instance.credit_code_exception = confirmed
         cleaned["credit_code_exception"] = confirmed

@@ -68,6 +68,8 @@ class Lease(BaseModel):
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
         if self.status == LeaseStatus.TERMINATED and not self.terminated_on:
             raise ValidationError({"terminated_on": _("Give the date the lease was terminated.")})
+        if self.terminated_on and self.end_date and self.end_date > self.terminated_on:
+            raise ValidationError({"end_date": _("A terminated lease ends on its termination date.")})
         if self.terminated_on and self.start_date and self.terminated_on < self.start_date:
             raise ValidationError({"terminated_on": _("The termination date cannot be before the start date.")})
 

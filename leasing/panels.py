@@ -28,6 +28,11 @@ def enterprise_panel(request, enterprise, context):
 
 
 def register():
+    from core.extensions import add_hook
+
+    from .services import leases_of_resized_unit
+
+    add_hook("spaces.unit.area_changed", leases_of_resized_unit)
     add_detail_context("spaces.building", building_panel)
     add_detail_context("spaces.park", area_panel)
     add_detail_context("spaces.zone", area_panel)

@@ -35,6 +35,10 @@ def _check_lease(lease: Lease) -> None:
     units = list(lease.units.all())
     if not units:
         raise ValidationError({"units": _("Choose at least one unit.")})
+    unavailable = sorted(u.code for u in units if u.status == UnitStatus.UNAVAILABLE)
+    if unavailable and lease.status in HOLDING_STATUSES:
+        raise ValidationError({"units": _("Unit %(units)s is marked unavailable and cannot be leased.")
+                               % {"units": "、".join(unavailable)}})
     if lease.status in HOLDING_STATUSES:
         clashes = selectors.leases_overlapping(
             units=units, start=lease.start_date, end=lease.end_date, exclude_pk=lease.pk
@@ -46,10 +50,24 @@ def _check_lease(lease: Lease) -> None:
                 "that overlaps this period."
             ) % {"units": "、".join(shared), "start": date_format(other.start_date),
                  "end": date_format(other.end_date), "tenant": other.enterprise.name}})
+    lease_area_refresh(lease=lease)
+
+
+def lease_area_refresh(*, lease: Lease, user=None) -> None:
+    """Keep the stored leased area equal to the sum of the units' areas (audited when it changes later)."""
     area = lease.units_area().quantize(Decimal("0.01"))
     if lease.leased_area != area:
+        before = audit.snapshot(lease)
         lease.leased_area = area
         lease.save(update_fields=["leased_area"])
+        if user is not None:
+            audit.record_change(instance=lease, action=ChangeAction.UPDATE, user=user, before=before,
+                                after=audit.snapshot(lease))
+
+
+def leases_of_resized_unit(*, unit, user) -> None:
+    for lease in Lease.objects.filter(units=unit):
+        lease_area_refresh(lease=lease, user=user)
 
 
 def units_refresh_status(*, units, user, today: datetime.date | None = None) -> None:
@@ -62,8 +80,13 @@ def units_refresh_status(*, units, user, today: datetime.date | None = None) -> 
             unit_status_set(unit=unit, status=UnitStatus.LEASED, since=None, user=user)
         elif holding.filter(start_date__gt=today).exists():
             unit_status_set(unit=unit, status=UnitStatus.RESERVED, since=None, user=user)
-        elif unit.status == UnitStatus.LEASED or (unit.status == UnitStatus.RESERVED and unit.leases.exists()):
-            unit_status_set(unit=unit, status=UnitStatus.VACANT, since=_freed_on(unit, today), user=user)
+        elif unit.status in (UnitStatus.LEASED, UnitStatus.VACANT) or (
+            unit.status == UnitStatus.RESERVED and unit.leases.exists()
+        ):
+            # A vacant unit's clock restarts when a lease recorded late shows it was occupied more recently.
+            since = _freed_on(unit, today) if unit.leases.exists() else (unit.vacant_since or today)
+            if unit.status != UnitStatus.VACANT or (since and (unit.vacant_since is None or since > unit.vacant_since)):
+                unit_status_set(unit=unit, status=UnitStatus.VACANT, since=since, user=user)
 
 
 def _freed_on(unit, today):
@@ -82,6 +105,9 @@ def lease_create(*, user, model=Lease, data):
 
 @transaction.atomic
 def lease_update(*, user, instance, data):
+    """Only an active lease is changed; expired and terminated ones are the record of what happened."""
+    if Lease.objects.get(pk=instance.pk).status != LeaseStatus.ACTIVE:
+        raise ValidationError(_("Only an active lease can be changed; expired and terminated leases are kept as they were."))
     before_units = list(instance.units.all())
     lease = object_update(user=user, instance=instance, data=data, check=_check_lease)
     units_refresh_status(units=set(before_units) | set(lease.units.all()), user=user)
@@ -97,7 +123,8 @@ def lease_delete(*, user, instance):
 
 @transaction.atomic
 def lease_terminate(*, user, lease: Lease, on: datetime.date) -> Lease:
-    """End an active lease early: it holds its units up to ``on`` (today or later) and frees them the day after."""
+    """End an active lease early: it holds its units up to ``on`` (any day from its start to its end, past
+    days included when the termination is recorded late) and frees them the day after."""
     ensure_can(user, CHANGE, Lease)
     lease = Lease.objects.for_user(user).select_for_update().get(pk=lease.pk)
     if (lease.status, LeaseStatus.TERMINATED) not in TRANSITIONS:
@@ -132,8 +159,8 @@ def lease_expire_due(*, today: datetime.date | None = None, user=None) -> int:
         units.update(lease.units.all())
     # Leases that began since the last run turn reserved units into leased ones; terminations that
     # took effect free theirs.
-    units.update(Unit.objects.filter(status=UnitStatus.RESERVED, leases__status=LeaseStatus.ACTIVE,
-                                     leases__start_date__lte=today).distinct())
+    in_force = selectors.current_leases(today).values("units")
+    units.update(Unit.objects.filter(pk__in=in_force).exclude(status=UnitStatus.LEASED))
     units.update(Unit.objects.filter(status=UnitStatus.LEASED)
                  .exclude(pk__in=selectors.current_leases(today).values("units")))
     units_refresh_status(units=units, user=user, today=today)

@@ -61,7 +61,7 @@ def buildings_of_chosen_park(request):
     """The building filter offers the buildings of the park chosen beside it (all the user's otherwise)."""
     buildings = scoped(Building)(request)
     park = request.GET.get("park") if request is not None else None
-    return buildings.filter(park_id=park) if park and park.isdigit() else buildings
+    return buildings.filter(park_id=park) if park and park.isdigit() and len(park) < 16 else buildings
 
 
 class UnitFilterSet(BaseFilterSet):

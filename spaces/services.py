@@ -4,7 +4,7 @@ import datetime
 
 from django.db import transaction
 
-from core import audit
+from core import audit, extensions
 from core.choices import ChangeAction
 
 from .choices import UnitStatus
@@ -18,7 +18,7 @@ def unit_status_set(*, unit: Unit, status: str, since: datetime.date | None, use
     A unit that becomes vacant remembers since when, for the long-vacancy list.
     """
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if unit.status == status:
+    if unit.status == status and (status != UnitStatus.VACANT or unit.vacant_since == since):
         return unit
     before = audit.snapshot(unit)
     unit.vacant_since = since if status == UnitStatus.VACANT else None
@@ -32,11 +32,15 @@ def unit_update(*, user, instance, data):
     """A person may mark a unit vacant, reserved or unavailable; becoming vacant starts the vacancy clock."""
     from core.services import object_update
 
-    if data.get("status") == UnitStatus.VACANT and instance.status != UnitStatus.VACANT:
+    stored = Unit.objects.values("status", "area").get(pk=instance.pk)  # the form has already changed instance
+    if data.get("status") == UnitStatus.VACANT and stored["status"] != UnitStatus.VACANT:
         data = {**data, "vacant_since": datetime.date.today()}
     elif data.get("status") not in (None, UnitStatus.VACANT):
         data = {**data, "vacant_since": None}
-    return object_update(user=user, instance=instance, data=data)
+    unit = object_update(user=user, instance=instance, data=data)
+    if unit.area != stored["area"]:
+        extensions.run_hooks("spaces.unit.area_changed", unit=unit, user=user)
+    return unit
 
 
 def unit_create(*, user, model=Unit, data):

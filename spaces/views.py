@@ -41,7 +41,8 @@ def long_vacancy(request):
 @login_required
 def floor_options(request):
     """<option>s of a building's floors, for the unit form's floor select (htmx)."""
-    floors = Floor.objects.for_user(request.user).filter(building_id=request.GET.get("building") or 0)
+    building = request.GET.get("building", "")
+    floors = Floor.objects.for_user(request.user).filter(building_id=int(building) if building.isdigit() and len(building) < 16 else 0)
     return render(request, "spaces/floor_options.html", {"floors": floors})
 
 
@@ -50,7 +51,7 @@ def building_options(request):
     """<option>s of the user's buildings in a park, for the unit list's building filter (htmx)."""
     buildings = Building.objects.for_user(request.user).order_by("code")
     park = request.GET.get("park", "")
-    if park.isdigit():
+    if park.isdigit() and len(park) < 16:
         buildings = buildings.filter(park_id=park)
     return render(request, "spaces/building_options.html", {"buildings": buildings})
 

@@ -119,8 +119,27 @@ def verbose_column(column, model):
     return column.verbose(model)
 
 
-@register.simple_tag
-def audit_value(obj, field_name, value):
+def visible_to(user, model):
+    """The objects of ``model`` the user may see (all of them for models without scopes)."""
+    manager = model._default_manager
+    return manager.for_user(user) if hasattr(manager, "for_user") else manager.all()
+
+
+@register.simple_tag(takes_context=True)
+def attribute(context, obj, field_name):
+    """An attribute on a detail page; a related object outside the user's scope is not named."""
+    value = resolve(obj, field_name)
+    if isinstance(value, models.Model):
+        user = context["request"].user
+        if not visible_to(user, type(value)).filter(pk=value.pk).exists():
+            return _("(outside the data you manage)")
+        if hasattr(value, "get_absolute_url"):
+            return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
+    return display(value)
+
+
+@register.simple_tag(takes_context=True)
+def audit_value(context, obj, field_name, value):
     """A value in a change record as people read it: names for ids, labels for codes, masked personal data."""
     if value in (None, "", []):
         return "—"
@@ -130,11 +149,12 @@ def audit_value(obj, field_name, value):
         field = obj._meta.get_field(field_name)
     except Exception:
         return display(value)
+    user = context["request"].user
     if field.many_to_many:
-        names = [str(o) for o in field.related_model._default_manager.filter(pk__in=value)]
-        return "、".join(names) or "—"
+        visible = {o.pk: str(o) for o in visible_to(user, field.related_model).filter(pk__in=value)}
+        return "、".join(visible.get(pk, f"#{pk}") for pk in value)
     if field.is_relation:
-        related = field.related_model._default_manager.filter(pk=value).first()
+        related = visible_to(user, field.related_model).filter(pk=value).first()
         return str(related) if related else f"#{value}"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
