@@ -133,3 +133,11 @@ def client_for(client):
         return client
 
     return login
+
+
+def bearer(user) -> dict:
+    """Test-client keyword arguments that authenticate an API call as ``user`` with a fresh token."""
+    from core import tokens
+
+    _token, key = tokens.token_create(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}

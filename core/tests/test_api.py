@@ -7,7 +7,7 @@ import pytest
 from core import tokens
 from core.models import ApiToken, ObjectChange
 from spaces.models import Unit
-from yuanqu.testing import PASSWORD
+from yuanqu.testing import PASSWORD, bearer
 
 ENDPOINTS = {
     "park": "/api/spaces/parks", "building": "/api/spaces/buildings", "floor": "/api/spaces/floors",
@@ -20,9 +20,6 @@ VISIBLE = {  # role → models it may list (restricted roles see only their side
 }
 
 
-def bearer(user):
-    _token, key = tokens.token_create(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
 def test_token_endpoint_returns_a_working_token(world, client):

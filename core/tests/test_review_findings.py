@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from core import tokens
 from core.models import ObjectChange
 from core.services import object_create
 from enterprises.models import Enterprise
@@ -16,13 +15,12 @@ from leasing import services as lease_services
 from leasing.models import Lease
 from spaces import services as space_services
 from spaces.models import Unit
+from yuanqu.testing import bearer
 
 TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
 
 
-def bearer(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {tokens.token_create(user=user)[1]}"}
 
 
 def test_a_unit_named_by_a_lease_cannot_be_deleted(world, client_for):
