@@ -129,6 +129,11 @@ def visible_to(user, model):
 def attribute(context, obj, field_name):
     """An attribute on a detail page; a related object outside the user's scope is not named."""
     value = resolve(obj, field_name)
+    if isinstance(value, dict) and value.get("type") in ("Polygon", "MultiPolygon"):
+        rings = value["coordinates"] if value["type"] == "Polygon" else [r for p in value["coordinates"] for r in p]
+        points = sum(len(ring) for ring in rings)
+        return format_html('{} <a href="{}">{}</a>', _("Boundary with %(n)d points") % {"n": points},
+                           reverse("spaces:map"), _("see the map"))
     if isinstance(value, models.Model):
         user = context["request"].user
         if not visible_to(user, type(value)).filter(pk=value.pk).exists():

@@ -150,3 +150,11 @@ def test_building_filter_follows_the_chosen_park(world, client_for):
     scoped = client_for(world.users["operator"]).get(reverse("spaces:building_options"),
                                                      {"park": world.park_b.pk}).content.decode()
     assert "时尚大厦" not in scoped
+
+
+def test_zone_page_summarises_its_boundary_instead_of_printing_it(world, client_for):
+    world.area.geometry = {"type": "Polygon", "coordinates": [[[114.06, 22.51], [114.08, 22.51], [114.08, 22.53],
+                                                               [114.06, 22.51]]]}
+    world.area.save()
+    page = client_for(world.users["officer"]).get(world.area.get_absolute_url()).content.decode()
+    assert "边界共 4 个点" in page and "114.06" not in page
