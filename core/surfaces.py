@@ -20,6 +20,7 @@ class Column:
     order_by: str | None = ""  # "" → the column's own name when it is a concrete field; None → not sortable
     link: bool = False
     template: str | None = None  # a template rendered with {"record", "value"}
+    export: str | None = None  # what an export writes, when not the column's own value (e.g. "floor.label")
 
     def verbose(self, model) -> str:
         if self.label is not None:
@@ -86,7 +87,7 @@ class Surface:
         return result
 
     def urlpatterns(self):
-        from . import views
+        from . import exports, views
 
         n = self.name
         return [
@@ -96,6 +97,7 @@ class Surface:
             path(f"{self.slug}/<int:pk>/edit/", views.ObjectEditView.as_view(surface=self), name=f"{n}_edit"),
             path(f"{self.slug}/<int:pk>/delete/", views.ObjectDeleteView.as_view(surface=self), name=f"{n}_delete"),
             path(f"{self.slug}/<int:pk>/changes/", views.ObjectChangesView.as_view(surface=self), name=f"{n}_changes"),
+            path(f"{self.slug}/export/", exports.ObjectExportView.as_view(surface=self), name=f"{n}_export"),
         ]
 
 

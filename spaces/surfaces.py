@@ -73,7 +73,8 @@ floor = register(Surface(
 unit = register(Surface(
     model=Unit, filterset=filters.UnitFilterSet, form=forms.UnitForm, slug="units",
     columns=[Column("code", link=True), Column("building", order_by="building__name"),
-             Column("floor", label=_("floor"), order_by="floor__number", template="core/cells/floor.html"),
+             Column("floor", label=_("floor"), order_by="floor__number", template="core/cells/floor.html",
+                    export="floor.label"),
              Column("area"), Column("use", template="core/cells/choice.html"), Column("asking_rent"),
              Column("status", template="core/cells/choice.html"),
              Column("government_owned", template="core/cells/boolean.html"), Column("vacant_since")],
