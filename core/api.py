@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, django_auth
 
 from . import tokens
 from .permissions import ADD, CHANGE, DELETE, VIEW, role_may
+from .security import account_locked_until, locked_message
 from .views import filtered_list
 
 
@@ -96,6 +97,9 @@ class Message(Schema):
 @api.post("/token", auth=None, response={200: TokenOut, 401: Message}, tags=["auth"])
 def obtain_token(request, credentials: TokenIn):
     """Exchange a username and password for a bearer token."""
+    until = account_locked_until(credentials.username)
+    if until:
+        return Status(401, {"detail": locked_message(until)})
     key = tokens.token_for_password(username=credentials.username, password=credentials.password)
     if key is None:
         return Status(401, {"detail": _("Wrong username or password.")})

@@ -245,3 +245,19 @@ class DomainEvent(AppendOnlyModel):
         from .audit import event_label
 
         return event_label(self.name)
+
+
+class LoginFailures(models.Model):
+    """Failed logins per username (MLPS 2.0 level 3: lock an account after repeated failures)."""
+
+    username = models.CharField(_("username"), max_length=150, unique=True)
+    count = models.PositiveSmallIntegerField(default=0)
+    last_failure = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login failures")
+        verbose_name_plural = _("login failures")
+
+    def __str__(self):
+        return self.username

@@ -49,7 +49,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "core.security.IdleTimeoutMiddleware",
 ]
+AUTHENTICATION_BACKENDS = ["core.security.LockoutBackend"]
 
 ROOT_URLCONF = "yuanqu.urls"
 
@@ -119,6 +121,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+LOGIN_URL_PATH = "/login/"
+# MLPS 2.0 level 3: lock after repeated failures, log out when idle.
+YUANQU_LOGIN_MAX_FAILURES = int(os.environ.get("YUANQU_LOGIN_MAX_FAILURES", 5))
+YUANQU_LOGIN_LOCK_MINUTES = int(os.environ.get("YUANQU_LOGIN_LOCK_MINUTES", 15))
+YUANQU_IDLE_MINUTES = int(os.environ.get("YUANQU_IDLE_MINUTES", 30))
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("YUANQU_SESSION_SECONDS", 8 * 3600))

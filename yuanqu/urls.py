@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core.api import api, mount_surfaces
+from core.security import LoginForm
 from core.urls import account_urlpatterns
 
 from . import views
@@ -10,7 +11,8 @@ from . import views
 # Surfaces register themselves when their urls are imported; the API is built from them afterwards.
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html",
+                                                authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("core.urls")),
