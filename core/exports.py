@@ -58,10 +58,26 @@ class _Echo:
         return value
 
 
+def choice_labels(model, column) -> dict | None:
+    """{stored value: label} for a column that shows one of the model's own choice fields, translated once
+    per export (Django's get_FOO_display translates on every call: half the time of a large export)."""
+    name = column.export or column.name
+    try:
+        field = model._meta.get_field(name)
+    except Exception:
+        return None
+    return {value: str(label) for value, label in field.flatchoices} if field.choices else None
+
+
 def rows_of(queryset, columns):
+    labels = [choice_labels(queryset.model, column) for column in columns]
+    names = [column.export or column.name for column in columns]
     # iterator() with a chunk size keeps prefetch_related working and memory flat.
     for record in queryset.iterator(chunk_size=CHUNK):
-        yield [export_value(record, column) for column in columns]
+        yield [
+            mapping.get(getattr(record, name), "") if mapping is not None else export_value(record, column)
+            for column, name, mapping in zip(columns, names, labels, strict=True)
+        ]
 
 
 class ObjectExportView(SurfaceView):
