@@ -166,7 +166,7 @@ def _form_data(form_class, instance=None, payload=None) -> dict:
 def build_router(surface) -> Router:
     model = surface.model
     form_class = surface.form
-    field_names = surface.api_fields or [
+    field_names = [
         f for f in form_class.base_fields if f in {x.name for x in model._meta.get_fields() if getattr(x, "concrete", False) or x.many_to_many}
     ]
     out_fields = ["id", *[f for f in field_names if f != "id"]]

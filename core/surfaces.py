@@ -45,7 +45,6 @@ class Surface:
     update: Callable = core_services.object_update
     delete: Callable = core_services.object_delete
     detail_template: str | None = None
-    api_fields: list[str] | None = None  # fields exposed by the API (defaults to the form's fields)
     extra_context: Callable | None = None  # (request, obj) → dict for the detail page
 
     @property

@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils.translation import gettext_lazy
 from pypinyin import Style, lazy_pinyin
 from shapely.geometry import Point, shape
@@ -54,13 +53,13 @@ from stdnum.cn import uscc
 from core import audit
 from core.search import search_key
 from core.validators import organisation_code_check_char
-from enterprises.models import Contact, Enterprise, IndustryCategory, Qualification
+from enterprises.models import Enterprise, IndustryCategory
 from leasing.models import Lease
 from spaces.models import Building, Floor, Operator, Park, Unit, Zone
-from spaces.selectors import occupancy_of
 
 from . import district as D
 from .builder import USCC_ALPHABET, DistrictBuilder, apportion
+from .loader import area, coordinate, delete_district, table_counts
 
 GENERATE = audit.register_event("demo.generate", gettext_lazy("Synthetic data generated"))
 FLUSH = audit.register_event("demo.generate.flush", gettext_lazy("Synthetic data cleared"))
@@ -781,14 +780,6 @@ def floor_use(rng: random.Random, park: ParkPlan, number: int) -> str:
     return "office"
 
 
-def area(cents: int) -> Decimal:
-    return Decimal(cents).scaleb(-2)
-
-
-def coordinate(value: float) -> Decimal:
-    return Decimal(f"{value:.6f}")
-
-
 def add_years(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year + years)
@@ -821,51 +812,16 @@ def units_exist() -> bool:
 
 
 def flush() -> dict:
-    """Delete all spaces (but zones), enterprises and leasing rows with plain DELETEs (no per-row work).
-
-    Zones stay: they are the district's plan, reused by the next run. The audit tables are append-only and
-    are not touched; one domain event records the flush.
-    """
-    tables = [
-        ("lease_units", Lease.units.through),
-        ("leases", Lease),
-        ("contacts", Contact),
-        ("qualifications", Qualification),
-        ("enterprise_users", Enterprise.users.through),
-        ("enterprises", Enterprise),
-        ("units", Unit),
-        ("floors", Floor),
-        ("buildings", Building),
-        ("parks", Park),
-        ("operator_users", Operator.users.through),
-        ("operators", Operator),
-    ]
-    counts = {}
-    with transaction.atomic(), connection.cursor() as cursor:
-        for name, model in tables:
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
-            counts[name] = cursor.rowcount
+    """Delete all spaces (but zones), enterprises and leasing rows; zones are the district's plan and
+    are reused by the next run. One domain event records the flush."""
+    with transaction.atomic():
+        counts = delete_district(zones=False)
         audit.record_event(FLUSH, user=None, data=counts)
     return counts
 
 
 def summary(today: datetime.date | None = None) -> dict:
-    today = today or datetime.date.today()
-    occupancy = occupancy_of(Unit.objects.all())
-    leases = dict(Lease.objects.order_by().values_list("status").annotate(n=Count("pk")))
     return {
-        "zones": Zone.objects.count(),
-        "operators": Operator.objects.count(),
-        "parks": Park.objects.count(),
-        "buildings": Building.objects.count(),
-        "floors": Floor.objects.count(),
-        "units": occupancy.unit_count,
-        "unit_area": occupancy.total_area,
-        "unit_status": dict(sorted(occupancy.counts.items())),
-        "vacancy_rate": occupancy.vacancy_rate,
-        "enterprises": Enterprise.objects.count(),
+        **table_counts(),
         "tenants": Lease.objects.order_by().values("enterprise_id").distinct().count(),
-        "leases": sum(leases.values()),
-        "leases_by_status": dict(sorted(leases.items())),
-        "lease_units": Lease.units.through.objects.count(),
     }

@@ -134,10 +134,7 @@ class EnterpriseForm(BaseModelForm):
     def clean(self):
         cleaned = super().clean()
         confirmed = bool(cleaned.pop("confirm_credit_code", False))
-        if self.instance.pk and cleaned.get("credit_code") == Enterprise.objects.get(pk=self.instance.pk).credit_code:
-            # An unchanged code keeps the confirmation given when it was stored.
-            confirmed = confirmed or Enterprise.objects.get(pk=self.instance.pk).credit_code_exception
-        # Seen by Enterprise.clean, which the form runs next; the service stores it.
+        # Seen by Enterprise.clean (which also keeps an earlier confirmation of an unchanged code), which the form runs next; the service stores it.
         self.instance.credit_code_exception = confirmed
         cleaned["credit_code_exception"] = confirmed
         return cleaned

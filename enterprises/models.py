@@ -100,6 +100,11 @@ class Enterprise(SearchableModel):
         if not self.credit_code:
             return  # the field's own "required" message says it
         result = check_credit_code(self.credit_code)
+        if not result.ok and not self.credit_code_exception and self.pk:
+            # A code stored with an officer's confirmation stays confirmed while it is unchanged.
+            stored = Enterprise.objects.filter(pk=self.pk).values("credit_code", "credit_code_exception").first()
+            self.credit_code_exception = bool(stored and stored["credit_code"] == self.credit_code
+                                              and stored["credit_code_exception"])
         if not result.ok and not self.credit_code_exception:
             raise ValidationError({"credit_code": result.message})
         if result.ok:

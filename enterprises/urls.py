@@ -6,7 +6,6 @@ app_name = "enterprises"
 
 urlpatterns = [
     path("industries/", views.industry_browser, name="industry_browser"),
-    path("industries/datalist/", views.industry_datalist, name="industry_datalist"),
     path("enterprises/options/", views.enterprise_options, name="enterprise_options"),
     path("contacts/<int:pk>/reveal/", views.contact_reveal, name="contact_reveal"),
 ]

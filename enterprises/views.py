@@ -36,11 +36,6 @@ def industry_browser(request):
 
 
 @login_required
-def industry_datalist(request):
-    return render(request, "enterprises/industry_datalist.html")
-
-
-@login_required
 def enterprise_options(request):
     """Up to 20 enterprises the user may see, matching what they typed (for the enterprise fields)."""
     q = (request.GET.get("q") or "").strip().lower()

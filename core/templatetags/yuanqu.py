@@ -83,11 +83,6 @@ def percent(value):
 
 
 @register.filter
-def field_value(obj, name):
-    return resolve(obj, name)
-
-
-@register.filter
 def verbose_name(obj, name):
     try:
         return obj._meta.get_field(name).verbose_name
