@@ -6,6 +6,7 @@ Browser tests request ``live_server`` and ``transactional_db`` together with
 """
 
 import os
+import tempfile
 
 import pytest
 
@@ -14,6 +15,9 @@ pytest_plugins = ["yuanqu.testing"]
 # Playwright's sync API keeps an event loop running in the main thread, which
 # makes Django's "async unsafe" check refuse ORM calls made by the test itself.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Background jobs run in-process in tests; uploads go to a throwaway directory.
+os.environ.setdefault("YUANQU_TASKS", "immediate")
+os.environ.setdefault("YUANQU_MEDIA_ROOT", tempfile.mkdtemp(prefix="yuanqu-media-"))
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -53,6 +53,11 @@ def export_value(record, column):
     return str(value)
 
 
+def attachment_name(filename: str) -> str:
+    """A Content-Disposition that keeps a Chinese file name in every browser."""
+    return f"attachment; filename*=UTF-8''{quote(filename)}"
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -95,7 +100,7 @@ class ObjectExportView(SurfaceView):
             "model": self.model._meta.label_lower, "format": fmt,
             "query": request.GET.urlencode(), "rows": queryset.count(),
         })
-        disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+        disposition = attachment_name(filename)
         if fmt == "csv":
             response = StreamingHttpResponse(self.csv_lines(headers, rows_of(queryset, columns)),
                                              content_type="text/csv; charset=utf-8")

@@ -1,5 +1,7 @@
 import hashlib
+import os
 import secrets
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -261,3 +263,77 @@ class LoginFailures(models.Model):
 
     def __str__(self):
         return self.username
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    COMMITTING = "committing", _("Importing")
+    COMMITTED = "committed", _("Imported")
+    REFUSED = "refused", _("Not imported")
+    FAILED = "failed", _("Failed")
+    ROLLED_BACK = "rolled_back", _("Rolled back")
+
+
+def import_upload_to(batch, filename):
+    return f"imports/{timezone.now():%Y/%m}/{batch.uuid}{os.path.splitext(filename)[1].lower()}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded file: checked (preview), then committed or not. Every change it makes carries its uuid
+    as the change records' request id, which is how a batch is shown and rolled back."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,
+                             related_name="import_batches")
+    content_type = models.ForeignKey("contenttypes.ContentType", verbose_name=_("data"), on_delete=models.PROTECT,
+                                     related_name="+")
+    filename = models.CharField(_("file"), max_length=200)
+    file = models.FileField(upload_to=import_upload_to, max_length=300)
+    valid_only = models.BooleanField(_("import the valid rows only"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    message = models.TextField(_("message"), blank=True)
+    created = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    committed_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    rolled_back_at = models.DateTimeField(_("rolled back"), null=True, blank=True)
+    rolled_back_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("rolled back by"), null=True,
+                                       blank=True, on_delete=models.PROTECT, related_name="+")
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)  # the first rows' problems, for the page
+    samples = models.JSONField(default=list, blank=True)  # the first rows to create or change
+    ignored_columns = models.JSONField(default=list, blank=True)
+    error_file = models.FileField(upload_to="imports/errors/%Y/%m", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self):
+        return f"{self.filename} ({self.created:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("import_detail", args=[self.pk])
+
+    @property
+    def status_color(self):
+        return {
+            ImportStatus.COMMITTED: "success", ImportStatus.CHECKED: "primary", ImportStatus.REFUSED: "danger",
+            ImportStatus.FAILED: "danger", ImportStatus.ROLLED_BACK: "secondary",
+        }.get(self.status, "warning")
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.COMMITTING)
+
+    @property
+    def kind(self) -> str:
+        model = self.content_type.model_class()
+        return str(model._meta.verbose_name_plural) if model else ""
+
+    def count(self, name) -> int:
+        return int(self.counts.get(name, 0))

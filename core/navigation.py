@@ -37,6 +37,9 @@ MENU = [
         (_("Leases"), "leasing:lease_list", "leasing.Lease"),
         (_("Expiring leases"), "leasing:expiry_queue", "leasing.Lease"),
     ]),
+    (_("Data"), [
+        (_("Import history"), "import_list", "imports"),
+    ]),
     (_("Administration"), [
         (_("Users"), "user_list", "admin"),
         (_("Departments"), "core:department_list", "admin"),
@@ -52,6 +55,9 @@ def menu_for(user, current_path: str = ""):
         for label, url_name, model_label in items:
             if model_label == "admin":
                 if user.role != Role.BUREAU_ADMIN:
+                    continue
+            elif model_label == "imports":
+                if user.role == Role.ENTERPRISE:
                     continue
             elif model_label and not role_may(user, VIEW, _model(model_label)):
                 continue

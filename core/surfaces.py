@@ -46,6 +46,7 @@ class Surface:
     delete: Callable = core_services.object_delete
     detail_template: str | None = None
     extra_context: Callable | None = None  # (request, obj) → dict for the detail page
+    importer: object = None  # core.importing.spec.ImportSpec: how rows of a spreadsheet become objects
 
     @property
     def opts(self):
@@ -86,7 +87,7 @@ class Surface:
         return result
 
     def urlpatterns(self):
-        from . import exports, views
+        from . import exports, import_views, views
 
         n = self.name
         return [
@@ -97,6 +98,11 @@ class Surface:
             path(f"{self.slug}/<int:pk>/delete/", views.ObjectDeleteView.as_view(surface=self), name=f"{n}_delete"),
             path(f"{self.slug}/<int:pk>/changes/", views.ObjectChangesView.as_view(surface=self), name=f"{n}_changes"),
             path(f"{self.slug}/export/", exports.ObjectExportView.as_view(surface=self), name=f"{n}_export"),
+            *([
+                path(f"{self.slug}/import/", import_views.ImportStartView.as_view(surface=self), name=f"{n}_import"),
+                path(f"{self.slug}/import/template/", import_views.ImportTemplateView.as_view(surface=self),
+                     name=f"{n}_import_template"),
+            ] if self.importer is not None else []),
         ]
 
 
@@ -108,5 +114,16 @@ def register(surface: Surface) -> Surface:
     return surface
 
 
+def discover() -> dict[type, Surface]:
+    """Every app's surfaces (the URL modules import them too; commands and workers need this)."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("surfaces")
+    return REGISTRY
+
+
 def surface_for(model) -> Surface | None:
-    return REGISTRY.get(model if isinstance(model, type) else type(model))
+    found = REGISTRY.get(model if isinstance(model, type) else type(model))
+    if found is None:
+        found = discover().get(model if isinstance(model, type) else type(model))
+    return found

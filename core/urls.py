@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accounts
+from . import accounts, import_views
 from .department_surface import department
 
 app_name = "core"
@@ -15,4 +15,10 @@ account_urlpatterns = [
     path("changes/", accounts.change_list, name="change_list"),
     path("tokens/", accounts.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
+    path("imports/", import_views.import_list, name="import_list"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
+    path("imports/<int:pk>/rollback/", import_views.import_rollback, name="import_rollback"),
+    path("imports/<int:pk>/errors.xlsx", import_views.import_errors, name="import_errors"),
 ]

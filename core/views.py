@@ -39,6 +39,8 @@ class SurfaceView(LoginRequiredMixin, View):
             "can_add": role_may(user, ADD, self.model),
             "can_change": role_may(user, CHANGE, self.model),
             "can_delete": role_may(user, DELETE, self.model),
+            "can_import": self.surface.importer is not None and (
+                role_may(user, ADD, self.model) or role_may(user, CHANGE, self.model)),
             "list_url": reverse(self.surface.url_name("list")),
         }
         context.update(extra)

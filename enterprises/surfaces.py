@@ -1,9 +1,24 @@
 from django.utils.translation import gettext_lazy as _
 
+from core.importing.spec import ImportColumn, ImportSpec
 from core.surfaces import Column, Surface, register
+from core.validators import normalise_credit_code
 
 from . import filters, forms, services
+from .choices import QualificationKind
 from .models import Contact, Enterprise, Qualification
+
+CREDIT_CODE_ALIASES = ("统一社会信用代码", "信用代码", "社会信用代码", "企业信用代码", "USCC")
+
+
+def first_credit_code(value) -> str:
+    """"91440300… 某某公司" or a bare code: the code, normalised."""
+    return normalise_credit_code(str(value).split()[0]) if str(value).split() else ""
+
+
+ENTERPRISE = ImportColumn(match=("credit_code",), parse=first_credit_code,
+                          aliases=("企业", "企业信用代码", *CREDIT_CODE_ALIASES),
+                          help=_("The enterprise's unified social credit code"))
 
 
 def enterprise_context(request, enterprise):
@@ -20,6 +35,19 @@ enterprise = register(Surface(
              Column("registered_capital")],
     select_related=("industry",), default_sort="name", extra_context=enterprise_context,
     create=services.enterprise_create,
+    importer=ImportSpec(
+        key=("credit_code",),
+        columns={"name": ImportColumn(aliases=("企业名称", "公司名称", "单位名称", "名称")),
+                 "credit_code": ImportColumn(parse=normalise_credit_code, aliases=CREDIT_CODE_ALIASES),
+                 "industry": ImportColumn(aliases=("行业", "所属行业", "国民经济行业", "行业代码"),
+                                          help=_("A GB/T 4754-2017 class: 4-digit code (6510) or name (软件开发)")),
+                 "established_on": ImportColumn(aliases=("成立日期", "成立时间")),
+                 "registered_capital": ImportColumn(unit_scale=10000, aliases=("注册资本", "注册资本（万元）"),
+                                                    help=_("In 万元; 500万, 1.2亿 and 5,000,000元 are understood")),
+                 "address": ImportColumn(aliases=("注册地址", "地址", "住所"))},
+        example={"name": "深圳示例科技有限公司", "credit_code": "91440300MA5DXXXX0X", "industry": "6510",
+                 "established_on": "2019-03-15", "registered_capital": "1000"},
+    ),
 ))
 
 qualification = register(Surface(
@@ -30,6 +58,16 @@ qualification = register(Surface(
              Column("certificate_number"), Column("issued_on"), Column("valid_until")],
     select_related=("enterprise",),
     create=services.qualification_create, update=services.qualification_update,
+    importer=ImportSpec(
+        key=("enterprise", "kind", "issued_on"),
+        columns={"enterprise": ENTERPRISE, "kind": ImportColumn(aliases=("资质", "资质类型", "认定类型")),
+                 "level": ImportColumn(aliases=("级别", "认定级别")),
+                 "certificate_number": ImportColumn(aliases=("证书号", "证书编号")),
+                 "issued_on": ImportColumn(aliases=("发证日期", "认定日期", "发证时间")),
+                 "valid_until": ImportColumn(aliases=("有效期至", "有效期", "到期日"))},
+        example={"enterprise": "91440300MA5DXXXX0X", "kind": QualificationKind.HIGH_TECH.label,
+                 "certificate_number": "GR202344200001", "issued_on": "2023-11-15"},
+    ),
 ))
 
 contact = register(Surface(

@@ -1,6 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
+from core.importing.spec import CODE, ImportColumn, ImportSpec
 from core.surfaces import Column, Surface, register
+from enterprises.surfaces import ENTERPRISE
+from spaces.surfaces import BUILDING
 
 from . import filters, forms, services
 from .models import Lease
@@ -14,4 +17,18 @@ lease = register(Surface(
              Column("status", template="core/cells/choice.html")],
     select_related=("enterprise",), prefetch_related=("units__building",), default_sort="-start_date",
     create=services.lease_create, update=services.lease_update, delete=services.lease_delete,
+    importer=ImportSpec(
+        key=("enterprise", "units", "start_date"),
+        columns={"enterprise": ENTERPRISE, "building": BUILDING,
+                 "units": ImportColumn(match=("code",), within="building",
+                                       aliases=("单元号", "单元编号", "房号", "房间号", "租赁单元"),
+                                       help=_("Unit numbers in the building, several separated by 、")),
+                 "contract_number": ImportColumn(kind=CODE, aliases=("合同编号", "合同号")),
+                 "start_date": ImportColumn(aliases=("起租日", "起租日期", "租赁开始日期", "开始日期")),
+                 "end_date": ImportColumn(aliases=("到期日", "租赁到期日", "租赁结束日期", "结束日期")),
+                 "monthly_rent": ImportColumn(aliases=("租金", "租金单价", "月租金单价"))},
+        example={"enterprise": "91440300MA5DXXXX0X", "building": "DEMO-P01-A", "units": "1201、1202",
+                 "contract_number": "HT-2026-001", "start_date": "2026-01-01", "end_date": "2028-12-31",
+                 "monthly_rent": "120"},
+    ),
 ))

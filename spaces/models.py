@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -186,6 +187,18 @@ class Floor(SearchableModel):
     def clean(self):
         if self.number == 0:
             raise ValidationError({"number": _("There is no floor 0: use 1 for the ground floor, -1 for the first basement.")})
+
+
+def floor_number(value) -> int:
+    """A floor as people write it: 12 · 12F · 12层 · 12楼 · B1 · -1 · 地下1层 · 负1层."""
+    from core.importing import values
+
+    raw = values.code(value).upper()
+    match = re.fullmatch(r"(?:(B|-|负|地下)?)(\d+)(?:F|层|楼)?", raw)
+    if not match or int(match.group(2)) == 0:
+        raise ValueError(_("“%(value)s” is not a floor: write 12, 12F, B1 or -1") % {"value": value})
+    number = int(match.group(2))
+    return -number if match.group(1) else number
 
 
 class Unit(SearchableModel):

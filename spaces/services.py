@@ -28,24 +28,39 @@ def unit_status_set(*, unit: Unit, status: str, since: datetime.date | None, use
     return unit
 
 
+def unit_defaults(data: dict, stored_status: str | None = None) -> dict:
+    """The fields a unit's service sets beside what a person entered: becoming vacant starts the vacancy
+    clock, any other status stops it (``stored_status`` is None for a new unit)."""
+    status = data.get("status")
+    if stored_status is None:
+        if (status or UnitStatus.VACANT) == UnitStatus.VACANT and not data.get("vacant_since"):
+            return {"vacant_since": datetime.date.today()}
+        return {}
+    if status == UnitStatus.VACANT and stored_status != UnitStatus.VACANT:
+        return {"vacant_since": datetime.date.today()}
+    if status not in (None, UnitStatus.VACANT):
+        return {"vacant_since": None}
+    return {}
+
+
+def unit_changed(unit: Unit, changed: set, user) -> None:
+    """What follows a change to a unit (a new area changes its leases' areas)."""
+    if "area" in changed:
+        extensions.run_hooks("spaces.unit.area_changed", unit=unit, user=user)
+
+
 def unit_update(*, user, instance, data):
     """A person may mark a unit vacant, reserved or unavailable; becoming vacant starts the vacancy clock."""
     from core.services import object_update
 
     stored = Unit.objects.values("status", "area").get(pk=instance.pk)  # the form has already changed instance
-    if data.get("status") == UnitStatus.VACANT and stored["status"] != UnitStatus.VACANT:
-        data = {**data, "vacant_since": datetime.date.today()}
-    elif data.get("status") not in (None, UnitStatus.VACANT):
-        data = {**data, "vacant_since": None}
+    data = {**data, **unit_defaults(data, stored["status"])}
     unit = object_update(user=user, instance=instance, data=data)
-    if unit.area != stored["area"]:
-        extensions.run_hooks("spaces.unit.area_changed", unit=unit, user=user)
+    unit_changed(unit, {"area"} if unit.area != stored["area"] else set(), user)
     return unit
 
 
 def unit_create(*, user, model=Unit, data):
     from core.services import object_create
 
-    if data.get("status", UnitStatus.VACANT) == UnitStatus.VACANT and not data.get("vacant_since"):
-        data = {**data, "vacant_since": datetime.date.today()}
-    return object_create(user=user, model=model, data=data)
+    return object_create(user=user, model=model, data={**data, **unit_defaults(data)})

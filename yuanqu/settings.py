@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "spaces",
     "enterprises",
@@ -136,6 +138,33 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# Uploaded import files and the error workbooks made from them (served only through views that check scope).
+MEDIA_ROOT = Path(os.environ.get("YUANQU_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = "/media/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+YUANQU_IMPORT_MAX_BYTES = int(os.environ.get("YUANQU_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# Files up to this size are checked while the user waits; larger ones go to the background worker
+# (`manage.py db_worker`, started by `make demo`).
+YUANQU_IMPORT_INLINE_BYTES = int(os.environ.get("YUANQU_IMPORT_INLINE_BYTES", 200 * 1024))
+
+# Background jobs: django-tasks with its database backend; YUANQU_TASKS=immediate runs them in-process.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("YUANQU_TASKS") == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Import progress is written by the worker and read by the web server: a cache both processes see.
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / "var" / "cache" / "progress"),
+    },
+}
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,0 +1,278 @@
+"""Import batches: upload, check (the preview), commit, roll back. The web pages, the background worker and
+``manage.py import_data`` all call these."""
+
+import datetime
+import os
+import uuid as uuid_module
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import audit
+from ..choices import ChangeAction, Role
+from ..context import end_request, start_request
+from ..models import ImportBatch, ImportStatus, ObjectChange
+from ..permissions import ADD, CHANGE, role_may
+from ..surfaces import surface_for
+from . import workbooks
+from .engine import CREATE, ERROR, UPDATE, Importer, Outcome
+
+CHECKED = audit.register_event("core.import.check", gettext_lazy("Import file checked"))
+COMMITTED = audit.register_event("core.import.commit", gettext_lazy("Import committed"))
+ROLLED_BACK = audit.register_event("core.import.rollback", gettext_lazy("Import rolled back"))
+
+SHOWN_ERRORS = 200
+SHOWN_SAMPLES = 100
+
+
+def may_import(user, surface) -> bool:
+    return bool(surface is not None and surface.importer is not None and user.is_authenticated
+                and (role_may(user, ADD, surface.model) or role_may(user, CHANGE, surface.model)))
+
+
+def batches_for(user):
+    """Officers, leaders and the administrator see every batch; others their own."""
+    batches = ImportBatch.objects.select_related("user", "content_type")
+    if user.role in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.LEADER):
+        return batches
+    return batches.filter(user=user)
+
+
+def surface_of(batch: ImportBatch):
+    return surface_for(batch.content_type.model_class())
+
+
+# ----- progress, shared between the worker and the web processes --------------------------------------------
+def _progress_key(batch) -> str:
+    return f"import-progress:{batch.uuid}"
+
+
+def progress_of(batch) -> dict:
+    return caches["progress"].get(_progress_key(batch)) or {"done": 0, "total": 0}
+
+
+def _reporter(batch, phase):
+    cache = caches["progress"]
+
+    def report(done, total):
+        cache.set(_progress_key(batch), {"phase": phase, "done": done, "total": total}, 3600)
+
+    return report
+
+
+# ----- the steps ----------------------------------------------------------------------------------------------
+def batch_create(*, user, surface, filename: str, content: bytes, valid_only=False) -> ImportBatch:
+    if not may_import(user, surface):
+        raise PermissionDenied
+    batch = ImportBatch(user=user, content_type=ContentType.objects.get_for_model(surface.model),
+                        filename=os.path.basename(filename)[:200], valid_only=valid_only)
+    batch.file.save(filename, ContentFile(content), save=False)
+    batch.save()
+    return batch
+
+
+def _set(batch, **fields):
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    ImportBatch.objects.filter(pk=batch.pk).update(**fields)
+
+
+def _display(value):
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, set, tuple)):
+        return "、".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _record(batch, outcome: Outcome, importer: Importer) -> None:
+    layout = importer.layout
+    label = {name: column.label for name, column in layout.columns.items()}
+    errors, samples = [], []
+    for row in outcome.rows:
+        if row.action == ERROR and len(errors) < SHOWN_ERRORS:
+            errors.append({"line": row.line, "errors": [[label.get(n, ""), m] for n, m in row.errors.items()]})
+        elif row.action in (CREATE, UPDATE) and len(samples) < SHOWN_SAMPLES:
+            if row.action == CREATE:
+                shown = [[label[n], "", _display(row.cleaned.get(n) if n in row.cleaned else row.data.get(n))]
+                         for n in layout.columns if n in row.present]
+            else:
+                shown = [[label.get(n, n), _display(before), _display(after)] for n, (before, after) in row.changes.items()]
+            key = " · ".join(_display(row.data.get(n)) for n in importer.spec.key)
+            samples.append({"line": row.line, "action": row.action, "key": key, "fields": shown})
+    fields = {"counts": outcome.counts, "errors": errors, "samples": samples,
+              "ignored_columns": outcome.table.ignored if outcome.table else []}
+    bad = outcome.error_rows()
+    if bad:
+        name = f"imports/errors/{timezone.now():%Y/%m}/{batch.uuid}-errors.xlsx"
+        path = os.path.join(settings.MEDIA_ROOT, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        workbooks.error_workbook(outcome.table, bad, layout, path)
+        fields["error_file"] = name
+    else:
+        fields["error_file"] = ""
+    _set(batch, **fields)
+
+
+def _run(batch, *, commit: bool) -> Outcome:
+    surface = surface_of(batch)
+    importer = Importer(surface, batch.user, valid_only=batch.valid_only,
+                        progress=_reporter(batch, "commit" if commit else "check"))
+    with batch.file.open("rb") as handle:
+        content = handle.read()
+    token = start_request(str(batch.uuid))
+    try:
+        return importer.run(content, batch.filename, commit=commit), importer
+    finally:
+        end_request(token)
+
+
+def batch_check(batch: ImportBatch) -> ImportBatch:
+    """The preview: every row read, resolved and validated; nothing is kept."""
+    _set(batch, status=ImportStatus.CHECKING)
+    try:
+        outcome, importer = _run(batch, commit=False)
+    except DatabaseError as exc:
+        _set(batch, status=ImportStatus.FAILED, message=str(exc)[:2000])
+        return batch
+    if outcome.file_error:
+        _set(batch, status=ImportStatus.REFUSED, message=outcome.file_error, checked_at=timezone.now())
+        return batch
+    _record(batch, outcome, importer)
+    _set(batch, status=ImportStatus.CHECKED, checked_at=timezone.now(), message="")
+    audit.record_event(CHECKED, user=batch.user, data={"batch": str(batch.uuid), "file": batch.filename,
+                                                       **outcome.counts})
+    return batch
+
+
+def may_commit(batch) -> bool:
+    if batch.status != ImportStatus.CHECKED:
+        return False
+    writes = batch.count(CREATE) + batch.count(UPDATE)
+    return writes > 0 and (batch.count(ERROR) == 0 or batch.valid_only)
+
+
+def batch_commit(batch: ImportBatch, *, valid_only: bool | None = None) -> ImportBatch:
+    """Write the file (checked again: the data may have changed since the preview). With errors nothing is
+    written, unless the batch imports the valid rows only."""
+    if valid_only is not None and valid_only != batch.valid_only:
+        _set(batch, valid_only=valid_only)
+    _set(batch, status=ImportStatus.COMMITTING)
+    try:
+        outcome, importer = _run(batch, commit=True)
+    except (DatabaseError, ValidationError) as exc:
+        _set(batch, status=ImportStatus.FAILED, message=_("Nothing was imported: %(error)s") % {"error": exc})
+        return batch
+    if outcome.file_error:
+        _set(batch, status=ImportStatus.REFUSED, message=outcome.file_error)
+        return batch
+    _record(batch, outcome, importer)
+    if outcome.committed:
+        _set(batch, status=ImportStatus.COMMITTED, committed_at=timezone.now(), message="")
+        token = start_request(str(batch.uuid))
+        try:
+            audit.record_event(COMMITTED, user=batch.user, data={"batch": str(batch.uuid), "file": batch.filename,
+                                                                 **outcome.counts})
+        finally:
+            end_request(token)
+    else:
+        _set(batch, status=ImportStatus.REFUSED,
+             message=_("Nothing was imported: %(count)d row(s) have errors.") % {"count": outcome.counts.get(ERROR, 0)})
+    return batch
+
+
+# ----- rolling back ------------------------------------------------------------------------------------------
+def changes_of(batch):
+    return ObjectChange.objects.filter(request_id=str(batch.uuid)).select_related("content_type")
+
+
+def rollback_blockers(batch) -> list[str]:
+    """Why the batch cannot be rolled back (empty: it can)."""
+    if batch.status != ImportStatus.COMMITTED:
+        return [_("Only an imported batch can be rolled back.")]
+    own = changes_of(batch)
+    touched = set(own.values_list("content_type_id", "object_id"))
+    if not touched:
+        return []
+    first = own.order_by("id").values_list("id", flat=True).first()
+    later = (ObjectChange.objects.filter(id__gt=first).exclude(request_id=str(batch.uuid))
+             .values_list("content_type_id", "object_id", "object_repr", "time"))
+    blockers = []
+    for content_type_id, object_id, object_repr, time in later.iterator():
+        if (content_type_id, object_id) in touched:
+            blockers.append(_("%(object)s was changed after the import (%(time)s).")
+                            % {"object": object_repr, "time": timezone.localtime(time).strftime("%Y-%m-%d %H:%M")})
+            if len(blockers) >= 10:
+                break
+    return blockers
+
+
+def _restore(instance, data: dict) -> None:
+    for name, value in data.items():
+        model_field = instance._meta.get_field(name)
+        if model_field.many_to_many:
+            continue
+        setattr(instance, model_field.attname, model_field.to_python(value) if value is not None else None)
+
+
+@transaction.atomic
+def batch_rollback(batch: ImportBatch, *, user) -> int:
+    """Undo a batch nothing else has changed since: created rows are deleted, changed ones get their earlier
+    values back. The undoing is audited too (under its own request id)."""
+    if user.role != Role.BUREAU_ADMIN:
+        raise PermissionDenied
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    blockers = rollback_blockers(batch)
+    if blockers:
+        raise ValidationError(blockers)
+    undone = 0
+    token = start_request(str(uuid_module.uuid4()))
+    try:
+        changes = list(changes_of(batch).order_by("-id"))
+        by_model: dict = {}
+        for change in changes:
+            by_model.setdefault(change.content_type.model_class(), []).append(change)
+        for model, model_changes in by_model.items():
+            objects = model._default_manager.in_bulk([int(c.object_id) for c in model_changes])
+            for change in model_changes:
+                obj = objects.get(int(change.object_id))
+                if obj is None:
+                    continue
+                before = audit.snapshot(obj)
+                if change.action == ChangeAction.CREATE:
+                    try:
+                        with transaction.atomic():
+                            obj.delete()
+                    except (ProtectedError, RestrictedError) as exc:
+                        raise ValidationError(_("%(object)s is now used by other records and cannot be removed.")
+                                              % {"object": obj}) from exc
+                    obj.pk = int(change.object_id)
+                    audit.record_change(instance=obj, action=ChangeAction.DELETE, user=user, before=before, after=None)
+                elif change.action == ChangeAction.UPDATE:
+                    _restore(obj, change.data_before or {})
+                    if hasattr(obj, "refresh_search_text"):
+                        obj.refresh_search_text()
+                    obj.save()
+                    for name, ids in (change.data_before or {}).items():
+                        if obj._meta.get_field(name).many_to_many:
+                            getattr(obj, name).set(ids)
+                    audit.record_change(instance=obj, action=ChangeAction.UPDATE, user=user, before=before,
+                                        after=audit.snapshot(obj))
+                undone += 1
+        _set(batch, status=ImportStatus.ROLLED_BACK, rolled_back_at=timezone.now(), rolled_back_by=user)
+        audit.record_event(ROLLED_BACK, user=user, data={"batch": str(batch.uuid), "file": batch.filename,
+                                                         "undone": undone})
+    finally:
+        end_request(token)
+    return undone

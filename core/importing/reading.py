@@ -1,0 +1,99 @@
+"""Reading an uploaded table: .xlsx through calamine (fast, read-only), .csv in UTF-8 or GBK; then finding
+the header row under any title rows and merged group headings."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from . import values
+
+HEADER_SEARCH_ROWS = 15
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read; the message is for the user."""
+
+
+@dataclass
+class Table:
+    rows: list[list]  # every row of the sheet as read, blank cells as ""
+    sheet: str = ""
+    header_row: int = 0  # index into rows
+    columns: dict[int, str] = field(default_factory=dict)  # column index → import column name
+    headers: list[str] = field(default_factory=list)  # the header cells as written in the file
+    ignored: list[str] = field(default_factory=list)  # headers that match no column
+
+    def data_rows(self):
+        """(line number as Excel shows it, cells) for every row below the header."""
+        for index in range(self.header_row + 1, len(self.rows)):
+            yield index + 1, self.rows[index]
+
+
+def decode_csv(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileError(_("The CSV file is neither UTF-8 nor GBK encoded; save it again as UTF-8 CSV."))
+
+
+def read_sheets(data: bytes, filename: str) -> list[tuple[str, list[list]]]:
+    name = filename.lower()
+    if name.endswith(".csv"):
+        text = decode_csv(data)
+        try:
+            return [("", [row for row in csv.reader(io.StringIO(text))])]
+        except csv.Error as exc:
+            raise FileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
+    if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        from python_calamine import CalamineError, CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            result = []
+            for index, sheet_name in enumerate(workbook.sheet_names):
+                sheet = workbook.get_sheet_by_index(index)
+                result.append((sheet_name, sheet.to_python(skip_empty_area=False)))
+            return result
+        except (CalamineError, ValueError, OSError) as exc:
+            raise FileError(_("The workbook cannot be opened; is it a real .xlsx file?")) from exc
+    raise FileError(_("Upload an .xlsx or .csv file."))
+
+
+def locate_header(sheets, spec) -> Table:
+    """The sheet and row whose cells name the most import columns. A header cell left empty because a
+    heading above it is merged down over two rows takes that heading."""
+    best = None
+    for sheet_name, rows in sheets:
+        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            matched = {}
+            for col, cell in enumerate(row):
+                name = spec.column_for_header(cell)
+                if name and name not in matched.values():
+                    matched[col] = name
+            score = len(matched)
+            if score and (best is None or score > best[0]):
+                best = (score, sheet_name, rows, index)
+    if best is None:
+        raise FileError(_("No header row found: the first rows must name the columns, e.g. %(example)s.")
+                        % {"example": "、".join(spec.header_examples())})
+    _score, sheet_name, rows, index = best
+    table = Table(rows=rows, sheet=sheet_name, header_row=index)
+    width = max((len(r) for r in rows[: index + 1]), default=0)
+    for col in range(width):
+        cell = rows[index][col] if col < len(rows[index]) else ""
+        above = index - 1
+        while values.is_blank(cell) and above >= 0:  # a heading merged down from the row above
+            cell = rows[above][col] if col < len(rows[above]) else ""
+            above -= 1
+        written = values.text(cell)
+        table.headers.append(written)
+        name = spec.column_for_header(cell)
+        if name and name not in table.columns.values():
+            table.columns[col] = name
+        elif written:
+            table.ignored.append(written)
+    return table

@@ -1,0 +1,158 @@
+"""The workbooks people download: a template to fill, and the rows that could not be imported with why."""
+
+import datetime
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .spec import BOOLEAN, CHOICE, CODE, DATE, INTEGER, MANY, NUMBER, RELATED, Layout
+
+REQUIRED_FILL = PatternFill("solid", fgColor="FDE2E1")
+HEADER_FILL = PatternFill("solid", fgColor="E8EEF7")
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+EXAMPLE_FONT = Font(italic=True, color="808080")
+
+
+def describe(column) -> str:
+    """How to fill a column, in the user's language."""
+    if column.extra.help:
+        return str(column.extra.help)
+    if column.kind == CHOICE:
+        return _("One of: %(choices)s") % {"choices": "、".join(label for _, label in column.choices)}
+    if column.kind == DATE:
+        return _("A date: 2021-06-21, 2021/6/21 or 2021年6月21日")
+    if column.kind == BOOLEAN:
+        return _("是 or 否")
+    if column.kind == NUMBER:
+        return _("A number; 3,500, 1.2万 and units such as ㎡ are understood")
+    if column.kind == INTEGER:
+        return _("A whole number")
+    if column.kind in (RELATED, MANY):
+        related = column.field.queryset.model._meta.verbose_name
+        match = "、".join(str(column.field.queryset.model._meta.get_field(m).verbose_name) for m in column.extra.match
+                         if m != "pk") or _("code")
+        several = _("; several separated by 、") if column.kind == MANY else ""
+        return _("The %(kind)s's %(match)s%(several)s") % {"kind": related, "match": match, "several": several}
+    if column.kind == CODE:
+        return _("A code, as written (spaces are removed)")
+    max_length = getattr(column.field, "max_length", None)
+    return _("Text, up to %(n)d characters") % {"n": max_length} if max_length else _("Text")
+
+
+def template(layout: Layout) -> bytes:
+    spec = layout.spec
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Data to import")
+    columns = list(layout.columns.values())
+    for index, column in enumerate(columns, 1):
+        cell = sheet.cell(row=1, column=index, value=column.label + (" *" if column.required else ""))
+        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
+        cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.comment = Comment(describe(column), "园区")
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(column.label) * 2 + 6))
+        example = str(spec.example.get(column.name, ""))
+        example_cell = sheet.cell(row=2, column=index, value=example)
+        example_cell.font = EXAMPLE_FONT
+        if column.kind == CODE or column.kind in (RELATED, MANY):
+            example_cell.number_format = "@"
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet(_("How to fill"))
+    notes.append([_("Column"), _("Required"), _("How to fill"), _("Allowed values")])
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    choices = workbook.create_sheet(_("Allowed values"))
+    choice_col = 0
+    for index, column in enumerate(columns, 1):
+        allowed = ""
+        if column.kind == CHOICE:
+            allowed = "、".join(label for _, label in column.choices)
+            choice_col += 1
+            letter = get_column_letter(choice_col)
+            choices.cell(row=1, column=choice_col, value=column.label).font = Font(bold=True)
+            for offset, (_value, label) in enumerate(column.choices, 2):
+                choices.cell(row=offset, column=choice_col, value=label)
+            rule = DataValidation(type="list", formula1=f"'{choices.title}'!${letter}$2:${letter}${len(column.choices) + 1}",
+                                  allow_blank=True, showErrorMessage=False)
+            sheet.add_data_validation(rule)
+            rule.add(f"{get_column_letter(index)}2:{get_column_letter(index)}100000")
+        elif column.kind == BOOLEAN:
+            allowed = "是、否"
+        required = _("Yes") if column.required else (_("When adding") if column.field.required else "")
+        notes.append([column.label, required, describe(column), allowed])
+    notes.append([])
+    for line in (
+        _("Row 2 of the data sheet is an example: overwrite it or leave it as it is — it is not imported."),
+        _("Rows are matched to existing records by: %(key)s. A matching row updates the record; others are added.")
+        % {"key": "、".join(layout.columns[n].label for n in spec.key if n in layout.columns)},
+        _("An empty cell leaves the stored value as it is; the import never erases a value."),
+        _("Title rows above the header, extra columns and blank rows are ignored."),
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 24
+    notes.column_dimensions["B"].width = 10
+    notes.column_dimensions["C"].width = 60
+    notes.column_dimensions["D"].width = 50
+    if not choice_col:
+        workbook.remove(choices)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _plain(value):
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
+
+
+def error_workbook(table, rows, layout: Layout, path) -> None:
+    """The original header and the rows not imported, with 错误原因 and the bad cells filled red, written
+    to ``path`` (write-only: a file of 100,000 bad rows stays small in memory)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Rows not imported"))
+    position = {name: col for col, name in table.columns.items()}
+    width = max(len(table.headers), max((len(r.cells) for r in rows), default=0))
+    header = []
+    for col in range(width):
+        cell = WriteOnlyCell(sheet, value=table.headers[col] if col < len(table.headers) else "")
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        header.append(cell)
+    for label in (_("Row in the file"), _("Reason")):
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = Font(bold=True, color="C00000")
+        cell.fill = HEADER_FILL
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        bad = {position[name] for name in row.errors if name in position}
+        cells = []
+        for col in range(width):
+            value = row.cells[col] if col < len(row.cells) else ""
+            cell = WriteOnlyCell(sheet, value=_plain(value))
+            if isinstance(value, (datetime.date, datetime.datetime)):
+                cell.number_format = "yyyy-mm-dd"
+            if col in bad:
+                cell.fill = ERROR_FILL
+            cells.append(cell)
+        cells.append(WriteOnlyCell(sheet, value=row.line))
+        cells.append(WriteOnlyCell(sheet, value=reason(row, layout)))
+        sheet.append(cells)
+    workbook.save(path)
+
+
+def reason(row, layout: Layout) -> str:
+    parts = []
+    for name, message in row.errors.items():
+        column = layout.columns.get(name)
+        parts.append(f"{column.label}：{message}" if column else message)
+    return "；".join(parts)
