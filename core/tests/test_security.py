@@ -47,3 +47,9 @@ def test_an_idle_session_is_logged_out(world, client):
     response = client.get("/spaces/units/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
     assert client.get("/").status_code == 302
+
+
+def test_responses_report_server_time(world, client_for):
+    response = client_for(world.users["officer"]).get("/")
+    name, duration = response["Server-Timing"].split(";dur=")
+    assert name == "app" and float(duration) > 0
