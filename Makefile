@@ -53,7 +53,9 @@ system-deps:
 demo: install
 	$(RUN) python manage.py migrate --noinput
 	$(RUN) python manage.py load_demo
-	@echo "Yuanqu demo on http://127.0.0.1:$(PORT)/"
+	@echo "Yuanqu demo on http://127.0.0.1:$(PORT)/ (background worker log: var/worker.log)"
+	@$(RUN) python manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN) python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 test: install system-deps

@@ -119,7 +119,8 @@ def import_detail(request, pk):
 def import_progress(request, pk):
     """The progress bar (polled by htmx while the batch runs); once done, the page reloads itself."""
     batch = _batch(request, pk)
-    response = render(request, "core/imports/progress.html", {"batch": batch, "progress": jobs.progress_of(batch)})
+    response = render(request, "core/imports/progress.html",
+                      {"batch": batch, "progress": jobs.progress_of(batch), "oob": True})
     if not batch.running:
         response["HX-Refresh"] = "true"
     return response

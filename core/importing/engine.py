@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -23,8 +22,6 @@ from django.utils.translation import gettext as _
 
 from .. import audit
 from ..choices import ChangeAction
-from ..context import current_request_id
-from ..models import ObjectChange
 from ..permissions import ADD, CHANGE, role_may
 from . import reading, values
 from .spec import MANY, RELATED, Layout
@@ -121,14 +118,15 @@ class FormRunner:
         if own_form:
             form = self._patched(self.surface.form(data=data, instance=copy.copy(existing), user=self.user))
         else:
-            form = self.shared
+            form = self.shared  # its bound fields read form.data afresh; their cached initial is the blank form's
             form.data = data
             form.is_bound = True
             form._errors = None
-            form._bound_fields_cache = {}
             form.instance = copy.copy(existing) if existing is not None else self.model()
         _light(form.instance, self.relations)
         form.is_valid()
+        for name in ("clean_fields", "validate_constraints", "validate_unique"):
+            form.instance.__dict__.pop(name, None)  # the object goes on as a plain model instance
         return form
 
 
@@ -523,15 +521,11 @@ class Importer:
     def _write_bulk(self, rows) -> None:
         model = self.model
         now = timezone.now()
-        content_type = ContentType.objects.get_for_model(model)
-        request_id = current_request_id()
-        user = self.user if getattr(self.user, "is_authenticated", False) else None
-        user_name = getattr(self.user, "username", "") or ""
         creates = [r for r in rows if r.action == CREATE]
         updates = [r for r in rows if r.action == UPDATE]
         total, done = len(rows), 0
-        for start in range(0, len(creates), 1000):
-            chunk = creates[start:start + 1000]
+        for start in range(0, len(creates), 2000):
+            chunk = creates[start:start + 2000]
             objects = []
             for row in chunk:
                 obj = row.instance
@@ -542,17 +536,14 @@ class Importer:
                     obj.refresh_search_text()
                 objects.append(obj)
             model._default_manager.bulk_create(objects)
-            ObjectChange.objects.bulk_create([
-                ObjectChange(time=now, user=user, user_name=user_name, request_id=request_id,
-                             action=ChangeAction.CREATE, content_type=content_type, object_id=str(o.pk),
-                             object_repr=str(o)[:200], data_before=None, data_after=audit.snapshot(o))
-                for o in objects])
+            audit.record_changes_bulk(model=model, user=self.user, rows=[
+                (ChangeAction.CREATE, o.pk, str(o), None, audit.snapshot(o)) for o in objects])
             done += len(chunk)
             self.progress(done, total)
-        resized = []
-        for start in range(0, len(updates), 1000):
-            chunk = updates[start:start + 1000]
-            objects, changes, names = [], [], {"last_updated"}
+        changed_later = []
+        for start in range(0, len(updates), 2000):
+            chunk = updates[start:start + 2000]
+            objects, records, names = [], [], {"last_updated"}
             for row in chunk:
                 obj = row.instance
                 before = audit.snapshot(row.existing)
@@ -566,18 +557,15 @@ class Importer:
                 after = audit.snapshot(obj)
                 names.update(k for k in after if after[k] != before.get(k))
                 objects.append(obj)
-                changes.append(ObjectChange(
-                    time=now, user=user, user_name=user_name, request_id=request_id, action=ChangeAction.UPDATE,
-                    content_type=content_type, object_id=str(obj.pk), object_repr=str(obj)[:200],
-                    data_before=before, data_after=after))
+                records.append((ChangeAction.UPDATE, obj.pk, str(obj), before, after))
                 if self.spec.on_changed:
-                    resized.append((obj, set(row.changes)))
+                    changed_later.append((obj, set(row.changes)))
             concrete = {f.name for f in model._meta.concrete_fields}
             model._default_manager.bulk_update(objects, sorted(n for n in names if n in concrete))
-            ObjectChange.objects.bulk_create(changes)
+            audit.record_changes_bulk(model=model, user=self.user, rows=records)
             done += len(chunk)
             self.progress(done, total)
-        for obj, changed in resized:
+        for obj, changed in changed_later:
             self.spec.on_changed(obj, changed, self.user)
 
     # ----- the whole run -----------------------------------------------------------------------------------

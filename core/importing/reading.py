@@ -63,32 +63,38 @@ def read_sheets(data: bytes, filename: str) -> list[tuple[str, list[list]]]:
     raise FileError(_("Upload an .xlsx or .csv file."))
 
 
+def _combined(rows, index) -> list:
+    """Row ``index`` as a header: a blank cell takes the nearest heading above it (merged down over two rows,
+    or a group heading over sub-headings)."""
+    width = max((len(r) for r in rows[: index + 1]), default=0)
+    result = []
+    for col in range(width):
+        above = index
+        cell = ""
+        while above >= 0:
+            cell = rows[above][col] if col < len(rows[above]) else ""
+            if not values.is_blank(cell):
+                break
+            above -= 1
+        result.append(cell)
+    return result
+
+
 def locate_header(sheets, spec) -> Table:
-    """The sheet and row whose cells name the most import columns. A header cell left empty because a
-    heading above it is merged down over two rows takes that heading."""
+    """The sheet and row whose cells (with headings merged down from above) name the most import columns;
+    title rows and group headings above it are passed over, and so is a first header row over sub-headings."""
     best = None
     for sheet_name, rows in sheets:
-        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-            matched = {}
-            for col, cell in enumerate(row):
-                name = spec.column_for_header(cell)
-                if name and name not in matched.values():
-                    matched[col] = name
-            score = len(matched)
-            if score and (best is None or score > best[0]):
-                best = (score, sheet_name, rows, index)
+        for index in range(min(len(rows), HEADER_SEARCH_ROWS)):
+            names = {spec.column_for_header(cell) for cell in _combined(rows, index)} - {None}
+            if names and (best is None or len(names) > best[0]):
+                best = (len(names), sheet_name, rows, index)
     if best is None:
         raise FileError(_("No header row found: the first rows must name the columns, e.g. %(example)s.")
                         % {"example": "、".join(spec.header_examples())})
     _score, sheet_name, rows, index = best
     table = Table(rows=rows, sheet=sheet_name, header_row=index)
-    width = max((len(r) for r in rows[: index + 1]), default=0)
-    for col in range(width):
-        cell = rows[index][col] if col < len(rows[index]) else ""
-        above = index - 1
-        while values.is_blank(cell) and above >= 0:  # a heading merged down from the row above
-            cell = rows[above][col] if col < len(rows[above]) else ""
-            above -= 1
+    for col, cell in enumerate(_combined(rows, index)):
         written = values.text(cell)
         table.headers.append(written)
         name = spec.column_for_header(cell)

@@ -111,21 +111,25 @@ def test_title_rows_and_merged_headings_above_the_header(world):
         ["a-1", "12", "1210", "100", "办公"],
     ], title="台账", group=["位置", None, None, "面积信息", None])
     batch = run(world, Unit, content, commit=False)
-    assert batch.counts["create"] == 1, batch.errors
+    assert batch.counts["create"] == 1 and batch.counts["error"] == 0, batch.errors
+    assert batch.ignored_columns == []
 
 
-def test_header_merged_down_over_two_rows(world):
+def test_header_merged_down_over_two_rows_with_sub_headings(world):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["楼宇编码", "楼层", "房号", "面积", None])
-    sheet.append([None, None, None, None, "用途"])
+    sheet.append(["楼宇编码", "楼层", "房号", "面积", "租赁信息", None])
+    sheet.append([None, None, None, None, "用途", "租金"])
     for col in "ABCD":
         sheet.merge_cells(f"{col}1:{col}2")
-    sheet.append(["a-1", "12", "1211", "100", "办公"])
+    sheet.merge_cells("E1:F1")
+    sheet.append(["a-1", "12", "1211", "100", "研发", "95"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    batch = run(world, Unit, buffer.getvalue(), commit=False)
-    assert batch.counts["create"] == 1, (batch.message, batch.errors)
+    batch = run(world, Unit, buffer.getvalue())
+    assert batch.counts["create"] == 1 and batch.counts["error"] == 0, (batch.message, batch.errors)
+    unit = Unit.objects.get(code="1211")
+    assert (unit.area, unit.use, unit.asking_rent) == (Decimal("100"), "research", Decimal("95"))
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
@@ -359,3 +363,18 @@ def test_command_line_exit_code_in_a_real_process(tmp_path):
                             capture_output=True, text=True, cwd=os.path.dirname(os.path.dirname(os.path.dirname(
                                 os.path.abspath(__file__)))))
     assert result.returncode != 0 and "Unknown model" in result.stderr
+
+
+def test_commit_checks_again_when_data_changed_since_the_preview(world):
+    content = xlsx([UNIT_HEADER, ["a-1", "12", "1300", "100", "办公", ""]])
+    batch = run(world, Unit, content, commit=False)
+    assert batch.counts["create"] == 1
+    # Meanwhile someone records the same unit by hand.
+    surface_for(Unit).create(user=world.users["officer"], model=Unit, data={
+        "building": world.building_a, "floor": world.floor_a, "code": "1300", "area": Decimal("90"),
+        "use": "office", "status": UnitStatus.VACANT})
+    batch = jobs.batch_commit(batch)
+    assert batch.status == ImportStatus.COMMITTED
+    assert batch.counts["create"] == 0 and batch.counts["update"] == 1  # checked again, not a duplicate insert
+    assert Unit.objects.get(code="1300").area == Decimal("100")
+    assert not os.path.exists(jobs._checked_path(batch))
