@@ -11,14 +11,19 @@ from .models import Contact, Enterprise, Qualification
 CREDIT_CODE_ALIASES = ("统一社会信用代码", "信用代码", "社会信用代码", "企业信用代码", "USCC")
 
 
-def first_credit_code(value) -> str:
-    """"91440300… 某某公司" or a bare code: the code, normalised."""
-    return normalise_credit_code(str(value).split()[0]) if str(value).split() else ""
+def first_credit_code_or_name(value) -> str:
+    """"91440300… 某某公司" or a bare code: the code, normalised; otherwise the name as written."""
+    from core.importing import values
+
+    words = str(value).split()
+    if words and len(normalise_credit_code(words[0])) == 18 and normalise_credit_code(words[0]).isalnum():
+        return normalise_credit_code(words[0])
+    return values.text(value)
 
 
-ENTERPRISE = ImportColumn(match=("credit_code",), parse=first_credit_code,
+ENTERPRISE = ImportColumn(match=("credit_code", "name"), parse=first_credit_code_or_name,
                           aliases=("企业", "企业信用代码", *CREDIT_CODE_ALIASES),
-                          help=_("The enterprise's unified social credit code"))
+                          help=_("The enterprise's unified social credit code (or its exact name)"))
 
 
 def enterprise_context(request, enterprise):

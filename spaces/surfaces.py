@@ -7,8 +7,8 @@ from . import filters, forms, selectors, services
 from .choices import ParkKind, UnitStatus, UnitUse, ZoneKind
 from .models import Building, Floor, Operator, Park, Unit, Zone, floor_number
 
-BUILDING = ImportColumn(match=("code",), aliases=("楼宇编码", "楼宇代码", "楼栋编码", "楼宇编号"),
-                        help=_("The building's code, as on its page"))
+BUILDING = ImportColumn(match=("code", "name"), aliases=("楼宇编码", "楼宇代码", "楼栋编码", "楼宇编号", "楼宇名称"),
+                        help=_("The building's code (or its name, when no other building has it)"))
 FLOOR = ImportColumn(match=("number",), within="building", parse=floor_number,
                      aliases=("楼层", "所在楼层", "所在层", "层"), help=_("12, 12F, 12层, B1 or -1"))
 

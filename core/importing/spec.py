@@ -129,12 +129,17 @@ class Layout:
             choices = []
             if kind == CHOICE:
                 choices = [(str(v), str(lb)) for v, lb in form_field.choices if v not in ("", None)]
+            model_field = next((f for f in surface.model._meta.fields if f.name == name), None)
+            has_default = model_field is not None and model_field.has_default()
             column = Column(
                 name=name, label=str(form_field.label or name), kind=kind,
-                required=form_field.required or name in self.spec.key, field=form_field, extra=extra,
-                choices=choices,
+                required=(form_field.required and not has_default) or name in self.spec.key, field=form_field,
+                extra=extra, choices=choices,
             )
-            for value, label in choices:
+            # Every value the model knows is read (an exported 已出租 comes back); the form then decides which
+            # a row may set, as on the page (a unit becomes leased only through a lease).
+            known = [(str(v), str(lb)) for v, lb in (model_field.choices or [])] if model_field else []
+            for value, label in choices + known:
                 column.choice_keys.setdefault(values.key(label), value)
                 column.choice_keys.setdefault(values.key(value), value)
             column.headers = {values.key(column.label), values.key(name)} | {values.key(a) for a in extra.aliases}

@@ -86,7 +86,7 @@ def template(layout: Layout) -> bytes:
             rule.add(f"{get_column_letter(index)}2:{get_column_letter(index)}100000")
         elif column.kind == BOOLEAN:
             allowed = "是、否"
-        required = _("Yes") if column.required else (_("When adding") if column.field.required else "")
+        required = _("Yes") if column.required else ""
         notes.append([column.label, required, describe(column), allowed])
     notes.append([])
     for line in (
