@@ -39,8 +39,9 @@ def _plain(value):
     return value
 
 
-def snapshot(instance: models.Model) -> dict:
-    """The instance's stored fields (foreign keys as ids, many-to-many as sorted id lists)."""
+def snapshot(instance: models.Model, many: bool = True) -> dict:
+    """The instance's stored fields (foreign keys as ids, many-to-many as sorted id lists unless ``many`` is
+    False: an import that does not touch them leaves them out instead of querying each row's)."""
     data = {}
     exclude = set(getattr(instance, "audit_exclude", ()))
     opts = instance._meta
@@ -48,7 +49,7 @@ def snapshot(instance: models.Model) -> dict:
         if field.primary_key or field.name in exclude:
             continue
         data[field.name] = _plain(field.value_from_object(instance))
-    if instance.pk is not None:
+    if instance.pk is not None and many:
         for field in opts.many_to_many:
             if field.name in exclude:
                 continue

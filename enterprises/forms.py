@@ -31,6 +31,13 @@ class IndustryField(forms.CharField):
         text = (value or "").strip()
         if not text:
             return None
+        known = self.__dict__.setdefault("_matches", {})  # one form checking many rows (an import) asks once
+        if text in known:
+            return known[text]
+        known[text] = self._match(text)
+        return known[text]
+
+    def _match(self, text):
         code = text.split()[0]
         classes = IndustryCategory.objects.filter(level=IndustryLevel.CLASS)
         match = classes.filter(pk=code).first() if code.isdigit() else None

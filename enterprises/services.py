@@ -17,11 +17,15 @@ from .models import Contact, Enterprise, Qualification, QualificationRule
 REVEAL = audit.register_event("enterprises.contact.reveal", gettext_lazy("Personal data revealed"))
 
 
-def enterprise_create(*, user, model=Enterprise, data):
+def enterprise_defaults(data: dict, user) -> dict:
     """An operator registers a new tenant: the enterprise is recorded as registered by its organisation."""
     if user.role == Role.PARK_OPERATOR and not data.get("registered_by"):
-        data = {**data, "registered_by": user.operators.order_by("pk").first()}
-    return object_create(user=user, model=model, data=data)
+        return {"registered_by": user.operators.order_by("pk").first()}
+    return {}
+
+
+def enterprise_create(*, user, model=Enterprise, data):
+    return object_create(user=user, model=model, data={**data, **enterprise_defaults(data, user)})
 
 
 def qualification_valid_until(*, kind: str, issued_on: datetime.date) -> datetime.date | None:
@@ -36,10 +40,15 @@ def qualification_valid_until(*, kind: str, issued_on: datetime.date) -> datetim
     return end - datetime.timedelta(days=1)
 
 
-def _with_validity(data):
+def qualification_defaults(data: dict) -> dict:
+    """Left empty, a certificate's last valid day follows from its issue date and the rule in force."""
     if not data.get("valid_until") and data.get("issued_on") and data.get("kind"):
-        data = {**data, "valid_until": qualification_valid_until(kind=data["kind"], issued_on=data["issued_on"])}
-    return data
+        return {"valid_until": qualification_valid_until(kind=data["kind"], issued_on=data["issued_on"])}
+    return {}
+
+
+def _with_validity(data):
+    return {**data, **qualification_defaults(data)}
 
 
 def qualification_create(*, user, model=Qualification, data):

@@ -52,6 +52,8 @@ enterprise = register(Surface(
                  "address": ImportColumn(aliases=("注册地址", "地址", "住所"))},
         example={"name": "深圳示例科技有限公司", "credit_code": "91440300MA5DXXXX0X", "industry": "6510",
                  "established_on": "2019-03-15", "registered_capital": "1000"},
+        bulk=True,
+        prepare=lambda cleaned, stored, user: {} if stored else services.enterprise_defaults(cleaned, user),
     ),
 ))
 
@@ -72,6 +74,8 @@ qualification = register(Surface(
                  "valid_until": ImportColumn(aliases=("有效期至", "有效期", "到期日"))},
         example={"enterprise": "91440300MA5DXXXX0X", "kind": QualificationKind.HIGH_TECH.label,
                  "certificate_number": "GR202344200001", "issued_on": "2023-11-15"},
+        bulk=True,
+        prepare=lambda cleaned, stored, user: services.qualification_defaults(cleaned),
     ),
 ))
 

@@ -138,7 +138,7 @@ unit = register(Surface(
         example={"building": "DEMO-P01-A", "floor": "12", "code": "1201", "area": "350.5",
                  "use": UnitUse.OFFICE.label, "asking_rent": "120", "status": UnitStatus.VACANT.label},
         bulk=True,
-        prepare=lambda cleaned, stored: services.unit_defaults(cleaned, stored.status if stored else None),
+        prepare=lambda cleaned, stored, user: services.unit_defaults(cleaned, stored.status if stored else None),
         on_changed=services.unit_changed,
     ),
 ))

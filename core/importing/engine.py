@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -141,6 +141,8 @@ class Importer:
         self.spec = self.layout.spec
         self.valid_only = valid_only
         self.progress = progress or _nothing
+        if self.spec.bulk and any(c.kind == MANY for c in self.layout.columns.values()):
+            raise ImproperlyConfigured(f"{self.model.__name__}: a bulk import cannot set many-to-many fields")
         self.may_add = role_may(user, ADD, self.model)
         self.may_change = role_may(user, CHANGE, self.model)
 
@@ -266,43 +268,45 @@ class Importer:
                 row.data[column.name] = objects if column.kind == MANY else objects[0]
 
     def _lookup(self, related, match, parent_attr, wanted):
-        found = defaultdict(list)
+        """{(parent pk, cell value): [objects]} in the user's scope — by the first of ``match`` that finds any
+        (a building's code before its name) — and the set of values that name only records out of scope."""
+        by_field = [defaultdict(list) for _name in match]
         outside = set()
         manager = related._default_manager
         restricted = hasattr(manager, "for_user")
         scoped = manager.for_user(self.user) if restricted else manager.all()
+
+        def query(base, parent_pk, items):
+            condition = Q()
+            for name in match:
+                condition |= Q(**{f"{name}__in": items})
+            found = base.filter(condition)
+            return found.filter(**{parent_attr: parent_pk}) if parent_attr else found
+
+        def keys_of(obj, items):
+            for position, name in enumerate(match):
+                value = getattr(obj, name)
+                for candidate in (value, str(value)):
+                    if candidate in items:
+                        yield position, candidate
+                        break
+
         for parent_pk, items in wanted.items():
             items = list(items)
             for start in range(0, len(items), CHUNK):
-                chunk = items[start:start + CHUNK]
-                condition = Q()
-                for name in match:
-                    condition |= Q(**{f"{name}__in": chunk})
-                query = scoped.filter(condition)
-                if parent_attr:
-                    query = query.filter(**{parent_attr: parent_pk})
+                chunk = set(items[start:start + CHUNK])
                 seen = set()
-                for obj in query:
-                    for name in match:
-                        value = getattr(obj, name)
-                        if value in chunk or str(value) in chunk:
-                            key = value if value in chunk else str(value)
-                            if obj not in found[(parent_pk, key)]:
-                                found[(parent_pk, key)].append(obj)
-                            seen.add(key)
-                            break
-                missing = [v for v in chunk if v not in seen]
+                for obj in query(scoped, parent_pk, chunk):
+                    for position, value in keys_of(obj, chunk):
+                        by_field[position][(parent_pk, value)].append(obj)
+                        seen.add(value)
+                missing = chunk - seen
                 if missing and restricted:
-                    condition = Q()
-                    for name in match:
-                        condition |= Q(**{f"{name}__in": missing})
-                    query = manager.filter(condition)
-                    if parent_attr:
-                        query = query.filter(**{parent_attr: parent_pk})
-                    for obj in query:
-                        for name in match:
-                            value = getattr(obj, name)
-                            outside.add((parent_pk, value if value in missing else str(value)))
+                    for obj in query(manager.all(), parent_pk, missing):
+                        outside.update((parent_pk, value) for _position, value in keys_of(obj, missing))
+        found = {}
+        for hits in reversed(by_field):  # earlier fields win
+            found.update(hits)
         return found, outside
 
     # ----- natural keys ------------------------------------------------------------------------------------
@@ -530,14 +534,17 @@ class Importer:
             for row in chunk:
                 obj = row.instance
                 if self.spec.prepare:
-                    for name, value in self.spec.prepare(row.cleaned, None).items():
+                    for name, value in self.spec.prepare(row.cleaned, None, self.user).items():
                         setattr(obj, name, value)
                 if hasattr(obj, "refresh_search_text"):
                     obj.refresh_search_text()
                 objects.append(obj)
             model._default_manager.bulk_create(objects)
+            # New rows have no many-to-many links yet (a bulk import sets none).
+            empty = {f.name: [] for f in model._meta.many_to_many if f.name not in getattr(model, "audit_exclude", ())}
             audit.record_changes_bulk(model=model, user=self.user, rows=[
-                (ChangeAction.CREATE, o.pk, str(o), None, audit.snapshot(o)) for o in objects])
+                (ChangeAction.CREATE, o.pk, str(o), None, {**audit.snapshot(o, many=False), **empty})
+                for o in objects])
             done += len(chunk)
             self.progress(done, total)
         changed_later = []
@@ -546,15 +553,15 @@ class Importer:
             objects, records, names = [], [], {"last_updated"}
             for row in chunk:
                 obj = row.instance
-                before = audit.snapshot(row.existing)
+                before = audit.snapshot(row.existing, many=False)
                 if self.spec.prepare:
-                    for name, value in self.spec.prepare(row.cleaned, row.existing).items():
+                    for name, value in self.spec.prepare(row.cleaned, row.existing, self.user).items():
                         setattr(obj, name, value)
                 if hasattr(obj, "refresh_search_text"):
                     obj.refresh_search_text()
                     names.add("search_text")
                 obj.last_updated = now
-                after = audit.snapshot(obj)
+                after = audit.snapshot(obj, many=False)
                 names.update(k for k in after if after[k] != before.get(k))
                 objects.append(obj)
                 records.append((ChangeAction.UPDATE, obj.pk, str(obj), before, after))

@@ -39,7 +39,7 @@ class ImportSpec:
     # Write new and changed rows in bulk with audit rows, instead of through the surface's services one by
     # one. Only for models whose services add nothing but ``prepare`` (defaults) and plain create/update.
     bulk: bool = False
-    prepare: Callable | None = None  # (cleaned data, stored object or None) → fields the service would set
+    prepare: Callable | None = None  # (cleaned data, stored object or None, user) → fields the service would set
     on_changed: Callable | None = None  # (object, changed field names, user) after a bulk update, as the service
 
 

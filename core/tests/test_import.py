@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from core.importing import jobs
 from core.models import DomainEvent, ImportBatch, ImportStatus, ObjectChange
 from core.surfaces import REGISTRY, surface_for
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, Qualification
 from leasing.models import Lease
 from spaces.choices import UnitStatus
 from spaces.models import Unit
@@ -399,3 +399,41 @@ def test_a_new_unit_cannot_be_imported_as_leased(world):
     batch = run(world, Unit, xlsx([UNIT_HEADER + ["状态"], ["a-1", "12", "1310", "100", "办公", "", "已出租"]]),
                 commit=False)
     assert batch.counts["error"] == 1 and "状态" in dict(batch.errors[0]["errors"])
+
+
+def test_buildings_by_name_unless_the_name_is_shared(world):
+    from spaces.models import Building, Floor
+
+    content = xlsx([UNIT_HEADER, ["科技楼A座", "12", "1320", "100", "办公", ""]])
+    assert run(world, Unit, content, commit=False).counts["create"] == 1
+    twin = Building.objects.create(park=world.park_a, code="a-2", name="科技楼A座")
+    Floor.objects.create(building=twin, number=12)
+    batch = run(world, Unit, content, commit=False)
+    assert batch.counts["error"] == 1
+    assert "对应 2 条记录，请改填编码" in dict(batch.errors[0]["errors"])["楼宇"]
+    # A code always wins over a name.
+    assert run(world, Unit, xlsx([UNIT_HEADER, ["a-2", "12", "1320", "100", "办公", ""]]),
+               commit=False).counts["create"] == 1
+
+
+def test_operator_imported_tenants_are_registered_by_its_operator(world):
+    content = xlsx([["企业名称", "统一社会信用代码"], ["运营方导入的租户", "91440101MA5CJQ4N59"]])
+    batch = run(world, Enterprise, content, user="operator")
+    assert batch.status == ImportStatus.COMMITTED, batch.errors
+    created = Enterprise.objects.get(credit_code="91440101MA5CJQ4N59")
+    assert created.registered_by == world.op_a
+    assert Enterprise.objects.for_user(world.users["operator"]).filter(pk=created.pk).exists()
+    # An enterprise outside the operator's scope is not changed through an import.
+    outside = xlsx([["企业名称", "统一社会信用代码"], ["改名", world.tenant_b.credit_code]])
+    batch = run(world, Enterprise, outside, user="operator", commit=False)
+    assert batch.counts["error"] == 1 and "不在您管理的范围内" in batch.errors[0]["errors"][0][1]
+
+
+def test_qualifications_import_with_validity_from_the_rule_in_force(world):
+    content = xlsx([["统一社会信用代码", "资质类型", "证书编号", "发证日期"],
+                    [world.tenant_a.credit_code, "国家高新技术企业", "GR202344200001", "2023年11月15日"]])
+    batch = run(world, Qualification, content)
+    assert batch.status == ImportStatus.COMMITTED, batch.errors
+    qualification = Qualification.objects.get(certificate_number="GR202344200001")
+    assert qualification.enterprise == world.tenant_a
+    assert qualification.valid_until == datetime.date(2026, 11, 14)
