@@ -4,14 +4,19 @@
     uv run python bench/imports.py [--rows 100000] [--baseline-rows N] [--database-url URL]
 
 Setup (not timed): a fresh SQLite database (var/bench/imports-base.sqlite3, or ``--database-url`` for
-PostgreSQL) is migrated and loaded with the demo district (``load_demo --seed 2021``: its buildings and
+PostgreSQL, whose role may create databases: each step gets a copy made with CREATE DATABASE … TEMPLATE) is
+migrated and loaded with the demo district (``load_demo --seed 2021``: its buildings and
 floors); an .xlsx of ``--rows`` new units spread over those floors is written (header in row 1, Chinese
 headers, areas like "350㎡", use as its Chinese label). Each measured step runs in its own process, so
 its peak memory (ru_maxrss) is its own:
 
-- ours, check: ``Importer.run(commit=False)`` — the preview the page shows (read, resolve, validate);
-- ours, commit: ``Importer.run(commit=True)`` — read and validate again, then write units and their
-  change records in bulk, in one transaction;
+- ours, check: upload + ``jobs.batch_check`` — the preview the page shows (read, resolve, validate,
+  record counts, errors and samples);
+- ours, commit: ``jobs.batch_commit`` in a second process, as the worker runs it after the user confirms
+  (nothing changed in between, so it writes what the check validated, with change records, in one
+  transaction);
+- ours, one pass: upload + ``jobs.batch_commit`` without a check, as ``import_data`` runs (read,
+  validate and write), on its own copy of the starting database;
 - baseline: a django-import-export ``ModelResource`` for Unit (building by code, floor by building and
   number, use by label, ``clean_model_instances = True`` so each row is validated by the model as ours is,
   ``import_id_fields`` = building, floor, code), ``import_data(dry_run=True)`` then ``dry_run=False``, on
@@ -204,8 +209,19 @@ def main() -> None:
     baseline_rows = args.baseline_rows or args.rows
 
     def fresh_copy(name):
+        """A copy of the starting database for one step (SQLite: the file; PostgreSQL: CREATE DATABASE … TEMPLATE)."""
         if not sqlite:
-            return env
+            from urllib.parse import urlsplit, urlunsplit
+
+            import psycopg
+
+            parts = urlsplit(args.database_url)
+            base, copy = parts.path.lstrip("/"), f"{parts.path.lstrip('/')}_{name}"
+            admin = urlunsplit(parts._replace(path="/postgres"))
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+                connection.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{base}"')
+            return dict(env, DATABASE_URL=urlunsplit(parts._replace(path=f"/{copy}")))
         target = BENCH / f"imports-{name}.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
@@ -221,12 +237,7 @@ def main() -> None:
     commit = run_child("commit", path, ours_env, batch=check["batch"])
     print("ours: commit in one pass (no preview) …", file=sys.stderr)
     direct = run_child("direct", path, fresh_copy("direct"))
-    if sqlite:
-        baseline_env = fresh_copy("baseline")
-    else:
-        print("PostgreSQL: the baseline runs after ours on the same database is not comparable; "
-              "give it its own database with --database-url and --baseline-only", file=sys.stderr)
-        baseline_env = env
+    baseline_env = fresh_copy("baseline")
     print(f"baseline: django-import-export on {baseline_rows:,} rows …", file=sys.stderr)
     baseline = run_child("baseline", path, baseline_env, baseline_rows)
 
