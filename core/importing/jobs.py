@@ -152,8 +152,8 @@ def _keep_checked(batch, outcome: Outcome, mark: int) -> None:
     path = _checked_path(batch)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     rows = [r for r in outcome.rows if r.action in (CREATE, UPDATE)]
-    for row in rows:
-        row.cells = []
+    for row in rows:  # what the write needs: the validated object, its cleaned data, the stored one
+        row.cells, row.data, row.present, row.key = [], {}, set(), None
     with open(path, "wb") as handle:
         pickle.dump({"mark": mark, "user": batch.user_id, "rows": rows, "counts": outcome.counts}, handle,
                     protocol=pickle.HIGHEST_PROTOCOL)
