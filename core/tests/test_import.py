@@ -437,3 +437,13 @@ def test_qualifications_import_with_validity_from_the_rule_in_force(world):
     qualification = Qualification.objects.get(certificate_number="GR202344200001")
     assert qualification.enterprise == world.tenant_a
     assert qualification.valid_until == datetime.date(2026, 11, 14)
+
+
+def test_the_administrator_follows_a_batch_to_its_change_records(world, client_for):
+    batch = run(world, Unit, messy_units(world), user="operator")
+    client = client_for(world.users["admin"])
+    page = client.get(batch.get_absolute_url()).content.decode()
+    link = f"/changes/?request_id={batch.uuid}"
+    assert link in page
+    listed = client.get(link).content.decode()
+    assert listed.count("1203") >= 1 and "1204" in listed and "1201" not in listed
