@@ -18,6 +18,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Background jobs run in-process in tests; uploads go to a throwaway directory.
 os.environ.setdefault("YUANQU_TASKS", "immediate")
 os.environ.setdefault("YUANQU_MEDIA_ROOT", tempfile.mkdtemp(prefix="yuanqu-media-"))
+os.environ.setdefault("YUANQU_COUNT_CACHE", tempfile.mkdtemp(prefix="yuanqu-counts-"))
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -92,3 +93,12 @@ def _fast_password_hashing():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    """Each test's database is rolled back without a signal: its cached list counts go with it."""
+    from django.core.cache import caches
+
+    caches["counts"].clear()
+    yield

@@ -349,8 +349,8 @@ def pages_for(user, scope_label: str) -> list[Page]:
         Page(
             "enterprise search q=ryzd",
             "/enterprises/enterprises/?q=ryzd",
-            "Enterprise.objects.filter(search_text__icontains='ryzd').order_by('name', 'pk')[:25]",
-            lambda: list(Enterprise.objects.filter(search_text__icontains="ryzd").order_by("name", "pk")[:25]),
+            "Enterprise.objects.filter(search_text__contains='ryzd').order_by('name', 'pk')[:25]",
+            lambda: list(Enterprise.objects.filter(search_text__contains="ryzd").order_by("name", "pk")[:25]),
         ),
         Page(
             "lease list",

@@ -12,7 +12,7 @@ from ninja import errors as ninja_errors
 from ninja.orm import create_schema
 from ninja.security import HttpBearer, django_auth
 
-from . import tokens
+from . import counting, tokens
 from .permissions import ADD, CHANGE, DELETE, VIEW, role_may
 from .security import account_locked_until, locked_message
 from .views import filtered_list
@@ -228,7 +228,7 @@ def build_router(surface) -> Router:
         if filterset.is_bound and not filterset.is_valid():
             raise ValidationError(filterset.errors.as_data())
         start = (page - 1) * page_size
-        return {"count": qs.count(), "page": page, "page_size": page_size, "results": list(qs[start:start + page_size])}
+        return {"count": counting.count(qs), "page": page, "page_size": page_size, "results": list(qs[start:start + page_size])}
 
     @router.get("/{int:pk}", response=Out, summary=f"Get one {singular}", operation_id=f"{surface.app_label}_{surface.name}_get")
     def get_object(request, pk: int):

@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from . import counting
         from .auditlock import register_sqlite_function
+
+        counting.connect()
 
         connection_created.connect(register_sqlite_function, dispatch_uid="yuanqu_audit_locked")

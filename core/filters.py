@@ -35,7 +35,8 @@ class BaseFilterSet(django_filters.FilterSet):
         super().__init__(without_oversized_ids(data, id_filters), *args, **kwargs)
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    search_lookups: tuple[str, ...] = ("search_text__icontains",)
+    # search_text is lower case (core.search) and so is each word: a plain contains, no UPPER() per row.
+    search_lookups: tuple[str, ...] = ("search_text__contains",)
 
     def search(self, queryset, name, value):
         """Every word must match one of the lookups: "A座 2701" finds unit 2701 of any 某某A座."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from . import audit, extensions
+from .counting import CountingPaginator
 from .permissions import ADD, CHANGE, DELETE, VIEW, can_reveal_personal_data, role_may
 
 PAGE_SIZES = (25, 50, 100)
@@ -50,11 +51,14 @@ class SurfaceView(LoginRequiredMixin, View):
 def sort_queryset(surface, queryset, sort: str):
     sortable = surface.sortable()
     key = (sort or "").lstrip("-")
+    # Ties are broken by id in the same direction, so one index on (column, id) serves both directions.
     if key in sortable:
         field = sortable[key]
-        return queryset.order_by(f"-{field}" if sort.startswith("-") else field, "pk"), sort
+        descending = sort.startswith("-")
+        return queryset.order_by(f"-{field}" if descending else field, "-pk" if descending else "pk"), sort
     if surface.default_sort:
-        return queryset.order_by(surface.default_sort, "pk"), ""
+        descending = surface.default_sort.startswith("-")
+        return queryset.order_by(surface.default_sort, "-pk" if descending else "pk"), ""
     return queryset, ""
 
 
@@ -78,7 +82,7 @@ class ObjectListView(SurfaceView):
         except ValueError:
             per_page = PAGE_SIZES[0]
         per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
-        page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+        page = CountingPaginator(qs, per_page).get_page(request.GET.get("page"))
         params = request.GET.copy()
         params.pop("page", None)
         sort_params = params.copy()

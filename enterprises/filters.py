@@ -30,7 +30,7 @@ class EnterpriseFilterSet(BaseFilterSet):
 
 
 class QualificationFilterSet(BaseFilterSet):
-    search_lookups = ("enterprise__search_text__icontains", "certificate_number__icontains")
+    search_lookups = ("enterprise__search_text__contains", "certificate_number__icontains")
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=QualificationKind.choices)
     # By id, from links such as an enterprise page's "leases"; people search by name with q.
     enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id", widget=HiddenInput)
@@ -41,7 +41,7 @@ class QualificationFilterSet(BaseFilterSet):
 
 
 class ContactFilterSet(BaseFilterSet):
-    search_lookups = ("enterprise__search_text__icontains",)
+    search_lookups = ("enterprise__search_text__contains",)
     # By id, from links such as an enterprise page's "leases"; people search by name with q.
     enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id", widget=HiddenInput)
 

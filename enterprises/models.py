@@ -45,11 +45,16 @@ class EnterpriseQuerySet(ScopedQuerySet):
         if user.role in UNRESTRICTED_ROLES:
             return self
         if user.role == Role.PARK_OPERATOR:
-            # An operator sees its tenants (any lease in its parks) and the enterprises it registered.
-            inner = Enterprise.objects.filter(
-                Q(leases__units__building__park__operator__users=user) | Q(registered_by__users=user)
-            ).values("pk")
-            return self.filter(pk__in=inner)
+            # An operator sees its tenants (any lease of a unit in its parks) and the enterprises it registered;
+            # two semi-joins (an OR across two outer-join chains would read every lease).
+            from django.apps import apps
+
+            from spaces.models import Operator, Park
+
+            parks = Park.objects.filter(operator__users=user).values("pk")
+            links = apps.get_model("leasing", "Lease").units.through.objects  # leasing builds on enterprises
+            tenants = links.filter(unit__building__park__in=parks).values("lease__enterprise_id")
+            return self.filter(Q(pk__in=tenants) | Q(registered_by__in=Operator.objects.filter(users=user).values("pk")))
         if user.role == Role.ENTERPRISE:
             return self.filter(pk__in=Enterprise.objects.filter(users=user).values("pk"))
         return self.none()
@@ -86,6 +91,10 @@ class Enterprise(SearchableModel):
 
     class Meta:
         ordering = ["name"]
+        # The list's default order and its sortable columns, each with the id tie-break (core.views).
+        indexes = [models.Index(fields=["name", "id"], name="enterprise_name_id"),
+                   models.Index(fields=["registered_capital", "id"], name="enterprise_capital_id"),
+                   models.Index(fields=["established_on", "id"], name="enterprise_established_id")]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
 

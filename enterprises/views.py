@@ -40,7 +40,7 @@ def enterprise_options(request):
     """Up to 20 enterprises the user may see, matching what they typed (for the enterprise fields)."""
     q = (request.GET.get("q") or "").strip().lower()
     enterprises = Enterprise.objects.for_user(request.user).only("name", "credit_code")
-    enterprises = enterprises.filter(search_text__icontains=q) if q else enterprises.none()
+    enterprises = enterprises.filter(search_text__contains=q) if q else enterprises.none()
     return render(request, "enterprises/enterprise_options.html", {"enterprises": enterprises.order_by("name")[:20]})
 
 

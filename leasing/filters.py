@@ -3,23 +3,22 @@ from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import BaseFilterSet, scoped
-from spaces.models import Building, Park
+from spaces.filters import building_filter
+from spaces.models import Park
 
 from .choices import LeaseStatus
 from .models import Lease
 
 
 class LeaseFilterSet(BaseFilterSet):
-    search_lookups = ("enterprise__search_text__icontains", "contract_number__icontains")
+    search_lookups = ("enterprise__search_text__contains", "contract_number__icontains")
     status = django_filters.ChoiceFilter(label=_("status"), choices=LeaseStatus.choices)
     # By id, from links such as an enterprise page's "leases"; people search by name with q.
     enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id", widget=HiddenInput)
-    building = django_filters.ModelChoiceFilter(
-        label=_("building"), queryset=scoped(Building), field_name="units__building", distinct=True
-    )
     park = django_filters.ModelChoiceFilter(
         label=_("park"), queryset=scoped(Park), field_name="units__building__park", distinct=True
     )
+    building = building_filter(field_name="units__building", distinct=True)
     ends_after = django_filters.DateFilter(label=_("ends on or after"), field_name="end_date", lookup_expr="gte")
     ends_before = django_filters.DateFilter(label=_("ends on or before"), field_name="end_date", lookup_expr="lte")
 

@@ -46,7 +46,10 @@ class Lease(BaseModel):
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="lease_ends_after_start"),
             models.CheckConstraint(condition=Q(monthly_rent__gte=0), name="lease_rent_not_negative"),
         ]
-        indexes = [models.Index(fields=["status", "end_date"])]
+        indexes = [models.Index(fields=["status", "end_date"]),
+                   # The list's default order (newest first) and its date columns, with the id tie-break.
+                   models.Index(fields=["start_date", "id"], name="lease_start_id"),
+                   models.Index(fields=["end_date", "id"], name="lease_end_id")]
 
     def __str__(self):
         label = self.contract_number or f"#{self.pk}"

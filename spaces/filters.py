@@ -57,22 +57,38 @@ class FloorFilterSet(BaseFilterSet):
         fields = ["q", "building"]
 
 
+def _id(value) -> bool:
+    return bool(value) and value.isdigit() and len(value) < 16
+
+
 def buildings_of_chosen_park(request):
-    """The building filter offers the buildings of the park chosen beside it (all the user's otherwise)."""
+    """The building filter offers the buildings of the park chosen beside it, loaded when a park is chosen
+    (a district has hundreds of buildings, a city thousands: no page lists them all). A building given
+    without its park (a link from the building's page) is offered alone."""
     buildings = scoped(Building)(request)
     park = request.GET.get("park") if request is not None else None
-    return buildings.filter(park_id=park) if park and park.isdigit() and len(park) < 16 else buildings
+    building = request.GET.get("building") if request is not None else None
+    if _id(park):
+        return buildings.filter(park_id=park)
+    if _id(building):
+        return buildings.filter(pk=building)
+    return buildings.none()
+
+
+def building_filter(**kwargs):
+    return django_filters.ModelChoiceFilter(
+        label=_("building"), queryset=buildings_of_chosen_park,
+        widget=Select(attrs={"data-depends-on": "park", "data-options-url": reverse_lazy("spaces:building_options")}),
+        **kwargs,
+    )
 
 
 class UnitFilterSet(BaseFilterSet):
-    search_lookups = ("search_text__icontains", "building__search_text__icontains")
+    search_lookups = ("search_text__contains", "building__search_text__contains")
     status = django_filters.ChoiceFilter(label=_("status"), choices=UnitStatus.choices)
     use = django_filters.ChoiceFilter(label=_("use"), choices=UnitUse.choices)
     park = django_filters.ModelChoiceFilter(label=_("park"), field_name="building__park", queryset=scoped(Park))
-    building = django_filters.ModelChoiceFilter(
-        label=_("building"), queryset=buildings_of_chosen_park,
-        widget=Select(attrs={"data-depends-on": "park", "data-options-url": reverse_lazy("spaces:building_options")}),
-    )
+    building = building_filter()
     government_owned = YesNoFilter(label=_("government-owned"))
     area_min = django_filters.NumberFilter(label=_("area from (m²)"), field_name="area", lookup_expr="gte")
     area_max = django_filters.NumberFilter(label=_("area to (m²)"), field_name="area", lookup_expr="lte")

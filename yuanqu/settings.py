@@ -88,6 +88,9 @@ def database_from_url(url: str) -> dict:
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": 60,
+            # Index reads cost little more than sequential ones on SSDs; PostgreSQL's default (4) assumes disks
+            # and turns the building page's lease lookups into whole-table scans.
+            "OPTIONS": {"options": os.environ.get("YUANQU_PG_OPTIONS", "-c random_page_cost=1.1")},
         }
     if parts.scheme == "sqlite":
         # sqlite:////srv/yuanqu/db.sqlite3 is absolute, sqlite:///var/db.sqlite3 relative to the project.
@@ -163,6 +166,12 @@ CACHES = {
     "progress": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(BASE_DIR / "var" / "cache" / "progress"),
+    },
+    # Counts of long lists until the data change (core/counting.py); shared by all processes.
+    "counts": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("YUANQU_COUNT_CACHE", str(BASE_DIR / "var" / "cache" / "counts")),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
 

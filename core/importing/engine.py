@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import audit
+from .. import audit, counting
 from ..choices import ChangeAction
 from ..permissions import ADD, CHANGE, role_may
 from . import reading, values
@@ -574,6 +574,7 @@ class Importer:
             self.progress(done, total)
         for obj, changed in changed_later:
             self.spec.on_changed(obj, changed, self.user)
+        counting.data_changed()  # bulk writes send no signals
 
     # ----- the whole run -----------------------------------------------------------------------------------
     def run(self, data: bytes, filename: str, *, commit: bool) -> Outcome:

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,16 +15,16 @@ from spaces.models import Floor, Unit
 # Each page's exact query count for a park operator (session, user, scope, count, rows, filter choices …),
 # filtered, sorted and paginated as people use them. Change a number only with a reason.
 PINNED = {
-    "/spaces/units/": 6,
-    "/spaces/units/?status=vacant&sort=-area&page=1": 6,
+    "/spaces/units/": 5,
+    "/spaces/units/?status=vacant&sort=-area&page=1": 5,
     "/spaces/buildings/": 6,
     "/spaces/buildings/?q=科技&sort=-gross_floor_area": 6,
     "/spaces/parks/": 6,
     "/spaces/floors/": 5,
     "/enterprises/enterprises/": 4,
     "/enterprises/enterprises/?q=租户&sort=name&page=2&per_page=25": 4,
-    "/leasing/leases/": 8,
-    "/leasing/leases/?status=active&sort=-start_date": 8,
+    "/leasing/leases/": 7,
+    "/leasing/leases/?status=active&sort=-start_date": 7,
     "/leasing/expiring/": 5,
     "/spaces/vacancy/": 5,
     "/": 14,
@@ -50,6 +51,7 @@ def grow(world, n):
 
 def count(client, path):
     client.get(path)  # warm the content-type cache
+    caches["counts"].clear()  # pin the page as it is when its count is not cached (core/counting.py)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path

@@ -58,7 +58,7 @@ def test_months_before_handles_month_ends():
 def test_unit_list_filters_sorts_and_paginates(world, client_for):
     client = client_for(world.users["officer"])
     rows = client.get(reverse("spaces:unit_list"), {"sort": "-area"}).context["rows"]
-    assert [u.code for u in rows] == ["1201", "301", "1202", "1101"]  # ties keep creation order
+    assert [u.code for u in rows] == ["1201", "301", "1101", "1202"]  # ties by id, in the same direction
     rows = client.get(reverse("spaces:unit_list"), {"park": world.park_b.pk}).context["rows"]
     assert [u.code for u in rows] == ["301"]
     rows = client.get(reverse("spaces:unit_list"), {"area_min": "250", "status": "leased"}).context["rows"]
@@ -158,3 +158,19 @@ def test_zone_page_summarises_its_boundary_instead_of_printing_it(world, client_
     world.area.save()
     page = client_for(world.users["officer"]).get(world.area.get_absolute_url()).content.decode()
     assert "边界共 4 个点" in page and "114.06" not in page
+
+
+def test_building_filter_lists_the_chosen_parks_buildings_only(world, client_for):
+    client = client_for(world.users["officer"])
+
+    def offered(query):
+        form = client.get(reverse("spaces:unit_list"), query).context["filterset"].form
+        return {b.code for b in form.fields["building"].queryset}
+
+    assert offered({}) == set()  # loaded once a park is chosen
+    assert offered({"park": world.park_a.pk}) == {"a-1"}
+    assert offered({"building": world.building_b.pk}) == {"b-1"}  # a link from a building's page
+    rows = client.get(reverse("spaces:unit_list"), {"building": world.building_b.pk}).context["rows"]
+    assert [u.code for u in rows] == ["301"]
+    leases = client.get(reverse("leasing:lease_list"), {"park": world.park_a.pk}).context["filterset"].form
+    assert {b.code for b in leases.fields["building"].queryset} == {"a-1"}

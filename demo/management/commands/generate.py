@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from core import counting
 from demo import generate
 
 
@@ -55,6 +56,8 @@ class Command(BaseCommand):
             generator.run()
         except LookupError as error:
             raise CommandError(str(error)) from error
+        finally:
+            counting.data_changed()  # written in bulk, without signals
         elapsed = time.monotonic() - started
         s = generate.summary(today)
         w = self.stdout.write

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 
+from core import counting
 from demo import loader
 from demo.builder import SCALES
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             ) from error
         except LookupError as error:
             raise CommandError(str(error)) from error
+        counting.data_changed()  # written in bulk, without signals
         if counts is not None:
             self.stdout.write(
                 "已清除 Flushed: " + ", ".join(f"{k} {v}" for k, v in counts.items() if k != "users_kept")
