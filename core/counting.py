@@ -39,7 +39,9 @@ def data_changed(**kwargs) -> None:
     _cache().set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def _on_write(sender, **kwargs):
+def _on_write(sender, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"last_login", "last_used_at"}:
+        return  # a login changes no list
     opts = getattr(sender, "_meta", None)
     if opts is not None and opts.app_label in DATA_APPS and opts.model_name not in NOT_DATA:
         data_changed()

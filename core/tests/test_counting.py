@@ -13,6 +13,7 @@ from core.importing import jobs
 from core.models import ApiToken
 from core.surfaces import surface_for
 from spaces.models import Unit
+from yuanqu.testing import PASSWORD
 
 
 def header_count(client):
@@ -60,3 +61,9 @@ def test_only_writes_to_the_data_invalidate(world):
     assert counting.data_version() == version
     world.users["officer"].save()  # a user's role decides their scope
     assert counting.data_version() != version
+
+
+def test_a_login_keeps_the_counts(world, client):
+    version = counting.data_version()
+    assert client.login(username="t_officer", password=PASSWORD)
+    assert counting.data_version() == version
