@@ -172,7 +172,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("YUANQU_COUNT_CACHE", str(BASE_DIR / "var" / "cache" / "counts")),
         "OPTIONS": {"MAX_ENTRIES": 20000},
-    },
+    }
+    if os.environ.get("YUANQU_COUNT_CACHE") != "off"
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},  # every list counts every time
 }
 
 STATIC_URL = "/static/"
