@@ -4,7 +4,8 @@
 #
 # Variables: PORT (demo, default 8000), PYTEST_ARGS (extra pytest arguments, e.g.
 # PYTEST_ARGS="core/tests/test_x.py -k name"), PGPORT (throwaway PostgreSQL, default 54329),
-# ALLOW_NO_TESTS=1 (accept pytest's "no tests collected" even when CI=true).
+# ALLOW_NO_TESTS=1 (accept pytest's "no tests collected" even when CI=true); for `make bench`:
+# IMPORT_ROWS, BASELINE_ROWS, LOAD_SECONDS.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -40,7 +41,7 @@ help:
 	@echo "make test-pg      suite on the throwaway PostgreSQL only"
 	@echo "make install      uv sync --frozen (dev group included)"
 	@echo "make lint         ruff, and the vendored front-end files against their manifest"
-	@echo "make bench        page benchmarks at demo scale (see docs/benchmarks.md)"
+	@echo "make bench        pages, 100k-row import/export, locust load (docs/benchmarks*.md)"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -76,8 +77,18 @@ lint: install
 	@$(RUN) ruff check .
 	@$(RUN) python scripts/vendor_assets.py --check
 
+# make bench: pages at demo scale; importing IMPORT_ROWS units against django-import-export (on
+# BASELINE_ROWS of the same file; 100000 for the full comparison, ≈ 15 min more); exporting them; and
+# LOAD_SECONDS of locust against granian on PostgreSQL at district scale. Results: docs/benchmarks*.md.
+IMPORT_ROWS ?= 100000
+BASELINE_ROWS ?= 10000
+LOAD_SECONDS ?= 60
+
 bench: install
-	@$(RUN) python bench/pages.py $(BENCH_ARGS)
+	@$(RUN) --group bench python bench/pages.py $(BENCH_ARGS)
+	@$(RUN) --group bench python bench/imports.py --rows $(IMPORT_ROWS) --baseline-rows $(BASELINE_ROWS)
+	@$(RUN) --group bench python bench/export.py --database-url sqlite:///$(CURDIR)/var/bench/imports-direct.sqlite3
+	@$(RUN) --group bench python bench/load.py --duration $(LOAD_SECONDS)
 
 _pytest-sqlite:
 	@echo "=== pytest on SQLite ==="
