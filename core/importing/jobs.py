@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit
+from .. import audit, counting
 from ..choices import ChangeAction, Role
 from ..context import end_request, start_request
 from ..models import ImportBatch, ImportStatus, ObjectChange
@@ -137,15 +137,18 @@ def _record(batch, outcome: Outcome, importer: Importer) -> None:
 
 
 # ----- a check's result, kept for its commit ----------------------------------------------------------------
-# Validating 100,000 rows costs seconds; when nothing audited has been written anywhere since the check began,
+# Validating 100,000 rows costs seconds; when nothing has been written anywhere since the check began,
 # the commit writes the rows the check validated instead of validating them again. Any change in between
 # (the change-record id moved on) and the commit checks the whole file again.
 def _checked_path(batch) -> str:
     return os.path.join(settings.MEDIA_ROOT, "imports", "checked", f"{batch.uuid}.pickle")
 
 
-def _latest_change() -> int:
-    return ObjectChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+def _latest_change() -> tuple:
+    """Where the data stand: the last change record, and the data version that every save (audited or not:
+    `generate`, `load_demo`) moves on (core/counting.py)."""
+    return (ObjectChange.objects.order_by("-id").values_list("id", flat=True).first() or 0,
+            counting.data_version())
 
 
 def _keep_checked(batch, outcome: Outcome, mark: int) -> None:
