@@ -20,7 +20,7 @@ from .choices import Role
 from .exports import attachment_name
 from .importing import jobs, workbooks
 from .importing.spec import Layout
-from .models import ImportStatus
+from .models import ImportBatch, ImportStatus
 from .views import SurfaceView
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,11 +44,14 @@ class UploadForm(forms.Form):
 
 
 def _start(batch, work) -> None:
-    """Small files are handled while the user waits; larger ones by the background worker."""
+    """Small files are handled while the user waits; larger ones by the background worker (the batch shows
+    as running at once, so its page follows the progress and a second click cannot queue it twice)."""
     if batch.file.size <= settings.YUANQU_IMPORT_INLINE_BYTES:
         {"check": jobs.batch_check, "commit": jobs.batch_commit}[work](batch)
-    else:
-        {"check": tasks.import_check, "commit": tasks.import_commit}[work].enqueue(batch.pk)
+        return
+    if work == "commit":
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING)
+    {"check": tasks.import_check, "commit": tasks.import_commit}[work].enqueue(batch.pk)
 
 
 class ImportStartView(SurfaceView):

@@ -83,3 +83,12 @@ def test_background_import_shows_progress_and_reloads(live_server, transactional
     page.wait_for_selector("[data-testid=counts]", timeout=5000)
     assert page.get_by_test_id("status").inner_text() == "已检查"
     assert page.get_by_test_id("progress").count() == 0
+
+    # Confirmed, the commit is queued too: the page follows it until the worker is done.
+    page.get_by_test_id("commit-valid").click()
+    page.wait_for_selector("[data-testid=progress]")
+    assert page.get_by_test_id("status").inner_text() == "导入中" and queued == [batch.pk, batch.pk]
+    assert "正在导入" in page.get_by_test_id("progress").inner_text()
+    jobs.batch_commit(ImportBatch.objects.get(pk=batch.pk))
+    page.wait_for_function("document.querySelector('[data-testid=status]').innerText === '已导入'", timeout=5000)
+    assert Unit.objects.filter(code__in=["1203", "1204"]).count() == 2
