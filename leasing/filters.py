@@ -2,9 +2,8 @@ import django_filters
 from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BaseFilterSet, scoped
-from spaces.filters import building_filter
-from spaces.models import Park
+from core.filters import BaseFilterSet
+from spaces.filters import building_filter, park_filter
 
 from .choices import LeaseStatus
 from .models import Lease
@@ -15,9 +14,7 @@ class LeaseFilterSet(BaseFilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=LeaseStatus.choices)
     # By id, from links such as an enterprise page's "leases"; people search by name with q.
     enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id", widget=HiddenInput)
-    park = django_filters.ModelChoiceFilter(
-        label=_("park"), queryset=scoped(Park), field_name="units__building__park", distinct=True
-    )
+    park = park_filter(field_name="units__building__park", distinct=True)
     building = building_filter(field_name="units__building", distinct=True)
     ends_after = django_filters.DateFilter(label=_("ends on or after"), field_name="end_date", lookup_expr="gte")
     ends_before = django_filters.DateFilter(label=_("ends on or before"), field_name="end_date", lookup_expr="lte")

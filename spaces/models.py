@@ -233,7 +233,9 @@ class Unit(SearchableModel):
                 name="unit_asking_rent_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["status", "vacant_since"])]
+        indexes = [models.Index(fields=["status", "vacant_since"]),
+                   # Sorting the unit list by area (the id tie-break follows the direction, core.views).
+                   models.Index(fields=["area", "id"], name="unit_area_id")]
 
     def __str__(self):
         return f"{self.building.name} {self.code}" if self.building_id else self.code

@@ -9,6 +9,7 @@ urlpatterns = [
     path("vacancy/", views.long_vacancy, name="long_vacancy"),
     path("floors/options/", views.floor_options, name="floor_options"),
     path("buildings/options/", views.building_options, name="building_options"),
+    path("parks/options/", views.park_options, name="park_options"),
     path("map/", views.district_map, name="map"),
     path("map/data/", views.map_data, name="map_data"),
 ]

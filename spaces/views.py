@@ -57,6 +57,13 @@ def building_options(request):
 
 
 @login_required
+def park_options(request):
+    """<option>s of every park the user may see, for a park filter too long to list on each page (htmx)."""
+    parks = Park.objects.for_user(request.user).order_by("code").only("pk", "name")
+    return render(request, "spaces/park_options.html", {"parks": parks, "selected": request.GET.get("selected", "")})
+
+
+@login_required
 def district_map(request):
     if not role_may(request.user, VIEW, Park):
         raise PermissionDenied

@@ -174,3 +174,22 @@ def test_building_filter_lists_the_chosen_parks_buildings_only(world, client_for
     assert [u.code for u in rows] == ["301"]
     leases = client.get(reverse("leasing:lease_list"), {"park": world.park_a.pk}).context["filterset"].form
     assert {b.code for b in leases.fields["building"].queryset} == {"a-1"}
+
+
+def test_a_long_park_list_is_loaded_when_the_filter_is_opened(world, client_for, monkeypatch):
+    from spaces import filters
+
+    client = client_for(world.users["officer"])
+    offered = client.get(reverse("spaces:unit_list")).context["filterset"].form.fields["park"].queryset
+    assert {p.code for p in offered} == {"park-a", "park-b"}  # short: listed on the page
+    monkeypatch.setattr(filters, "LONG_LIST", 1)
+    form = client.get(reverse("spaces:unit_list")).context["filterset"].form
+    assert list(form.fields["park"].queryset) == []
+    assert form.fields["park"].widget.attrs["data-options-lazy"] == reverse("spaces:park_options")
+    chosen = client.get(reverse("spaces:unit_list"), {"park": world.park_b.pk})
+    assert [p.code for p in chosen.context["filterset"].form.fields["park"].queryset] == ["park-b"]
+    assert [u.code for u in chosen.context["rows"]] == ["301"]
+    options = client.get(reverse("spaces:park_options"), {"selected": world.park_b.pk}).content.decode()
+    assert f'<option value="{world.park_b.pk}" selected>' in options and "国际金融科技生态园" in options
+    operator = client_for(world.users["operator"]).get(reverse("spaces:park_options")).content.decode()
+    assert "国际金融科技生态园" in operator and "车公庙" not in operator

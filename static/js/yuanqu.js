@@ -10,6 +10,17 @@ document.addEventListener("change", function (event) {
   });
 });
 
+// Long choice lists (a city's parks): the select holds only the chosen value until it is first used, then
+// loads every option from data-options-lazy, keeping the selection.
+document.addEventListener("focusin", function (event) {
+  const select = event.target;
+  if (!select.dataset || !select.dataset.optionsLazy || select.dataset.loaded || !window.htmx) return;
+  if (select.options.length > 2) { select.dataset.loaded = "1"; return; }  // the whole list is already there
+  select.dataset.loaded = "1";
+  htmx.ajax("GET", select.dataset.optionsLazy + "?selected=" + encodeURIComponent(select.value),
+            { target: select, swap: "innerHTML" });
+});
+
 // Enterprise fields: suggest up to 20 matches (name, pinyin, initials or credit code) as the user types.
 (function () {
   let timer = null;
