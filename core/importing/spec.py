@@ -83,7 +83,10 @@ class Column:
         if self.kind == MANY:
             return values.split_list(raw)
         if self.kind == RELATED:
-            return self.extra.parse(raw) if self.extra.parse else values.code(raw)
+            if self.extra.parse:
+                return self.extra.parse(raw)
+            # A name (科技楼 A座) keeps its inner spaces; a code (ａ－１ → a-1) loses them and its width.
+            return values.text(raw) if values.has_cjk(raw) else values.code(raw)
         return values.text(raw)
 
 

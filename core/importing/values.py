@@ -28,6 +28,14 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
+
+
+def has_cjk(value) -> bool:
+    """Chinese characters (not full-width Latin letters and digits)."""
+    return bool(_IDEOGRAPH.search(str(value or "")))
+
+
 def narrow(text: str) -> str:
     """Full-width letters, digits and punctuation to ASCII (for codes, numbers and dates)."""
     return text.translate(_WIDE)

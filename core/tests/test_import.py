@@ -411,6 +411,10 @@ def test_buildings_by_name_unless_the_name_is_shared(world):
     batch = run(world, Unit, content, commit=False)
     assert batch.counts["error"] == 1
     assert "对应 2 条记录，请改填编码" in dict(batch.errors[0]["errors"])["楼宇"]
+    # A name keeps its inner spaces.
+    Building.objects.filter(pk=twin.pk).update(name="科技楼 B座")
+    spaced = xlsx([UNIT_HEADER, ["科技楼 B座", "12", "1321", "100", "办公", ""]])
+    assert run(world, Unit, spaced, commit=False).counts["create"] == 1
     # A code always wins over a name.
     assert run(world, Unit, xlsx([UNIT_HEADER, ["a-2", "12", "1320", "100", "办公", ""]]),
                commit=False).counts["create"] == 1
