@@ -44,7 +44,7 @@ DATABASE = "yuanqu_load"
 USERS = {"officer": ("load_officer", "bureau_officer"), "operator": ("load_operator", "park_operator")}
 
 sys.path.insert(0, str(ROOT))
-from bench.pages import loadavg, read_first, source_revision  # noqa: E402
+from bench.pages import loadavg, read_first, scope_counts, source_revision  # noqa: E402
 
 
 def log(message: str) -> None:
@@ -171,25 +171,11 @@ def prepare_users(password: str) -> dict:
 
 
 def data_scale(users) -> dict:
-    from enterprises.models import Enterprise
     from leasing.models import Lease
-    from spaces.models import Building, Floor, Park, Unit, Zone
 
-    def counts(user):
-        def q(model):
-            return model.objects.for_user(user) if user else model.objects.all()
+    return {"all": scope_counts(), "operator": scope_counts(users["operator"]),
+            "links": Lease.units.through.objects.count()}
 
-        return {
-            "zones": q(Zone).count(),
-            "parks": q(Park).count(),
-            "buildings": q(Building).count(),
-            "floors": q(Floor).count(),
-            "units": q(Unit).count(),
-            "enterprises": q(Enterprise).count(),
-            "leases": q(Lease).count(),
-        }
-
-    return {"all": counts(None), "operator": counts(users["operator"]), "links": Lease.units.through.objects.count()}
 
 
 # ---------------------------------------------------------------------------------------------- machine

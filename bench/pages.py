@@ -182,29 +182,25 @@ def loadavg() -> str:
         return "?"
 
 
-def data_scale(officer, operator) -> dict:
+def scope_counts(user=None) -> dict:
+    """Rows of each space and tenancy model, all of them (``user`` None) or in ``user``'s scope."""
     from enterprises.models import Enterprise
     from leasing.models import Lease
     from spaces.models import Building, Floor, Park, Unit, Zone
 
-    def counts(user):
-        def q(model):
-            return model.objects.for_user(user) if user else model.objects.all()
+    models = {"zones": Zone, "parks": Park, "buildings": Building, "floors": Floor, "units": Unit,
+              "enterprises": Enterprise, "leases": Lease}
+    return {name: (model.objects.for_user(user) if user else model.objects.all()).count()
+            for name, model in models.items()}
 
-        return {
-            "zones": q(Zone).count(),
-            "parks": q(Park).count(),
-            "buildings": q(Building).count(),
-            "floors": q(Floor).count(),
-            "units": q(Unit).count(),
-            "enterprises": q(Enterprise).count(),
-            "leases": q(Lease).count(),
-        }
+
+def data_scale(officer, operator) -> dict:
+    from spaces.models import Park
 
     first = Park.objects.order_by("created").values_list("created", flat=True).first()
     return {
-        "all": counts(None),
-        "operator": counts(operator),
+        "all": scope_counts(),
+        "operator": scope_counts(operator),
         "loaded": first.astimezone().date().isoformat() if first else "?",
     }
 

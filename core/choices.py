@@ -27,6 +27,17 @@ class ChangeAction(ChoiceSet):
     DELETE = "delete", _("Deleted")
 
 
+class ImportStatus(ChoiceSet):
+    PENDING = "pending", _("Waiting")
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    COMMITTING = "committing", _("Importing")
+    COMMITTED = "committed", _("Imported")
+    REFUSED = "refused", _("Not imported")
+    FAILED = "failed", _("Failed")
+    ROLLED_BACK = "rolled_back", _("Rolled back")
+
+
 Role._colors = {
     "bureau_admin": "danger",
     "bureau_officer": "primary",
@@ -35,3 +46,7 @@ Role._colors = {
     "enterprise": "warning",
 }
 ChangeAction._colors = {"create": "success", "update": "primary", "delete": "danger"}
+ImportStatus._colors = {
+    "pending": "warning", "checking": "warning", "checked": "primary", "committing": "warning",
+    "committed": "success", "refused": "danger", "failed": "danger", "rolled_back": "secondary",
+}

@@ -16,11 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import tasks
-from .choices import Role
+from .choices import ImportStatus, Role
 from .exports import attachment_name
-from .importing import jobs, workbooks
+from .importing import jobs, reading, workbooks
 from .importing.spec import Layout
-from .models import ImportBatch, ImportStatus
 from .views import SurfaceView
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,23 +34,12 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv")):
+        if not upload.name.lower().endswith(reading.READABLE):
             raise ValidationError(_("Upload an .xlsx or .csv file."))
         if upload.size > settings.YUANQU_IMPORT_MAX_BYTES:
             raise ValidationError(_("The file is larger than %(mb)d MB; split it into several files.")
                                   % {"mb": settings.YUANQU_IMPORT_MAX_BYTES // (1024 * 1024)})
         return upload
-
-
-def _start(batch, work) -> None:
-    """Small files are handled while the user waits; larger ones by the background worker (the batch shows
-    as running at once, so its page follows the progress and a second click cannot queue it twice)."""
-    if batch.file.size <= settings.YUANQU_IMPORT_INLINE_BYTES:
-        {"check": jobs.batch_check, "commit": jobs.batch_commit}[work](batch)
-        return
-    if work == "commit":
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING)
-    {"check": tasks.import_check, "commit": tasks.import_commit}[work].enqueue(batch.pk)
 
 
 class ImportStartView(SurfaceView):
@@ -80,7 +68,7 @@ class ImportStartView(SurfaceView):
         upload = form.cleaned_data["file"]
         batch = jobs.batch_create(user=request.user, surface=self.surface, filename=upload.name,
                                   content=upload.read(), valid_only=form.cleaned_data["valid_only"])
-        _start(batch, "check")
+        tasks.start_check(batch)
         return redirect(batch.get_absolute_url())
 
 
@@ -99,20 +87,17 @@ def _batch(request, pk):
     return get_object_or_404(jobs.batches_for(request.user), pk=pk)
 
 
-def _may_act(user, batch) -> bool:
-    return batch.user_id == user.pk or user.role == Role.BUREAU_ADMIN
-
-
 @login_required
 def import_detail(request, pk):
     batch = _batch(request, pk)
     surface = jobs.surface_of(batch)
+    may_rollback = request.user.role == Role.BUREAU_ADMIN and batch.status == ImportStatus.COMMITTED
     return render(request, "core/imports/detail.html", {
         "batch": batch, "surface": surface, "opts": surface.model._meta,
         "progress": jobs.progress_of(batch),
-        "may_commit": _may_act(request.user, batch) and jobs.may_commit(batch),
-        "may_rollback": request.user.role == Role.BUREAU_ADMIN and batch.status == ImportStatus.COMMITTED,
-        "blockers": jobs.rollback_blockers(batch) if batch.status == ImportStatus.COMMITTED else [],
+        "may_commit": jobs.may_act(request.user, batch) and jobs.may_commit(batch),
+        "may_rollback": may_rollback,
+        "blockers": jobs.rollback_blockers(batch) if may_rollback else [],
         "changes": jobs.changes_of(batch).select_related(None).count()
         if batch.status in (ImportStatus.COMMITTED, ImportStatus.ROLLED_BACK) else 0,
     })
@@ -133,15 +118,11 @@ def import_progress(request, pk):
 @require_POST
 def import_commit(request, pk):
     batch = _batch(request, pk)
-    if not _may_act(request.user, batch):
-        raise PermissionDenied(_("You do not have permission to do this."))
-    if "valid_only" in request.POST:
-        batch.valid_only = request.POST.get("valid_only") == "1"
-        batch.save(update_fields=["valid_only"])
-    if not jobs.may_commit(batch):
+    valid_only = request.POST.get("valid_only") == "1" if "valid_only" in request.POST else None
+    if not jobs.request_commit(batch, user=request.user, valid_only=valid_only):
         messages.error(request, _("This batch cannot be imported: check its errors first."))
         return redirect(batch.get_absolute_url())
-    _start(batch, "commit")
+    tasks.start_commit(batch)
     return redirect(batch.get_absolute_url())
 
 
@@ -176,7 +157,7 @@ def import_errors(request, pk):
 
 @login_required
 def import_list(request):
-    if request.user.role == Role.ENTERPRISE:
+    if not jobs.may_see_imports(request.user):
         raise PermissionDenied(_("You do not have permission to do this."))
     batches = jobs.batches_for(request.user)
     page = Paginator(batches, 25).get_page(request.GET.get("page"))

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ChangeAction, Role
+from .choices import ChangeAction, ImportStatus, Role
 from .search import search_key
 
 
@@ -265,17 +265,6 @@ class LoginFailures(models.Model):
         return self.username
 
 
-class ImportStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    CHECKING = "checking", _("Checking")
-    CHECKED = "checked", _("Checked")
-    COMMITTING = "committing", _("Importing")
-    COMMITTED = "committed", _("Imported")
-    REFUSED = "refused", _("Not imported")
-    FAILED = "failed", _("Failed")
-    ROLLED_BACK = "rolled_back", _("Rolled back")
-
-
 def import_upload_to(batch, filename):
     return f"imports/{timezone.now():%Y/%m}/{batch.uuid}{os.path.splitext(filename)[1].lower()}"
 
@@ -321,10 +310,7 @@ class ImportBatch(models.Model):
 
     @property
     def status_color(self):
-        return {
-            ImportStatus.COMMITTED: "success", ImportStatus.CHECKED: "primary", ImportStatus.REFUSED: "danger",
-            ImportStatus.FAILED: "danger", ImportStatus.ROLLED_BACK: "secondary",
-        }.get(self.status, "warning")
+        return ImportStatus.color(self.status)
 
     @property
     def running(self) -> bool:

@@ -57,7 +57,9 @@ def menu_for(user, current_path: str = ""):
                 if user.role != Role.BUREAU_ADMIN:
                     continue
             elif model_label == "imports":
-                if user.role == Role.ENTERPRISE:
+                from .importing.jobs import may_see_imports
+
+                if not may_see_imports(user):
                     continue
             elif model_label and not role_may(user, VIEW, _model(model_label)):
                 continue

@@ -10,6 +10,7 @@ from django.views import View
 
 from . import audit, extensions
 from .counting import CountingPaginator
+from .importing.jobs import may_import
 from .permissions import ADD, CHANGE, DELETE, VIEW, can_reveal_personal_data, role_may
 
 PAGE_SIZES = (25, 50, 100)
@@ -40,8 +41,7 @@ class SurfaceView(LoginRequiredMixin, View):
             "can_add": role_may(user, ADD, self.model),
             "can_change": role_may(user, CHANGE, self.model),
             "can_delete": role_may(user, DELETE, self.model),
-            "can_import": self.surface.importer is not None and (
-                role_may(user, ADD, self.model) or role_may(user, CHANGE, self.model)),
+            "can_import": may_import(user, self.surface),
             "list_url": reverse(self.surface.url_name("list")),
         }
         context.update(extra)

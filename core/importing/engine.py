@@ -37,8 +37,7 @@ class Row:
     cells: list
     action: str = ""
     errors: dict[str, str] = field(default_factory=dict)  # column name (or ROW) → reason
-    data: dict = field(default_factory=dict)  # form data
-    present: set = field(default_factory=set)  # columns given (non-blank) in this row
+    data: dict = field(default_factory=dict)  # form data: the columns given (non-blank) in this row
     key: tuple | None = None
     existing: object = None
     instance: object = None  # the validated, not yet saved object
@@ -199,7 +198,6 @@ class Importer:
                 if value in ("", [], None):
                     continue
                 row.data[name] = value
-                row.present.add(name)
 
     def _ordered_relations(self):
         done, order = set(), []
@@ -235,7 +233,6 @@ class Importer:
             parent = row.data.get(within) if within else None
             if within and not hasattr(parent, "pk"):
                 row.data.pop(column.name)
-                row.present.discard(column.name)
                 if within not in row.errors:
                     row.errors[column.name] = _("Give the %(parent)s first.") % {
                         "parent": self.layout.columns[within].label}
@@ -263,7 +260,6 @@ class Importer:
             if problems:
                 row.errors[column.name] = "；".join(problems)
                 row.data.pop(column.name)
-                row.present.discard(column.name)
             else:
                 row.data[column.name] = objects if column.kind == MANY else objects[0]
 
@@ -412,16 +408,13 @@ class Importer:
         except Exception:
             return None
 
-    def _is_model_field(self, name) -> bool:
-        return self._model_field(name) is not None
-
     def _changes(self, row, instance, cleaned) -> dict:
         changes = {}
         existing = row.existing
-        for name in row.present:
-            if not self._is_model_field(name):
+        for name in row.data:
+            model_field = self._model_field(name)
+            if model_field is None:
                 continue
-            model_field = self.model._meta.get_field(name)
             if model_field.many_to_many:
                 before = row.many_stored[name] if name in row.many_stored else set(
                     getattr(existing, name).values_list("pk", flat=True))

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit, counting
-from ..choices import ChangeAction, Role
+from ..choices import ChangeAction, ImportStatus, Role
 from ..context import end_request, start_request
-from ..models import ImportBatch, ImportStatus, ObjectChange
+from ..models import UNRESTRICTED_ROLES, ImportBatch, ObjectChange
 from ..permissions import ADD, CHANGE, role_may
 from ..surfaces import surface_for
 from . import workbooks
@@ -41,12 +41,32 @@ def may_import(user, surface) -> bool:
                 and (role_may(user, ADD, surface.model) or role_may(user, CHANGE, surface.model)))
 
 
+def may_see_imports(user) -> bool:
+    """Import history is for the bureau and the operators; an enterprise user imports nothing."""
+    return user.is_authenticated and user.role != Role.ENTERPRISE
+
+
 def batches_for(user):
     """Officers, leaders and the administrator see every batch; others their own."""
     batches = ImportBatch.objects.select_related("user", "content_type")
-    if user.role in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.LEADER):
+    if user.role in UNRESTRICTED_ROLES:
         return batches
     return batches.filter(user=user)
+
+
+def may_act(user, batch) -> bool:
+    """Who may commit a batch: whoever uploaded it, and the administrator."""
+    return batch.user_id == user.pk or user.role == Role.BUREAU_ADMIN
+
+
+def request_commit(batch, *, user, valid_only: bool | None = None) -> bool:
+    """The user confirms the preview (choosing, perhaps, the valid rows only); False if the batch cannot be
+    committed as it stands."""
+    if not may_act(user, batch):
+        raise PermissionDenied
+    if valid_only is not None and valid_only != batch.valid_only:
+        _set(batch, valid_only=valid_only)
+    return may_commit(batch)
 
 
 def surface_of(batch: ImportBatch):
@@ -80,6 +100,11 @@ def batch_create(*, user, surface, filename: str, content: bytes, valid_only=Fal
     batch.file.save(filename, ContentFile(content), save=False)
     batch.save()
     return batch
+
+
+def mark(batch, **fields) -> None:
+    """Set fields of a batch at once, outside any transaction of the import (its page polls them)."""
+    _set(batch, **fields)
 
 
 def _set(batch, **fields):
@@ -116,7 +141,7 @@ def _record(batch, outcome: Outcome, importer: Importer) -> None:
         elif row.action in (CREATE, UPDATE) and len(samples) < SHOWN_SAMPLES:
             if row.action == CREATE:
                 shown = [[label[n], "", _shown(columns[n], row.cleaned.get(n) if n in row.cleaned else row.data.get(n))]
-                         for n in columns if n in row.present and n not in importer.spec.key]
+                         for n in columns if n in row.data and n not in importer.spec.key]
             else:
                 shown = [[label.get(n, n), _shown(columns.get(n), before), _shown(columns.get(n), after)]
                          for n, (before, after) in row.changes.items()]
@@ -156,7 +181,7 @@ def _keep_checked(batch, outcome: Outcome, mark: int) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     rows = [r for r in outcome.rows if r.action in (CREATE, UPDATE)]
     for row in rows:  # what the write needs: the validated object, its cleaned data, the stored one
-        row.cells, row.data, row.present, row.key = [], {}, set(), None
+        row.cells, row.data, row.key = [], {}, None
     with open(path, "wb") as handle:
         pickle.dump({"mark": mark, "user": batch.user_id, "rows": rows, "counts": outcome.counts}, handle,
                     protocol=pickle.HIGHEST_PROTOCOL)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from . import values
 
 HEADER_SEARCH_ROWS = 15
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
+READABLE = (".csv", *WORKBOOKS)
 
 
 class FileError(Exception):
@@ -48,7 +50,7 @@ def read_sheets(data: bytes, filename: str) -> list[tuple[str, list[list]]]:
             return [("", [row for row in csv.reader(io.StringIO(text))])]
         except csv.Error as exc:
             raise FileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
-    if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+    if name.endswith(WORKBOOKS):
         from python_calamine import CalamineError, CalamineWorkbook
 
         try:

@@ -163,5 +163,3 @@ class Layout:
     def header_examples(self) -> list[str]:
         return [self.columns[name].label for name in self.spec.key if name in self.columns]
 
-    def required_missing(self, present: set[str]) -> list[Column]:
-        return [c for c in self.columns.values() if c.required and c.name not in present]

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import caches
 from openpyxl import Workbook
 
-from core import import_views
+from core import tasks
 from core.importing import jobs
 from core.models import ImportBatch, ImportStatus
 from spaces.models import Unit
@@ -62,7 +62,8 @@ def test_background_import_shows_progress_and_reloads(live_server, transactional
     settings.YUANQU_IMPORT_INLINE_BYTES = 0  # every file goes to the worker
     queued = []
     worker = SimpleNamespace(enqueue=queued.append)
-    monkeypatch.setattr(import_views, "tasks", SimpleNamespace(import_check=worker, import_commit=worker))
+    monkeypatch.setattr(tasks, "import_check", worker)
+    monkeypatch.setattr(tasks, "import_commit", worker)
     login(page, live_server, "t_operator")
     page.goto(f"{live_server.url}/spaces/units/import/")
     page.set_input_files("#id_file", str(roster(tmp_path / "台账.xlsx")))

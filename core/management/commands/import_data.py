@@ -10,11 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from core.choices import Role
+from core.choices import ImportStatus, Role
 from core.importing import jobs, workbooks
 from core.importing.engine import CREATE, DUPLICATE, ERROR, UNCHANGED, UPDATE
 from core.importing.spec import Layout
-from core.models import ImportStatus
 from core.surfaces import discover
 
 
