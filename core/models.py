@@ -37,6 +37,12 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if path == ALL:
             return self
+        head, _, rest = path.partition("__")
+        field = self.model._meta.get_field(head)
+        if rest and field.many_to_one:
+            # Through a foreign key first: test the key against the target's rows (no join back to this table).
+            inner = field.related_model._default_manager.filter(**{rest: user}).values("pk")
+            return self.filter(**{f"{head}__in": inner})
         inner = self.model._default_manager.filter(**{path: user}).values("pk")
         return self.filter(pk__in=inner)
 

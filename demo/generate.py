@@ -755,7 +755,7 @@ class Generator:
         key = (plan.park.index, start.year)
         n = self.contract_counters[key] = self.contract_counters.get(key, 0) + 1
         lease = Lease(
-            enterprise_id=tenant[0],
+            enterprise_id=tenant[0], park_id=plan.park.obj.pk,
             contract_number=f"{plan.park.obj.code.upper()}-{start.year}-{n:04d}",
             start_date=start, end_date=end, status=status,
             terminated_on=end if status == "terminated" else None,

@@ -299,6 +299,7 @@ def write_leases(builder: DistrictBuilder):
     for le in builder.leases:
         le.obj = Lease(
             enterprise=le.tenant.obj,
+            park=le.units[0].building.park.obj,
             contract_number=le.contract_number,
             start_date=le.start,
             end_date=le.end,

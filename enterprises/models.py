@@ -45,15 +45,15 @@ class EnterpriseQuerySet(ScopedQuerySet):
         if user.role in UNRESTRICTED_ROLES:
             return self
         if user.role == Role.PARK_OPERATOR:
-            # An operator sees its tenants (any lease of a unit in its parks) and the enterprises it registered;
-            # two semi-joins (an OR across two outer-join chains would read every lease).
+            # An operator sees its tenants (any lease in its parks) and the enterprises it registered: two
+            # semi-joins, the first read from the lease index on (park, enterprise).
             from django.apps import apps
 
             from spaces.models import Operator, Park
 
             parks = Park.objects.filter(operator__users=user).values("pk")
-            links = apps.get_model("leasing", "Lease").units.through.objects  # leasing builds on enterprises
-            tenants = links.filter(unit__building__park__in=parks).values("lease__enterprise_id")
+            leases = apps.get_model("leasing", "Lease").objects  # leasing builds on enterprises
+            tenants = leases.filter(park__in=parks).values("enterprise_id")
             return self.filter(Q(pk__in=tenants) | Q(registered_by__in=Operator.objects.filter(users=user).values("pk")))
         if user.role == Role.ENTERPRISE:
             return self.filter(pk__in=Enterprise.objects.filter(users=user).values("pk"))

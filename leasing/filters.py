@@ -14,7 +14,7 @@ class LeaseFilterSet(BaseFilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=LeaseStatus.choices)
     # By id, from links such as an enterprise page's "leases"; people search by name with q.
     enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id", widget=HiddenInput)
-    park = park_filter(field_name="units__building__park", distinct=True)
+    park = park_filter(field_name="park")
     building = building_filter(field_name="units__building", distinct=True)
     ends_after = django_filters.DateFilter(label=_("ends on or after"), field_name="end_date", lookup_expr="gte")
     ends_before = django_filters.DateFilter(label=_("ends on or before"), field_name="end_date", lookup_expr="lte")

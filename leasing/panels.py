@@ -30,9 +30,10 @@ def enterprise_panel(request, enterprise, context):
 def register():
     from core.extensions import add_hook
 
-    from .services import leases_of_resized_unit
+    from .services import leases_follow_moved_units, leases_of_resized_unit
 
     add_hook("spaces.unit.area_changed", leases_of_resized_unit)
+    add_hook("spaces.units.moved", leases_follow_moved_units)
     add_detail_context("spaces.building", building_panel)
     add_detail_context("spaces.park", area_panel)
     add_detail_context("spaces.zone", area_panel)

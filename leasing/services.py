@@ -14,7 +14,7 @@ from core.choices import ChangeAction
 from core.permissions import CHANGE, ensure_can
 from core.services import object_create, object_delete, object_update
 from spaces.choices import UnitStatus
-from spaces.models import Unit
+from spaces.models import Park, Unit
 from spaces.services import unit_status_set
 
 from . import selectors
@@ -32,9 +32,13 @@ TRANSITIONS = {
 
 def _check_lease(lease: Lease) -> None:
     """A unit cannot carry two overlapping active leases; a lease covers at least one unit."""
-    units = list(lease.units.all())
+    units = list(lease.units.select_related("building__park"))
     if not units:
         raise ValidationError({"units": _("Choose at least one unit.")})
+    parks = {u.building.park for u in units}
+    if len(parks) > 1:
+        raise ValidationError({"units": _("The units of one lease must be in one park; these are in %(parks)s.")
+                               % {"parks": "、".join(sorted(p.name for p in parks))}})
     unavailable = sorted(u.code for u in units if u.status == UnitStatus.UNAVAILABLE)
     if unavailable and lease.status in HOLDING_STATUSES:
         raise ValidationError({"units": _("Unit %(units)s is marked unavailable and cannot be leased.")
@@ -50,7 +54,35 @@ def _check_lease(lease: Lease) -> None:
                 "that overlaps this period."
             ) % {"units": "、".join(shared), "start": date_format(other.start_date),
                  "end": date_format(other.end_date), "tenant": other.enterprise.name}})
+    if lease.park_id != units[0].building.park_id:
+        lease.park = units[0].building.park
+        lease.save(update_fields=["park"])
     lease_area_refresh(lease=lease)
+
+
+def leases_follow_moved_units(*, units, user) -> None:
+    """After units moved to another building (or their building to another park), each of their leases
+    keeps the park it is in; a lease that would then lie in two parks stops the move."""
+    leases = {lease.pk: lease for lease in Lease.objects.filter(units__in=units).distinct()}
+    parks_of: dict[int, set[int]] = {pk: set() for pk in leases}
+    for lease_id, park_id in Lease.units.through.objects.filter(lease_id__in=leases).values_list(
+        "lease_id", "unit__building__park_id"
+    ):
+        parks_of[lease_id].add(park_id)
+    for pk, lease in leases.items():
+        parks = parks_of[pk]
+        if len(parks) > 1:
+            names = Park.objects.filter(pk__in=parks).order_by("name").values_list("name", flat=True)
+            raise ValidationError(_(
+                "Lease %(lease)s would then cover units in two parks (%(parks)s); end or change it first."
+            ) % {"lease": lease, "parks": "、".join(names)})
+        (park_id,) = parks
+        if lease.park_id != park_id:
+            before = audit.snapshot(lease)
+            lease.park_id = park_id
+            lease.save(update_fields=["park"])
+            audit.record_change(instance=lease, action=ChangeAction.UPDATE, user=user, before=before,
+                                after=audit.snapshot(lease))
 
 
 def lease_area_refresh(*, lease: Lease, user=None) -> None:

@@ -8,7 +8,7 @@ from core import audit, extensions
 from core.choices import ChangeAction
 
 from .choices import UnitStatus
-from .models import Unit
+from .models import Building, Unit
 
 
 @transaction.atomic
@@ -49,15 +49,30 @@ def unit_changed(unit: Unit, changed: set, user) -> None:
         extensions.run_hooks("spaces.unit.area_changed", unit=unit, user=user)
 
 
+@transaction.atomic
 def unit_update(*, user, instance, data):
     """A person may mark a unit vacant, reserved or unavailable; becoming vacant starts the vacancy clock."""
     from core.services import object_update
 
-    stored = Unit.objects.values("status", "area").get(pk=instance.pk)  # the form has already changed instance
+    stored = Unit.objects.values("status", "area", "building").get(pk=instance.pk)  # the form changed instance
     data = {**data, **unit_defaults(data, stored["status"])}
     unit = object_update(user=user, instance=instance, data=data)
     unit_changed(unit, {"area"} if unit.area != stored["area"] else set(), user)
+    if unit.building_id != stored["building"]:
+        extensions.run_hooks("spaces.units.moved", units=[unit], user=user)
     return unit
+
+
+@transaction.atomic
+def building_update(*, user, instance, data):
+    """A building may move to another park; what is leased in it moves along (leasing checks it may)."""
+    from core.services import object_update
+
+    stored_park = Building.objects.values_list("park", flat=True).get(pk=instance.pk)
+    building = object_update(user=user, instance=instance, data=data)
+    if building.park_id != stored_park:
+        extensions.run_hooks("spaces.units.moved", units=Unit.objects.filter(building=building), user=user)
+    return building
 
 
 def unit_create(*, user, model=Unit, data):

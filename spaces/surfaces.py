@@ -88,7 +88,7 @@ building = register(Surface(
     model=Building, filterset=filters.BuildingFilterSet, form=forms.BuildingForm, slug="buildings",
     columns=[Column("name", link=True), Column("code"), Column("park", order_by="park__name"),
              Column("floors_above"), Column("gross_floor_area"), Column("completed_year")],
-    select_related=("park",), extra_context=building_context,
+    select_related=("park",), extra_context=building_context, update=services.building_update,
     importer=ImportSpec(
         key=("code",),
         columns={"code": ImportColumn(kind=CODE, aliases=("楼宇编码", "楼宇代码", "楼栋编码", "编码")),

@@ -104,11 +104,11 @@ def build_world() -> World:
     tenant_a = Enterprise.objects.create(name="荣耀终端有限公司", credit_code="914403001922038216", industry=software)
     tenant_a.users.add(users["enterprise"])
     tenant_b = Enterprise.objects.create(name="深圳晶泰科技有限公司", credit_code="91350200776049653A")
-    lease_a = Lease.objects.create(enterprise=tenant_a, start_date=TODAY - datetime.timedelta(days=300),
+    lease_a = Lease.objects.create(enterprise=tenant_a, park=park_a, start_date=TODAY - datetime.timedelta(days=300),
                                    end_date=TODAY + datetime.timedelta(days=45), monthly_rent=Decimal("140.00"),
                                    contract_number="HT-A-001", leased_area=Decimal("600.00"))
     lease_a.units.add(unit_a1)
-    lease_b = Lease.objects.create(enterprise=tenant_b, start_date=TODAY - datetime.timedelta(days=100),
+    lease_b = Lease.objects.create(enterprise=tenant_b, park=park_b, start_date=TODAY - datetime.timedelta(days=100),
                                    end_date=TODAY + datetime.timedelta(days=700), monthly_rent=Decimal("180.00"),
                                    contract_number="HT-B-001", leased_area=Decimal("300.00"))
     lease_b.units.add(unit_b1)

@@ -44,7 +44,7 @@ def grow(world, n):
                                    status="leased")
         tenant = Enterprise.objects.create(name=f"租户{n}-{i}", credit_code=f"X{n:03d}{i:014d}",
                                            credit_code_exception=True)
-        lease = Lease.objects.create(enterprise=tenant, start_date=today, end_date=today + datetime.timedelta(days=30),
+        lease = Lease.objects.create(enterprise=tenant, park=world.park_a, start_date=today, end_date=today + datetime.timedelta(days=30),
                                      monthly_rent=Decimal("100"), leased_area=Decimal("100"))
         lease.units.add(unit)
 

@@ -31,7 +31,7 @@ def test_a_unit_named_by_a_lease_cannot_be_deleted(world, client_for):
 
 def test_operator_edits_a_shared_tenant_without_taking_it_over(world, client_for):
     shared = Enterprise.objects.create(name="共享租户有限公司", credit_code="91440101MA5CJQ4N59", registered_by=world.op_b)
-    lease = Lease.objects.create(enterprise=shared, start_date=TODAY, end_date=TODAY + 30 * DAY,
+    lease = Lease.objects.create(enterprise=shared, park=world.park_a, start_date=TODAY, end_date=TODAY + 30 * DAY,
                                  monthly_rent=Decimal("1"), leased_area=Decimal("200"))
     lease.units.add(world.unit_a2)
     client = client_for(world.users["operator"])
@@ -114,7 +114,7 @@ def test_unavailable_units_cannot_be_leased(world):
 
 def test_flagged_enterprise_stays_editable(world, client, client_for):
     flagged = Enterprise.objects.create(name="旧登记企业", credit_code="914403001922038217", credit_code_exception=True)
-    Lease.objects.create(enterprise=flagged, start_date=TODAY, end_date=TODAY + DAY, monthly_rent=Decimal("1"),
+    Lease.objects.create(enterprise=flagged, park=world.park_a, start_date=TODAY, end_date=TODAY + DAY, monthly_rent=Decimal("1"),
                          leased_area=Decimal("1")).units.add(world.unit_a2)
     response = client.patch(f"/api/enterprises/enterprises/{flagged.pk}", data=json.dumps({"address": "福田区"}),
                             content_type="application/json", **bearer(world.users["officer"]))

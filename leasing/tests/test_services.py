@@ -7,10 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import DomainEvent, ObjectChange
+from enterprises.models import Enterprise
 from leasing import services
 from leasing.choices import LeaseStatus
 from leasing.models import Lease
 from spaces.choices import UnitStatus
+from spaces.models import Unit
 
 TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
@@ -165,3 +167,71 @@ def test_daily_run_frees_a_unit_when_its_termination_takes_effect(world):
     services.lease_expire_due(today=TODAY + 4 * DAY)
     world.unit_a1.refresh_from_db()
     assert world.unit_a1.status == UnitStatus.VACANT and world.unit_a1.vacant_since == TODAY + 4 * DAY
+
+
+# The park a lease lies in is stored on it (scopes and park filters read it) and follows its units.
+
+def test_new_lease_stores_its_park(world):
+    lease = services.lease_create(user=world.users["officer"], data=lease_data(
+        world, [world.unit_a2], TODAY + 30 * DAY, TODAY + 400 * DAY))
+    assert lease.park == world.park_a
+    created = ObjectChange.objects.get(content_type__model="lease", object_id=lease.pk)
+    assert created.data_after["park"] == world.park_a.pk
+
+
+def test_lease_over_two_parks_is_refused_naming_both(world):
+    with pytest.raises(ValidationError) as error:
+        services.lease_create(user=world.users["officer"], data=lease_data(
+            world, [world.unit_a2, world.unit_b1], TODAY + 800 * DAY, TODAY + 900 * DAY))
+    message = " ".join(error.value.message_dict["units"])
+    assert world.park_a.name in message and world.park_b.name in message
+    assert Lease.objects.count() == 2
+
+
+def test_lease_moved_to_a_unit_in_another_park_moves_with_it(world):
+    lease = services.lease_update(user=world.users["officer"], instance=world.lease_b,
+                                  data={"units": [world.unit_a2]})
+    assert lease.park == world.park_a
+    assert Lease.objects.for_user(world.users["operator"]).filter(pk=lease.pk).exists()
+    assert not Lease.objects.for_user(world.users["operator_b"]).filter(pk=lease.pk).exists()
+
+
+def test_building_moved_to_another_park_takes_its_leases_and_tenants(world):
+    from spaces.services import building_update
+
+    operator_b = world.users["operator_b"]
+    assert not Enterprise.objects.for_user(operator_b).filter(pk=world.tenant_a.pk).exists()
+    building_update(user=world.users["officer"], instance=world.building_a, data={"park": world.park_b})
+    world.lease_a.refresh_from_db()
+    assert world.lease_a.park == world.park_b
+    assert Lease.objects.for_user(operator_b).filter(pk=world.lease_a.pk).exists()
+    assert Enterprise.objects.for_user(operator_b).filter(pk=world.tenant_a.pk).exists()
+    assert not Lease.objects.for_user(world.users["operator"]).filter(pk=world.lease_a.pk).exists()
+    change = ObjectChange.objects.filter(content_type__model="lease", object_id=world.lease_a.pk).latest("pk")
+    assert (change.data_before["park"], change.data_after["park"]) == (world.park_a.pk, world.park_b.pk)
+
+
+def test_moving_a_unit_that_would_split_a_lease_across_parks_is_refused(world):
+    from spaces.services import unit_update
+
+    unit_a3 = Unit.objects.create(building=world.building_a, floor=world.floor_a, code="1203", area=Decimal("80"))
+    lease = services.lease_create(user=world.users["officer"], data=lease_data(
+        world, [world.unit_a2, unit_a3], TODAY + 800 * DAY, TODAY + 900 * DAY))
+    with pytest.raises(ValidationError) as error:
+        unit_update(user=world.users["officer"], instance=world.unit_a2,
+                    data={"building": world.building_b, "floor": world.floor_b})
+    assert world.park_a.name in str(error.value) and world.park_b.name in str(error.value)
+    world.unit_a2.refresh_from_db()
+    lease.refresh_from_db()
+    assert world.unit_a2.building == world.building_a and lease.park == world.park_a  # nothing half-saved
+
+
+def test_migration_fills_the_park_from_the_units(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    Lease.objects.update(park=None)
+    import_module("leasing.migrations.0003_lease_park").fill_park(apps, None)
+    assert dict(Lease.objects.values_list("pk", "park")) == {world.lease_a.pk: world.park_a.pk,
+                                                              world.lease_b.pk: world.park_b.pk}

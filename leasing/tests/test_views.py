@@ -81,3 +81,41 @@ def test_enterprise_suggestions_are_scoped(world, client_for):
     assert world.tenant_b.name not in operator
     officer = client_for(world.users["officer"]).get(url, {"q": "jtkj"}).content.decode()
     assert f'value="{world.tenant_b.credit_code} {world.tenant_b.name}"' in officer
+
+
+def _building_form(client, building, **changes):
+    form = client.get(reverse("spaces:building_edit", args=[building.pk])).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    return {**data, **changes}
+
+
+def test_moving_a_building_moves_its_leases_in_the_park_filter(world, client_for):
+    client = client_for(world.users["officer"])
+    response = client.post(reverse("spaces:building_edit", args=[world.building_a.pk]),
+                           _building_form(client, world.building_a, park=world.park_b.pk))
+    assert response.status_code == 302
+    listed = client.get(reverse("leasing:lease_list"), {"park": world.park_b.pk}).context["rows"]
+    assert sorted(lease.contract_number for lease in listed) == ["HT-A-001", "HT-B-001"]
+
+
+def test_moving_a_building_that_would_split_a_lease_shows_why(world, client_for):
+    from decimal import Decimal
+
+    from leasing.services import lease_create
+    from spaces.models import Building, Floor, Unit
+
+    annex = Building.objects.create(park=world.park_a, code="a-2", name="科技楼B座", floors_above=5)
+    unit = Unit.objects.create(building=annex, floor=Floor.objects.create(building=annex, number=2), code="201",
+                               area=Decimal("90"))
+    start = datetime.date.today() + datetime.timedelta(days=800)
+    lease_create(user=world.users["officer"], data={
+        "enterprise": world.tenant_a, "units": [world.unit_a2, unit], "start_date": start,
+        "end_date": start + datetime.timedelta(days=30), "monthly_rent": Decimal("100"), "contract_number": "HT-AB"})
+    client = client_for(world.users["officer"])
+    response = client.post(reverse("spaces:building_edit", args=[world.building_a.pk]),
+                           _building_form(client, world.building_a, park=world.park_b.pk))
+    page = response.content.decode()
+    assert response.status_code == 400 and "HT-AB" in page and "两个园区" in page
+    world.building_a.refresh_from_db()
+    assert world.building_a.park == world.park_a
+    assert set(Lease.objects.values_list("park", flat=True)) == {world.park_a.pk, world.park_b.pk}
