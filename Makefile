@@ -78,16 +78,19 @@ lint: install
 	@$(RUN) python scripts/vendor_assets.py --check
 
 # make bench: pages at demo scale; importing IMPORT_ROWS units against django-import-export (on
-# BASELINE_ROWS of the same file; 100000 for the full comparison, ≈ 15 min more); exporting them; and
+# BASELINE_ROWS of the same file; 100000 for the full comparison, ≈ 15 min more); exporting them;
+# importing LEASE_ROWS leases (row by row through the lease services, against those services alone); and
 # LOAD_SECONDS of locust against granian on PostgreSQL at district scale. Results: docs/benchmarks*.md.
 IMPORT_ROWS ?= 100000
 BASELINE_ROWS ?= 10000
+LEASE_ROWS ?= 2000
 LOAD_SECONDS ?= 60
 
 bench: install
 	@$(RUN) --group bench python bench/pages.py $(BENCH_ARGS)
 	@$(RUN) --group bench python bench/imports.py --rows $(IMPORT_ROWS) --baseline-rows $(BASELINE_ROWS)
 	@$(RUN) --group bench python bench/export.py --database-url sqlite:///$(CURDIR)/var/bench/imports-direct.sqlite3
+	@$(RUN) --group bench python bench/lease_import.py --rows $(LEASE_ROWS)
 	@$(RUN) --group bench python bench/load.py --duration $(LOAD_SECONDS)
 
 _pytest-sqlite:

@@ -160,6 +160,30 @@ def step_baseline(path: Path, rows: int) -> dict:
             "created": result.totals.get("new", 0)}
 
 
+def fresh_database(database_url: str | None, base_db: Path, env: dict, name: str) -> dict:
+    """The environment of one step, on a copy of the starting database (SQLite: the file; PostgreSQL:
+    CREATE DATABASE … TEMPLATE)."""
+    if database_url:
+        from urllib.parse import urlsplit, urlunsplit
+
+        import psycopg
+
+        parts = urlsplit(database_url)
+        base, copy = parts.path.lstrip("/"), f"{parts.path.lstrip('/')}_{name.replace('-', '_')}"
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+            connection.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{base}"')
+        return dict(env, DATABASE_URL=urlunsplit(parts._replace(path=f"/{copy}")))
+    target = BENCH / f"imports-{name}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    for suffix in ("", "-wal"):
+        if Path(f"{base_db}{suffix}").exists():
+            shutil.copy(f"{base_db}{suffix}", f"{target}{suffix}")
+    return dict(env, DATABASE_URL=f"sqlite:///{target}")
+
+
 def child(args) -> None:
     """One measured step in this process; prints its result as JSON."""
     path = Path(args.file)
@@ -208,36 +232,14 @@ def main() -> None:
     path = prepare(args, env)
     baseline_rows = args.baseline_rows or args.rows
 
-    def fresh_copy(name):
-        """A copy of the starting database for one step (SQLite: the file; PostgreSQL: CREATE DATABASE … TEMPLATE)."""
-        if not sqlite:
-            from urllib.parse import urlsplit, urlunsplit
-
-            import psycopg
-
-            parts = urlsplit(args.database_url)
-            base, copy = parts.path.lstrip("/"), f"{parts.path.lstrip('/')}_{name}"
-            admin = urlunsplit(parts._replace(path="/postgres"))
-            with psycopg.connect(admin, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{copy}"')
-                connection.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{base}"')
-            return dict(env, DATABASE_URL=urlunsplit(parts._replace(path=f"/{copy}")))
-        target = BENCH / f"imports-{name}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
-        for suffix in ("", "-wal"):
-            if Path(f"{base_db}{suffix}").exists():
-                shutil.copy(f"{base_db}{suffix}", f"{target}{suffix}")
-        return dict(env, DATABASE_URL=f"sqlite:///{target}")
-
-    ours_env = fresh_copy("ours")
+    ours_env = fresh_database(args.database_url, base_db, env, "ours")
     print("ours: check …", file=sys.stderr)
     check = run_child("check", path, ours_env)
     print("ours: commit …", file=sys.stderr)
     commit = run_child("commit", path, ours_env, batch=check["batch"])
     print("ours: commit in one pass (no preview) …", file=sys.stderr)
-    direct = run_child("direct", path, fresh_copy("direct"))
-    baseline_env = fresh_copy("baseline")
+    direct = run_child("direct", path, fresh_database(args.database_url, base_db, env, "direct"))
+    baseline_env = fresh_database(args.database_url, base_db, env, "baseline")
     print(f"baseline: django-import-export on {baseline_rows:,} rows …", file=sys.stderr)
     baseline = run_child("baseline", path, baseline_env, baseline_rows)
 

@@ -1,5 +1,5 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
 class BaseModelForm(forms.ModelForm):
@@ -17,6 +17,11 @@ class BaseModelForm(forms.ModelForm):
             if queryset is not None and hasattr(queryset, "for_user") and user is not None:
                 field.queryset = queryset.for_user(user)
             style_widget(field.widget)
+
+    @property
+    def has_field_errors(self) -> bool:
+        """Errors on fields, not only on the whole form (a rule refused by a service)."""
+        return any(name != NON_FIELD_ERRORS for name in self.errors)
 
     def apply_service_error(self, error: ValidationError) -> None:
         """Show a service's refusal beside the field it names (or above the form)."""

@@ -1,6 +1,6 @@
 import time
 
-from .context import end_request, start_request
+from .context import end_memo, end_request, start_memo, start_request
 
 
 class RequestContextMiddleware:
@@ -13,6 +13,7 @@ class RequestContextMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")[:36]
         token = start_request(incoming or None)
+        kept = start_memo()
         started = time.perf_counter()
         try:
             from .context import current_request_id
@@ -23,4 +24,5 @@ class RequestContextMiddleware:
             response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
             return response
         finally:
+            end_memo(kept)
             end_request(token)

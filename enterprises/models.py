@@ -3,12 +3,13 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
-from core.models import UNRESTRICTED_ROLES, BaseModel, ScopedQuerySet, SearchableModel
+from core.context import memo
+from core.models import UNRESTRICTED_ROLES, BaseModel, ScopedQuerySet, SearchableModel, scope_ids
 from core.personal import mask_mobile, mask_name
 from core.validators import check_credit_code, normalise_credit_code
 
@@ -45,19 +46,38 @@ class EnterpriseQuerySet(ScopedQuerySet):
         if user.role in UNRESTRICTED_ROLES:
             return self
         if user.role == Role.PARK_OPERATOR:
-            # An operator sees its tenants (any lease in its parks) and the enterprises it registered: two
-            # semi-joins, the first read from the lease index on (park, enterprise).
-            from django.apps import apps
-
-            from spaces.models import Operator, Park
-
-            parks = Park.objects.filter(operator__users=user).values("pk")
-            leases = apps.get_model("leasing", "Lease").objects  # leasing builds on enterprises
-            tenants = leases.filter(park__in=parks).values("enterprise_id")
-            return self.filter(Q(pk__in=tenants) | Q(registered_by__in=Operator.objects.filter(users=user).values("pk")))
+            return self._of_operator(user)
         if user.role == Role.ENTERPRISE:
             return self.filter(pk__in=Enterprise.objects.filter(users=user).values("pk"))
         return self.none()
+
+
+    def _of_operator(self, user):
+        """An operator's tenants (an enterprise with any lease in its parks) and the enterprises it registered.
+
+        The query's shape follows the operator's size, as PostgreSQL plans each well for one size only: a
+        small operator's few tenants are collected and joined (a union); a large operator's are found by
+        probing each enterprise in the list's order for a lease in its parks (EXISTS on the lease index by
+        enterprise), which stops after a page of rows (docs/benchmarks-load.md, "city scale").
+        """
+        from django.apps import apps
+
+        from core import counting
+        from spaces.models import Operator, Park
+
+        Lease = apps.get_model("leasing", "Lease")  # leasing builds on enterprises
+        parks = scope_ids(Park, "operator__users", user)
+        operators = scope_ids(Operator, "users", user)
+        leases = Lease.objects.filter(park_id__in=parks)
+        if memo(("operator-leases", user.pk), lambda: counting.count(leases)) >= LARGE_OPERATOR_LEASES:
+            tenant = Exists(Lease.objects.filter(enterprise_id=OuterRef("pk"), park_id__in=parks))
+            return self.filter(tenant | Q(registered_by_id__in=operators))
+        registered = Enterprise.objects.filter(registered_by_id__in=operators).order_by().values("pk")
+        return self.filter(pk__in=leases.order_by().values("enterprise_id").union(registered, all=True))
+
+
+# From this many leases in its parks an operator's tenants are probed for, not collected (see _of_operator).
+LARGE_OPERATOR_LEASES = 10_000
 
 
 class Enterprise(SearchableModel):

@@ -90,7 +90,7 @@ def database_from_url(url: str) -> dict:
             "CONN_MAX_AGE": 60,
             # Index reads cost little more than sequential ones on SSDs; PostgreSQL's default (4) assumes disks
             # and turns the building page's lease lookups into whole-table scans.
-            "OPTIONS": {"options": os.environ.get("YUANQU_PG_OPTIONS", "-c random_page_cost=1.1")},
+            "OPTIONS": {"options": os.environ.get("YUANQU_PG_OPTIONS", "-c random_page_cost=1.1 -c work_mem=64MB -c jit=off")},
         }
     if parts.scheme == "sqlite":
         # sqlite:////srv/yuanqu/db.sqlite3 is absolute, sqlite:///var/db.sqlite3 relative to the project.
@@ -151,6 +151,9 @@ YUANQU_IMPORT_MAX_BYTES = int(os.environ.get("YUANQU_IMPORT_MAX_BYTES", 50 * 102
 # Files up to this size are checked while the user waits; larger ones go to the background worker
 # (`manage.py db_worker`, started by `make demo`).
 YUANQU_IMPORT_INLINE_BYTES = int(os.environ.get("YUANQU_IMPORT_INLINE_BYTES", 200 * 1024))
+# `manage.py import_prune` removes uploaded files, error workbooks and kept checks older than this; the
+# batches themselves (who, when, counts, change records) stay in the import history.
+YUANQU_IMPORT_KEEP_DAYS = int(os.environ.get("YUANQU_IMPORT_KEEP_DAYS", 180))
 
 # Background jobs: django-tasks with its database backend; YUANQU_TASKS=immediate runs them in-process.
 TASKS = {

@@ -31,6 +31,7 @@ from .engine import CREATE, ERROR, UPDATE, Importer, Outcome
 CHECKED = audit.register_event("core.import.check", gettext_lazy("Import file checked"))
 COMMITTED = audit.register_event("core.import.commit", gettext_lazy("Import committed"))
 ROLLED_BACK = audit.register_event("core.import.rollback", gettext_lazy("Import rolled back"))
+PRUNED = audit.register_event("core.import.prune", gettext_lazy("Old import files removed"))
 
 SHOWN_ERRORS = 200
 SHOWN_SAMPLES = 100
@@ -249,7 +250,7 @@ def batch_check(batch: ImportBatch) -> ImportBatch:
 
 
 def may_commit(batch) -> bool:
-    if batch.status != ImportStatus.CHECKED:
+    if batch.status != ImportStatus.CHECKED or not batch.file:
         return False
     writes = batch.count(CREATE) + batch.count(UPDATE)
     return writes > 0 and (batch.count(ERROR) == 0 or batch.valid_only)
@@ -378,3 +379,27 @@ def batch_rollback(batch: ImportBatch, *, user) -> int:
     finally:
         end_request(token)
     return undone
+
+
+# ----- keeping the files within bounds ------------------------------------------------------------------------
+def batches_prune(*, days: int, user=None, now: datetime.datetime | None = None) -> dict:
+    """Remove the uploaded file, the error workbook and the kept check of every batch uploaded more than
+    ``days`` days ago and not running. The batch stays in the history with its counts, and its change
+    records still name it; a checked batch whose file is gone can no longer be committed."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    old = (ImportBatch.objects.filter(created__lt=cutoff)
+           .exclude(status__in=(ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.COMMITTING))
+           .exclude(file="", error_file=""))
+    batches = freed = 0
+    for batch in old.iterator():
+        for stored in (batch.file, batch.error_file):
+            if stored:
+                with contextlib.suppress(OSError):
+                    freed += stored.size
+                stored.delete(save=False)
+        _drop_checked(batch)
+        ImportBatch.objects.filter(pk=batch.pk).update(file="", error_file="")
+        batches += 1
+    if batches:
+        audit.record_event(PRUNED, user=user, data={"batches": batches, "bytes": freed, "days": days})
+    return {"batches": batches, "bytes": freed}

@@ -451,3 +451,32 @@ def test_the_administrator_follows_a_batch_to_its_change_records(world, client_f
     assert link in page
     listed = client.get(link).content.decode()
     assert listed.count("1203") >= 1 and "1204" in listed and "1201" not in listed
+
+
+def test_old_import_files_are_pruned_and_the_history_stays(world, client_for):
+    content = xlsx([UNIT_HEADER, ["a-1", "12", "1240", "100", "办公", ""], ["a-1", "12", "1241", "-5", "办公", ""]])
+    committed = run(world, Unit, content, valid_only=True)  # has an upload and an error workbook
+    checked = run(world, Unit, xlsx([UNIT_HEADER, ["a-1", "12", "1250", "90", "办公", ""]]), commit=False)
+    recent = run(world, Unit, xlsx([UNIT_HEADER, ["a-1", "12", "1260", "90", "办公", ""]]), commit=False)
+    files = [committed.file.path, committed.error_file.path, checked.file.path, jobs._checked_path(checked)]
+    assert all(os.path.exists(path) for path in files)
+    long_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=200)
+    ImportBatch.objects.filter(pk__in=[committed.pk, checked.pk]).update(created=long_ago)
+
+    call_command("import_prune", "--days", "180", stdout=io.StringIO())
+
+    assert not any(os.path.exists(path) for path in files)
+    committed.refresh_from_db()
+    checked.refresh_from_db()
+    recent.refresh_from_db()
+    assert not committed.file and not committed.error_file and committed.count("create") == 1
+    assert ObjectChange.objects.filter(request_id=str(committed.uuid)).exists()
+    assert recent.file and os.path.exists(recent.file.path)
+    assert not jobs.may_commit(checked) and jobs.may_commit(recent)
+    assert DomainEvent.objects.filter(name="core.import.prune").get().data["batches"] == 2
+    page = client_for(world.users["admin"]).get(reverse("import_detail", args=[checked.pk])).content.decode()
+    assert 'data-testid="pruned"' in page and 'data-testid="commit"' not in page
+    assert client_for(world.users["admin"]).get(reverse("import_errors", args=[committed.pk])).status_code == 404
+    out = io.StringIO()
+    call_command("import_prune", stdout=out)  # nothing left to remove
+    assert "0 个导入批次" in out.getvalue()

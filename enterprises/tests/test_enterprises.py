@@ -149,3 +149,33 @@ def test_enterprise_with_contacts_cannot_be_deleted_silently(world, client_for):
     assert Enterprise.objects.filter(pk=world.tenant_a.pk).exists()
     assert world.tenant_a.contacts.count() == 1
     assert not ObjectChange.objects.filter(action="delete").exists()
+
+
+@pytest.mark.parametrize("large_from", [0, 10**9])  # probed for (EXISTS), collected (UNION)
+def test_operator_scope_is_the_same_whichever_query_shape(world, monkeypatch, large_from):
+    from enterprises import models
+
+    monkeypatch.setattr(models, "LARGE_OPERATOR_LEASES", large_from)
+    registered = Enterprise.objects.create(name="甲机构录入企业", credit_code="91440300MA5FXXXX1K",
+                                           credit_code_exception=True, registered_by=world.op_a)
+    seen = set(Enterprise.objects.for_user(world.users["operator"]).values_list("name", flat=True))
+    assert seen == {world.tenant_a.name, registered.name}
+    seen_b = set(Enterprise.objects.for_user(world.users["operator_b"]).values_list("name", flat=True))
+    assert seen_b == {world.tenant_b.name}
+    page = Enterprise.objects.for_user(world.users["operator"]).order_by("-credit_code")[:1]
+    assert [e.name for e in page] == [registered.name]
+
+
+def test_scope_ids_are_read_once_per_request_only():
+    from core.context import end_memo, memo, start_memo
+
+    calls = []
+    assert memo("k", lambda: calls.append(1) or 1) == 1 and memo("k", lambda: calls.append(1) or 1) == 1
+    assert len(calls) == 2  # outside a request nothing is kept
+    token = start_memo()
+    try:
+        memo("k", lambda: calls.append(1) or 1)
+        memo("k", lambda: calls.append(1) or 1)
+    finally:
+        end_memo(token)
+    assert len(calls) == 3

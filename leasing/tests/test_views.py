@@ -116,6 +116,7 @@ def test_moving_a_building_that_would_split_a_lease_shows_why(world, client_for)
                            _building_form(client, world.building_a, park=world.park_b.pk))
     page = response.content.decode()
     assert response.status_code == 400 and "HT-AB" in page and "两个园区" in page
+    assert 'id="form-errors"' not in page  # no field is at fault, so none is pointed at
     world.building_a.refresh_from_db()
     assert world.building_a.park == world.park_a
     assert set(Lease.objects.values_list("park", flat=True)) == {world.park_a.pk, world.park_b.pk}
