@@ -160,6 +160,16 @@ def step_baseline(path: Path, rows: int) -> dict:
             "created": result.totals.get("new", 0)}
 
 
+def starting_database(database_url: str | None, sqlite_name: str) -> tuple[Path, dict]:
+    """Where the starting data go: ``database_url``, or a new SQLite file under var/bench."""
+    BENCH.mkdir(parents=True, exist_ok=True)
+    base_db = BENCH / sqlite_name
+    if not database_url:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{base_db}{suffix}").unlink(missing_ok=True)
+    return base_db, dict(os.environ, DATABASE_URL=database_url or f"sqlite:///{base_db}")
+
+
 def fresh_database(database_url: str | None, base_db: Path, env: dict, name: str) -> dict:
     """The environment of one step, on a copy of the starting database (SQLite: the file; PostgreSQL:
     CREATE DATABASE … TEMPLATE)."""
@@ -221,13 +231,8 @@ def main() -> None:
         args.step = args.child
         child(args)
         return
-    BENCH.mkdir(parents=True, exist_ok=True)
     sqlite = not args.database_url
-    base_db = BENCH / "imports-base.sqlite3"
-    env = dict(os.environ, DATABASE_URL=args.database_url or f"sqlite:///{base_db}")
-    if sqlite:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{base_db}{suffix}").unlink(missing_ok=True)
+    base_db, env = starting_database(args.database_url, "imports-base.sqlite3")
     print(f"preparing {args.rows:,} rows …", file=sys.stderr)
     path = prepare(args, env)
     baseline_rows = args.baseline_rows or args.rows

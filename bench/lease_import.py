@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.settings")
-from bench.imports import BENCH, fresh_database, manage, setup_django  # noqa: E402
+from bench.imports import BENCH, fresh_database, manage, setup_django, starting_database  # noqa: E402
 
 HEADER = ["统一社会信用代码", "楼宇编码", "单元号", "合同编号", "起租日", "到期日", "租金"]
 
@@ -152,13 +152,8 @@ def main() -> None:
         result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return
-    BENCH.mkdir(parents=True, exist_ok=True)
     sqlite = not args.database_url
-    base_db = BENCH / "lease-import-base.sqlite3"
-    env = dict(os.environ, DATABASE_URL=args.database_url or f"sqlite:///{base_db}")
-    if sqlite:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{base_db}{suffix}").unlink(missing_ok=True)
+    base_db, env = starting_database(args.database_url, "lease-import-base.sqlite3")
     print(f"preparing {args.rows:,} lease rows …", file=sys.stderr)
     path = prepare(args.rows, env)
     ours_env = fresh_database(args.database_url, base_db, env, "lease-ours")

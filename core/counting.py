@@ -11,6 +11,7 @@ import hashlib
 import uuid
 
 from django.core.cache import caches
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.functional import cached_property
@@ -54,7 +55,10 @@ def connect() -> None:
 
 
 def count(queryset) -> int:
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. "park in []": an operator without parks
+        return 0
     digest = hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
     key = f"count:{data_version()}:{digest}"
     found = _cache().get(key)

@@ -179,3 +179,17 @@ def test_scope_ids_are_read_once_per_request_only():
     finally:
         end_memo(token)
     assert len(calls) == 3
+
+
+def test_operator_without_parks_sees_only_what_it_registered(world, client_for):
+    from spaces.models import Operator
+
+    newcomer = Operator.objects.create(name="丙运营公司")
+    newcomer.users.add(world.users["operator_b"])
+    newcomer.parks.set([])
+    world.users["operator_b"].operators.set([newcomer])
+    registered = Enterprise.objects.create(name="丙机构录入企业", credit_code="91440300MA5FXXXX2K",
+                                           credit_code_exception=True, registered_by=newcomer)
+    assert list(Enterprise.objects.for_user(world.users["operator_b"])) == [registered]
+    response = client_for(world.users["operator_b"]).get(reverse("enterprises:enterprise_list"))
+    assert response.status_code == 200 and [e.name for e in response.context["rows"]] == [registered.name]
