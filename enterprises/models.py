@@ -51,14 +51,13 @@ class EnterpriseQuerySet(ScopedQuerySet):
             return self.filter(pk__in=Enterprise.objects.filter(users=user).values("pk"))
         return self.none()
 
-
     def _of_operator(self, user):
         """An operator's tenants (an enterprise with any lease in its parks) and the enterprises it registered.
 
-        The query's shape follows the operator's size, as PostgreSQL plans each well for one size only: a
-        small operator's few tenants are collected and joined (a union); a large operator's are found by
-        probing each enterprise in the list's order for a lease in its parks (EXISTS on the lease index by
-        enterprise), which stops after a page of rows (docs/benchmarks-load.md, "city scale").
+        The query's shape follows the operator's size, as PostgreSQL plans each shape well for one size only
+        (ADR 0008): a small operator's few tenants are collected and joined (a UNION); a large operator's
+        are tested enterprise by enterprise in the list's order (EXISTS), which PostgreSQL answers from a
+        hash of the tenants or, when they do not fit in work_mem, from the lease index by enterprise.
         """
         from django.apps import apps
 
