@@ -44,7 +44,7 @@ DATABASE = "yuanqu_load"
 USERS = {"officer": ("load_officer", "bureau_officer"), "operator": ("load_operator", "park_operator")}
 
 sys.path.insert(0, str(ROOT))
-from bench.pages import loadavg, read_first, scope_counts, source_revision  # noqa: E402
+from bench.pages import loadavg, read_first, scope_counts, source_revision, write_report  # noqa: E402
 
 
 def log(message: str) -> None:
@@ -606,11 +606,7 @@ def main(argv=None) -> int:
             connections.close_all()
             pg_script("stop", args.pg_port)
 
-    report = render(args, facts, scale, users, runs, url, granian_cmd, started_at)
-    out_file = OUT_DIR / f"load-{stamp}.md"
-    out_file.write_text(report, encoding="utf-8")
-    sys.stdout.write(report)
-    log(f"load: written to {out_file.relative_to(ROOT)}")
+    write_report(render(args, facts, scale, users, runs, url, granian_cmd, started_at), f"load-{stamp}")
     return 0
 
 

@@ -656,13 +656,18 @@ def main(argv=None) -> int:
                 )
     facts["loadavg_end"] = loadavg()
 
-    report = render(facts, scale, results, probes, args, url)
+    write_report(render(facts, scale, results, probes, args, url), f"pages-{datetime.datetime.now():%Y%m%d-%H%M%S}")
+    return 0
+
+
+def write_report(report: str, name: str) -> Path:
+    """The Markdown report to stdout and to var/bench/<name>.md (where it went, to stderr)."""
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    out_file = OUT_DIR / f"pages-{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}.md"
+    out_file = OUT_DIR / f"{name}.md"
     out_file.write_text(report, encoding="utf-8")
     sys.stdout.write(report)
-    log(f"bench: written to {out_file.relative_to(ROOT)}")
-    return 0
+    print(f"bench: written to {out_file.relative_to(ROOT)}", file=sys.stderr, flush=True)
+    return out_file
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import tasks
-from .choices import ImportStatus, Role
+from .choices import ImportStatus
 from .exports import attachment_name
 from .importing import jobs, reading, workbooks
 from .importing.spec import Layout
@@ -91,11 +91,12 @@ def _batch(request, pk):
 def import_detail(request, pk):
     batch = _batch(request, pk)
     surface = jobs.surface_of(batch)
-    may_rollback = request.user.role == Role.BUREAU_ADMIN and batch.status == ImportStatus.COMMITTED
+    may_rollback = jobs.may_roll_back(request.user, batch)
     return render(request, "core/imports/detail.html", {
         "batch": batch, "surface": surface, "opts": surface.model._meta,
         "progress": jobs.progress_of(batch),
         "may_commit": jobs.may_act(request.user, batch) and jobs.may_commit(batch),
+        "may_commit_valid_only": jobs.may_commit_valid_only(request.user, batch),
         "may_rollback": may_rollback,
         "blockers": jobs.rollback_blockers(batch) if may_rollback else [],
         "changes": jobs.changes_of(batch).select_related(None).count()
@@ -130,8 +131,6 @@ def import_commit(request, pk):
 @require_POST
 def import_rollback(request, pk):
     batch = _batch(request, pk)
-    if request.user.role != Role.BUREAU_ADMIN:
-        raise PermissionDenied(_("You do not have permission to do this."))
     try:
         undone = jobs.batch_rollback(batch, user=request.user)
     except ValidationError as exc:

@@ -256,6 +256,18 @@ def may_commit(batch) -> bool:
     return writes > 0 and (batch.count(ERROR) == 0 or batch.valid_only)
 
 
+def may_commit_valid_only(user, batch) -> bool:
+    """The other choice a checked file with errors offers: import its valid rows, leave the rest."""
+    return (may_act(user, batch) and batch.status == ImportStatus.CHECKED and bool(batch.file)
+            and batch.count(ERROR) > 0 and not batch.valid_only and batch.count(CREATE) + batch.count(UPDATE) > 0)
+
+
+def may_roll_back(user, batch) -> bool:
+    """Only the administrator undoes an import, and only one that was imported (rollback_blockers says
+    whether anything since stands in the way)."""
+    return user.role == Role.BUREAU_ADMIN and batch.status == ImportStatus.COMMITTED
+
+
 def batch_commit(batch: ImportBatch, *, valid_only: bool | None = None) -> ImportBatch:
     """Write the file (checked again: the data may have changed since the preview). With errors nothing is
     written, unless the batch imports the valid rows only."""
@@ -333,7 +345,7 @@ def _restore(instance, data: dict) -> None:
 def batch_rollback(batch: ImportBatch, *, user) -> int:
     """Undo a batch nothing else has changed since: created rows are deleted, changed ones get their earlier
     values back. The undoing is audited too (under its own request id)."""
-    if user.role != Role.BUREAU_ADMIN:
+    if user.role != Role.BUREAU_ADMIN:  # may_roll_back's role part; its status part is the first blocker
         raise PermissionDenied
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     blockers = rollback_blockers(batch)

@@ -480,3 +480,15 @@ def test_old_import_files_are_pruned_and_the_history_stays(world, client_for):
     out = io.StringIO()
     call_command("import_prune", stdout=out)  # nothing left to remove
     assert "0 个导入批次" in out.getvalue()
+
+
+def test_only_the_uploader_is_offered_the_valid_rows_of_a_checked_file(world, client_for):
+    content = xlsx([UNIT_HEADER, ["a-1", "12", "1290", "100", "办公", ""], ["a-1", "12", "1291", "-5", "办公", ""]])
+    batch = run(world, Unit, content, user="officer", commit=False)
+    url = reverse("import_detail", args=[batch.pk])
+    assert 'data-testid="commit-valid"' in client_for(world.users["officer"]).get(url).content.decode()
+    page = client_for(world.users["leader"]).get(url).content.decode()  # leaders see every batch
+    assert 'data-testid="commit-valid"' not in page and 'data-testid="rollback"' not in page
+    assert client_for(world.users["leader"]).post(reverse("import_commit", args=[batch.pk]),
+                                                  {"valid_only": "1"}).status_code == 403
+    assert not Unit.objects.filter(code="1290").exists()
