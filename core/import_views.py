@@ -97,6 +97,7 @@ def import_detail(request, pk):
         "progress": jobs.progress_of(batch),
         "may_commit": jobs.may_act(request.user, batch) and jobs.may_commit(batch),
         "may_commit_valid_only": jobs.may_commit_valid_only(request.user, batch),
+        "may_upload": jobs.may_import(request.user, surface),
         "may_rollback": may_rollback,
         "blockers": jobs.rollback_blockers(batch) if may_rollback else [],
         "changes": jobs.changes_of(batch).select_related(None).count()

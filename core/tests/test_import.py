@@ -489,6 +489,7 @@ def test_only_the_uploader_is_offered_the_valid_rows_of_a_checked_file(world, cl
     assert 'data-testid="commit-valid"' in client_for(world.users["officer"]).get(url).content.decode()
     page = client_for(world.users["leader"]).get(url).content.decode()  # leaders see every batch
     assert 'data-testid="commit-valid"' not in page and 'data-testid="rollback"' not in page
+    assert reverse("spaces:unit_import") not in page  # nor "upload another file": leaders import nothing
     assert client_for(world.users["leader"]).post(reverse("import_commit", args=[batch.pk]),
                                                   {"valid_only": "1"}).status_code == 403
     assert not Unit.objects.filter(code="1290").exists()
