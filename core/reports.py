@@ -31,9 +31,13 @@ def filtered(filterset_class, request, queryset):
     return filterset, rows
 
 
-def page_of(request, rows, *, param: str = "page", size: int = PAGE_SIZE):
-    """A page of ``rows`` (counted once per data version) chosen by the ``param`` query parameter."""
-    return CountingPaginator(rows, size).get_page(request.GET.get(param))
+def page_of(request, rows, *, param: str = "page", size: int = PAGE_SIZE, count: int | None = None):
+    """A page of ``rows`` chosen by the ``param`` query parameter; ``count`` when the page already knows
+    how many rows there are, else they are counted (once per data version)."""
+    paginator = CountingPaginator(rows, size)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get(param))
 
 
 def querystring(request, *drop: str) -> str:

@@ -42,7 +42,8 @@ def lease_expiry_queue(request):
     })
     cards = [{"days": window, "count": totals[f"count{window}"], "area": totals[f"area{window}"] or 0,
               "active": window == within} for window in WINDOWS]
-    page = page_of(request, leases.filter(end_date__lte=today + datetime.timedelta(days=within)).select_related("park"))
+    page = page_of(request, leases.filter(end_date__lte=today + datetime.timedelta(days=within)).select_related("park"),
+                   count=totals[f"count{within}"])
     for lease in page.object_list:
         lease.days_left = (lease.end_date - today).days
     return render(request, "leasing/expiry_queue.html", {
