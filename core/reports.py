@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from . import audit
 from .counting import CountingPaginator
 from .exports import EXPORT, ObjectExportView, attachment_name
+from .permissions import VIEW, role_may
 
 PAGE_SIZE = 100
 FORMATS = ("xlsx", "csv")
@@ -24,7 +25,13 @@ def filtered(filterset_class, request, queryset):
     """(filterset, rows): rows narrowed by the valid filters; invalid ones (e.g. another operator's park,
     which the user is not offered) are ignored, as on the list pages: the rows stay within the scope."""
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-    for field in filterset.form.fields.values():
+    for name, field in list(filterset.form.fields.items()):
+        choices = getattr(field, "queryset", None)
+        if choices is not None and not role_may(request.user, VIEW, choices.model):
+            # A choice of parks means nothing to a user who sees none (an enterprise): not offered.
+            del filterset.form.fields[name]
+            del filterset.filters[name]
+            continue
         field.widget.attrs["class"] = "form-select form-select-sm" if hasattr(field.widget, "choices") \
             else "form-control form-control-sm"
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset

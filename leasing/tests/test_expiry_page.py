@@ -99,3 +99,10 @@ def test_export_has_every_filtered_row_in_xlsx_and_csv(world, client_for):
     event = DomainEvent.objects.filter(name=EXPORT).latest("id")
     assert event.data["rows"] == 1 and event.data["format"] == "csv"
     assert client.get(url, {"format": "pdf"}).status_code == 400
+
+
+def test_an_enterprise_is_not_offered_park_or_operator_choices(world, client_for):
+    client = client_for(world.users["enterprise"])
+    response = client.get(reverse("leasing:expiry_queue"), {"park": world.park_b.pk})
+    assert set(response.context["filterset"].form.fields) == {"q"}
+    assert contracts(response) == ["HT-A-001"]
