@@ -138,7 +138,7 @@ def _display(model, model_field, name, value, names, user) -> str:
     personal = personal_value(model, name, value, user)
     if personal is not None:
         return personal
-    if model_field is None:
+    if model_field is None or not hasattr(model_field, "get_internal_type"):
         return str(value)
     if model_field.many_to_many:
         ids = value if isinstance(value, list) else [value]
@@ -176,7 +176,7 @@ def _visible(model, user):
     viewer's role is unrestricted; reference data (industries, departments) for everyone."""
     manager = model._default_manager
     if issubclass(model, User):
-        return manager.all() if user.role in UNRESTRICTED_ROLES else manager.filter(pk=user.pk)
+        return manager.all() if _unrestricted(user) else manager.filter(pk=user.pk)
     return manager.for_user(user) if hasattr(manager, "for_user") else manager.all()
 
 
@@ -197,7 +197,7 @@ class _Names:
             ids.update(str(v) for v in (value if isinstance(value, list) else [value]))
 
     def resolve(self):
-        restricted = self.user.role not in UNRESTRICTED_ROLES
+        restricted = not _unrestricted(self.user)
         for model, ids in self.wanted.items():
             if ids:
                 self.found[model] = self._names(_visible(model, self.user), ids)
@@ -236,4 +236,8 @@ class _Names:
         if found is not None:
             return found
         # An unrestricted viewer sees every object: one it cannot find no longer exists.
-        return str(DELETED if self.user.role in UNRESTRICTED_ROLES else NOT_VISIBLE)
+        return str(DELETED if _unrestricted(self.user) else NOT_VISIBLE)
+
+
+def _unrestricted(user) -> bool:
+    return getattr(user, "role", None) in UNRESTRICTED_ROLES
