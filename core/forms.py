@@ -23,6 +23,11 @@ class BaseModelForm(forms.ModelForm):
         """Errors on fields, not only on the whole form (a rule refused by a service)."""
         return any(name != NON_FIELD_ERRORS for name in self.errors)
 
+    @property
+    def fields_with_errors(self) -> list:
+        """The bound fields that have errors, in the form's order (the summary above the form names them)."""
+        return [field for field in self if field.errors]
+
     def apply_service_error(self, error: ValidationError) -> None:
         """Show a service's refusal beside the field it names (or above the form)."""
         if hasattr(error, "error_dict"):

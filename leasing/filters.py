@@ -3,7 +3,7 @@ from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import BaseFilterSet
-from spaces.filters import building_filter, park_filter
+from spaces.filters import building_filter, operator_filter, park_filter
 
 from .choices import LeaseStatus
 from .models import Lease
@@ -22,3 +22,15 @@ class LeaseFilterSet(BaseFilterSet):
     class Meta:
         model = Lease
         fields = ["q", "status", "enterprise", "park", "building", "ends_after", "ends_before"]
+
+
+class LeaseExpiryFilterSet(BaseFilterSet):
+    """The expiry queue's filters: enterprise or contract, park, the park's operator."""
+
+    search_lookups = LeaseFilterSet.search_lookups
+    park = park_filter(field_name="park")
+    operator = operator_filter(field_name="park__operator")
+
+    class Meta:
+        model = Lease
+        fields = ["q", "park", "operator"]

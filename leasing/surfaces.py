@@ -27,7 +27,7 @@ lease = register(Surface(
                  "start_date": ImportColumn(aliases=("起租日", "起租日期", "租赁开始日期", "开始日期")),
                  "end_date": ImportColumn(aliases=("到期日", "租赁到期日", "租赁结束日期", "结束日期")),
                  "monthly_rent": ImportColumn(aliases=("租金", "租金单价", "月租金单价"))},
-        example={"enterprise": "91440300MA5DXXXX0X", "building": "DEMO-P01-A", "units": "1201、1202",
+        example={"enterprise": "91440300MA5DEXAM87", "building": "DEMO-P01-A", "units": "1201、1202",
                  "contract_number": "HT-2026-001", "start_date": "2026-01-01", "end_date": "2028-12-31",
                  "monthly_rent": "120"},
     ),

@@ -3,37 +3,73 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from core import counting
 from core.permissions import VIEW, role_may
+from core.reports import export, filtered, page_of, querystring
 
 from . import selectors, services
+from .filters import LeaseExpiryFilterSet
 from .models import Lease
 
 WINDOWS = (30, 60, 90)
 
 
-@login_required
-def lease_expiry_queue(request):
-    """Active leases ending within 30, 60 and 90 days, in the user's scope."""
+def _expiring(request, today):
+    """(filterset, window in days, the filtered leases ending within it) for the expiry page and export."""
     if not role_may(request.user, VIEW, Lease):
         raise PermissionDenied
+    within = int(request.GET["within"]) if request.GET.get("within") in {str(w) for w in WINDOWS} else WINDOWS[-1]
+    leases = selectors.lease_expiring(user=request.user, days=WINDOWS[-1], today=today)
+    filterset, leases = filtered(LeaseExpiryFilterSet, request, leases)
+    return filterset, within, leases
+
+
+@login_required
+def lease_expiry_queue(request):
+    """Active leases ending within 30, 60 and 90 days, in the user's scope, by park and operator."""
     today = datetime.date.today()
-    leases = list(selectors.lease_expiring(user=request.user, days=WINDOWS[-1], today=today))
-    for lease in leases:
+    filterset, within, leases = _expiring(request, today)
+    totals = leases.order_by().aggregate(**{
+        f"{key}{window}": function(field, filter=Q(end_date__lte=today + datetime.timedelta(days=window)))
+        for window in WINDOWS for key, function, field in (("count", Count, "pk"), ("area", Sum, "leased_area"))
+    })
+    cards = [{"days": window, "count": totals[f"count{window}"], "area": totals[f"area{window}"] or 0,
+              "active": window == within} for window in WINDOWS]
+    page = page_of(request, leases.filter(end_date__lte=today + datetime.timedelta(days=within)).select_related("park"),
+                   count=totals[f"count{within}"])
+    for lease in page.object_list:
         lease.days_left = (lease.end_date - today).days
-    buckets = []
-    lower = -1
-    for window in WINDOWS:
-        within = [lease for lease in leases if lease.days_left <= window]  # the cards: 30, 60, 90 days
-        band = [lease for lease in within if lease.days_left > lower]  # the tables: 0–30, 31–60, 61–90
-        buckets.append({"days": window, "from": lower + 1, "count": len(within),
-                        "area": sum((lease.leased_area for lease in within), 0), "leases": band})
-        lower = window
-    return render(request, "leasing/expiry_queue.html", {"buckets": buckets, "today": today})
+    return render(request, "leasing/expiry_queue.html", {
+        "filterset": filterset, "cards": cards, "within": within, "page": page, "today": today,
+        "querystring": querystring(request, "page"), "filters": querystring(request, "page", "within"),
+    })
+
+
+EXPIRY_COLUMNS = (_lazy("end date"), _lazy("days left"), _lazy("enterprise"), _lazy("units"), _lazy("park"),
+                  _lazy("leased area (m²)"), _lazy("rent (yuan/m²/month)"), _lazy("contract number"))
+
+
+@login_required
+def lease_expiry_export(request):
+    """Every lease the expiry page lists with its filters and window, as .xlsx or .csv."""
+    today = datetime.date.today()
+    _filterset, within, leases = _expiring(request, today)
+    leases = leases.filter(end_date__lte=today + datetime.timedelta(days=within)).select_related("park")
+    rows = (
+        [lease.end_date, (lease.end_date - today).days, lease.enterprise.name,
+         "、".join(f"{u.building.name} {u.code}" for u in lease.units.all()),
+         lease.park.name if lease.park else "", lease.leased_area, lease.monthly_rent, lease.contract_number]
+        for lease in leases.iterator(chunk_size=2000)
+    )
+    return export(request, title=_("Expiring leases"), model=Lease, headers=[str(h) for h in EXPIRY_COLUMNS],
+                  rows=rows, count=counting.count(leases))
 
 
 @login_required

@@ -55,6 +55,11 @@ def building_filter(**kwargs):
     )
 
 
+def operator_filter(**kwargs):
+    """The park operators the user may see: every operator for the bureau, its own for an operator."""
+    return django_filters.ModelChoiceFilter(label=_("park operator"), queryset=scoped(Operator), **kwargs)
+
+
 class OperatorFilterSet(BaseFilterSet):
     class Meta:
         model = Operator
@@ -117,3 +122,15 @@ class UnitFilterSet(BaseFilterSet):
     class Meta:
         model = Unit
         fields = ["q", "status", "use", "park", "building", "government_owned", "area_min", "area_max", "rent_max"]
+
+
+class LongVacancyFilterSet(BaseFilterSet):
+    """The long-vacancy page's filters (its units; the view applies the same park and operator to buildings)."""
+
+    q = None
+    park = park_filter(field_name="building__park")
+    operator = operator_filter(field_name="building__park__operator")
+
+    class Meta:
+        model = Unit
+        fields = ["park", "operator"]

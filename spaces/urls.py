@@ -7,6 +7,7 @@ app_name = "spaces"
 urlpatterns = [
     path("zones/tree/", views.zone_tree, name="zone_tree"),
     path("vacancy/", views.long_vacancy, name="long_vacancy"),
+    path("vacancy/export/", views.long_vacancy_export, name="long_vacancy_export"),
     path("floors/options/", views.floor_options, name="floor_options"),
     path("buildings/options/", views.building_options, name="building_options"),
     path("parks/options/", views.park_options, name="park_options"),

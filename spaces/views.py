@@ -7,11 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from core import counting
 from core.geo import feature
 from core.permissions import VIEW, role_may
+from core.reports import export, filtered, page_of, querystring
 
 from . import selectors
+from .filters import LongVacancyFilterSet
 from .models import Building, Floor, Park, Unit, Zone
 
 BOUNDARY_FILE = Path(__file__).parent / "data" / "futian-boundary.geojson"
@@ -26,16 +30,53 @@ def zone_tree(request):
     return render(request, "spaces/zone_tree.html", {"rows": rows})
 
 
-@login_required
-def long_vacancy(request):
+def _long_vacancy(request):
+    """(filterset, months, units, buildings): the long-vacant units and their buildings, by park and operator."""
     if not role_may(request.user, VIEW, Unit):
         raise PermissionDenied
     months = 12 if request.GET.get("months") == "12" else 6
-    units = selectors.long_vacant_units(user=request.user, months=months)
-    buildings = selectors.long_vacant_buildings(user=request.user, months=months)[:50]
+    filterset, units = filtered(LongVacancyFilterSet, request,
+                                selectors.long_vacant_units(user=request.user, months=months))
+    buildings = selectors.long_vacant_buildings(user=request.user, months=months).order_by("-long_vacant_area", "pk")
+    chosen = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
+    if chosen.get("park"):
+        buildings = buildings.filter(park=chosen["park"])
+    if chosen.get("operator"):
+        buildings = buildings.filter(park__operator=chosen["operator"])
+    return filterset, months, units, buildings
+
+
+@login_required
+def long_vacancy(request):
+    filterset, months, units, buildings = _long_vacancy(request)
+    unit_page = page_of(request, units)
+    building_page = page_of(request, buildings, param="building_page")
     return render(request, "spaces/long_vacancy.html", {
-        "months": months, "units": units[:200], "unit_count": units.count(), "buildings": buildings,
+        "filterset": filterset, "months": months, "units": unit_page, "unit_count": unit_page.paginator.count,
+        "buildings": building_page, "unit_pages": querystring(request, "page"),
+        "building_pages": querystring(request, "building_page"),
+        "filters": querystring(request, "page", "building_page", "months"),
+        "exports": querystring(request, "page", "building_page", "format"),
     })
+
+
+UNIT_COLUMNS = (_lazy("unit"), _lazy("building"), _lazy("park"), _lazy("area (m²)"),
+                _lazy("asking rent (yuan/m²/month)"), _lazy("vacant since"))
+BUILDING_COLUMNS = (_lazy("building"), _lazy("park"), _lazy("Units"), _lazy("Vacant area"))
+
+
+@login_required
+def long_vacancy_export(request):
+    """The long-vacant units (or, with ``?list=buildings``, their buildings) with the page's filters."""
+    _filterset, months, units, buildings = _long_vacancy(request)
+    if request.GET.get("list") == "buildings":
+        rows = ([b.name, b.park.name, b.long_vacant_units, b.long_vacant_area] for b in buildings.iterator(chunk_size=2000))
+        return export(request, title=_("Long-vacant buildings"), model=Building,
+                      headers=[str(h) for h in BUILDING_COLUMNS], rows=rows, count=buildings.count())
+    rows = ([u.code, u.building.name, u.building.park.name, u.area, u.asking_rent, u.vacant_since]
+            for u in units.iterator(chunk_size=2000))
+    return export(request, title=_("Long-vacant units"), model=Unit, headers=[str(h) for h in UNIT_COLUMNS],
+                  rows=rows, count=counting.count(units))
 
 
 @login_required

@@ -10,8 +10,6 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from core.personal import mask_mobile, mask_name
-
 register = template.Library()
 
 
@@ -135,39 +133,4 @@ def attribute(context, obj, field_name):
             return _("(outside the data you manage)")
         if hasattr(value, "get_absolute_url"):
             return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
-    return display(value)
-
-
-@register.simple_tag(takes_context=True)
-def audit_value(context, obj, field_name, value):
-    """A value in a change record as people read it: names for ids, labels for codes, masked personal data."""
-    if value in (None, "", []):
-        return "—"
-    if field_name in getattr(obj, "personal_fields", ()):
-        return mask_mobile(str(value)) if "mobile" in field_name else mask_name(str(value))
-    try:
-        field = obj._meta.get_field(field_name)
-    except Exception:
-        return display(value)
-    user = context["request"].user
-    if field.many_to_many:
-        visible = {o.pk: str(o) for o in visible_to(user, field.related_model).filter(pk__in=value)}
-        return "、".join(visible.get(pk, f"#{pk}") for pk in value)
-    if field.is_relation:
-        related = visible_to(user, field.related_model).filter(pk=value).first()
-        return str(related) if related else f"#{value}"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return display(value)
-    if getattr(field, "decimal_places", None) is not None:
-        try:
-            return f"{Decimal(str(value)):,.{field.decimal_places}f}"
-        except Exception:
-            return str(value)
-    if isinstance(value, str) and field.get_internal_type() == "DateField":
-        try:
-            return display(datetime.date.fromisoformat(value))
-        except ValueError:
-            return value
     return display(value)

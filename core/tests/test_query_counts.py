@@ -27,8 +27,10 @@ PINNED = {
     "/enterprises/enterprises/?q=租户&sort=name&page=2&per_page=25": 7,
     "/leasing/leases/": 10,
     "/leasing/leases/?status=active&sort=-start_date": 10,
-    "/leasing/expiring/": 6,
-    "/spaces/vacancy/": 6,
+    # + the park and operator filters' choices (3) and a page of rows with its own count; the expiry cards'
+    # counts and areas are one aggregate, which also counts the page.
+    "/leasing/expiring/": 11,
+    "/spaces/vacancy/": 10,
     "/": 17,
     "/api/spaces/units": 5,
     "/api/leasing/leases": 7,

@@ -53,7 +53,7 @@ def test_change_records_do_not_name_objects_outside_the_scope(world, client_for)
     world.park_b.operator = world.op_a  # moved to operator A by an officer
     object_update(user=world.users["officer"], instance=world.park_b, data={"operator": world.op_a})
     page = client_for(world.users["operator"]).get(world.park_b.get_absolute_url()).content.decode()
-    assert world.op_b.name not in page and f"#{world.op_b.pk}" in page
+    assert world.op_b.name not in page and f"#{world.op_b.pk}" not in page and "（无权查看）" in page
 
 
 def test_reserved_unit_set_vacant_by_hand_starts_its_vacancy_clock(world):

@@ -5,19 +5,22 @@ from django.urls import reverse
 from leasing.models import Lease
 
 
-def test_expiry_queue_buckets_by_days_left(world, client_for):
-    response = client_for(world.users["operator"]).get(reverse("leasing:expiry_queue"))
-    bands = {b["days"]: [lease.contract_number for lease in b["leases"]] for b in response.context["buckets"]}
-    assert bands == {30: [], 60: ["HT-A-001"], 90: []}
-    assert [b["count"] for b in response.context["buckets"]] == [0, 1, 1]  # the cards count cumulatively
+def test_expiry_queue_cards_and_windows_by_days_left(world, client_for):
+    client = client_for(world.users["operator"])
+    response = client.get(reverse("leasing:expiry_queue"))
+    assert [c["count"] for c in response.context["cards"]] == [0, 1, 1]  # the cards count cumulatively
+    windows = {days: [lease.contract_number for lease in
+                      client.get(reverse("leasing:expiry_queue"), {"within": days}).context["page"]]
+               for days in (30, 60, 90)}
+    assert windows == {30: [], 60: ["HT-A-001"], 90: ["HT-A-001"]}
 
 
 def test_expiry_queue_is_scoped(world, client_for):
     Lease.objects.filter(pk=world.lease_b.pk).update(end_date=datetime.date.today() + datetime.timedelta(days=10))
-    operator = client_for(world.users["operator"]).get(reverse("leasing:expiry_queue")).context["buckets"]
-    assert [lease.contract_number for lease in operator[0]["leases"]] == []
-    officer = client_for(world.users["officer"]).get(reverse("leasing:expiry_queue")).context["buckets"]
-    assert [lease.contract_number for lease in officer[0]["leases"]] == ["HT-B-001"]
+    operator = client_for(world.users["operator"]).get(reverse("leasing:expiry_queue"), {"within": 30})
+    assert [lease.contract_number for lease in operator.context["page"]] == []
+    officer = client_for(world.users["officer"]).get(reverse("leasing:expiry_queue"), {"within": 30})
+    assert [lease.contract_number for lease in officer.context["page"]] == ["HT-B-001"]
 
 
 def test_lease_form_offers_units_of_the_chosen_building_only(world, client_for):

@@ -9,6 +9,7 @@ import os
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from core.choices import ImportStatus, Role
 from core.importing import jobs, workbooks
@@ -60,7 +61,15 @@ class Command(BaseCommand):
             content = handle.read()
         batch = jobs.batch_create(user=account, surface=surface, filename=os.path.basename(file), content=content,
                                   valid_only=valid_only)
-        batch = jobs.batch_check(batch) if dry_run else jobs.batch_commit(batch)
+        if dry_run:
+            batch = jobs.batch_check(batch)
+        elif valid_only:
+            # Checked first: a file without one valid row is not committed at all (no empty "imported" batch).
+            batch = jobs.batch_check(batch)
+            if batch.status == ImportStatus.CHECKED and self.valid_rows(batch.counts):
+                batch = jobs.batch_commit(batch)
+        else:
+            batch = jobs.batch_commit(batch)
         counts = batch.counts
         self.stdout.write(
             f"{surface.opts.verbose_name_plural}: {counts.get('total', 0)} rows — created {counts.get(CREATE, 0)}, "
@@ -68,7 +77,7 @@ class Command(BaseCommand):
             f"repeated {counts.get(DUPLICATE, 0)}, errors {counts.get(ERROR, 0)}"
         )
         if batch.error_file:
-            stem, _ = os.path.splitext(file)
+            stem = os.path.splitext(file)[0]
             target = f"{stem}.errors.xlsx"
             with batch.error_file.open("rb") as source, open(target, "wb") as handle:
                 handle.write(source.read())
@@ -81,8 +90,14 @@ class Command(BaseCommand):
                 raise SystemExit(1)
             return
         if batch.status != ImportStatus.COMMITTED:
+            if valid_only and batch.status == ImportStatus.CHECKED:
+                self.stdout.write(_("Nothing was imported: no row is valid."))
             raise SystemExit(1)
         self.stdout.write(f"batch {batch.uuid} committed")
+
+    @staticmethod
+    def valid_rows(counts) -> int:
+        return sum(counts.get(outcome, 0) for outcome in (CREATE, UPDATE, UNCHANGED))
 
     def account(self, username):
         users = get_user_model().objects.filter(is_active=True)
