@@ -186,7 +186,7 @@ def test_main_pages_work_under_the_policy_without_a_violation(live_server, trans
     assert page.get_by_test_id("record-count").get_attribute("data-count") == "4"
     with page.expect_response(lambda r: "/spaces/units/" in r.url and r.request.headers.get("hx-request")):
         page.select_option("select[name=status]", "vacant")
-    page.wait_for_function("document.querySelector('[data-testid=record-count]').dataset.count === '1'")
+    page.wait_for_function("() => document.querySelector('[data-testid=record-count]').dataset.count === '1'")
     assert page.locator("#yq-table tbody tr").count() == 1
     assert "form-select-sm" in page.locator("select[name=status]").get_attribute("class")
     assert watch.check() == []
@@ -196,7 +196,7 @@ def test_main_pages_work_under_the_policy_without_a_violation(live_server, trans
     assert page.locator(".yq-unit").count() == 3
     page.goto(f"{base}{world.tenant_a.get_absolute_url()}")
     page.get_by_role("button", name="查看").first.click()
-    page.wait_for_function("document.body.innerText.includes('13812345678')")
+    page.wait_for_function("() => document.body.innerText.includes('13812345678')")
     for path in ("/leasing/leases/", "/users/", "/changes/", "/imports/", "/spaces/units/import/",
                  reverse("spaces:unit_add")):
         assert page.goto(f"{base}{path}").status == 200, path
@@ -207,9 +207,9 @@ def test_main_pages_work_under_the_policy_without_a_violation(live_server, trans
     # The language switch submits without an inline handler.
     page.goto(f"{base}/spaces/units/")
     page.select_option("select[name=language]", "en")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     page.select_option("select[name=language]", "zh-hans")
-    page.wait_for_function("document.documentElement.lang === 'zh-hans'")
+    page.wait_for_function("() => document.documentElement.lang === 'zh-hans'")
     assert watch.check() == []
 
     # The API docs (Swagger UI, served locally) still render under the same policy.
