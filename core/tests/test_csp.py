@@ -110,6 +110,17 @@ def test_favicon_is_linked_and_served(client, db):
     assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
 
 
+def test_a_configured_tile_service_may_serve_images_and_nothing_else(settings):
+    from core.csp import page_policy
+
+    settings.YUANQU_MAP_TILE_URL = "https://tiles.example.gov.cn/{z}/{x}/{y}.png"
+    policy = dict((part.split()[0], part.split()[1:]) for part in page_policy().split(";") if part.strip())
+    assert "https://tiles.example.gov.cn" in policy["img-src"]
+    assert policy["script-src"] == ["'self'"] and policy["connect-src"] == ["'self'"]
+    settings.YUANQU_MAP_TILE_URL = ""
+    assert "tiles.example.gov.cn" not in page_policy()
+
+
 def test_no_template_has_inline_script_or_event_handler():
     """The policy would block them: every script is a static file, data passes by json_script or data-."""
     inline_script = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
