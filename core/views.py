@@ -87,6 +87,10 @@ class ObjectListView(SurfaceView):
         params.pop("page", None)
         sort_params = params.copy()
         sort_params.pop("sort", None)
+        # The export links carry exactly the filters and sort of the rows shown (not the page).
+        export_params = params.copy()
+        for key in ("per_page", "format"):
+            export_params.pop(key, None)
         context = self.base_context(
             filterset=filterset,
             page=page,
@@ -98,8 +102,12 @@ class ObjectListView(SurfaceView):
             sort_querystring=sort_params.urlencode(),
             page_sizes=PAGE_SIZES,
             per_page=per_page,
+            export_query=export_params.urlencode(),
         )
-        template = "core/object_table.html" if request.headers.get("HX-Request") else self.template_name
+        # A live filter request (htmx) gets the table with the count and export links; restoring a page from
+        # the browser's history asks for the whole page.
+        partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+        template = "core/object_list_fragment.html" if partial else self.template_name
         return render(request, template, context)
 
 

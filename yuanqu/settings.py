@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -53,6 +54,17 @@ MIDDLEWARE = [
     "core.middleware.RequestContextMiddleware",
     "core.security.IdleTimeoutMiddleware",
 ]
+
+# Content-Security-Policy (core/csp.py): scripts only from the platform's own static files, no inline
+# script or event handler, no eval; style sheets only from static files. Style attributes stay allowed:
+# the templates use them for layout (no library needs them). The API docs (Swagger UI) need nothing more.
+YUANQU_CSP = os.environ.get("YUANQU_CSP", "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data:", "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'",
+    "form-action 'self'", "frame-ancestors 'none'",
+]))
+YUANQU_CSP_REPORT_ONLY = env_bool("YUANQU_CSP_REPORT_ONLY", False)
+
 AUTHENTICATION_BACKENDS = ["core.security.LockoutBackend"]
 
 ROOT_URLCONF = "yuanqu.urls"

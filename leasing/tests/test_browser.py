@@ -16,7 +16,7 @@ def test_operator_records_a_lease_with_dependent_unit_choices(live_server, trans
     page.goto(f"{live_server.url}/leasing/leases/add/")
     enterprise = page.locator("#id_enterprise")
     enterprise.fill("ryzd")
-    page.wait_for_function("document.querySelectorAll('#enterprise-options option').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#enterprise-options option').length > 0")
     suggestion = page.locator("#enterprise-options option").first.get_attribute("value")
     assert suggestion.endswith("荣耀终端有限公司")
     enterprise.fill(suggestion)

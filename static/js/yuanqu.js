@@ -29,12 +29,41 @@ document.addEventListener("focusin", function (event) {
     if (!input.dataset || !input.dataset.enterpriseSearch) return;
     clearTimeout(timer);
     timer = setTimeout(function () {
-      fetch(input.dataset.enterpriseSearch + "?q=" + encodeURIComponent(input.value.trim()), { credentials: "same-origin" })
-        .then(function (response) { return response.text(); })
-        .then(function (html) {
-          const list = document.getElementById(input.getAttribute("list"));
-          if (list) list.innerHTML = html;
-        });
+      const list = document.getElementById(input.getAttribute("list"));
+      // The server renders the options (its templates escape every name); htmx swaps them in.
+      if (list && window.htmx) {
+        htmx.ajax("GET", input.dataset.enterpriseSearch + "?q=" + encodeURIComponent(input.value.trim()),
+                  { target: list, swap: "innerHTML" });
+      }
     }, 250);
   });
 })();
+
+// A select marked data-autosubmit submits its form when changed (the language switch).
+document.addEventListener("change", function (event) {
+  const target = event.target;
+  if (target.matches && target.matches("select[data-autosubmit]") && target.form) target.form.requestSubmit();
+});
+
+// A form marked data-confirm asks before it is sent (undoing an import, for instance).
+document.addEventListener("submit", function (event) {
+  const form = event.target;
+  if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
+
+// A list page's filter controls get Bootstrap's small sizes (django-filter renders bare widgets).
+function yqStyleFilterControls(root) {
+  root.querySelectorAll(".yq-filter select, .yq-filter input:not([type=search]):not([type=hidden])").forEach(function (el) {
+    if (el.tagName === "SELECT") {
+      el.classList.add("form-select", "form-select-sm");
+      el.classList.remove("form-control", "form-control-sm");
+    } else if (el.type !== "checkbox" && el.type !== "radio") {
+      el.classList.add("form-control", "form-control-sm");
+    }
+  });
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", function () { yqStyleFilterControls(document); });
+} else {
+  yqStyleFilterControls(document);
+}
