@@ -331,3 +331,39 @@ def test_floor_generation_holds_scope_and_permission(world, client_for):
     with pytest.raises(Building.DoesNotExist):
         services.building_floors_generate(building=world.building_b, user=world.users["operator"])
     assert Floor.objects.filter(building=world.building_b).count() == 1
+
+
+def test_a_checked_import_is_not_committed_behind_the_confirmation(world):
+    """The commit that writes what the check kept asks for the confirmation as well."""
+    content = units_file([["a-1", "12", "1204", "30000", "办公", "120"]])
+    batch = jobs.batch_create(user=world.users["admin"], surface=surface_for(Unit), filename="u.xlsx", content=content)
+    batch = jobs.batch_commit(jobs.batch_check(batch))
+    assert batch.status == ImportStatus.CHECKED and not Unit.objects.filter(code="1204").exists()
+
+
+# ----- in the browser ------------------------------------------------------------------------------------------
+@pytest.mark.browser
+def test_an_officer_confirms_a_warning_and_reads_the_quality_page(live_server, transactional_db, world, page):
+    from spaces.tests.test_browser import SHOTS, login
+
+    rent_world(world)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    login(page, live_server, "t_officer")
+    page.goto(f"{live_server.url}{reverse('spaces:unit_edit', args=[world.unit_a2.pk])}")
+    page.fill("#id_area", "35000")
+    page.get_by_role("button", name="保存").click()
+    warning = page.get_by_test_id("unit-warnings")
+    assert "35,000.00" in warning.inner_text() and "20,000.00" in warning.inner_text()
+    page.screenshot(path=str(SHOTS / "unit-warning.png"), full_page=True)
+    page.check("#id_confirm_warnings")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(f"{live_server.url}{world.unit_a2.get_absolute_url()}")
+    world.unit_a2.refresh_from_db()
+    assert world.unit_a2.area == Decimal("35000")
+
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="数据质量").click()
+    page.wait_for_url(f"{live_server.url}{reverse('spaces:quality')}")
+    assert page.get_by_test_id("count-no-floors").inner_text() == "2"
+    assert page.get_by_test_id("quality-far-rent").get_by_role("link", name="1205").is_visible()
+    page.screenshot(path=str(SHOTS / "quality.png"), full_page=True)
