@@ -9,6 +9,8 @@ rent, and asking rents far from their building's median. Each list is one query 
 grouped in the database, whatever the number of buildings.
 """
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -141,18 +143,38 @@ def rent_medians(units):
 
 def units_with_outlying_rent(*, user, park=None):
     """Units whose asking rent is below the building's median divided by ``YUANQU_RENT_OUTLIER_FACTOR`` or
-    above the median times it. One query: each unit is joined to its building's middle unit(s), found by a
-    window over the building's rents, and compared with their average."""
+    above the median times it. In the database: each unit is joined to its building's middle unit(s),
+    found by a window over the building's rents, and compared with their average (grouped by unit id only;
+    the rows to show are then read by id)."""
     factor = settings.YUANQU_RENT_OUTLIER_FACTOR
     units = _units(user, park)
     middle = rent_medians(units).order_by().values("pk")
-    return (
-        units.exclude(asking_rent=None)
-        .filter(building__units__in=middle)
+    outlying = (
+        units.exclude(asking_rent=None).filter(building__units__in=middle).order_by().values("pk")
         .annotate(median_rent=Avg("building__units__asking_rent"))
         .filter(Q(asking_rent__lt=F("median_rent") / factor) | Q(asking_rent__gt=F("median_rent") * factor))
+    )
+    return (
+        units.filter(pk__in=outlying.values("pk"))
         .select_related("building", "building__park", "floor").order_by("building__code", "-floor__number", "code")
     )
+
+
+def building_rent_medians(building_ids) -> dict[int, Decimal]:
+    """{building id: median asking rent} of the given buildings, in one query (at most two rows each)."""
+    middles: dict[int, list] = defaultdict(list)
+    rows = rent_medians(Unit.objects.filter(building_id__in=list(building_ids))).order_by()
+    for building_id, rent in rows.values_list("building_id", "asking_rent"):
+        middles[building_id].append(rent)
+    return {building_id: sum(rents) / len(rents) for building_id, rents in middles.items()}
+
+
+def with_rent_medians(units: list) -> list:
+    """Give each unit its building's median asking rent (``median_rent``), for the page and the export."""
+    medians = building_rent_medians({unit.building_id for unit in units}) if units else {}
+    for unit in units:
+        unit.median_rent = medians.get(unit.building_id)
+    return units
 
 
 BUILDING_COLUMNS = [Column("name", link=True), Column("code"), Column("park"), Column("floors_above"),
@@ -176,6 +198,11 @@ class QualityList:
     explanation: object
     kind: str  # "building" or "unit"
     rows: object  # a queryset
+    fill: Callable | None = None  # rows (a list) → the same rows with what the queryset cannot carry
+
+    def complete(self, rows) -> list:
+        rows = list(rows)
+        return self.fill(rows) if self.fill else rows
 
     @property
     def columns(self) -> list[Column]:
@@ -210,7 +237,7 @@ def quality_list(slug: str, *, user, park=None) -> QualityList | None:
     title, explanation, kind, selector = LISTS[slug]
     factor = format(settings.YUANQU_RENT_OUTLIER_FACTOR.normalize(), "f")
     return QualityList(slug=slug, title=title, explanation=str(explanation).replace("%(factor)s", factor), kind=kind,
-                       rows=selector(user=user, park=park))
+                       rows=selector(user=user, park=park), fill=with_rent_medians if slug == "far-rent" else None)
 
 
 def quality_lists(*, user, park=None) -> list[QualityList]:

@@ -121,7 +121,8 @@ def quality(request, park=None):
     """The 数据质量 page: four lists of probably wrong data, each counted, the first rows shown."""
     park = _quality_scope(request, park)
     lists = quality_module.quality_lists(user=request.user, park=park)
-    sections = [{"list": item, "count": item.rows.count(), "rows": list(item.rows[:QUALITY_SHOWN])} for item in lists]
+    sections = [{"list": item, "count": item.rows.count(), "rows": item.complete(item.rows[:QUALITY_SHOWN])}
+                for item in lists]
     return render(request, "spaces/quality.html", {"park": park, "sections": sections, "shown": QUALITY_SHOWN})
 
 
@@ -133,6 +134,7 @@ def quality_detail(request, slug, park=None):
     if item is None:
         raise Http404
     page = Paginator(item.rows, settings.YUANQU_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    page.object_list = item.complete(page.object_list)
     return render(request, "spaces/quality_list.html", {"park": park, "list": item, "page": page})
 
 
@@ -151,7 +153,7 @@ def quality_export(request, slug, park=None):
         return HttpResponseBadRequest(_("Export format must be xlsx or csv."))
     columns = item.columns
     headers = [column.verbose(item.model) for column in columns]
-    rows = ([export_value(record, column) for column in columns] for record in item.rows.iterator(chunk_size=2000))
+    rows = ([export_value(record, column) for column in columns] for record in _completed(item))
     audit.record_event(EXPORT, user=request.user, data={
         "model": item.model._meta.label_lower, "format": fmt, "quality": slug,
         "park": park.pk if park else None, "rows": item.rows.count()})
@@ -163,6 +165,17 @@ def quality_export(request, slug, park=None):
         response["Content-Disposition"] = attachment_name(filename)
         return response
     return writer.xlsx_response(headers, rows, filename)
+
+
+def _completed(item, chunk=2000):
+    """The list's rows in chunks of ``chunk``, each completed with one query (a building's median rent)."""
+    batch = []
+    for record in item.rows.iterator(chunk_size=chunk):
+        batch.append(record)
+        if len(batch) == chunk:
+            yield from item.complete(batch)
+            batch = []
+    yield from item.complete(batch)
 
 
 @login_required

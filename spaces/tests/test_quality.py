@@ -210,7 +210,7 @@ def test_quality_lists_find_each_kind_of_problem(world):
     assert over.units_area == Decimal("1040.00") and over.unit_count == 7
     assert codes(quality.buildings_without_floors(user=officer)) == ["a-2", "b-2"]
     assert codes(quality.units_without_rent(user=officer)) == ["1101", "301"]
-    far = list(quality.units_with_outlying_rent(user=officer))
+    far = quality.with_rent_medians(list(quality.units_with_outlying_rent(user=officer)))
     # A: rents 60, 100, 100, 150, 150, 320 → median 125; 60 < 62.5 and 320 > 250. B: 100, 150, 400 → 150; 400 > 300.
     assert codes(far) == ["1205", "1206", "304"]
     assert {u.code: u.median_rent for u in far} == {"1205": Decimal("125"), "1206": Decimal("125"),
@@ -367,3 +367,19 @@ def test_an_officer_confirms_a_warning_and_reads_the_quality_page(live_server, t
     assert page.get_by_test_id("count-no-floors").inner_text() == "2"
     assert page.get_by_test_id("quality-far-rent").get_by_role("link", name="1205").is_visible()
     page.screenshot(path=str(SHOTS / "quality.png"), full_page=True)
+
+
+def test_a_quality_list_pages_through_all_its_rows(world, client_for, settings):
+    rent_world(world)
+    settings.YUANQU_PAGE_SIZE = 1  # two rows a page
+    for n in range(3):
+        Building.objects.create(park=world.park_a, code=f"e-{n}", name=f"空楼{n}", floors_above=3)
+    client = client_for(world.users["leader"])
+    url = reverse("spaces:quality_list", args=["no-floors"])
+    first, last = client.get(url), client.get(url, {"page": 3})
+    assert first.context["page"].paginator.count == 5
+    assert len(first.context["page"].object_list) == 2 and len(last.context["page"].object_list) == 1
+    far = client.get(reverse("spaces:park_quality_list", args=[world.park_a.pk, "far-rent"]))
+    assert {u.code: u.median_rent for u in far.context["page"].object_list} == {"1205": Decimal("125"),
+                                                                                 "1206": Decimal("125")}
+    assert client.get(reverse("spaces:quality_list", args=["no-such-list"])).status_code == 404
