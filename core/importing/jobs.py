@@ -298,7 +298,8 @@ def batch_commit(batch: ImportBatch, *, valid_only: bool | None = None) -> Impor
     _record(batch, outcome, importer)
     if outcome.committed:
         _committed(batch, outcome.counts)
-    elif importer.awaiting_confirmation(outcome):
+    elif importer.awaiting_confirmation(outcome) and (batch.valid_only or not outcome.counts.get(ERROR)):
+        # Only the confirmation is missing (the data changed since the preview): the batch stays checked.
         _set(batch, status=ImportStatus.CHECKED, message=_(
             "Nothing was imported: %(count)d row(s) have warnings to confirm.") % {"count": outcome.counts["warning"]})
     else:

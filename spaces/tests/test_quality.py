@@ -383,3 +383,16 @@ def test_a_quality_list_pages_through_all_its_rows(world, client_for, settings):
     assert {u.code: u.median_rent for u in far.context["page"].object_list} == {"1205": Decimal("125"),
                                                                                  "1206": Decimal("125")}
     assert client.get(reverse("spaces:quality_list", args=["no-such-list"])).status_code == 404
+
+
+def test_errors_still_come_first_and_valid_rows_need_the_confirmation_too(world):
+    content = units_file([["a-1", "12", "1204", "30000", "办公", "120"], ["a-1", "99", "1205", "80", "办公", "120"]])
+    batch = jobs.batch_create(user=world.users["admin"], surface=surface_for(Unit), filename="u.xlsx", content=content)
+    batch = jobs.batch_commit(batch)
+    assert batch.status == ImportStatus.REFUSED and batch.counts["error"] == 1 and batch.counts["warning"] == 1
+    batch = jobs.batch_check(jobs.batch_create(user=world.users["admin"], surface=surface_for(Unit),
+                                               filename="u.xlsx", content=content))
+    assert jobs.request_commit(batch, user=world.users["admin"], valid_only=True) is False
+    assert jobs.request_commit(batch, user=world.users["admin"], valid_only=True, confirm_warnings=True) is True
+    assert jobs.batch_commit(batch).status == ImportStatus.COMMITTED
+    assert list(Unit.objects.filter(code__in=["1204", "1205"]).values_list("code", flat=True)) == ["1204"]
