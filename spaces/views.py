@@ -5,13 +5,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import counting
 from core.geo import feature
 from core.permissions import VIEW, role_may
 from core.surfaces import surface_for
@@ -121,7 +121,8 @@ def quality(request, park=None):
     """The 数据质量 page: four lists of probably wrong data, each counted, the first rows shown."""
     park = _quality_scope(request, park)
     lists = quality_module.quality_lists(user=request.user, park=park)
-    sections = [{"list": item, "count": item.rows.count(), "rows": item.complete(item.rows[:QUALITY_SHOWN])}
+    # Counts are kept until the data change (core.counting), like every list's.
+    sections = [{"list": item, "count": counting.count(item.rows), "rows": item.complete(item.rows[:QUALITY_SHOWN])}
                 for item in lists]
     return render(request, "spaces/quality.html", {"park": park, "sections": sections, "shown": QUALITY_SHOWN})
 
@@ -133,7 +134,7 @@ def quality_detail(request, slug, park=None):
     item = quality_module.quality_list(slug, user=request.user, park=park)
     if item is None:
         raise Http404
-    page = Paginator(item.rows, settings.YUANQU_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    page = counting.CountingPaginator(item.rows, settings.YUANQU_PAGE_SIZE * 2).get_page(request.GET.get("page"))
     page.object_list = item.complete(page.object_list)
     return render(request, "spaces/quality_list.html", {"park": park, "list": item, "page": page})
 
@@ -156,7 +157,7 @@ def quality_export(request, slug, park=None):
     rows = ([export_value(record, column) for column in columns] for record in _completed(item))
     audit.record_event(EXPORT, user=request.user, data={
         "model": item.model._meta.label_lower, "format": fmt, "quality": slug,
-        "park": park.pk if park else None, "rows": item.rows.count()})
+        "park": park.pk if park else None, "rows": counting.count(item.rows)})
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{_('Data quality')}-{item.title}-{stamp}.{fmt}"
     writer = ObjectExportView(surface=surface_for(item.model))
