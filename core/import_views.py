@@ -121,8 +121,12 @@ def import_progress(request, pk):
 def import_commit(request, pk):
     batch = _batch(request, pk)
     valid_only = request.POST.get("valid_only") == "1" if "valid_only" in request.POST else None
-    if not jobs.request_commit(batch, user=request.user, valid_only=valid_only):
-        messages.error(request, _("This batch cannot be imported: check its errors first."))
+    confirm = request.POST.get("confirm_warnings") == "1"
+    if not jobs.request_commit(batch, user=request.user, valid_only=valid_only, confirm_warnings=confirm):
+        if batch.count("warning") and not batch.warnings_confirmed:
+            messages.error(request, _("Confirm the rows with warnings before importing."))
+        else:
+            messages.error(request, _("This batch cannot be imported: check its errors first."))
         return redirect(batch.get_absolute_url())
     tasks.start_commit(batch)
     return redirect(batch.get_absolute_url())

@@ -308,6 +308,9 @@ class ImportBatch(models.Model):
     samples = models.JSONField(default=list, blank=True)  # the first rows to create or change
     ignored_columns = models.JSONField(default=list, blank=True)
     error_file = models.FileField(upload_to="imports/errors/%Y/%m", max_length=300, blank=True)
+    # Rows whose values are allowed but implausible (an area above the ceiling): the uploader confirms them.
+    warnings = models.JSONField(default=list, blank=True)
+    warnings_confirmed = models.BooleanField(_("warnings confirmed"), default=False)
 
     class Meta:
         ordering = ["-created", "-id"]

@@ -39,6 +39,7 @@ MENU = [
     ]),
     (_("Data"), [
         (_("Import history"), "import_list", "imports"),
+        (_("Data quality"), "spaces:quality", "bureau"),
     ]),
     (_("Administration"), [
         (_("Users"), "user_list", "admin"),
@@ -55,6 +56,9 @@ def menu_for(user, current_path: str = ""):
         for label, url_name, model_label in items:
             if model_label == "admin":
                 if user.role != Role.BUREAU_ADMIN:
+                    continue
+            elif model_label == "bureau":  # the district's pages; an operator reaches its parks' from the park
+                if user.role not in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.LEADER):
                     continue
             elif model_label == "imports":
                 from .importing.jobs import may_see_imports

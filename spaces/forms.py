@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
-from core.forms import BaseModelForm
+from core.forms import BaseModelForm, style_widget
 
 from .choices import UnitStatus
 from .models import Building, Floor, Operator, Park, Unit, Zone
@@ -52,7 +52,58 @@ class FloorForm(BaseModelForm):
         fields = ["building", "number", "name"]
 
 
-class UnitForm(BaseModelForm):
+class WarningsConfirmInput(forms.CheckboxInput):
+    """The 确认保存 checkbox, shown under the warnings it confirms (rendered with the project's templates)."""
+
+    template_name = "spaces/quality_confirm_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.warnings: list[str] = []
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["warnings"] = self.warnings
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.template.loader import render_to_string
+
+        return render_to_string(self.template_name, self.get_context(name, value, attrs))
+
+
+def confirm_warnings_field(warnings=()) -> forms.BooleanField:
+    field = forms.BooleanField(label=_("Confirm and save"), required=False, widget=WarningsConfirmInput())
+    field.widget.warnings = list(warnings)
+    return field
+
+
+class UnitConfirmMixin:
+    """A unit form gains the 确认保存 checkbox when its service answers with warnings (an implausible area);
+    the service, not the form, refuses to save without the confirmation."""
+
+    def add_confirm_field(self, warnings=()):
+        from .services import CONFIRM_WARNINGS
+
+        field = self.fields.get(CONFIRM_WARNINGS)
+        if field is None:
+            field = self.fields[CONFIRM_WARNINGS] = confirm_warnings_field(warnings)
+            style_widget(field.widget)
+        field.widget.warnings = list(warnings)
+
+    def apply_service_error(self, error):
+        from .services import CONFIRM_WARNINGS
+
+        if hasattr(error, "error_dict") and CONFIRM_WARNINGS in error.error_dict:
+            messages = error.message_dict
+            self.add_confirm_field(messages.pop(CONFIRM_WARNINGS))
+            if not messages:
+                return
+            error = forms.ValidationError(messages)
+        super().apply_service_error(error)
+
+
+class UnitForm(UnitConfirmMixin, BaseModelForm):
     """A unit's status may be set to vacant, reserved or unavailable; 'leased' comes only from a lease."""
 
     class Meta:
@@ -77,3 +128,6 @@ class UnitForm(BaseModelForm):
             self.fields["status"].help_text = _("Follows the unit's leases.")
         else:
             self.fields["status"].choices = [c for c in UnitStatus.choices if c[0] != UnitStatus.LEASED]
+        if "confirm_warnings" in self.data:  # the second submit, after the warnings were shown
+            self.add_confirm_field()
+

@@ -2,13 +2,15 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from core import audit, extensions
 from core.choices import ChangeAction
 
 from .choices import UnitStatus
-from .models import Building, Unit
+from .models import Building, Floor, Unit
 
 
 @transaction.atomic
@@ -79,3 +81,74 @@ def unit_create(*, user, model=Unit, data):
     from core.services import object_create
 
     return object_create(user=user, model=model, data={**data, **unit_defaults(data)})
+
+
+# ----- implausible values and generated floors (data quality) -------------------------------------------------
+CONFIRM_WARNINGS = "confirm_warnings"  # the form field, API key and import choice that confirms warnings
+UNIT_WARNINGS_CONFIRMED = audit.register_event(
+    "spaces.unit.warnings_confirm", gettext_lazy("Implausible unit area confirmed"))
+FLOORS_GENERATED = audit.register_event("spaces.building.floors_generate", gettext_lazy("Floors generated"))
+
+
+def _hold_implausible(unit: Unit, *, confirmed: bool, user) -> None:
+    """A unit whose area is above the ceiling, or whose building's units now exceed its floor area, is saved
+    only when the person confirms it; the confirmation and what it confirmed are audited."""
+    from . import quality
+
+    warnings = quality.unit_warnings(unit)
+    if not warnings:
+        return
+    if not confirmed:
+        raise ValidationError({CONFIRM_WARNINGS: warnings})
+    audit.record_event(UNIT_WARNINGS_CONFIRMED, user=user, instance=unit,
+                       data={"area": unit.area, "building": unit.building_id, "warnings": warnings})
+
+
+@transaction.atomic
+def unit_create_checked(*, user, model=Unit, data):
+    """Create a unit; an implausible area needs the person's confirmation (``confirm_warnings``)."""
+    data = dict(data)
+    confirmed = bool(data.pop(CONFIRM_WARNINGS, False))
+    unit = unit_create(user=user, model=model, data=data)
+    _hold_implausible(unit, confirmed=confirmed, user=user)
+    return unit
+
+
+@transaction.atomic
+def unit_update_checked(*, user, instance, data):
+    """Change a unit; a new area (or building) that is implausible needs the person's confirmation."""
+    data = dict(data)
+    confirmed = bool(data.pop(CONFIRM_WARNINGS, False))
+    stored = Unit.objects.values("area", "building").get(pk=instance.pk)
+    unit = unit_update(user=user, instance=instance, data=data)
+    if unit.area != stored["area"] or unit.building_id != stored["building"]:
+        _hold_implausible(unit, confirmed=confirmed, user=user)
+    return unit
+
+
+@transaction.atomic
+def building_floors_generate(*, building: Building, user) -> list[Floor]:
+    """Create the floors a building records (地上层数 1..N, 地下层数 B1..Bn) that it lacks; existing floors are
+    kept as they are, so running it twice creates nothing the second time. Returns the floors created."""
+    from core.permissions import ADD, ensure_can
+
+    ensure_can(user, ADD, Floor)
+    # Outside the user's scope the building does not exist; the lock makes two clicks create each floor once.
+    building = Building.objects.for_user(user).select_for_update().get(pk=building.pk)
+    wanted = [*range(1, building.floors_above + 1), *range(-1, -building.floors_below - 1, -1)]
+    existing = set(Floor.objects.filter(building=building).values_list("number", flat=True))
+    created = []
+    for number in wanted:
+        if number in existing:
+            continue
+        floor = Floor(building=building, number=number)
+        floor.full_clean()
+        floor.save()
+        audit.record_change(instance=floor, action=ChangeAction.CREATE, user=user, before=None,
+                            after=audit.snapshot(floor))
+        created.append(floor)
+    if created:
+        audit.record_event(FLOORS_GENERATED, user=user, instance=building, data={
+            "floors_above": building.floors_above, "floors_below": building.floors_below,
+            "created": [f.number for f in created], "kept": sorted(existing)})
+    return created

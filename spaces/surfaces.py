@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from core.importing.spec import CODE, ImportColumn, ImportSpec
 from core.surfaces import Column, Surface, register
 
-from . import filters, forms, selectors, services
+from . import filters, forms, quality, selectors, services
 from .choices import ParkKind, UnitStatus, UnitUse, ZoneKind
 from .models import Building, Floor, Operator, Park, Unit, Zone, floor_number
 
@@ -125,7 +125,7 @@ unit = register(Surface(
              Column("status", template="core/cells/choice.html"),
              Column("government_owned", template="core/cells/boolean.html"), Column("vacant_since")],
     select_related=("building", "floor"), default_sort="pk",
-    create=services.unit_create, update=services.unit_update,
+    create=services.unit_create_checked, update=services.unit_update_checked,
     importer=ImportSpec(
         key=("building", "floor", "code"),
         columns={"building": BUILDING, "floor": FLOOR,
@@ -140,5 +140,6 @@ unit = register(Surface(
         bulk=True,
         prepare=lambda cleaned, stored, user: services.unit_defaults(cleaned, stored.status if stored else None),
         on_changed=services.unit_changed,
+        warnings=quality.unit_import_warnings,
     ),
 ))

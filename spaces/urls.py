@@ -13,6 +13,13 @@ urlpatterns = [
     path("parks/options/", views.park_options, name="park_options"),
     path("map/", views.district_map, name="map"),
     path("map/data/", views.map_data, name="map_data"),
+    path("quality/", views.quality, name="quality"),
+    path("quality/<slug:slug>/", views.quality_detail, name="quality_list"),
+    path("quality/<slug:slug>/export/", views.quality_export, name="quality_export"),
+    path("parks/<int:park>/quality/", views.quality, name="park_quality"),
+    path("parks/<int:park>/quality/<slug:slug>/", views.quality_detail, name="park_quality_list"),
+    path("parks/<int:park>/quality/<slug:slug>/export/", views.quality_export, name="park_quality_export"),
+    path("buildings/<int:pk>/floors/generate/", views.building_floors_generate, name="building_floors_generate"),
 ]
 for s in (surfaces.operator, surfaces.zone, surfaces.park, surfaces.building, surfaces.floor, surfaces.unit):
     urlpatterns += s.urlpatterns()

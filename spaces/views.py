@@ -2,19 +2,24 @@ import json
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from core import counting
 from core.geo import feature
 from core.permissions import VIEW, role_may
 from core.reports import export, filtered, page_of, querystring
+from core.surfaces import surface_for
 
-from . import selectors
+from . import quality as quality_module
+from . import selectors, services
 from .filters import LongVacancyFilterSet
 from .models import Building, Floor, Park, Unit, Zone
 
@@ -136,3 +141,92 @@ def map_data(request):
         "parks": {"type": "FeatureCollection", "features": parks},
         "labels": {"boundary": _("Futian District"), "parks": _("Parks"), "zones": _("Zones")},
     })
+
+
+# ----- data quality (数据质量) ------------------------------------------------------------------------------------
+QUALITY_SHOWN = 20
+
+
+def _quality_scope(request, park_pk):
+    """The park whose quality is asked for (None: the district as the user sees it); 404 outside scope."""
+    if not role_may(request.user, VIEW, Building):
+        raise PermissionDenied
+    if park_pk is None:
+        return None
+    return get_object_or_404(Park.objects.for_user(request.user), pk=park_pk)
+
+
+@login_required
+def quality(request, park=None):
+    """The 数据质量 page: four lists of probably wrong data, each counted, the first rows shown."""
+    park = _quality_scope(request, park)
+    lists = quality_module.quality_lists(user=request.user, park=park)
+    # Counts are kept until the data change (core.counting), like every list's.
+    sections = [{"list": item, "count": counting.count(item.rows), "rows": item.complete(item.rows[:QUALITY_SHOWN])}
+                for item in lists]
+    return render(request, "spaces/quality.html", {"park": park, "sections": sections, "shown": QUALITY_SHOWN})
+
+
+@login_required
+def quality_detail(request, slug, park=None):
+    """One list of the 数据质量 page, all its rows, a page at a time."""
+    park = _quality_scope(request, park)
+    item = quality_module.quality_list(slug, user=request.user, park=park)
+    if item is None:
+        raise Http404
+    page = counting.CountingPaginator(item.rows, settings.YUANQU_PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    page.object_list = item.complete(page.object_list)
+    return render(request, "spaces/quality_list.html", {"park": park, "list": item, "page": page})
+
+
+@login_required
+def quality_export(request, slug, park=None):
+    """A list of the 数据质量 page as .xlsx or .csv, through the list export's writer; audited like it."""
+    from core import audit
+    from core.exports import EXPORT, ObjectExportView, attachment_name, export_value
+
+    park = _quality_scope(request, park)
+    item = quality_module.quality_list(slug, user=request.user, park=park)
+    if item is None:
+        raise Http404
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        return HttpResponseBadRequest(_("Export format must be xlsx or csv."))
+    columns = item.columns
+    headers = [column.verbose(item.model) for column in columns]
+    rows = ([export_value(record, column) for column in columns] for record in _completed(item))
+    audit.record_event(EXPORT, user=request.user, data={
+        "model": item.model._meta.label_lower, "format": fmt, "quality": slug,
+        "park": park.pk if park else None, "rows": counting.count(item.rows)})
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    filename = f"{_('Data quality')}-{item.title}-{stamp}.{fmt}"
+    writer = ObjectExportView(surface=surface_for(item.model))
+    if fmt == "csv":
+        response = StreamingHttpResponse(writer.csv_lines(headers, rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = attachment_name(filename)
+        return response
+    return writer.xlsx_response(headers, rows, filename)
+
+
+def _completed(item, chunk=2000):
+    """The list's rows in chunks of ``chunk``, each completed with one query (a building's median rent)."""
+    batch = []
+    for record in item.rows.iterator(chunk_size=chunk):
+        batch.append(record)
+        if len(batch) == chunk:
+            yield from item.complete(batch)
+            batch = []
+    yield from item.complete(batch)
+
+
+@login_required
+@require_POST
+def building_floors_generate(request, pk):
+    """The building page's 生成楼层 button: the floors its 地上层数 and 地下层数 say it has and it lacks."""
+    building = get_object_or_404(Building.objects.for_user(request.user), pk=pk)
+    created = services.building_floors_generate(building=building, user=request.user)
+    if created:
+        messages.success(request, _("%(count)d floor(s) created; existing floors were kept.") % {"count": len(created)})
+    else:
+        messages.info(request, _("Every floor the building records already exists: nothing was created."))
+    return redirect(building.get_absolute_url())

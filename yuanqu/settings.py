@@ -1,6 +1,7 @@
 """Settings. Everything a deployment changes is read from the environment (see README, 配置)."""
 
 import os
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -207,6 +208,16 @@ YUANQU_MAP_TILE_URL = os.environ.get("YUANQU_MAP_TILE_URL", "")
 YUANQU_MAP_TILE_ATTRIBUTION = os.environ.get("YUANQU_MAP_TILE_ATTRIBUTION", "")
 
 YUANQU_PAGE_SIZE = 25
+
+# Data quality (issue 8, point 21). A unit larger than the ceiling is most likely a building's area typed as
+# a unit's, or a figure with an extra zero: the district's largest floor plates are about 3,000 m² and a whole
+# standard factory building let as one unit rarely reaches 20,000 m², while almost every building's gross
+# floor area is above it. Saving such a unit asks for a confirmation. A rent is "far" from its building's
+# median when it is below the median divided by the factor or above the median times it (2: below half,
+# above double); a building needs YUANQU_RENT_MEDIAN_MIN_UNITS units with a rent for its median to count.
+YUANQU_UNIT_AREA_CEILING = Decimal(os.environ.get("YUANQU_UNIT_AREA_CEILING", "20000"))
+YUANQU_RENT_OUTLIER_FACTOR = Decimal(os.environ.get("YUANQU_RENT_OUTLIER_FACTOR", "2"))
+YUANQU_RENT_MEDIAN_MIN_UNITS = int(os.environ.get("YUANQU_RENT_MEDIAN_MIN_UNITS", 3))
 YUANQU_SITE_TITLE = _("Yuanqu industrial parks platform")
 
 LOGGING = {

@@ -44,6 +44,7 @@ class Row:
     cleaned: dict | None = None
     changes: dict = field(default_factory=dict)  # column name → (before, after) for display
     many_stored: dict = field(default_factory=dict)  # many-to-many key field → stored ids
+    warnings: dict[str, str] = field(default_factory=dict)  # column name (or ROW) → what to confirm
 
 
 @dataclass
@@ -134,8 +135,10 @@ def _message(error) -> str:
 
 
 class Importer:
-    def __init__(self, surface, user, *, valid_only=False, progress: Callable | None = None):
+    def __init__(self, surface, user, *, valid_only=False, progress: Callable | None = None,
+                 confirm_warnings=False):
         self.surface, self.user, self.model = surface, user, surface.model
+        self.confirm_warnings = confirm_warnings
         self.layout = Layout(surface, user)
         self.spec = self.layout.spec
         self.valid_only = valid_only
@@ -479,6 +482,28 @@ class Importer:
                 row.action = UPDATE if row.changes else UNCHANGED
         self.progress(total, total)
 
+    # ----- warnings: allowed, but to be confirmed --------------------------------------------------------------
+    def collect_warnings(self, outcome: Outcome) -> None:
+        """Ask the surface's ``ImportSpec.warnings`` about the rows that would be written."""
+        if self.spec.warnings is None:
+            return
+        rows = [r for r in outcome.rows if r.action in (CREATE, UPDATE)]
+        if not rows:
+            return
+        for row, name, message in self.spec.warnings(rows, self.user):
+            target = name if name in self.layout.columns else ROW
+            row.warnings[target] = "；".join(filter(None, [row.warnings.get(target, ""), str(message)]))
+
+    def awaiting_confirmation(self, outcome: Outcome) -> bool:
+        """A commit with unconfirmed warnings writes nothing."""
+        return not self.confirm_warnings and any(r.warnings for r in outcome.rows if r.action in (CREATE, UPDATE))
+
+    def warning_list(self, outcome: Outcome, limit: int = 200) -> list[dict]:
+        """The first rows with warnings, for the batch page: row number, column label, message."""
+        label = {name: column.label for name, column in self.layout.columns.items()}
+        listed = [r for r in outcome.rows if r.warnings and r.action in (CREATE, UPDATE)][:limit]
+        return [{"line": r.line, "warnings": [[label.get(n, ""), m] for n, m in r.warnings.items()]} for r in listed]
+
     # ----- writing -----------------------------------------------------------------------------------------------
     def write(self, outcome: Outcome) -> None:
         """Inside the caller's transaction."""
@@ -578,6 +603,8 @@ class Importer:
         self.resolve(outcome)
         self.find_existing(outcome)
         self.validate(outcome)
+        self.collect_warnings(outcome)
+        commit = commit and not self.awaiting_confirmation(outcome)
         has_errors = any(r.action == ERROR for r in outcome.rows)
         if self.spec.bulk:
             if commit and (not has_errors or self.valid_only):
@@ -602,4 +629,7 @@ class Importer:
         for row in outcome.rows:
             result[row.action] = result.get(row.action, 0) + 1
         result["total"] = len(outcome.rows)
+        warned = sum(1 for r in outcome.rows if r.warnings and r.action in (CREATE, UPDATE))
+        if warned:
+            result["warning"] = warned
         return result

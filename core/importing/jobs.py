@@ -60,13 +60,17 @@ def may_act(user, batch) -> bool:
     return batch.user_id == user.pk or user.role == Role.BUREAU_ADMIN
 
 
-def request_commit(batch, *, user, valid_only: bool | None = None) -> bool:
-    """The user confirms the preview (choosing, perhaps, the valid rows only); False if the batch cannot be
-    committed as it stands."""
+def request_commit(batch, *, user, valid_only: bool | None = None, confirm_warnings: bool = False) -> bool:
+    """The user confirms the preview (choosing, perhaps, the valid rows only, and confirming its warnings);
+    False if the batch cannot be committed as it stands."""
     if not may_act(user, batch):
         raise PermissionDenied
     if valid_only is not None and valid_only != batch.valid_only:
         _set(batch, valid_only=valid_only)
+    if confirm_warnings and not batch.warnings_confirmed:
+        _set(batch, warnings_confirmed=True)
+    if batch.count("warning") and not batch.warnings_confirmed:
+        return False
     return may_commit(batch)
 
 
@@ -159,6 +163,7 @@ def _record(batch, outcome: Outcome, importer: Importer) -> None:
         fields["error_file"] = name
     else:
         fields["error_file"] = ""
+    fields["warnings"] = importer.warning_list(outcome)
     _set(batch, **fields)
 
 
@@ -203,6 +208,8 @@ def _commit_checked(batch) -> bool:
         kept = pickle.load(handle)
     if kept["user"] != batch.user_id or (kept["counts"].get(ERROR) and not batch.valid_only):
         return False
+    if kept["counts"].get("warning") and not batch.warnings_confirmed:
+        return False
     importer = Importer(surface, batch.user, valid_only=batch.valid_only, progress=_reporter(batch, "commit"))
     token = start_request(str(batch.uuid))
     try:
@@ -218,7 +225,8 @@ def _commit_checked(batch) -> bool:
 def _run(batch, *, commit: bool) -> Outcome:
     surface = surface_of(batch)
     importer = Importer(surface, batch.user, valid_only=batch.valid_only,
-                        progress=_reporter(batch, "commit" if commit else "check"))
+                        progress=_reporter(batch, "commit" if commit else "check"),
+                        confirm_warnings=batch.warnings_confirmed)
     with batch.file.open("rb") as handle:
         content = handle.read()
     token = start_request(str(batch.uuid))
@@ -290,6 +298,10 @@ def batch_commit(batch: ImportBatch, *, valid_only: bool | None = None) -> Impor
     _record(batch, outcome, importer)
     if outcome.committed:
         _committed(batch, outcome.counts)
+    elif importer.awaiting_confirmation(outcome) and (batch.valid_only or not outcome.counts.get(ERROR)):
+        # Only the confirmation is missing (the data changed since the preview): the batch stays checked.
+        _set(batch, status=ImportStatus.CHECKED, message=_(
+            "Nothing was imported: %(count)d row(s) have warnings to confirm.") % {"count": outcome.counts["warning"]})
     else:
         _set(batch, status=ImportStatus.REFUSED,
              message=_("Nothing was imported: %(count)d row(s) have errors.") % {"count": outcome.counts.get(ERROR, 0)})
@@ -301,10 +313,17 @@ def _committed(batch, counts) -> ImportBatch:
     token = start_request(str(batch.uuid))
     try:
         audit.record_event(COMMITTED, user=batch.user, data={"batch": str(batch.uuid), "file": batch.filename,
-                                                             **counts})
+                                                             **counts, **_confirmed_warnings(batch)})
     finally:
         end_request(token)
     return batch
+
+
+def _confirmed_warnings(batch) -> dict:
+    """What the uploader confirmed, for the commit's audit event."""
+    if not batch.warnings:
+        return {}
+    return {"warnings_confirmed": batch.warnings_confirmed, "warnings": batch.warnings}
 
 
 # ----- rolling back ------------------------------------------------------------------------------------------

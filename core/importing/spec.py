@@ -41,6 +41,10 @@ class ImportSpec:
     bulk: bool = False
     prepare: Callable | None = None  # (cleaned data, stored object or None, user) → fields the service would set
     on_changed: Callable | None = None  # (object, changed field names, user) after a bulk update, as the service
+    # Values the form accepts but a person should confirm (an implausible area): (rows about to be written,
+    # user) → [(row, column name, message)]. Rows with warnings are listed in the preview, and the commit
+    # needs the uploader's confirmation (engine.Importer.confirm_warnings).
+    warnings: Callable | None = None
 
 
 @dataclass

@@ -43,10 +43,12 @@ class Command(BaseCommand):
         parser.add_argument("--template", action="store_true", help="write the template to FILE and stop")
         parser.add_argument("--dry-run", action="store_true", help="check and report; change nothing")
         parser.add_argument("--valid-only", action="store_true", help="import the valid rows even if others fail")
+        parser.add_argument("--confirm-warnings", action="store_true",
+                            help="import rows with implausible values (warnings) too; otherwise they stop the import")
         parser.add_argument("--user", help="import as this user (default: the first administrator); "
                                            "the user's scope and permissions apply")
 
-    def handle(self, *args, model, file, template, dry_run, valid_only, user, **options):
+    def handle(self, *args, model, file, template, dry_run, valid_only, user, confirm_warnings=False, **options):
         translation.activate("zh-hans")
         surface = find_surface(model)
         account = self.account(user)
@@ -61,6 +63,8 @@ class Command(BaseCommand):
             content = handle.read()
         batch = jobs.batch_create(user=account, surface=surface, filename=os.path.basename(file), content=content,
                                   valid_only=valid_only)
+        if confirm_warnings:
+            jobs.mark(batch, warnings_confirmed=True)
         if dry_run:
             batch = jobs.batch_check(batch)
         elif valid_only:
