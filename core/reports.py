@@ -55,14 +55,15 @@ def querystring(request, *drop: str) -> str:
     return params.urlencode()
 
 
-def export(request, *, title: str, model, headers: list[str], rows, count: int):
-    """Every filtered row as .xlsx or .csv (``?format=``), through the list exports' writer; audited."""
+def export(request, *, title: str, model, headers: list[str], rows, count: int, about: dict | None = None):
+    """Every filtered row as .xlsx or .csv (``?format=``), through the list exports' writer; audited (with
+    ``about``: what else names the rows, e.g. which data-quality list)."""
     fmt = request.GET.get("format", "xlsx")
     if fmt not in FORMATS:
         return HttpResponseBadRequest(_("Export format must be xlsx or csv."))
     audit.record_event(EXPORT, user=request.user, data={
         "model": model._meta.label_lower, "report": title, "format": fmt,
-        "query": request.GET.urlencode(), "rows": count,
+        "query": request.GET.urlencode(), "rows": count, **(about or {}),
     })
     filename = f"{title}-{timezone.localtime().strftime('%Y%m%d-%H%M')}.{fmt}"
     if fmt == "csv":

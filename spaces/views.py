@@ -5,9 +5,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -16,7 +15,6 @@ from core import counting
 from core.geo import feature
 from core.permissions import VIEW, role_may
 from core.reports import export, filtered, page_of, querystring
-from core.surfaces import surface_for
 
 from . import quality as quality_module
 from . import selectors, services
@@ -182,30 +180,17 @@ def quality_detail(request, slug, park=None):
 @login_required
 def quality_export(request, slug, park=None):
     """A list of the 数据质量 page as .xlsx or .csv, through the list export's writer; audited like it."""
-    from core import audit
-    from core.exports import EXPORT, ObjectExportView, attachment_name, export_value
+    from core.exports import export_value
 
     park = _quality_scope(request, park)
     item = quality_module.quality_list(slug, user=request.user, park=park)
     if item is None:
         raise Http404
-    fmt = request.GET.get("format", "xlsx")
-    if fmt not in ("xlsx", "csv"):
-        return HttpResponseBadRequest(_("Export format must be xlsx or csv."))
     columns = item.columns
-    headers = [column.verbose(item.model) for column in columns]
-    rows = ([export_value(record, column) for column in columns] for record in _completed(item))
-    audit.record_event(EXPORT, user=request.user, data={
-        "model": item.model._meta.label_lower, "format": fmt, "quality": slug,
-        "park": park.pk if park else None, "rows": counting.count(item.rows)})
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    filename = f"{_('Data quality')}-{item.title}-{stamp}.{fmt}"
-    writer = ObjectExportView(surface=surface_for(item.model))
-    if fmt == "csv":
-        response = StreamingHttpResponse(writer.csv_lines(headers, rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = attachment_name(filename)
-        return response
-    return writer.xlsx_response(headers, rows, filename)
+    return export(request, title=f"{_('Data quality')}-{item.title}", model=item.model,
+                  headers=[column.verbose(item.model) for column in columns],
+                  rows=([export_value(record, column) for column in columns] for record in _completed(item)),
+                  count=counting.count(item.rows), about={"quality": slug, "park": park.pk if park else None})
 
 
 def _completed(item, chunk=2000):

@@ -67,12 +67,18 @@ def test_small_scale_is_valid_and_realistic():
     assert all(check_credit_code(code).ok for code in Operator.objects.values_list("credit_code", flat=True))
 
     # No unit carries two leases that overlap (holding or not, the generator never overlaps them).
-    overlapping = LeaseUnit.objects.filter(
-        unit_id=OuterRef("unit_id"),
-        lease__start_date__lte=OuterRef("lease__end_date"),
-        lease__end_date__gte=OuterRef("lease__start_date"),
-    ).exclude(lease_id=OuterRef("lease_id"))
-    assert not LeaseUnit.objects.filter(Exists(overlapping)).exists()
+    # Read in order and compared with the unit's previous lease: a correlated EXISTS over every pair can be
+    # planned as a nested loop over all of them on a freshly loaded PostgreSQL (minutes, not milliseconds).
+    periods = LeaseUnit.objects.order_by("unit_id", "lease__start_date", "lease_id").values_list(
+        "unit_id", "lease__start_date", "lease__end_date")
+    previous_unit, previous_end, overlaps = None, None, []
+    for unit_id, start, end in periods.iterator(chunk_size=5000):
+        if unit_id == previous_unit and start <= previous_end:
+            overlaps.append(unit_id)
+        if unit_id != previous_unit or end > previous_end:
+            previous_end = end
+        previous_unit = unit_id
+    assert overlaps == []
 
     # Unit status follows the leases, as leasing.services.units_refresh_status would set it.
     now, later = Exists(covering(TODAY)), Exists(future(TODAY))
