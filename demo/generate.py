@@ -333,6 +333,11 @@ class Generator:
         self.say(f"{self.counts['parks']} parks, {self.counts['buildings']} buildings planned")
         self.write_enterprises()
         self.write_space_and_leases()
+        # Planner statistics for what was just written: without them PostgreSQL plans the first queries over
+        # the new rows (a unit's leases, overlap checks) as nested loops over every pair, minutes instead of ms.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.say("statistics gathered (ANALYZE)")
         audit.record_event(GENERATE, user=None, data={
             "seed": self.seed, "scale": self.scale_name, "today": self.today, **self.counts,
             "seconds": round(time.monotonic() - self.started, 1),
