@@ -450,6 +450,7 @@ class Importer:
             if row.key is not None:
                 seen[row.key] = row
             if row.errors:
+                self._add_form_errors(runner, row)
                 row.action = ERROR
                 continue
             if row.existing is None and not self.may_add:
@@ -481,6 +482,19 @@ class Importer:
                 row.changes = self._changes(row, form.instance, form.cleaned_data)
                 row.action = UPDATE if row.changes else UNCHANGED
         self.progress(total, total)
+
+    def _add_form_errors(self, runner, row) -> None:
+        """A row whose cells could not be read is still checked by the form on the cells that could, so that one
+        upload reports every error of the row. A column that failed to read keeps its own message; the form's
+        complaints about the row as a whole are left out, since they may only follow from the unread cells."""
+        if row.existing is None and not self.may_add:
+            return
+        if row.existing is not None and not self.may_change:
+            return
+        form = runner.validate(self._form_data(row), row.existing, own_form=row.existing is not None)
+        for name, messages in form.errors.items():
+            if name in self.layout.columns and name not in row.errors:
+                row.errors[name] = "；".join(messages)
 
     # ----- warnings: allowed, but to be confirmed --------------------------------------------------------------
     def collect_warnings(self, outcome: Outcome) -> None:

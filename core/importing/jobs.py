@@ -119,6 +119,8 @@ def _set(batch, **fields):
 
 
 def _display(value):
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
     if isinstance(value, (datetime.date, datetime.datetime)):

@@ -493,3 +493,29 @@ def test_only_the_uploader_is_offered_the_valid_rows_of_a_checked_file(world, cl
     assert client_for(world.users["leader"]).post(reverse("import_commit", args=[batch.pk]),
                                                   {"valid_only": "1"}).status_code == 403
     assert not Unit.objects.filter(code="1290").exists()
+
+
+def test_a_row_reports_every_error_in_one_upload(world):
+    """A cell that cannot be read does not hide what the form says about the row's other cells."""
+    content = xlsx([UNIT_HEADER, ["a-1", "12", "1250", "abc", "办公", "-5"]])
+    batch = run(world, Unit, content, commit=False)
+    errors = dict(batch.errors[0]["errors"])
+    assert "“abc”不是数字" in errors["面积（㎡）"]  # a reading error
+    assert "大于或等于0" in errors["挂牌租金（元/㎡/月）"]  # and the form's error on another column, in the same upload
+
+
+def test_the_preview_shows_yes_and_no_in_chinese(world):
+    content = xlsx([["楼宇编码", "楼层", "房号", "政府产业用房"], ["a-1", "12", "1202", "是"]])
+    batch = run(world, Unit, content, commit=False)
+    assert batch.samples[0]["fields"] == [["政府产业用房", "否", "是"]]  # not False → True
+
+
+def test_a_rolled_back_batch_says_what_was_rolled_back(world, client_for):
+    batch = run(world, Unit, xlsx([UNIT_HEADER, ["a-1", "12", "1282", "100", "办公", ""],
+                                   ["a-1", "12", "1202", "", "", "99"]]))
+    client = client_for(world.users["admin"])
+    client.post(reverse("import_rollback", args=[batch.pk]))
+    page = client.get(reverse("import_detail", args=[batch.pk])).content.decode()
+    assert "新增的 1 条记录已删除，修改的 1 条记录已恢复原值" in page
+    assert "已新增，回滚时已删除" in page and "已修改，回滚时已恢复" in page
+    assert "将新增" not in page and "将修改" not in page
