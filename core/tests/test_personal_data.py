@@ -187,3 +187,28 @@ def test_an_import_preview_masks_personal_data(world, monkeypatch):
     assert "138****5678" in shown and "139****1111" in shown and "李**" in shown and "137****2222" in shown
     for full in (FULL_MOBILE, "13900001111", "李四海", "13700002222"):
         assert full not in shown
+
+
+def shows_personal_field(model, path: str) -> bool:
+    """Whether a column path ("mobile", "contact.mobile", "enterprise__name") ends on a personal field."""
+    for part in path.replace("__", ".").split("."):
+        if model is None:
+            return False
+        if part in getattr(model, "personal_fields", ()):
+            return True
+        try:
+            model = model._meta.get_field(part).related_model
+        except Exception:
+            return False
+    return False
+
+
+def test_no_list_or_export_shows_a_personal_field_unmasked():
+    from core.surfaces import discover
+    from enterprises.models import Contact
+
+    assert shows_personal_field(Contact, "mobile") and not shows_personal_field(Contact, "masked_mobile")
+    for surface in discover().values():
+        for column in surface.columns:
+            for path in filter(None, (column.name, column.export)):
+                assert not shows_personal_field(surface.model, path), f"{surface.name}: {path}"
