@@ -61,16 +61,16 @@ def page(browser):
 
 @pytest.fixture(autouse=True, scope="session")
 def _flush_may_empty_audit_tables():
-    """Transactional tests end with a flush; on SQLite the audit triggers would refuse it."""
+    """Transactional tests end with a flush; the audit triggers would refuse it (core/auditlock.py)."""
     from django.db.backends.base.operations import BaseDatabaseOperations
 
-    from core.auditlock import audit_unlocked
+    from core.auditlock import audit_unlocked, flush_statements
 
     original = BaseDatabaseOperations.execute_sql_flush
 
     def execute_sql_flush(self, sql_list):
         with audit_unlocked():
-            return original(self, sql_list)
+            return original(self, flush_statements(self.connection, sql_list))
 
     BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
     yield

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import UNRESTRICTED_ROLES, ObjectChange, User
-from .personal import mask_mobile, mask_name
+from .personal import mask_field
 
 NOT_VISIBLE = gettext_lazy("(not visible to you)")
 DELETED = gettext_lazy("(deleted)")
@@ -67,16 +67,10 @@ def district_time(value: datetime.datetime) -> str:
 def personal_value(model, name: str, value, user) -> str | None:
     """The text shown for a personal-data field (``None``: the field is not personal data).
 
-    The hook for masking: a model maps fields to functions of the stored value in ``audit_masked``
-    (``{"mobile": mask_mobile}``); otherwise its ``personal_fields`` are masked as names, or as mobiles when
-    the field's name says so. ``user`` is the viewer, for a rule that depends on who looks.
+    The hook for masking in change records: ``core.personal.mask_field``. ``user`` is the viewer, for a rule
+    that depends on who looks.
     """
-    masked = getattr(model, "audit_masked", None) or {}
-    if name in masked:
-        return masked[name](str(value))
-    if name in getattr(model, "personal_fields", ()):
-        return mask_mobile(str(value)) if "mobile" in name else mask_name(str(value))
-    return None
+    return mask_field(model, name, value)
 
 
 def readable_changes(changes, *, user, instance=None) -> list[ReadableChange]:

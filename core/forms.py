@@ -1,9 +1,12 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from .personal import MaskedPersonalFields
 
-class BaseModelForm(forms.ModelForm):
-    """A model form whose choices are limited to what the user may see, styled for Bootstrap."""
+
+class BaseModelForm(MaskedPersonalFields, forms.ModelForm):
+    """A model form whose choices are limited to what the user may see, styled for Bootstrap; personal data
+    is shown masked (core.personal)."""
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user

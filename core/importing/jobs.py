@@ -24,6 +24,7 @@ from ..choices import ChangeAction, ImportStatus, Role
 from ..context import end_request, start_request
 from ..models import UNRESTRICTED_ROLES, ImportBatch, ObjectChange
 from ..permissions import ADD, CHANGE, role_may
+from ..personal import mask_field
 from ..surfaces import surface_for
 from . import workbooks
 from .engine import CREATE, ERROR, UPDATE, Importer, Outcome
@@ -137,22 +138,32 @@ def _shown(column, value):
     return _display(value)
 
 
+def _previewed(model, name, column, value):
+    """A value as the preview shows it, personal data masked as on every other page (core.personal)."""
+    masked = mask_field(model, name, value) if value not in (None, "") else None
+    return _shown(column, value) if masked is None else masked
+
+
 def _record(batch, outcome: Outcome, importer: Importer) -> None:
     layout = importer.layout
     columns = layout.columns
     label = {name: column.label for name, column in columns.items()}
+    model = importer.model
     errors, samples = [], []
     for row in outcome.rows:
         if row.action == ERROR and len(errors) < SHOWN_ERRORS:
             errors.append({"line": row.line, "errors": [[label.get(n, ""), m] for n, m in row.errors.items()]})
         elif row.action in (CREATE, UPDATE) and len(samples) < SHOWN_SAMPLES:
             if row.action == CREATE:
-                shown = [[label[n], "", _shown(columns[n], row.cleaned.get(n) if n in row.cleaned else row.data.get(n))]
+                shown = [[label[n], "", _previewed(model, n, columns[n],
+                                                   row.cleaned.get(n) if n in row.cleaned else row.data.get(n))]
                          for n in columns if n in row.data and n not in importer.spec.key]
             else:
-                shown = [[label.get(n, n), _shown(columns.get(n), before), _shown(columns.get(n), after)]
+                shown = [[label.get(n, n), _previewed(model, n, columns.get(n), before),
+                          _previewed(model, n, columns.get(n), after)]
                          for n, (before, after) in row.changes.items()]
-            key = " · ".join(_display(getattr(row.data.get(n), "label", row.data.get(n))) for n in importer.spec.key)
+            key = " · ".join(_previewed(model, n, None, getattr(row.data.get(n), "label", row.data.get(n)))
+                             for n in importer.spec.key)
             samples.append({"line": row.line, "action": row.action, "key": key, "fields": shown})
     fields = {"counts": outcome.counts, "errors": errors, "samples": samples,
               "ignored_columns": outcome.table.ignored if outcome.table else []}

@@ -46,6 +46,9 @@ ALLOWED = {
     ("core/audit.py", "raw SQL"):
         "bulk change records of an import: one executemany of a fixed INSERT with placeholders; the audit "
         "tables refuse UPDATE and DELETE, so the ORM's bulk_create (which may return rows) is not used",
+    ("core/management/commands/grant_app_role.py", "raw SQL"):
+        "GRANT/REVOKE for the application's database role, run by the owner from the command line; the role name "
+        "is checked against a plain-name pattern and quoted by the backend, table names come from the models",
     ("demo/loader.py", "raw SQL"):
         "load_demo empties the demo tables with DELETE on table names quoted by the backend; no user input",
     ("demo/generate.py", "raw SQL"):
