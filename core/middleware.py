@@ -35,10 +35,10 @@ class RequestContextMiddleware:
 
 
 class QueryControlCharacterMiddleware:
-    """A query parameter (a search, a filter, a sort, a page) holding a control character is refused before
-    any view reads it — 400, naming the parameter —, as a form field would refuse it
-    (core/control_characters.py); a view never passes such a value to the database (PostgreSQL refuses NUL).
-    Tabs and line breaks stay: in a search they are spaces."""
+    """A query parameter (a search, a filter, a sort, a page) holding a control character is refused with a
+    400 naming it before any view reads it, as a form field would refuse it (core/control_characters.py): no
+    view can pass such a value to the database (PostgreSQL refuses NUL). Tabs and line breaks stay: in a
+    search they are spaces."""
 
     def __init__(self, get_response):
         self.get_response = get_response
