@@ -12,7 +12,7 @@ from ninja import errors as ninja_errors
 from ninja.orm import create_schema
 from ninja.security import HttpBearer, django_auth
 
-from . import counting, tokens
+from . import control_characters, counting, tokens
 from .permissions import ADD, CHANGE, DELETE, VIEW, role_may
 from .security import account_locked_until, locked_message
 from .views import filtered_list
@@ -97,6 +97,9 @@ class Message(Schema):
 @api.post("/token", auth=None, response={200: TokenOut, 401: Message}, tags=["auth"])
 def obtain_token(request, credentials: TokenIn):
     """Exchange a username and password for a bearer token."""
+    if control_characters.first_refused(credentials.username):
+        # No account is named so (the user form refuses it); PostgreSQL would refuse a NUL in the lookup.
+        return Status(401, {"detail": _("Wrong username or password.")})
     until = account_locked_until(credentials.username)
     if until:
         return Status(401, {"detail": locked_message(until)})

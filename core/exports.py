@@ -1,9 +1,9 @@
 """Every list page exports its current rows — the user's scope, the page's filters and sort — with the
 table's columns and Chinese headers, as .xlsx or .csv. Rows are read in chunks and written as they
 come (CSV straight to the response, xlsx through openpyxl's write-only mode into a temporary file),
-so a large export never sits in memory."""
+so a large export never sits in memory. Cells are written by core/spreadsheets.py: a stored value never
+becomes a formula, and a control character never breaks the file."""
 
-import csv
 import datetime
 import decimal
 import tempfile
@@ -14,10 +14,9 @@ from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpRespo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from . import audit
+from . import audit, spreadsheets
 from .permissions import VIEW
 from .views import SurfaceView, filtered_list
 
@@ -58,11 +57,6 @@ def attachment_name(filename: str) -> str:
     return f"attachment; filename*=UTF-8''{quote(filename)}"
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def choice_labels(model, column) -> dict | None:
     """{stored value: label} for a column that shows one of the model's own choice fields, translated once
     per export (Django's get_FOO_display translates on every call: half the time of a large export)."""
@@ -100,46 +94,30 @@ class ObjectExportView(SurfaceView):
             "model": self.model._meta.label_lower, "format": fmt,
             "query": request.GET.urlencode(), "rows": queryset.count(),
         })
-        disposition = attachment_name(filename)
+        rows = rows_of(queryset, columns)
         if fmt == "csv":
-            response = StreamingHttpResponse(self.csv_lines(headers, rows_of(queryset, columns)),
-                                             content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = disposition
-            return response
-        return self.xlsx_response(headers, rows_of(queryset, columns), filename)
-
-    @staticmethod
-    def csv_lines(headers, rows):
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(headers)  # the BOM tells Excel and WPS the file is UTF-8
-        for row in rows:
-            yield writer.writerow(["" if v is None else v for v in row])
-
-    def xlsx_response(self, headers, rows, filename):
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=str(self.model._meta.verbose_name_plural)[:31])
-        sheet.freeze_panes = "A2"
-        bold = Font(bold=True)
-        from openpyxl.cell import WriteOnlyCell
-
-        header_cells = []
-        for text in headers:
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        for index, _width in enumerate(headers):
-            sheet.column_dimensions[_column_letter(index)].width = 18
-        for row in rows:
-            sheet.append(row)
-        handle = tempfile.TemporaryFile(suffix=".xlsx")
-        workbook.save(handle)
-        handle.seek(0)
-        return FileResponse(handle, as_attachment=True, filename=filename,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            return csv_response(headers, rows, filename)
+        return xlsx_response(headers, rows, filename, title=self.model._meta.verbose_name_plural)
 
 
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
+def csv_response(headers, rows, filename):
+    response = StreamingHttpResponse(spreadsheets.csv_lines(headers, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = attachment_name(filename)
+    return response
 
-    return get_column_letter(index + 1)
+
+def xlsx_response(headers, rows, filename, *, title):
+    book = spreadsheets.Book(write_only=True)
+    sheet = book.sheet(title)
+    sheet.freeze("A2")
+    bold = Font(bold=True)
+    sheet.append([sheet.styled(text, font=bold) for text in headers])
+    for column in range(1, len(headers) + 1):
+        sheet.width(column, 18)
+    for row in rows:
+        sheet.append(row)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    book.save(handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,5 +1,8 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+
+from . import control_characters
 
 from .personal import MaskedPersonalFields
 
@@ -21,6 +24,12 @@ class BaseModelForm(MaskedPersonalFields, forms.ModelForm):
                 field.queryset = queryset.for_user(user)
             style_widget(field.widget)
 
+    def full_clean(self):
+        # Here rather than in __init__, so that fields a subclass adds later are guarded as well.
+        for field in self.fields.values():
+            refuse_control_characters(field)
+        super().full_clean()
+
     @property
     def has_field_errors(self) -> bool:
         """Errors on fields, not only on the whole form (a rule refused by a service)."""
@@ -38,6 +47,27 @@ class BaseModelForm(MaskedPersonalFields, forms.ModelForm):
                 self.add_error(name if name in self.fields else None, messages)
         else:
             self.add_error(None, error.messages)
+
+
+def refuse_control_characters(field) -> None:
+    """Refuse a control character in the value a field receives, before the field converts it or looks
+    anything up with it (core/control_characters.py says which; a multi-line field keeps tabs and line
+    breaks), and in what it returns (the strings of parsed JSON)."""
+    if getattr(field, "refuses_control_characters", False):
+        return
+    multiline = isinstance(field.widget, forms.Textarea)
+    clean = field.clean
+
+    def guarded(value, *args, **kwargs):
+        control_characters.refuse(value, multiline=multiline)
+        cleaned = clean(value, *args, **kwargs)
+        control_characters.refuse(cleaned, multiline=True)
+        return cleaned
+
+    field.clean = guarded
+    # Its message would repeat the one above for NUL.
+    field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+    field.refuses_control_characters = True
 
 
 # A choice id longer than this cannot exist and would overflow the database's integer (SQLite: 64-bit).

@@ -1,5 +1,11 @@
 import time
 
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from . import control_characters
 from .context import end_memo, end_request, start_memo, start_request
 
 
@@ -26,3 +32,30 @@ class RequestContextMiddleware:
         finally:
             end_memo(kept)
             end_request(token)
+
+
+class QueryControlCharacterMiddleware:
+    """A query parameter (a search, a filter, a sort, a page) holding a control character is refused with a
+    400 naming it before any view reads it, as a form field would refuse it (core/control_characters.py): no
+    view can pass such a value to the database (PostgreSQL refuses NUL). Tabs and line breaks stay: in a
+    search they are spaces."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, items in request.GET.lists():
+            try:
+                control_characters.refuse([name, *items])
+            except ValidationError as error:
+                return self.refused(request, name, error.messages[0])
+        return self.get_response(request)
+
+    @staticmethod
+    def refused(request, name, message):
+        shown = control_characters.removed(name)
+        text = _("Query parameter “%(name)s”: %(message)s") % {"name": shown, "message": message}
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": _("Validation failed."),
+                                 "errors": [{"field": shown, "label": shown, "message": text}]}, status=400)
+        return render(request, "core/error_page.html", {"code": 400, "message": text}, status=400)

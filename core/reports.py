@@ -6,15 +6,13 @@ kept, and an export writes every filtered row through the list exports' writer (
 that writer guarantees for a cell holds here too, and the export is recorded like any other.
 """
 
-from types import SimpleNamespace
-
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
 from .counting import CountingPaginator
-from .exports import EXPORT, ObjectExportView, attachment_name
+from .exports import EXPORT, csv_response, xlsx_response
 from .permissions import VIEW, role_may
 
 PAGE_SIZE = 100
@@ -67,9 +65,5 @@ def export(request, *, title: str, model, headers: list[str], rows, count: int, 
     })
     filename = f"{title}-{timezone.localtime().strftime('%Y%m%d-%H%M')}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse(ObjectExportView.csv_lines(headers, rows),
-                                         content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = attachment_name(filename)
-        return response
-    # The writer names its sheet after the view's model.
-    return ObjectExportView.xlsx_response(SimpleNamespace(model=model), headers, rows, filename)
+        return csv_response(headers, rows, filename)
+    return xlsx_response(headers, rows, filename, title=model._meta.verbose_name_plural)

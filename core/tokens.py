@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from . import audit
+from . import audit, control_characters
 from .models import ApiToken
 
 TOKEN_CREATE = audit.register_event("core.token.create", _lazy("API token created"))
@@ -19,6 +19,7 @@ TOKEN_REVOKE = audit.register_event("core.token.revoke", _lazy("API token revoke
 @transaction.atomic
 def token_create(*, user, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
     key = ApiToken.new_key()
+    name = control_characters.removed(name)  # a label: what could not be stored or shown is dropped
     token = ApiToken.objects.create(
         user=user, name=name[:60], prefix=key[:8], digest=ApiToken.digest_of(key),
         expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,

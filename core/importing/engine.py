@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import audit, counting
+from .. import audit, control_characters, counting
 from ..choices import ChangeAction
 from ..permissions import ADD, CHANGE, role_may
 from . import reading, values
@@ -194,6 +194,9 @@ class Importer:
                     continue
                 column = columns[name]
                 try:
+                    # Before anything reads the cell: as the edit form, but tabs and line breaks are the
+                    # spreadsheet's own (text() joins them).
+                    control_characters.refuse(raw)
                     value = column.convert(raw)
                 except (ValueError, ValidationError) as exc:
                     row.errors[name] = _message(getattr(exc, "messages", None) or str(exc))

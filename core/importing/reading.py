@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from ..spreadsheets import from_csv
 from . import values
 
 HEADER_SEARCH_ROWS = 15
@@ -47,7 +48,8 @@ def read_sheets(data: bytes, filename: str) -> list[tuple[str, list[list]]]:
     if name.endswith(".csv"):
         text = decode_csv(data)
         try:
-            return [("", [row for row in csv.reader(io.StringIO(text))])]
+            # A field the platform's own export prefixed with ' (=… written as '=…) reads as it was stored.
+            return [("", [[from_csv(cell) for cell in row] for row in csv.reader(io.StringIO(text))])]
         except csv.Error as exc:
             raise FileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
     if name.endswith(WORKBOOKS):

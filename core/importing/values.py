@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from .. import control_characters
+
 # Full-width ASCII (！ to ～) and the ideographic space map onto ASCII by a fixed offset.
 _WIDE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _WIDE[0x3000] = 0x20
@@ -50,12 +52,13 @@ def _join_lines(match, text):
 
 def text(value) -> str:
     """Free text (names, addresses): full-width letters and digits narrowed, Chinese punctuation kept,
-    line breaks inside a cell joined, runs of spaces collapsed, ends trimmed."""
+    line breaks inside a cell joined, runs of spaces collapsed, ends trimmed. Control characters are
+    dropped (a data cell holding one is refused before it gets here; a header is only shown)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    result = str(value).translate(_WIDE_ALNUM).strip()
+    result = control_characters.removed(str(value)).translate(_WIDE_ALNUM).strip()
     result = _LINE_BREAKS.sub(lambda m: _join_lines(m, result), result)
     return _SPACES.sub(" ", result).strip()
 

@@ -1,16 +1,14 @@
-"""The workbooks people download: a template to fill, and the rows that could not be imported with why."""
+"""The workbooks people download: a template to fill, and the rows that could not be imported with why.
+Both are written through core/spreadsheets.py, like every other file the platform writes."""
 
 import datetime
 import io
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..spreadsheets import Book
 from .spec import BOOLEAN, CHOICE, CODE, DATE, INTEGER, MANY, NUMBER, RELATED, Layout
 
 REQUIRED_FILL = PatternFill("solid", fgColor="FDE2E1")
@@ -47,43 +45,40 @@ def describe(column) -> str:
 
 def template(layout: Layout) -> bytes:
     spec = layout.spec
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Data to import")
+    book = Book()
+    sheet = book.sheet(_("Data to import"))
     columns = list(layout.columns.values())
+    header, example = [], []
     for index, column in enumerate(columns, 1):
-        cell = sheet.cell(row=1, column=index, value=column.label + (" *" if column.required else ""))
-        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
-        cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.comment = Comment(describe(column), "园区")
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(column.label) * 2 + 6))
-        example = str(spec.example.get(column.name, ""))
-        example_cell = sheet.cell(row=2, column=index, value=example)
-        example_cell.font = EXAMPLE_FONT
-        if column.kind == CODE or column.kind in (RELATED, MANY):
-            example_cell.number_format = "@"
-    sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet(_("How to fill"))
-    notes.append([_("Column"), _("Required"), _("How to fill"), _("Allowed values")])
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-    choices = workbook.create_sheet(_("Allowed values"))
+        header.append(sheet.styled(
+            column.label + (" *" if column.required else ""),
+            font=Font(bold=True, color="C00000" if column.required else "000000"),
+            fill=REQUIRED_FILL if column.required else HEADER_FILL,
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+            comment=describe(column)))
+        sheet.width(index, max(12, min(40, len(column.label) * 2 + 6)))
+        as_text = column.kind == CODE or column.kind in (RELATED, MANY)
+        example.append(sheet.styled(str(spec.example.get(column.name, "")), font=EXAMPLE_FONT,
+                                  number_format="@" if as_text else None))
+    sheet.append(header)
+    sheet.append(example)
+    sheet.freeze("A2")
+    notes = book.sheet(_("How to fill"))
+    notes.append([notes.styled(text, font=Font(bold=True), fill=HEADER_FILL)
+                  for text in (_("Column"), _("Required"), _("How to fill"), _("Allowed values"))])
+    choices = book.sheet(_("Allowed values"))
     choice_col = 0
     for index, column in enumerate(columns, 1):
         allowed = ""
         if column.kind == CHOICE:
             allowed = "、".join(label for _, label in column.choices)
             choice_col += 1
-            letter = get_column_letter(choice_col)
-            choices.cell(row=1, column=choice_col, value=column.label).font = Font(bold=True)
+            choices.put(1, choice_col, column.label, font=Font(bold=True))
             for offset, (_value, label) in enumerate(column.choices, 2):
-                choices.cell(row=offset, column=choice_col, value=label)
-            rule = DataValidation(type="list", formula1=f"'{choices.title}'!${letter}$2:${letter}${len(column.choices) + 1}",
-                                  allow_blank=True, showErrorMessage=False)
-            sheet.add_data_validation(rule)
-            rule.add(f"{get_column_letter(index)}2:{get_column_letter(index)}100000")
+                choices.put(offset, choice_col, label)
+            letter = get_column_letter(index)
+            sheet.offer_list(f"{letter}2:{letter}100000", choices, choice_col,
+                             2, len(column.choices) + 1)
         elif column.kind == BOOLEAN:
             allowed = "是、否"
         required = _("Yes") if column.required else ""
@@ -97,14 +92,12 @@ def template(layout: Layout) -> bytes:
         _("Title rows above the header, extra columns and blank rows are ignored."),
     ):
         notes.append([line])
-    notes.column_dimensions["A"].width = 24
-    notes.column_dimensions["B"].width = 10
-    notes.column_dimensions["C"].width = 60
-    notes.column_dimensions["D"].width = 50
+    for index, width in enumerate((24, 10, 60, 50), 1):
+        notes.width(index, width)
     if not choice_col:
-        workbook.remove(choices)
+        book.remove(choices)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    book.save(buffer)
     return buffer.getvalue()
 
 
@@ -117,37 +110,26 @@ def _plain(value):
 def error_workbook(table, rows, layout: Layout, path) -> None:
     """The original header and the rows not imported, with 错误原因 and the bad cells filled red, written
     to ``path`` (write-only: a file of 100,000 bad rows stays small in memory)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Rows not imported"))
+    book = Book(write_only=True)
+    sheet = book.sheet(_("Rows not imported"))
     position = {name: col for col, name in table.columns.items()}
     width = max(len(table.headers), max((len(r.cells) for r in rows), default=0))
-    header = []
-    for col in range(width):
-        cell = WriteOnlyCell(sheet, value=table.headers[col] if col < len(table.headers) else "")
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        header.append(cell)
-    for label in (_("Row in the file"), _("Reason")):
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = Font(bold=True, color="C00000")
-        cell.fill = HEADER_FILL
-        header.append(cell)
+    header = [sheet.styled(table.headers[col] if col < len(table.headers) else "", font=Font(bold=True),
+                         fill=HEADER_FILL) for col in range(width)]
+    header += [sheet.styled(label, font=Font(bold=True, color="C00000"), fill=HEADER_FILL)
+               for label in (_("Row in the file"), _("Reason"))]
     sheet.append(header)
     for row in rows:
         bad = {position[name] for name in row.errors if name in position}
         cells = []
         for col in range(width):
             value = row.cells[col] if col < len(row.cells) else ""
-            cell = WriteOnlyCell(sheet, value=_plain(value))
-            if isinstance(value, (datetime.date, datetime.datetime)):
-                cell.number_format = "yyyy-mm-dd"
-            if col in bad:
-                cell.fill = ERROR_FILL
-            cells.append(cell)
-        cells.append(WriteOnlyCell(sheet, value=row.line))
-        cells.append(WriteOnlyCell(sheet, value=reason(row, layout)))
+            dated = isinstance(value, (datetime.date, datetime.datetime))
+            cells.append(sheet.styled(_plain(value), number_format="yyyy-mm-dd" if dated else None,
+                                    fill=ERROR_FILL if col in bad else None))
+        cells += [row.line, reason(row, layout)]
         sheet.append(cells)
-    workbook.save(path)
+    book.save(path)
 
 
 def reason(row, layout: Layout) -> str:
