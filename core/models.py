@@ -200,6 +200,11 @@ class ObjectChange(AppendOnlyModel):
     )
     user_name = models.CharField(_("user"), max_length=150, blank=True)
     request_id = models.CharField(_("request id"), max_length=36, blank=True, db_index=True)
+    # The import batch that made the change (core/importing/jobs.py): its rollback selects its changes by this.
+    batch = models.ForeignKey(
+        "ImportBatch", verbose_name=_("import batch"), on_delete=models.DO_NOTHING, null=True, blank=True,
+        related_name="+", db_constraint=False,
+    )
     action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=40)
@@ -285,7 +290,8 @@ def import_upload_to(batch, filename):
 
 class ImportBatch(models.Model):
     """One uploaded file: checked (preview), then committed or not. Every change it makes carries its uuid
-    as the change records' request id, which is how a batch is shown and rolled back."""
+    as the change records' request id (how a batch is shown) and a reference to the batch (how it is rolled
+    back)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,

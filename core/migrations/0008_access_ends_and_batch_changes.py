@@ -1,0 +1,50 @@
+"""Change records name the import batch that made them (its rollback selects them by it, no longer by a
+request id a client could send).
+
+Change records written by a batch before this migration carry the batch's uuid as request id: those of the
+batch's own user, from its upload on, are given the batch reference. A client could have sent that uuid as
+its X-Request-ID; such a record of anyone else stays without a reference and is never undone by the batch.
+The audit tables refuse UPDATE, so their triggers are set aside for this one statement per batch (only when
+there is something to fill).
+"""
+
+from django.db import migrations, models
+
+
+def fill_batch_references(apps, schema_editor):
+    from core.auditlock import audit_unlocked
+
+    ImportBatch = apps.get_model("core", "ImportBatch")
+    ObjectChange = apps.get_model("core", "ObjectChange")
+    batches = [(b.pk, str(b.uuid), b.user_id, b.created) for b in ImportBatch.objects.all()]
+    todo = [b for b in batches if ObjectChange.objects.filter(request_id=b[1]).exists()]
+    if not todo:
+        return
+    connection = schema_editor.connection
+    table = connection.ops.quote_name(ObjectChange._meta.db_table)
+    if connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending on the table
+        schema_editor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+    try:
+        with audit_unlocked():
+            for pk, uuid, user_id, created in todo:
+                ObjectChange.objects.filter(request_id=uuid, user_id=user_id, time__gte=created,
+                                            batch__isnull=True).update(batch_id=pk)
+    finally:
+        if connection.vendor == "postgresql":
+            schema_editor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0006_import_warnings")]
+
+    operations = [
+        migrations.AddField(
+            model_name="objectchange",
+            name="batch",
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True,
+                                    on_delete=models.DO_NOTHING, related_name="+", to="core.importbatch",
+                                    verbose_name="import batch"),
+        ),
+        migrations.RunPython(fill_batch_references, migrations.RunPython.noop),
+    ]
