@@ -1,5 +1,6 @@
 """Change records name the import batch that made them (its rollback selects them by it, no longer by a
-request id a client could send).
+request id a client could send); a user's session epoch, part of each session's hash; every API token
+expires.
 
 Change records written by a batch before this migration carry the batch's uuid as request id: those of the
 batch's own user, from its upload on, are given the batch reference. A client could have sent that uuid as
@@ -8,7 +9,17 @@ The audit tables refuse UPDATE, so their triggers are set aside for this one sta
 there is something to fill).
 """
 
+import datetime
+
+from django.conf import settings
 from django.db import migrations, models
+from django.db.models import F
+
+
+def fill_token_expiry(apps, schema_editor):
+    ApiToken = apps.get_model("core", "ApiToken")
+    ApiToken.objects.filter(expires_at__isnull=True).update(
+        expires_at=F("created") + datetime.timedelta(days=settings.YUANQU_TOKEN_DAYS))
 
 
 def fill_batch_references(apps, schema_editor):
@@ -45,6 +56,17 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, db_constraint=False, null=True,
                                     on_delete=models.DO_NOTHING, related_name="+", to="core.importbatch",
                                     verbose_name="import batch"),
+        ),
+        migrations.AddField(
+            model_name="user",
+            name="session_epoch",
+            field=models.PositiveIntegerField(default=0, editable=False),
+        ),
+        migrations.RunPython(fill_token_expiry, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name="apitoken",
+            name="expires_at",
+            field=models.DateTimeField(verbose_name="expires at"),
         ),
         migrations.RunPython(fill_batch_references, migrations.RunPython.noop),
     ]
