@@ -155,7 +155,8 @@ def password_change(request):
 def user_detail(request, pk):
     require_admin(request.user)
     account = get_object_or_404(User.objects.select_related("department"), pk=pk)
-    return render(request, "core/user_detail.html", {"account": account, "changes": audit.changes_for(account)[:20]})
+    return render(request, "core/user_detail.html", {"account": account, "changes": audit.changes_for(account)[:20],
+                                                     "events": audit.events_for(account)[:20]})
 
 
 @login_required

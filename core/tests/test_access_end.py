@@ -64,6 +64,8 @@ def test_the_administrators_change_revokes_tokens_and_ends_every_session(world, 
     assert not ApiToken.objects.filter(user=officer, revoked_at__isnull=True).exists()
     event = ended_event(officer)
     assert event.user == admin and event.data == {"changes": expected, "tokens_revoked": [key[:8]]}
+    page = signed_in(admin).get(reverse("user_detail", args=[officer.pk])).content.decode()
+    assert "登录会话已结束，接口令牌已撤销" in page
 
 
 def test_a_user_changing_their_own_password_keeps_this_session_only(world):
