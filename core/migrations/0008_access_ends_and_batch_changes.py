@@ -46,10 +46,27 @@ def fill_batch_references(apps, schema_editor):
             schema_editor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
+def restore_sqlite_triggers(apps, schema_editor):
+    """Going back, SQLite rebuilds the change-record table without the batch column, and drops its append-only
+    triggers with it: they are put back as migration 0002 made them."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    table = "core_objectchange"
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
+        present = {name for (name,) in cursor.fetchall()}
+        for op in ("UPDATE", "DELETE"):
+            if f"{table}_no_{op.lower()}" not in present:
+                cursor.execute(f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                               f"WHEN yuanqu_audit_locked() "
+                               f"BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END")
+
+
 class Migration(migrations.Migration):
     dependencies = [("core", "0006_import_warnings")]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, restore_sqlite_triggers),
         migrations.AddField(
             model_name="objectchange",
             name="batch",
