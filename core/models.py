@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import os
 import secrets
@@ -199,6 +200,11 @@ class User(AbstractUser):
         return Role.color(self.role)
 
 
+def token_expiry():
+    """When a token made now expires (YUANQU_TOKEN_DAYS)."""
+    return timezone.now() + datetime.timedelta(days=settings.YUANQU_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 digest is stored; the key is shown once."""
 
@@ -207,7 +213,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("prefix"), max_length=8)
     digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires at"))  # YUANQU_TOKEN_DAYS after it was made
+    expires_at = models.DateTimeField(_("expires at"), default=token_expiry)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from . import audit
-from .models import ApiToken
+from .models import ApiToken, token_expiry
 
 TOKEN_CREATE = audit.register_event("core.token.create", _lazy("API token created"))
 TOKEN_REVOKE = audit.register_event("core.token.revoke", _lazy("API token revoked"))
@@ -30,10 +29,9 @@ class TokenExpired(Exception):
 def token_create(*, user, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
     """A new token for ``user``, valid for ``days`` (YUANQU_TOKEN_DAYS unless given)."""
     key = ApiToken.new_key()
-    days = settings.YUANQU_TOKEN_DAYS if days is None else days
     token = ApiToken.objects.create(
         user=user, name=name[:60], prefix=key[:8], digest=ApiToken.digest_of(key),
-        expires_at=timezone.now() + datetime.timedelta(days=days),
+        expires_at=token_expiry() if days is None else timezone.now() + datetime.timedelta(days=days),
     )
     audit.record_event(TOKEN_CREATE, user=user, instance=token, data={"name": token.name})
     return token, key

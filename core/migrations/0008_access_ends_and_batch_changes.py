@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import F
 
+import core.models
+
 
 def fill_token_expiry(apps, schema_editor):
     ApiToken = apps.get_model("core", "ApiToken")
@@ -83,7 +85,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="apitoken",
             name="expires_at",
-            field=models.DateTimeField(verbose_name="expires at"),
+            field=models.DateTimeField(default=core.models.token_expiry, verbose_name="expires at"),
         ),
         migrations.RunPython(fill_batch_references, migrations.RunPython.noop),
     ]
