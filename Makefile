@@ -47,6 +47,8 @@ install:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	@$(UV) sync --frozen --quiet
 	@mkdir -p var/staticfiles
+	@# This clone's own random secret key (yuanqu/settings.py reads it when YUANQU_SECRET_KEY is not set).
+	@test -s var/secret_key || (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key)
 
 system-deps:
 	@bash scripts/system-deps.sh

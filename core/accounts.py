@@ -1,9 +1,11 @@
 """Users, departments, tokens and the global change log: the administrator's pages."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import password_validation
+from django.contrib.auth import password_validation, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -11,6 +13,7 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -51,6 +54,20 @@ class UserForm(BaseModelForm):
 
 
 SET_PASSWORD = audit.register_event("core.user.set_password", gettext_lazy("Password set by the administrator"))
+CHANGE_PASSWORD = audit.register_event("core.user.change_password", gettext_lazy("Password changed by the user"))
+ACCESS_ENDED = audit.register_event("core.user.access_end", gettext_lazy("Sessions ended and API tokens revoked"))
+
+
+def user_access_end(*, user: User, changes: list[str], actor=None) -> int:
+    """A new password (set by the administrator, changed by the user or by `manage.py changepassword`), another
+    role or a deactivation ends what the account had been granted: every API token is revoked, and every session
+    ends (User.save has moved its session epoch on; the one that changed its own password is kept by its view,
+    update_session_auth_hash). Called by User.save for every path; audited. Returns the tokens revoked."""
+    now = timezone.now()
+    revoked = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True).values_list("prefix", flat=True))
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    audit.record_event(ACCESS_ENDED, user=actor, instance=user, data={"changes": changes, "tokens_revoked": revoked})
+    return len(revoked)
 
 
 @transaction.atomic
@@ -62,7 +79,7 @@ def user_save(*, actor, form: UserForm) -> User:
     user = form.save(commit=False)
     if form.cleaned_data.get("password"):
         user.set_password(form.cleaned_data["password"])
-    user.save()
+    user.save(actor=actor)
     after = audit.snapshot(user)
     for data in (before, after):
         if data:
@@ -102,9 +119,35 @@ def user_edit(request, pk=None):
         except ValidationError as error:
             form.apply_service_error(error)
         else:
+            if user.pk == request.user.pk and user.is_active:
+                update_session_auth_hash(request, user)  # the administrator's own session stays
             messages.success(request, _("Saved: %(object)s") % {"object": user})
             return HttpResponseRedirect(reverse("user_detail", args=[user.pk]))
     return render(request, "core/user_edit.html", {"form": form, "object": instance},
+                  status=400 if request.method == "POST" else 200)
+
+
+@transaction.atomic
+def user_password_change(*, user: User, password: str) -> User:
+    """A user changes their own password (the form has checked the old one and the password rules)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    user.save(actor=user)
+    audit.record_event(CHANGE_PASSWORD, user=user, instance=user)
+    return user
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    for field in form.fields.values():
+        field.widget.attrs["class"] = "form-control"
+    if request.method == "POST" and form.is_valid():
+        user = user_password_change(user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)  # this session stays; every other one ends
+        messages.success(request, _("Password changed. Your other sessions and your API tokens have ended."))
+        return HttpResponseRedirect(reverse("home"))
+    return render(request, "core/password_change.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -112,7 +155,8 @@ def user_edit(request, pk=None):
 def user_detail(request, pk):
     require_admin(request.user)
     account = get_object_or_404(User.objects.select_related("department"), pk=pk)
-    return render(request, "core/user_detail.html", {"account": account, "changes": audit.changes_for(account)[:20]})
+    return render(request, "core/user_detail.html", {"account": account, "changes": audit.changes_for(account)[:20],
+                                                     "events": audit.events_for(account)[:20]})
 
 
 @login_required
@@ -135,6 +179,7 @@ def token_list(request):
         messages.success(request, _("Token created. Copy it now: it will not be shown again."))
     return render(request, "core/token_list.html", {
         "tokens": ApiToken.objects.filter(user=request.user), "new_key": new_key,
+        "token_days": settings.YUANQU_TOKEN_DAYS,
     })
 
 

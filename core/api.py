@@ -42,6 +42,11 @@ def on_validation_error(request, exc):
     return api.create_response(request, {"detail": _("Validation failed."), "errors": error_list(exc)}, status=400)
 
 
+@api.exception_handler(tokens.TokenExpired)
+def on_token_expired(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=401)
+
+
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
     return api.create_response(request, {"detail": str(exc) or _("Permission denied.")}, status=403)

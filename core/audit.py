@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from .context import current_request_id
+from .context import current_batch_id, current_request_id
 from .models import DomainEvent, ObjectChange
 
 EVENT_LABELS: dict[str, str] = {}
@@ -62,6 +62,7 @@ def record_change(*, instance, action: str, user, before: dict | None, after: di
         user=user if user and user.is_authenticated else None,
         user_name=getattr(user, "username", "") or "",
         request_id=current_request_id(),
+        batch_id=current_batch_id(),
         action=action,
         content_type=ContentType.objects.get_for_model(type(instance)),
         object_id=str(instance.pk),
@@ -84,7 +85,7 @@ def record_changes_bulk(*, model, user, rows: list[tuple[str, object, str, dict 
 
     table = ObjectChange._meta.db_table
     quote = connection.ops.quote_name
-    columns = ["time", "user_id", "user_name", "request_id", "action", "content_type_id", "object_id",
+    columns = ["time", "user_id", "user_name", "request_id", "batch_id", "action", "content_type_id", "object_id",
                "object_repr", "data_before", "data_after"]
     sql = (f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
            f"VALUES ({', '.join(['%s'] * len(columns))})")
@@ -92,6 +93,7 @@ def record_changes_bulk(*, model, user, rows: list[tuple[str, object, str, dict 
     user_id = user.pk if user is not None and user.is_authenticated else None
     user_name = getattr(user, "username", "") or ""
     request_id = current_request_id()
+    batch_id = current_batch_id()
     content_type_id = ContentType.objects.get_for_model(model).pk
 
     def as_json(value):
@@ -100,7 +102,7 @@ def record_changes_bulk(*, model, user, rows: list[tuple[str, object, str, dict 
     with connection.cursor() as cursor:
         for start in range(0, len(rows), chunk):
             cursor.executemany(sql, [
-                (now, user_id, user_name, request_id, action, content_type_id, str(object_id), object_repr[:200],
+                (now, user_id, user_name, request_id, batch_id, action, content_type_id, str(object_id), object_repr[:200],
                  as_json(before), as_json(after))
                 for action, object_id, object_repr, before, after in rows[start:start + chunk]
             ])

@@ -3,19 +3,26 @@
 import contextvars
 import uuid
 
-_request_id = contextvars.ContextVar("yuanqu_request_id", default="")
+# (request id, import batch id). The request id is always made here (a client's X-Request-ID is not taken:
+# core/middleware.py); the batch id marks the change records an import writes, which its rollback selects.
+_request: contextvars.ContextVar[tuple[str, int | None]] = contextvars.ContextVar(
+    "yuanqu_request", default=("", None))
 
 
 def current_request_id() -> str:
-    return _request_id.get()
+    return _request.get()[0]
 
 
-def start_request(request_id: str | None = None) -> contextvars.Token:
-    return _request_id.set(request_id or str(uuid.uuid4()))
+def current_batch_id() -> int | None:
+    return _request.get()[1]
+
+
+def start_request(request_id: str | None = None, *, batch_id: int | None = None) -> contextvars.Token:
+    return _request.set((request_id or str(uuid.uuid4()), batch_id))
 
 
 def end_request(token: contextvars.Token) -> None:
-    _request_id.reset(token)
+    _request.reset(token)
 
 
 # Within one request, what a scope resolves (e.g. the ids of an operator's parks) is read once. Outside a

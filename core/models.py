@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import os
 import secrets
@@ -6,8 +7,9 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ChangeAction, ImportStatus, Role
@@ -124,6 +126,10 @@ class User(AbstractUser):
         Department, verbose_name=_("department"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # Part of every session's authentication hash: moving it on ends all the account's sessions.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
+    audit_exclude = ("password", "last_login", "session_epoch")
 
     class Meta:
         verbose_name = _("user")
@@ -133,16 +139,70 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
+    # ----- a new password, another role or a deactivation ends the account's access -------------------------
+    # Checked here, in save(), so that every path gets it: the user pages, the password page, the Django
+    # commands (changepassword, createsuperuser), a shell. What follows is core.accounts.user_access_end.
+    _access_fields = ("password", "role", "is_active")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_access = {name: instance.__dict__[name] for name in cls._access_fields
+                                   if name in instance.__dict__}
+        return instance
+
+    def access_changes(self, update_fields=None) -> list[str]:
+        """What this save changes of the account's access: "password" (set, reset or made unusable), "role",
+        "deactivated". A hash upgrade on login (Django's check_password) is not a new password."""
+        if self._state.adding or self.pk is None:
+            return []
+        names = [n for n in self._access_fields if update_fields is None or n in update_fields]
+        stored = getattr(self, "_stored_access", {})
+        if any(n not in stored for n in names):
+            stored = type(self)._base_manager.filter(pk=self.pk).values(*self._access_fields).first() or {}
+            if not stored:
+                return []
+        changes = []
+        if "password" in names and (self._password is not None or (
+                self.password != stored["password"] and not self.has_usable_password())):
+            changes.append("password")
+        if "role" in names and self.role != stored["role"]:
+            changes.append("role")
+        if "is_active" in names and stored["is_active"] and not self.is_active:
+            changes.append("deactivated")
+        return changes
+
+    def save(self, *args, actor=None, **kwargs):
+        """``actor``: who made the change (for the audit of an ended access); None from a command."""
+        changes = self.access_changes(kwargs.get("update_fields"))
+        if not changes:
+            super().save(*args, **kwargs)
+        else:
+            from .accounts import user_access_end
+
+            with transaction.atomic():
+                self.session_epoch += 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "session_epoch"}
+                super().save(*args, **kwargs)
+                user_access_end(user=self, changes=changes, actor=actor)
+        self._stored_access = {name: getattr(self, name) for name in self._access_fields}
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash of the password, with the epoch: a session logged in before the epoch moved on is ended
+        # (flushed) by the authentication middleware at its next request.
+        key_salt = "core.User.get_session_auth_hash"
+        return salted_hmac(key_salt, f"{self.password}:{self.session_epoch}", secret=secret,
+                           algorithm="sha256").hexdigest()
+
     @property
     def role_color(self):
         return Role.color(self.role)
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(revoked_at__isnull=True).filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
-        )
+def token_expiry():
+    """When a token made now expires (YUANQU_TOKEN_DAYS)."""
+    return timezone.now() + datetime.timedelta(days=settings.YUANQU_TOKEN_DAYS)
 
 
 class ApiToken(models.Model):
@@ -153,11 +213,9 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("prefix"), max_length=8)
     digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), default=token_expiry)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-
-    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
@@ -166,6 +224,10 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}…"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @staticmethod
     def digest_of(key: str) -> str:
@@ -200,6 +262,11 @@ class ObjectChange(AppendOnlyModel):
     )
     user_name = models.CharField(_("user"), max_length=150, blank=True)
     request_id = models.CharField(_("request id"), max_length=36, blank=True, db_index=True)
+    # The import batch that made the change (core/importing/jobs.py): its rollback selects its changes by this.
+    batch = models.ForeignKey(
+        "ImportBatch", verbose_name=_("import batch"), on_delete=models.DO_NOTHING, null=True, blank=True,
+        related_name="+", db_constraint=False,
+    )
     action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=40)
@@ -285,7 +352,8 @@ def import_upload_to(batch, filename):
 
 class ImportBatch(models.Model):
     """One uploaded file: checked (preview), then committed or not. Every change it makes carries its uuid
-    as the change records' request id, which is how a batch is shown and rolled back."""
+    as the change records' request id (how a batch is shown) and a reference to the batch (how it is rolled
+    back)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,

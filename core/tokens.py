@@ -6,23 +6,33 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from . import audit, control_characters
-from .models import ApiToken
+from .models import ApiToken, token_expiry
 
 TOKEN_CREATE = audit.register_event("core.token.create", _lazy("API token created"))
 TOKEN_REVOKE = audit.register_event("core.token.revoke", _lazy("API token revoked"))
 
 
+class TokenExpired(Exception):
+    """A bearer key whose token has expired: the API answers 401 with this message."""
+
+    def __init__(self, token: ApiToken):
+        super().__init__(_("This API token expired on %(date)s: make a new one on the API tokens page.")
+                         % {"date": date_format(timezone.localtime(token.expires_at), "DATE_FORMAT")})
+
+
 @transaction.atomic
 def token_create(*, user, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token for ``user``, valid for ``days`` (YUANQU_TOKEN_DAYS unless given)."""
     key = ApiToken.new_key()
     name = control_characters.removed(name)  # a label: what could not be stored or shown is dropped
     token = ApiToken.objects.create(
         user=user, name=name[:60], prefix=key[:8], digest=ApiToken.digest_of(key),
-        expires_at=timezone.now() + datetime.timedelta(days=days) if days else None,
+        expires_at=token_expiry() if days is None else timezone.now() + datetime.timedelta(days=days),
     )
     audit.record_event(TOKEN_CREATE, user=user, instance=token, data={"name": token.name})
     return token, key
@@ -40,11 +50,14 @@ def token_revoke(*, user, token: ApiToken) -> ApiToken:
 
 
 def token_user(key: str):
-    """The active user a bearer key belongs to, or None."""
-    token = ApiToken.objects.active().select_related("user").filter(digest=ApiToken.digest_of(key)).first()
+    """The active user a bearer key belongs to, or None; TokenExpired for a key that was valid until lately."""
+    now = timezone.now()
+    token = (ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(key), revoked_at__isnull=True)
+             .first())
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
+    if token.expires_at <= now:
+        raise TokenExpired(token)
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

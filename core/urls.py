@@ -13,6 +13,7 @@ account_urlpatterns = [
     path("users/<int:pk>/", accounts.user_detail, name="user_detail"),
     path("users/<int:pk>/edit/", accounts.user_edit, name="user_edit"),
     path("changes/", accounts.change_list, name="change_list"),
+    path("password/", accounts.password_change, name="password_change"),
     path("tokens/", accounts.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
     path("imports/", import_views.import_list, name="import_list"),

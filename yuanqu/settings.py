@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,7 +19,33 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("YUANQU_DEBUG", False)
-SECRET_KEY = os.environ.get("YUANQU_SECRET_KEY", "insecure-development-key-change-me-in-production")
+
+# Keys that must never sign a running platform's sessions and tokens: the development key earlier versions
+# shipped with, and Django's own placeholder.
+KNOWN_KEYS = {"insecure-development-key-change-me-in-production"}
+
+
+def secret_key() -> str:
+    """YUANQU_SECRET_KEY; else the file YUANQU_SECRET_KEY_FILE names (var/secret_key, which `make install`
+    fills with a random key for a local clone). There is no built-in key, so none can reach production; and
+    with DEBUG off the platform refuses to start on a known or weak key (the measure of `check --deploy`)."""
+    key = os.environ.get("YUANQU_SECRET_KEY", "").strip()
+    path = Path(os.environ.get("YUANQU_SECRET_KEY_FILE") or BASE_DIR / "var" / "secret_key")
+    if not key and path.is_file():
+        key = path.read_text(encoding="utf-8").strip()
+    if not key:
+        raise ImproperlyConfigured(
+            f"YUANQU_SECRET_KEY is not set: set it to a long random value (production), or run `make install` "
+            f"to keep a random key for this clone in {path}.")
+    weak = key in KNOWN_KEYS or key.startswith("django-insecure-") or len(key) < 50 or len(set(key)) < 5
+    if weak and not DEBUG:
+        raise ImproperlyConfigured(
+            "YUANQU_SECRET_KEY is a development key or too weak (at least 50 characters, not a published "
+            "key): set a long random value, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'.")
+    return key
+
+
+SECRET_KEY = secret_key()
 ALLOWED_HOSTS = [h for h in os.environ.get("YUANQU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("YUANQU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -148,6 +175,24 @@ YUANQU_IDLE_MINUTES = int(os.environ.get("YUANQU_IDLE_MINUTES", 30))
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("YUANQU_SESSION_SECONDS", 8 * 3600))
+# An API token is valid for this many days after it is made; a new password, another role or a deactivation
+# revokes it sooner (core.accounts.user_access_end).
+YUANQU_TOKEN_DAYS = int(os.environ.get("YUANQU_TOKEN_DAYS", 90))
+
+# Production behind HTTPS (YUANQU_HTTPS=1): cookies only over HTTPS, HTTP redirected to HTTPS, and browsers told
+# to use nothing but HTTPS for a year (HSTS, subdomains included). The platform runs behind a reverse proxy
+# that ends TLS and sets X-Forwarded-Proto (it must overwrite any value the client sent, and granian must not
+# be reachable except through it); that header is how a request is known to have come over HTTPS.
+if env_bool("YUANQU_HTTPS", False):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# HSTS preloading is a commitment of the whole registered domain (the district's gov.cn domain), submitted to
+# the browsers' list by its owner; the platform cannot make it, so check --deploy's reminder is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -224,7 +224,7 @@ def _commit_checked(batch) -> bool:
     if kept["counts"].get("warning") and not batch.warnings_confirmed:
         return False
     importer = Importer(surface, batch.user, valid_only=batch.valid_only, progress=_reporter(batch, "commit"))
-    token = start_request(str(batch.uuid))
+    token = start_request(str(batch.uuid), batch_id=batch.pk)
     try:
         with transaction.atomic():
             if _latest_change() != kept["mark"]:
@@ -242,7 +242,7 @@ def _run(batch, *, commit: bool) -> Outcome:
                         confirm_warnings=batch.warnings_confirmed)
     with batch.file.open("rb") as handle:
         content = handle.read()
-    token = start_request(str(batch.uuid))
+    token = start_request(str(batch.uuid), batch_id=batch.pk)
     try:
         return importer.run(content, batch.filename, commit=commit), importer
     finally:
@@ -323,7 +323,7 @@ def batch_commit(batch: ImportBatch, *, valid_only: bool | None = None) -> Impor
 
 def _committed(batch, counts) -> ImportBatch:
     _set(batch, status=ImportStatus.COMMITTED, committed_at=timezone.now(), message="")
-    token = start_request(str(batch.uuid))
+    token = start_request(str(batch.uuid), batch_id=batch.pk)
     try:
         audit.record_event(COMMITTED, user=batch.user, data={"batch": str(batch.uuid), "file": batch.filename,
                                                              **counts, **_confirmed_warnings(batch)})
@@ -341,7 +341,8 @@ def _confirmed_warnings(batch) -> dict:
 
 # ----- rolling back ------------------------------------------------------------------------------------------
 def changes_of(batch):
-    return ObjectChange.objects.filter(request_id=str(batch.uuid)).select_related("content_type")
+    """The change records the batch wrote, by their batch reference (never by request id)."""
+    return ObjectChange.objects.filter(batch_id=batch.pk).select_related("content_type")
 
 
 def rollback_blockers(batch) -> list[str]:
@@ -353,7 +354,7 @@ def rollback_blockers(batch) -> list[str]:
     if not touched:
         return []
     first = own.order_by("id").values_list("id", flat=True).first()
-    later = (ObjectChange.objects.filter(id__gt=first).exclude(request_id=str(batch.uuid))
+    later = (ObjectChange.objects.filter(id__gt=first).exclude(batch_id=batch.pk)
              .values_list("content_type_id", "object_id", "object_repr", "time"))
     blockers = []
     for content_type_id, object_id, object_repr, time in later.iterator():

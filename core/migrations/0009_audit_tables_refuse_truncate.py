@@ -59,6 +59,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0006_import_warnings")]
+    dependencies = [("core", "0008_access_ends_and_batch_changes")]
 
     operations = [migrations.RunPython(forwards, backwards)]

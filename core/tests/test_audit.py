@@ -17,7 +17,7 @@ def test_create_update_delete_are_recorded_with_user_request_id_and_data(world, 
     assert response.status_code == 302
     floor = Floor.objects.get(building=world.building_a, number=9)
     created = ObjectChange.objects.get(object_id=str(floor.pk), content_type__model="floor", action="create")
-    assert created.user_name == "t_operator" and created.request_id == "req-create-9"
+    assert created.user_name == "t_operator" and created.request_id == response["X-Request-ID"] != "req-create-9"
     assert created.data_before is None and created.data_after["number"] == 9
 
     client.post(reverse("spaces:floor_edit", args=[floor.pk]), {"building": world.building_a.pk, "number": 9,
