@@ -1,0 +1,98 @@
+"""Two people record leases of one unit at the same moment (PostgreSQL: real threads, real transactions).
+
+Each round gives two writers overlapping periods of the same vacant unit; rounds use periods far apart, so
+each round is a race of its own on a unit whose earlier leases are not in the way.
+"""
+
+import datetime
+import json
+import urllib.error
+import urllib.request
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from core.tokens import token_create
+from leasing import services
+from leasing.choices import HOLDING_STATUSES
+from leasing.models import Lease
+from spaces.choices import UnitStatus
+from spaces.models import Unit
+from yuanqu.racing import postgres_only, race
+
+TODAY = datetime.date.today()
+DAY = datetime.timedelta(days=1)
+ROUNDS = 200
+OVERLAP_WORDS = "与本租期重叠"
+
+pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+def periods(number: int) -> tuple[tuple, tuple]:
+    """Round ``number``'s two periods: they share five days; no other round's periods come near."""
+    start = TODAY + (30 + 20 * number) * DAY
+    return (start, start + 9 * DAY), (start + 5 * DAY, start + 14 * DAY)
+
+
+def overlapping_pairs(unit) -> list:
+    """Pairs of holding leases of ``unit`` whose periods meet, read from the stored rows."""
+    spans = sorted(Lease.objects.filter(units=unit, status__in=HOLDING_STATUSES).values_list("start_date", "end_date"))
+    return [(a, b) for a, b in zip(spans, spans[1:], strict=False) if b[0] <= a[1]]
+
+
+def test_two_writers_never_store_overlapping_leases_of_one_unit(world):
+    officer, operator = world.users["officer"], world.users["operator"]
+    unit = world.unit_a2
+
+    def writer(user, which):
+        def create(number):
+            start, end = periods(number)[which]
+            return services.lease_create(user=user, data={
+                "enterprise": world.tenant_a, "units": [unit], "start_date": start, "end_date": end,
+                "monthly_rent": Decimal("100.00"), "contract_number": f"R{number}-{which}"})
+        return create
+
+    outcomes = race([writer(officer, 0), writer(operator, 1)], rounds=ROUNDS)
+
+    assert overlapping_pairs(unit) == []
+    for number, pair in enumerate(outcomes):
+        leases = [o for o in pair if isinstance(o, Lease)]
+        refusals = [o for o in pair if isinstance(o, ValidationError)]
+        assert len(leases) == 1 and len(refusals) == 1, (number, pair)  # never a database error, never both
+        assert OVERLAP_WORDS in " ".join(refusals[0].message_dict["units"]) and "1202" in str(refusals[0])
+    assert Lease.objects.filter(units=unit).count() == ROUNDS
+    unit.refresh_from_db()
+    assert unit.status == UnitStatus.RESERVED  # every lease begins in the future
+
+
+def test_two_api_clients_never_store_overlapping_leases_of_one_unit(world, live_server):
+    unit = world.unit_a2
+    keys = [token_create(user=world.users[name], name="race")[1] for name in ("officer", "operator")]
+
+    def client(which):
+        def post(number):
+            start, end = periods(number)[which]
+            body = json.dumps({"enterprise": world.tenant_a.pk, "units": [unit.pk], "start_date": start.isoformat(),
+                               "end_date": end.isoformat(), "monthly_rent": "100", "contract_number": f"A{number}"})
+            request = urllib.request.Request(
+                f"{live_server.url}/api/leasing/leases", data=body.encode(), method="POST",
+                headers={"Authorization": f"Bearer {keys[which]}", "Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    return response.status, json.loads(response.read())
+            except urllib.error.HTTPError as error:
+                return error.code, json.loads(error.read() or b"{}")
+        return post
+
+    outcomes = race([client(0), client(1)], rounds=ROUNDS)
+
+    assert overlapping_pairs(unit) == []
+    for number, pair in enumerate(outcomes):
+        statuses = sorted(status for status, _body in pair)
+        assert statuses == [201, 400], (number, pair)  # one lease, one refusal in Chinese; never a 500
+        refused = next(body for status, body in pair if status == 400)
+        (error,) = refused["errors"]
+        assert error["field"] == "units" and OVERLAP_WORDS in error["message"] and "1202" in error["message"]
+    assert Lease.objects.filter(units=unit).count() == ROUNDS
+    assert Unit.objects.get(pk=unit.pk).status == UnitStatus.RESERVED
