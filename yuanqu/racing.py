@@ -5,7 +5,10 @@ runs transactions side by side: PostgreSQL. SQLite (IMMEDIATE transactions, yuan
 writer in at a time, so the races these tests provoke cannot happen there.
 """
 
+import json
 import threading
+import urllib.error
+import urllib.request
 
 import pytest
 from django.db import connection, connections
@@ -42,3 +45,21 @@ def race(functions, rounds: int = 1, timeout: float = 60) -> list[list]:
     if any(thread.is_alive() for thread in threads):
         raise AssertionError("a racing writer did not finish")
     return outcomes
+
+
+def call_api(base_url: str, path: str, body: dict, *, key: str | None = None, method: str = "POST") -> tuple:
+    """One JSON request to the live server: (status, decoded body); an error status is returned, not raised."""
+    headers = {"Content-Type": "application/json"}
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
+    request = urllib.request.Request(f"{base_url}{path}", data=json.dumps(body).encode(), method=method,
+                                     headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        content = error.read()
+        try:
+            return error.code, json.loads(content or b"{}")
+        except ValueError:
+            return error.code, {"detail": content.decode(errors="replace")[:500]}

@@ -5,9 +5,7 @@ each round is a race of its own on a unit whose earlier leases are not in the wa
 """
 
 import datetime
-import json
-import urllib.error
-import urllib.request
+import time
 from decimal import Decimal
 
 import pytest
@@ -19,7 +17,7 @@ from leasing.choices import HOLDING_STATUSES
 from leasing.models import Lease
 from spaces.choices import UnitStatus
 from spaces.models import Unit
-from yuanqu.racing import postgres_only, race
+from yuanqu.racing import call_api, postgres_only, race
 
 TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
@@ -73,16 +71,9 @@ def test_two_api_clients_never_store_overlapping_leases_of_one_unit(world, live_
     def client(which):
         def post(number):
             start, end = periods(number)[which]
-            body = json.dumps({"enterprise": world.tenant_a.pk, "units": [unit.pk], "start_date": start.isoformat(),
-                               "end_date": end.isoformat(), "monthly_rent": "100", "contract_number": f"A{number}"})
-            request = urllib.request.Request(
-                f"{live_server.url}/api/leasing/leases", data=body.encode(), method="POST",
-                headers={"Authorization": f"Bearer {keys[which]}", "Content-Type": "application/json"})
-            try:
-                with urllib.request.urlopen(request, timeout=30) as response:
-                    return response.status, json.loads(response.read())
-            except urllib.error.HTTPError as error:
-                return error.code, json.loads(error.read() or b"{}")
+            return call_api(live_server.url, "/api/leasing/leases", {
+                "enterprise": world.tenant_a.pk, "units": [unit.pk], "start_date": start.isoformat(),
+                "end_date": end.isoformat(), "monthly_rent": "100", "contract_number": f"A{number}"}, key=keys[which])
         return post
 
     outcomes = race([client(0), client(1)], rounds=ROUNDS)
@@ -96,3 +87,65 @@ def test_two_api_clients_never_store_overlapping_leases_of_one_unit(world, live_
         assert error["field"] == "units" and OVERLAP_WORDS in error["message"] and "1202" in error["message"]
     assert Lease.objects.filter(units=unit).count() == ROUNDS
     assert Unit.objects.get(pk=unit.pk).status == UnitStatus.RESERVED
+
+
+def fresh_units(world, count: int, status=UnitStatus.VACANT) -> list[Unit]:
+    return [Unit.objects.create(building=world.building_a, floor=world.floor_a, code=f"R{n:03d}", area=Decimal("100"),
+                                status=status) for n in range(count)]
+
+
+def test_a_unit_marked_unavailable_while_it_is_leased_ends_one_way_or_the_other(world):
+    """The status a person sets and the status a lease sets are decided under the unit's lock: either the
+    lease comes first (the unit is leased, and the hand-set status is refused) or the mark does (and the lease
+    of an unavailable unit is refused)."""
+    units = fresh_units(world, 30)
+
+    def lease(number):
+        return services.lease_create(user=world.users["officer"], data={
+            "enterprise": world.tenant_a, "units": [units[number]], "start_date": TODAY - DAY,
+            "end_date": TODAY + 100 * DAY, "monthly_rent": Decimal("90.00"), "contract_number": f"S{number}"})
+
+    def mark_unavailable(number):
+        from spaces.services import unit_update
+
+        time.sleep(number % 10 * 0.004)  # a lease takes longer to record: meet it at each of its steps
+        return unit_update(user=world.users["operator"], instance=units[number],
+                           data={"status": UnitStatus.UNAVAILABLE})
+
+    outcomes = race([lease, mark_unavailable], rounds=len(units))
+
+    for number, (leased, marked) in enumerate(outcomes):
+        unit = Unit.objects.get(pk=units[number].pk)
+        if isinstance(leased, Lease):
+            assert isinstance(marked, ValidationError) and "status" in marked.message_dict, (number, marked)
+            assert unit.status == UnitStatus.LEASED
+        else:
+            assert isinstance(leased, ValidationError) and "不可租" in str(leased), (number, leased)
+            assert isinstance(marked, Unit) and unit.status == UnitStatus.UNAVAILABLE
+
+
+def test_a_unit_status_follows_leases_written_at_the_same_moment(world):
+    """One officer ends a unit's lease while another records its next one: whichever commits last recomputes
+    the status from both, so the unit ends reserved (for the next lease), never vacant or still leased."""
+    units = fresh_units(world, 30, status=UnitStatus.LEASED)
+    current = []
+    for number, unit in enumerate(units):
+        lease = Lease.objects.create(enterprise=world.tenant_b, park=world.park_a, start_date=TODAY - 50 * DAY,
+                                     end_date=TODAY + 100 * DAY, monthly_rent=Decimal("80"), contract_number=f"C{number}")
+        lease.units.add(unit)
+        current.append(lease)
+
+    def terminate(number):
+        return services.lease_terminate(user=world.users["officer"], lease=current[number], on=TODAY - DAY)
+
+    def next_lease(number):
+        return services.lease_create(user=world.users["admin"], data={
+            "enterprise": world.tenant_a, "units": [units[number]], "start_date": TODAY + 200 * DAY,
+            "end_date": TODAY + 500 * DAY, "monthly_rent": Decimal("90.00"), "contract_number": f"N{number}"})
+
+    outcomes = race([terminate, next_lease], rounds=len(units))
+
+    for number, pair in enumerate(outcomes):
+        assert all(isinstance(o, Lease) for o in pair), (number, pair)
+    statuses = list(Unit.objects.filter(pk__in=[u.pk for u in units]).values_list("status", flat=True))
+    assert statuses == [UnitStatus.RESERVED] * len(units)
