@@ -2,15 +2,19 @@
 are in the test_races modules, on PostgreSQL; here each step is taken in turn, on either database)."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from openpyxl import Workbook
 
 from core import services as core_services
 from core.accounts import UserForm, user_save
 from core.choices import Role
-from core.models import User
+from core.importing import jobs
+from core.models import DomainEvent, ImportStatus, ObjectChange, User
+from core.surfaces import surface_for
 from enterprises.models import Enterprise
 from leasing import services as lease_services
 from spaces.choices import UnitStatus
@@ -80,3 +84,42 @@ def test_a_unit_leased_after_its_form_was_shown_keeps_the_status_its_lease_gives
         unit_update(user=world.users["operator"], instance=form.instance, data=form.cleaned_data)
     assert "租约" in error.value.message_dict["status"][0]
     assert Unit.objects.get(pk=unit.pk).status == UnitStatus.LEASED
+
+
+def units_file(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["楼宇编码", "楼层", "房号", "面积", "用途", "租金"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def checked_batch(world, rows):
+    batch = jobs.batch_create(user=world.users["admin"], surface=surface_for(Unit), filename="units.xlsx",
+                              content=units_file(rows))
+    return jobs.batch_check(batch)
+
+
+def test_a_batch_is_committed_once_however_often_it_is_asked(world):
+    batch = checked_batch(world, [["a-1", "12", "1290", "100", "办公", "90"]])
+    again = type(batch).objects.get(pk=batch.pk)  # a second click's copy, read while the batch was checked
+    assert jobs.batch_commit(batch).status == ImportStatus.COMMITTED
+    assert jobs.batch_commit(again).status == ImportStatus.COMMITTED
+    assert Unit.objects.filter(code="1290").count() == 1
+    assert DomainEvent.objects.filter(name="core.import.commit").count() == 1
+
+
+def test_a_row_changed_after_the_check_is_not_written_over_what_the_check_saw(world):
+    """A write that sends no signal (so the check's mark still holds) changed the unit after the check: the
+    commit finds the row changed, checks the file again, and its change record starts from what is stored."""
+    batch = checked_batch(world, [["a-1", "12", "1202", "260", "办公", "150"]])
+    Unit.objects.filter(pk=world.unit_a2.pk).update(asking_rent=Decimal("77"))
+    batch = jobs.batch_commit(batch)
+    assert batch.status == ImportStatus.COMMITTED, batch.message
+    unit = Unit.objects.get(pk=world.unit_a2.pk)
+    assert unit.area == Decimal("260")
+    change = ObjectChange.objects.get(request_id=str(batch.uuid), object_id=str(unit.pk))
+    assert Decimal(change.data_before["asking_rent"]) == Decimal("77")

@@ -2,19 +2,24 @@
 unique codes and credit codes, the accounts linked to an operator, an import's commit and rollback, and the
 lockout after failed logins."""
 
+import io
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from openpyxl import Workbook
 from stdnum.cn import uscc
 
 from core import services as core_services
 from core.accounts import UserForm, user_save
 from core.choices import Role
-from core.models import User
+from core.importing import jobs
+from core.models import DomainEvent, ImportBatch, ImportStatus, ObjectChange, User
+from core.surfaces import surface_for
 from core.tokens import token_create
 from core.validators import check_credit_code, organisation_code_check_char
 from enterprises.models import Enterprise
-from spaces.models import Operator, Park
+from spaces.models import Operator, Park, Unit
 from yuanqu.racing import call_api, postgres_only, race
 
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
@@ -97,3 +102,99 @@ def test_an_account_linked_while_its_role_changes_is_never_left_linked_with_anot
             assert "users" in linked.message_dict and account.role == Role.ENTERPRISE and not is_linked
         else:
             assert "role" in changed.message_dict and is_linked and account.role == Role.PARK_OPERATOR
+
+
+# ----- an import's commit and rollback ---------------------------------------------------------------------------
+def units_file(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["楼宇编码", "楼层", "房号", "面积", "用途", "租金"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def checked(world, rows, user="admin") -> ImportBatch:
+    batch = jobs.batch_create(user=world.users[user], surface=surface_for(Unit), filename="units.xlsx",
+                              content=units_file(rows))
+    batch = jobs.batch_check(batch)
+    assert batch.status == ImportStatus.CHECKED, (batch.message, batch.errors)
+    return batch
+
+
+def fresh(batch) -> ImportBatch:
+    return ImportBatch.objects.select_related("user", "content_type").get(pk=batch.pk)
+
+
+def test_two_commits_of_one_batch_at_once_import_it_once(world):
+    batches = [checked(world, [["a-1", "12", f"C{n}-{k}", "100", "办公", "90"] for k in range(3)]) for n in range(10)]
+
+    def commit(number):
+        return jobs.batch_commit(fresh(batches[number]))
+
+    race([commit, commit], rounds=len(batches))
+
+    for number, batch in enumerate(batches):
+        batch.refresh_from_db()
+        assert batch.status == ImportStatus.COMMITTED, (number, batch.message)
+        assert Unit.objects.filter(code__startswith=f"C{number}-").count() == 3
+        assert ObjectChange.objects.filter(request_id=str(batch.uuid), action="create").count() == 3
+        events = DomainEvent.objects.filter(name="core.import.commit", data__batch=str(batch.uuid))
+        assert events.count() == 1, number
+
+
+def same(a, b) -> bool:
+    """Stored values as change records write them: 200 and 200.00 are one area."""
+    try:
+        return Decimal(str(a)) == Decimal(str(b))
+    except (ArithmeticError, ValueError):
+        return a == b
+
+
+def audit_chain_holds(unit) -> bool:
+    """Each change record of the unit starts where the one before it ended, and the last ends as it is stored:
+    no write was lost between a check and the write that trusted it."""
+    from core import audit
+
+    records = list(ObjectChange.objects.filter(content_type__model="unit", object_id=str(unit.pk)).order_by("id"))
+    ends = [(r.data_before or {}, r.data_after or {}) for r in records]
+    for (_before, after), (before, _after) in zip(ends, ends[1:], strict=False):
+        if not all(same(after[k], before[k]) for k in after.keys() & before.keys()):
+            return False
+    stored = audit.snapshot(Unit.objects.get(pk=unit.pk))
+    last = ends[-1][1]
+    return all(same(stored[k], last[k]) for k in stored.keys() & last.keys())
+
+
+def test_a_commit_racing_a_rollback_over_the_same_rows_loses_no_change(world):
+    """Batch A changed a unit's rent and is being rolled back while batch B, checked before, changes its area:
+    either B comes first (and the rollback is refused) or the rollback does (and B, finding the unit changed
+    since its check, checks again and writes over the restored unit). Each round has a unit of its own."""
+    units = [Unit.objects.create(building=world.building_a, floor=world.floor_a, code=f"K{n}", area=Decimal("200"),
+                                 asking_rent=Decimal("90")) for n in range(10)]
+    rounds = []
+    for n, unit in enumerate(units):
+        first = jobs.batch_commit(checked(world, [["a-1", "12", unit.code, "200", "办公", "100"]]))
+        assert first.status == ImportStatus.COMMITTED
+        rounds.append((first, checked(world, [["a-1", "12", unit.code, str(300 + n), "办公", ""]])))
+
+    def roll_back(number):
+        return jobs.batch_rollback(fresh(rounds[number][0]), user=world.users["admin"])
+
+    def commit(number):
+        return jobs.batch_commit(fresh(rounds[number][1]))
+
+    outcomes = race([roll_back, commit], rounds=len(rounds))
+
+    for number, (undone, committed) in enumerate(outcomes):
+        unit = Unit.objects.get(pk=units[number].pk)
+        assert isinstance(committed, ImportBatch) and committed.status == ImportStatus.COMMITTED, (
+            number, committed, getattr(committed, "message", ""))
+        assert unit.area == Decimal(300 + number)
+        if undone == 1:  # the rollback came first: B wrote over the restored rent
+            assert unit.asking_rent == Decimal("90")
+        else:
+            assert isinstance(undone, ValidationError) and unit.asking_rent == Decimal("100"), (number, undone)
+        assert audit_chain_holds(unit), number
