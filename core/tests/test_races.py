@@ -3,10 +3,14 @@ unique codes and credit codes, the accounts linked to an operator, an import's c
 lockout after failed logins."""
 
 import io
+import json
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 from openpyxl import Workbook
 from stdnum.cn import uscc
 
@@ -14,13 +18,14 @@ from core import services as core_services
 from core.accounts import UserForm, user_save
 from core.choices import Role
 from core.importing import jobs
-from core.models import DomainEvent, ImportBatch, ImportStatus, ObjectChange, User
+from core.models import ApiToken, DomainEvent, ImportBatch, ImportStatus, ObjectChange, User
 from core.surfaces import surface_for
 from core.tokens import token_create
 from core.validators import check_credit_code, organisation_code_check_char
 from enterprises.models import Enterprise
 from spaces.models import Operator, Park, Unit
 from yuanqu.racing import call_api, postgres_only, race
+from yuanqu.testing import PASSWORD
 
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -198,3 +203,65 @@ def test_a_commit_racing_a_rollback_over_the_same_rows_loses_no_change(world):
         else:
             assert isinstance(undone, ValidationError) and unit.asking_rent == Decimal("100"), (number, undone)
         assert audit_chain_holds(unit), number
+
+
+# ----- the lockout, with passwords tried at the same moment ------------------------------------------------------
+@pytest.fixture
+def password_checks(monkeypatch):
+    """Counts the passwords actually checked; ``slow`` makes each check take as long as a real hash does."""
+    original = User.check_password
+    state = {"count": 0, "slow": 0.0, "started": threading.Event(), "after": 10**6}
+    lock = threading.Lock()
+
+    def check_password(self, raw_password):
+        with lock:
+            state["count"] += 1
+            if state["count"] >= state["after"]:
+                state["started"].set()
+        if state["slow"]:
+            threading.Event().wait(state["slow"])
+        return original(self, raw_password)
+
+    monkeypatch.setattr(User, "check_password", check_password)
+    return state
+
+
+def token_request(password):
+    """``POST /api/token`` through the whole request handling, from the calling thread (a client of its own)."""
+    response = Client().post("/api/token", data=json.dumps({"username": "t_officer", "password": password}),
+                             content_type="application/json")
+    return response.status_code, response.json()
+
+
+def test_thirty_wrong_passwords_at_once_check_only_the_threshold_and_lock_the_account(
+        world, password_checks, settings, client):
+    settings.YUANQU_LOGIN_MAX_FAILURES = 5
+    outcomes = race([lambda _n: token_request("wrong-password")] * 30)
+
+    assert [status for status, _body in outcomes[0]] == [401] * 30
+    assert password_checks["count"] == 5  # the other 25 were refused before their password was read
+    assert DomainEvent.objects.filter(name="core.login.fail").count() == 5
+    assert DomainEvent.objects.filter(name="core.account.lock").count() == 1
+    status, body = token_request(PASSWORD)
+    assert status == 401 and "锁定" in body["detail"]
+    page = client.post(reverse("login"), {"username": "t_officer", "password": PASSWORD}).content.decode()
+    assert "已锁定" in page and "_auth_user_id" not in client.session
+    assert password_checks["count"] == 5 and not ApiToken.objects.exists()
+
+
+def test_the_right_password_right_after_wrong_ones_at_once_is_refused(world, password_checks, settings):
+    """Twelve wrong passwords arrive together and each check takes a while (as PBKDF2 does); the right one comes
+    while they are being checked. It is refused: the attempts were counted before any check began."""
+    settings.YUANQU_LOGIN_MAX_FAILURES = 5
+    password_checks.update(slow=0.3, after=5)
+
+    def right_password(_number):
+        assert password_checks["started"].wait(30)
+        return token_request(PASSWORD)
+
+    outcomes = race([lambda _n: token_request("wrong-password")] * 12 + [right_password])
+
+    status, body = outcomes[0][-1]
+    assert status == 401 and "锁定" in body["detail"], body
+    assert not ApiToken.objects.exists()
+    assert password_checks["count"] == 5
