@@ -149,3 +149,33 @@ def test_a_unit_status_follows_leases_written_at_the_same_moment(world):
         assert all(isinstance(o, Lease) for o in pair), (number, pair)
     statuses = list(Unit.objects.filter(pk__in=[u.pk for u in units]).values_list("status", flat=True))
     assert statuses == [UnitStatus.RESERVED] * len(units)
+
+
+def test_a_tenant_deleted_while_its_lease_is_recorded_is_a_message_either_way(world):
+    """The database checks a lease's enterprise while the lease is saved (not at commit, where it would be a
+    500): deleting the enterprise and recording its lease at once ends with one of them refused in words."""
+    from core.services import object_delete
+    from enterprises.models import Enterprise
+
+    tenants = [Enterprise.objects.create(name=f"将注销企业{n}", credit_code=f"91440300MA5RACE{n:02d}X",
+                                         credit_code_exception=True) for n in range(20)]
+    units = fresh_units(world, 20)
+
+    def record(number):
+        return services.lease_create(user=world.users["officer"], data={
+            "enterprise": tenants[number], "units": [units[number]], "start_date": TODAY, "end_date": TODAY + 99 * DAY,
+            "monthly_rent": Decimal("70.00"), "contract_number": f"D{number}"})
+
+    def delete(number):
+        time.sleep(number % 5 * 0.004)
+        return object_delete(user=world.users["admin"], instance=tenants[number])
+
+    outcomes = race([record, delete], rounds=len(tenants))
+
+    for number, (lease, deleted) in enumerate(outcomes):
+        exists = Enterprise.objects.filter(pk=tenants[number].pk).exists()
+        if isinstance(lease, Lease):
+            assert isinstance(deleted, ValidationError) and exists, (number, deleted)
+        else:
+            assert isinstance(lease, ValidationError) and deleted is None and not exists, (number, lease)
+            assert Unit.objects.get(pk=units[number].pk).status == UnitStatus.VACANT
