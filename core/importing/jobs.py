@@ -467,14 +467,17 @@ def batches_prune(*, days: int, user=None, now: datetime.datetime | None = None)
            .exclude(status__in=(ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.COMMITTING))
            .exclude(file="", error_file=""))
     batches = freed = 0
+    running = (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.COMMITTING)
     for batch in old.iterator():
+        # One atomic update, against commit_claim's: a commit that took the batch meanwhile keeps its file.
+        if not ImportBatch.objects.filter(pk=batch.pk).exclude(status__in=running).update(file="", error_file=""):
+            continue
         for stored in (batch.file, batch.error_file):
             if stored:
                 with contextlib.suppress(OSError):
                     freed += stored.size
                 stored.delete(save=False)
         _drop_checked(batch)
-        ImportBatch.objects.filter(pk=batch.pk).update(file="", error_file="")
         batches += 1
     if batches:
         audit.record_event(PRUNED, user=user, data={"batches": batches, "bytes": freed, "days": days})
