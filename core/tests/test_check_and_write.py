@@ -123,3 +123,18 @@ def test_a_row_changed_after_the_check_is_not_written_over_what_the_check_saw(wo
     assert unit.area == Decimal("260")
     change = ObjectChange.objects.get(request_id=str(batch.uuid), object_id=str(unit.pk))
     assert Decimal(change.data_before["asking_rent"]) == Decimal("77")
+
+
+def test_two_clicks_queue_a_large_batch_for_the_worker_once(world, settings, monkeypatch):
+    from types import SimpleNamespace
+
+    from core import tasks
+
+    settings.YUANQU_IMPORT_INLINE_BYTES = 0  # every file goes to the worker
+    queued = []
+    monkeypatch.setattr(tasks, "import_commit", SimpleNamespace(enqueue=queued.append))
+    batch = checked_batch(world, [["a-1", "12", "1291", "100", "办公", "90"]])
+    second = type(batch).objects.get(pk=batch.pk)
+    tasks.start_commit(batch)
+    tasks.start_commit(second)
+    assert queued == [batch.pk] and type(batch).objects.get(pk=batch.pk).status == ImportStatus.COMMITTING
