@@ -22,6 +22,7 @@ from . import audit, tokens
 from .choices import ChangeAction, Role
 from .forms import BaseModelForm
 from .models import ApiToken, ObjectChange, User
+from .services import save_or_explain
 
 
 def require_admin(user):
@@ -70,16 +71,34 @@ def user_access_end(*, user: User, changes: list[str], actor=None) -> int:
     return len(revoked)
 
 
+def _refuse_role_that_breaks_links(account: User) -> None:
+    """An account linked to an operator or an enterprise keeps the role those links need (the models'
+    ``user_links``); the links are removed first, on the operator's or enterprise's page."""
+    linked = []
+    for relation in User._meta.related_objects:
+        needs = getattr(relation.related_model, "user_links", {}).get(relation.field.name)
+        if relation.many_to_many and needs and needs != account.role:
+            linked += [str(o) for o in relation.related_model._default_manager.filter(**{relation.field.name: account})]
+    if linked:
+        raise ValidationError({"role": _("This account is linked to %(objects)s, which needs another role; remove "
+                                         "the link before changing the role.") % {"objects": "、".join(linked)}})
+
+
 @transaction.atomic
 def user_save(*, actor, form: UserForm) -> User:
     """Create or change a user account (administrator only), audited without the password."""
     require_admin(actor)
     is_new = form.instance.pk is None
-    before = None if is_new else audit.snapshot(User.objects.get(pk=form.instance.pk))
+    # The account's row stays locked until the end: a link to an operator or enterprise being made at the same
+    # moment (core.services.users_link_check locks it too) is either seen here or sees the new role.
+    stored = None if is_new else User.objects.select_for_update().get(pk=form.instance.pk)
+    before = None if is_new else audit.snapshot(stored)
     user = form.save(commit=False)
+    if stored is not None and user.role != stored.role:
+        _refuse_role_that_breaks_links(user)
     if form.cleaned_data.get("password"):
         user.set_password(form.cleaned_data["password"])
-    user.save(actor=actor)
+    save_or_explain(user, user=actor, actor=actor)
     after = audit.snapshot(user)
     for data in (before, after):
         if data:

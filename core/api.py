@@ -110,7 +110,8 @@ def obtain_token(request, credentials: TokenIn):
         return Status(401, {"detail": locked_message(until)})
     key = tokens.token_for_password(username=credentials.username, password=credentials.password)
     if key is None:
-        return Status(401, {"detail": _("Wrong username or password.")})
+        until = account_locked_until(credentials.username)  # locked by attempts made at the same moment
+        return Status(401, {"detail": locked_message(until) if until else _("Wrong username or password.")})
     return Status(200, {"token": key})
 
 

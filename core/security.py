@@ -10,7 +10,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,41 +28,60 @@ def account_locked_until(username: str):
 
 
 @transaction.atomic
-def login_failed(username: str) -> None:
-    """Count a failure; the last one allowed locks the account for a while."""
+def login_attempt_admit(username: str) -> int:
+    """Count a login attempt before its password is checked: its number within the window, or 0 when the
+    account is locked and the password must not be checked.
+
+    Attempts are counted under the username's row lock, one after another, however many arrive at once: the
+    attempt that reaches YUANQU_LOGIN_MAX_FAILURES locks the account at once (its own password is still
+    checked, and a right one lifts the lock), so no more than that many passwords are ever checked in a
+    window, and a right password sent after them is refused like a wrong one. An attempt whose password
+    turns out right forgets the count (login_succeeded).
+    """
+    username = username[:150]
     now = timezone.now()
-    row, _created = LoginFailures.objects.select_for_update().get_or_create(username=username[:150])
     window = datetime.timedelta(minutes=settings.YUANQU_LOGIN_LOCK_MINUTES)
-    if row.last_failure and now - row.last_failure > window:
-        row.count = 0  # failures long ago are forgotten
-    row.count = F("count") + 1
+    row, _created = LoginFailures.objects.select_for_update().get_or_create(username=username)
+    if row.locked_until and row.locked_until > now:
+        return 0
+    if row.locked_until or (row.last_failure and now - row.last_failure > window):
+        row.count, row.locked_until = 0, None  # a lock that ran out, or failures long ago, are forgotten
+    row.count += 1
     row.last_failure = now
-    row.save()
-    row.refresh_from_db()
-    audit.record_event(FAILED, user=None, data={"username": username[:150], "count": row.count})
     if row.count >= settings.YUANQU_LOGIN_MAX_FAILURES:
         row.locked_until = now + window
-        row.count = 0
-        row.save(update_fields=["locked_until", "count"])
-        audit.record_event(LOCKED, user=None, data={"username": username[:150], "until": row.locked_until})
+    row.save()
+    return row.count
+
+
+def login_failed(username: str, attempt: int) -> None:
+    """The password of admitted attempt number ``attempt`` was wrong: audited; the attempt that set the lock
+    records it (unless a right password lifted it meanwhile)."""
+    username = username[:150]
+    audit.record_event(FAILED, user=None, data={"username": username, "count": attempt})
+    if attempt == settings.YUANQU_LOGIN_MAX_FAILURES:
+        until = account_locked_until(username)
+        if until:
+            audit.record_event(LOCKED, user=None, data={"username": username, "until": until})
 
 
 def login_succeeded(username: str) -> None:
-    LoginFailures.objects.filter(username=username).delete()
+    LoginFailures.objects.filter(username=username[:150]).delete()
 
 
 class LockoutBackend(ModelBackend):
-    """Django's own backend, but a locked account cannot log in (pages and the API token alike)."""
+    """Django's own backend, but every attempt is counted before its password is checked, and a locked
+    account cannot log in (pages and the API token alike)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username and account_locked_until(username):
+        attempt = login_attempt_admit(username) if username else 0
+        if not attempt:
             return None
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if username:
-            if user is None:
-                login_failed(username)
-            else:
-                login_succeeded(username)
+        if user is None:
+            login_failed(username, attempt)
+        else:
+            login_succeeded(username)
         return user
 
 
@@ -96,7 +114,13 @@ class LoginForm(AuthenticationForm):
         until = account_locked_until(username) if username else None
         if until:
             raise ValidationError(locked_message(until), code="locked")
-        return super().clean()
+        try:
+            return super().clean()
+        except ValidationError:
+            until = account_locked_until(username) if username else None
+            if until:  # locked by attempts made at the same moment as this one
+                raise ValidationError(locked_message(until), code="locked") from None
+            raise
 
 
 def locked_message(until) -> str:

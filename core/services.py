@@ -7,8 +7,8 @@ so a rule that fails rolls the whole write back.
 
 from collections.abc import Callable
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,92 @@ def _ensure_related_in_scope(user, model, data: dict) -> None:
         raise ValidationError(errors)
 
 
+def save_or_explain(instance, *, user=None, m2m: dict | None = None, **save_kwargs) -> None:
+    """Save ``instance`` (and set its many-to-many links); when the database refuses because another writer
+    got there first (a unique code or credit code taken meanwhile, a related record deleted meanwhile), raise
+    the ValidationError its validation gives now that the other row is there, never the IntegrityError.
+
+    The check before a save reads what was committed then; only the database's constraint sees what another
+    transaction commits in between, so this is where the two meet. On PostgreSQL foreign keys are checked at
+    commit: they are checked here instead, while the error can still be explained."""
+    adding = instance._state.adding
+    try:
+        with transaction.atomic():
+            instance.save(**save_kwargs)
+            for name, values in (m2m or {}).items():
+                getattr(instance, name).set(values)
+            if connection.vendor == "postgresql":
+                connection.check_constraints()
+    except IntegrityError as exc:
+        if adding:
+            instance.pk, instance._state.adding = None, True
+        raise clash_error(instance, user) from exc
+
+
+def clash_error(instance, user=None) -> ValidationError:
+    """Why the stored rows refuse ``instance``, in the words its validation uses (a model may word it for the
+    user with ``clash_errors(user)``, e.g. without naming an enterprise outside the user's scope)."""
+    explain = getattr(instance, "clash_errors", None)
+    errors = explain(user) if explain else None
+    if errors:
+        return ValidationError(errors)
+    try:
+        instance.clean_fields()
+        instance.validate_unique()
+        instance.validate_constraints()
+    except ValidationError as error:
+        return error
+    return ValidationError(_("Another change was saved at the same moment and conflicts with this one; "
+                             "nothing was saved. Check the data and save again."))
+
+
+def full_clean_for(instance, user) -> None:
+    """``instance.full_clean()``; a unique value another record has (a check that another writer may have won
+    since the form's) is worded as the model words it for this user (``clash_errors``), as in clash_error."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        explain = getattr(instance, "clash_errors", None)
+        clash = explain(user) if explain and hasattr(error, "error_dict") else None
+        for name, messages in (clash or {}).items():
+            if any(e.code == "unique" for e in error.error_dict.get(name, ())):
+                error.error_dict[name] = [ValidationError(m, code="unique") for m in messages]
+        raise
+
+
+def locked_for_user(user, model, pk):
+    """The row, locked until the transaction ends, within the user's scope; deleted meanwhile (by someone else
+    while this person was editing it) is a message, not an error page."""
+    try:
+        return model._default_manager.for_user(user).select_for_update().get(pk=pk)
+    except ObjectDoesNotExist as exc:
+        raise ValidationError(_("This record was deleted, or moved outside the data you manage, while you were working on it.")) from exc
+
+
+def users_link_check(model, m2m: dict) -> None:
+    """Accounts linked to a record (``model.user_links``: field → role) have that record's role: an operator's
+    users are park operators, an enterprise's are enterprise accounts. The accounts' rows are locked (in id
+    order) before their roles are read, and core.accounts.user_save locks the same row before it changes a
+    role, so a role changed at the same moment comes wholly before this link (refused here) or after it
+    (refused there)."""
+    from django.contrib.auth import get_user_model
+
+    from .choices import Role
+
+    errors = {}
+    for name, role in getattr(model, "user_links", {}).items():
+        if name not in m2m:
+            continue
+        ids = sorted({getattr(u, "pk", u) for u in m2m[name]})
+        accounts = list(get_user_model().objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        wrong = [a.username for a in accounts if a.role != role]
+        if wrong or len(accounts) != len(ids):
+            errors[name] = _("Only %(role)s accounts can be linked here; not %(users)s.") % {
+                "role": Role(role).label, "users": "、".join(wrong) or "—"}
+    if errors:
+        raise ValidationError(errors)
+
+
 def _ensure_still_in_scope(user, instance) -> None:
     if not in_scope(user, instance):
         raise ValidationError(_("The result would be outside the data you manage; nothing was saved."))
@@ -58,10 +144,9 @@ def object_create(*, user, model, data: dict, check: Callable | None = None):
     _ensure_related_in_scope(user, model, data)
     plain, m2m = _split_m2m(model, data)
     instance = model(**plain)
-    instance.full_clean()
-    instance.save()
-    for name, values in m2m.items():
-        getattr(instance, name).set(values)
+    full_clean_for(instance, user)
+    users_link_check(model, m2m)
+    save_or_explain(instance, user=user, m2m=m2m)
     if check:
         check(instance)
     _ensure_still_in_scope(user, instance)
@@ -76,16 +161,15 @@ def object_update(*, user, instance, data: dict, check: Callable | None = None):
     """Apply cleaned data to an object the user may change; record before and after."""
     model = type(instance)
     ensure_can(user, CHANGE, model)
-    instance = model._default_manager.for_user(user).select_for_update().get(pk=instance.pk)
+    instance = locked_for_user(user, model, instance.pk)
     before = audit.snapshot(instance)
     _ensure_related_in_scope(user, model, data)
     plain, m2m = _split_m2m(model, data)
     for name, value in plain.items():
         setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    for name, values in m2m.items():
-        getattr(instance, name).set(values)
+    full_clean_for(instance, user)
+    users_link_check(model, m2m)
+    save_or_explain(instance, user=user, m2m=m2m)
     if check:
         check(instance)
     _ensure_still_in_scope(user, instance)
@@ -113,7 +197,7 @@ def object_delete(*, user, instance, check: Callable | None = None) -> None:
     """Delete an object the user may delete; refuse (in Chinese) when other records still point at it."""
     model = type(instance)
     ensure_can(user, DELETE, model)
-    instance = model._default_manager.for_user(user).select_for_update().get(pk=instance.pk)
+    instance = locked_for_user(user, model, instance.pk)
     before = audit.snapshot(instance)
     pk = instance.pk
     if check:

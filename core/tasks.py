@@ -3,7 +3,6 @@
 from django.conf import settings
 from django_tasks import task
 
-from .choices import ImportStatus
 from .importing import jobs
 from .models import ImportBatch
 
@@ -15,7 +14,8 @@ def import_check(batch_id: int) -> None:
 
 @task()
 def import_commit(batch_id: int) -> None:
-    jobs.batch_commit(ImportBatch.objects.select_related("user", "content_type").get(pk=batch_id))
+    # start_commit took the batch for this commit (jobs.commit_claim) before it queued the job.
+    jobs.batch_commit(ImportBatch.objects.select_related("user", "content_type").get(pk=batch_id), claimed=True)
 
 
 def start_check(batch: ImportBatch) -> None:
@@ -28,9 +28,8 @@ def start_check(batch: ImportBatch) -> None:
 
 def start_commit(batch: ImportBatch) -> None:
     """As ``start_check``; a queued commit shows as running at once, so its page follows the progress and a
-    second click cannot queue it twice."""
+    second click cannot queue it twice: only the click that takes the batch (jobs.commit_claim) queues it."""
     if batch.file.size <= settings.YUANQU_IMPORT_INLINE_BYTES:
         jobs.batch_commit(batch)
-    else:
-        jobs.mark(batch, status=ImportStatus.COMMITTING)
+    elif jobs.commit_claim(batch):
         import_commit.enqueue(batch.pk)

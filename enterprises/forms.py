@@ -8,7 +8,7 @@ from core.forms import BaseModelForm, DateInput, style_widget
 from core.validators import normalise_credit_code
 
 from .choices import IndustryLevel
-from .models import Contact, Enterprise, IndustryCategory, Qualification
+from .models import Contact, Enterprise, IndustryCategory, Qualification, credit_code_clash
 
 
 class IndustryField(forms.CharField):
@@ -130,13 +130,18 @@ class EnterpriseForm(BaseModelForm):
 
     def clean_credit_code(self):
         code = normalise_credit_code(self.cleaned_data.get("credit_code", ""))
-        clash = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
+        clash = credit_code_clash(code, exclude_pk=self.instance.pk, user=self.user)
         if clash:
-            if self.user is not None and not Enterprise.objects.for_user(self.user).filter(pk=clash.pk).exists():
-                raise ValidationError(_("This credit code is already registered; ask the bureau to link it for you."))
-            raise ValidationError(_("Another enterprise already has this credit code: %(name)s"),
-                                  params={"name": clash.name})
+            raise ValidationError(clash)
         return code
+
+    def validate_unique(self):
+        # clean_credit_code said it in the user's words; a code taken after that check is the service's to word
+        # the same way (core.services.full_clean_for, save_or_explain), not Django's generic message.
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions() | {"credit_code"})
+        except ValidationError as error:
+            self._update_errors(error)
 
     def clean(self):
         cleaned = super().clean()

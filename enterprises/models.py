@@ -79,6 +79,18 @@ class EnterpriseQuerySet(ScopedQuerySet):
 LARGE_OPERATOR_LEASES = 10_000
 
 
+def credit_code_clash(code: str, *, exclude_pk=None, user=None) -> str | None:
+    """What to tell ``user`` when another enterprise already has the credit code (None when none has): the
+    other enterprise is named only when the user may see it. The edit form asks before saving; the services
+    ask after the database refused a code that another writer stored at the same moment."""
+    clash = Enterprise.objects.filter(credit_code=code).exclude(pk=exclude_pk).first()
+    if clash is None:
+        return None
+    if user is not None and not Enterprise.objects.for_user(user).filter(pk=clash.pk).exists():
+        return str(_("This credit code is already registered; ask the bureau to link it for you."))
+    return str(_("Another enterprise already has this credit code: %(name)s")) % {"name": clash.name}
+
+
 class Enterprise(SearchableModel):
     name = models.CharField(_("name"), max_length=150)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
@@ -106,6 +118,8 @@ class Enterprise(SearchableModel):
 
     objects = EnterpriseQuerySet.as_manager()
     role_actions = {Role.PARK_OPERATOR: "vac", Role.ENTERPRISE: "v"}
+    # Only enterprise accounts are linked here (core.services.users_link_check, core.accounts.user_save).
+    user_links = {"users": Role.ENTERPRISE}
     search_fields = ("name", "credit_code")
 
     class Meta:
@@ -122,6 +136,11 @@ class Enterprise(SearchableModel):
 
     def get_absolute_url(self):
         return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+    def clash_errors(self, user) -> dict | None:
+        """Used by core.services when the database refused the row (see credit_code_clash)."""
+        message = credit_code_clash(self.credit_code, exclude_pk=self.pk, user=user)
+        return {"credit_code": [message]} if message else None
 
     def clean(self):
         self.credit_code = normalise_credit_code(self.credit_code)

@@ -30,8 +30,38 @@ TRANSITIONS = {
 }
 
 
+def units_lock(units, *, all_present: bool = False) -> list[int]:
+    """Lock the rows of ``units`` (objects or ids) for the rest of the transaction, in id order.
+
+    Every rule about what a unit may carry (no two overlapping holding leases, not leased while unavailable,
+    its leases in one park, its status following them) is checked and written by a transaction that holds
+    its unit's lock first: a second writer of the same unit waits, then reads what the first one stored.
+    Taking the locks in id order means two writers never hold one unit each while waiting for the other's.
+    On SQLite the lock is a no-op: a write transaction holds the whole database from its start (IMMEDIATE).
+    With ``all_present``, a unit deleted meanwhile is refused (a lease about to name it); otherwise skipped.
+    """
+    ids = sorted({getattr(u, "pk", u) for u in units})
+    locked = list(Unit.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    if all_present and len(locked) != len(ids):
+        raise ValidationError({"units": _("A unit of this lease was deleted meanwhile; choose the units again.")})
+    return locked
+
+
+def _lock_units_of(lease_pk, more=()) -> None:
+    """Lock a stored lease's units (and ``more``) before its own row, as every lease writer does."""
+    held: set[int] = set()
+    while True:
+        wanted = set(Lease.units.through.objects.filter(lease_id=lease_pk).values_list("unit_id", flat=True))
+        wanted |= {getattr(u, "pk", u) for u in more}
+        if wanted <= held:
+            return
+        units_lock(wanted - held, all_present=True)  # a second pass only when another writer changed the lease's units meanwhile
+        held |= wanted
+
+
 def _check_lease(lease: Lease) -> None:
-    """A unit cannot carry two overlapping active leases; a lease covers at least one unit."""
+    """A unit cannot carry two overlapping active leases; a lease covers at least one unit. The caller holds
+    the units' locks (units_lock), so what is read here stays true until the transaction ends."""
     units = list(lease.units.select_related("building__park"))
     if not units:
         raise ValidationError({"units": _("Choose at least one unit.")})
@@ -63,6 +93,7 @@ def _check_lease(lease: Lease) -> None:
 def leases_follow_moved_units(*, units, user) -> None:
     """After units moved to another building (or their building to another park), each of their leases
     keeps the park it is in; a lease that would then lie in two parks stops the move."""
+    units_lock(units)  # a lease being recorded on these units meanwhile is seen, or waits for the move
     leases = {lease.pk: lease for lease in Lease.objects.filter(units__in=units).distinct()}
     parks_of: dict[int, set[int]] = {pk: set() for pk in leases}
     for lease_id, park_id in Lease.units.through.objects.filter(lease_id__in=leases).values_list(
@@ -106,7 +137,8 @@ def units_refresh_status(*, units, user, today: datetime.date | None = None) -> 
     """Each unit is leased while a lease is in force, reserved while one is signed but not begun,
     and vacant (since the last lease ended) once none is active."""
     today = today or datetime.date.today()
-    for unit in Unit.objects.filter(pk__in=[u.pk for u in units]):
+    ids = units_lock(units)  # the leases read below are the ones stored: no writer of these units is midway
+    for unit in Unit.objects.filter(pk__in=ids).order_by("pk"):
         holding = Lease.objects.filter(units=unit, status__in=HOLDING_STATUSES)
         if holding.filter(start_date__lte=today, end_date__gte=today).exists():
             unit_status_set(unit=unit, status=UnitStatus.LEASED, since=None, user=user)
@@ -130,6 +162,7 @@ def _freed_on(unit, today):
 
 @transaction.atomic
 def lease_create(*, user, model=Lease, data):
+    units_lock(data.get("units") or (), all_present=True)
     lease = object_create(user=user, model=model, data=data, check=_check_lease)
     units_refresh_status(units=lease.units.all(), user=user)
     return lease
@@ -138,6 +171,7 @@ def lease_create(*, user, model=Lease, data):
 @transaction.atomic
 def lease_update(*, user, instance, data):
     """Only an active lease is changed; expired and terminated ones are the record of what happened."""
+    _lock_units_of(instance.pk, data.get("units") or ())
     if Lease.objects.get(pk=instance.pk).status != LeaseStatus.ACTIVE:
         raise ValidationError(_("Only an active lease can be changed; expired and terminated leases are kept as they were."))
     before_units = list(instance.units.all())
@@ -148,6 +182,7 @@ def lease_update(*, user, instance, data):
 
 @transaction.atomic
 def lease_delete(*, user, instance):
+    _lock_units_of(instance.pk)
     units = list(instance.units.all())
     object_delete(user=user, instance=instance)
     units_refresh_status(units=units, user=user)
@@ -158,6 +193,7 @@ def lease_terminate(*, user, lease: Lease, on: datetime.date) -> Lease:
     """End an active lease early: it holds its units up to ``on`` (any day from its start to its end, past
     days included when the termination is recorded late) and frees them the day after."""
     ensure_can(user, CHANGE, Lease)
+    _lock_units_of(lease.pk)
     lease = Lease.objects.for_user(user).select_for_update().get(pk=lease.pk)
     if (lease.status, LeaseStatus.TERMINATED) not in TRANSITIONS:
         raise ValidationError(_("Only an active lease can be terminated."))
@@ -181,19 +217,20 @@ def lease_terminate(*, user, lease: Lease, on: datetime.date) -> Lease:
 def lease_expire_due(*, today: datetime.date | None = None, user=None) -> int:
     """Mark active leases past their end date as expired and refresh their units (run daily)."""
     today = today or datetime.date.today()
-    due = list(Lease.objects.select_for_update().filter(status=LeaseStatus.ACTIVE, end_date__lt=today))
-    units = set()
+    due = Lease.objects.filter(status=LeaseStatus.ACTIVE, end_date__lt=today)
+    # Leases that began since the last run turn reserved units into leased ones; terminations that
+    # took effect free theirs. All the units concerned are locked at once, in id order, before any lease.
+    in_force = selectors.current_leases(today).values("units")
+    units = set(Lease.units.through.objects.filter(lease__in=due).values_list("unit_id", flat=True))
+    units.update(Unit.objects.filter(pk__in=in_force).exclude(status=UnitStatus.LEASED).values_list("pk", flat=True))
+    units.update(Unit.objects.filter(status=UnitStatus.LEASED).exclude(pk__in=in_force).values_list("pk", flat=True))
+    units_lock(units)
+    due = list(due.select_for_update())
     for lease in due:
         before = audit.snapshot(lease)
         lease.status = LeaseStatus.EXPIRED
         lease.save(update_fields=["status", "last_updated"])
         audit.record_change(instance=lease, action=ChangeAction.UPDATE, user=user, before=before, after=audit.snapshot(lease))
-        units.update(lease.units.all())
-    # Leases that began since the last run turn reserved units into leased ones; terminations that
-    # took effect free theirs.
-    in_force = selectors.current_leases(today).values("units")
-    units.update(Unit.objects.filter(pk__in=in_force).exclude(status=UnitStatus.LEASED))
-    units.update(Unit.objects.filter(status=UnitStatus.LEASED)
-                 .exclude(pk__in=selectors.current_leases(today).values("units")))
+        units.update(lease.units.values_list("pk", flat=True))
     units_refresh_status(units=units, user=user, today=today)
     return len(due)

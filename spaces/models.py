@@ -30,6 +30,8 @@ class Operator(SearchableModel):
 
     role_actions = {Role.PARK_OPERATOR: "v"}
     scope_paths = {Role.PARK_OPERATOR: "users"}
+    # Only park operators' accounts are linked here (core.services.users_link_check, core.accounts.user_save).
+    user_links = {"users": Role.PARK_OPERATOR}
 
     class Meta:
         ordering = ["name"]

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit, extensions
@@ -54,9 +55,14 @@ def unit_changed(unit: Unit, changed: set, user) -> None:
 @transaction.atomic
 def unit_update(*, user, instance, data):
     """A person may mark a unit vacant, reserved or unavailable; becoming vacant starts the vacancy clock."""
-    from core.services import object_update
+    from core.services import locked_for_user, object_update
 
-    stored = Unit.objects.values("status", "area", "building").get(pk=instance.pk)  # the form changed instance
+    # Read under the unit's lock (the form changed instance): a lease recorded since the form was shown has
+    # made the unit leased, and only its leases change that (leasing.services locks the same row).
+    locked = locked_for_user(user, Unit, instance.pk)
+    stored = {"status": locked.status, "area": locked.area, "building": locked.building_id}
+    if stored["status"] == UnitStatus.LEASED and data.get("status", UnitStatus.LEASED) != UnitStatus.LEASED:
+        raise ValidationError({"status": _("The unit was leased meanwhile: its status now follows its leases.")})
     data = {**data, **unit_defaults(data, stored["status"])}
     unit = object_update(user=user, instance=instance, data=data)
     unit_changed(unit, {"area"} if unit.area != stored["area"] else set(), user)

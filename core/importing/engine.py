@@ -26,6 +26,11 @@ from ..permissions import ADD, CHANGE, role_may
 from . import reading, values
 from .spec import MANY, RELATED, Layout
 
+
+class StaleRows(ValidationError):
+    """A bulk write found rows changed since they were validated; nothing of the write is kept."""
+
+
 CREATE, UPDATE, UNCHANGED, DUPLICATE, ERROR = "create", "update", "unchanged", "duplicate", "error"
 CHUNK = 500
 ROW = ""  # the errors key of a problem with the whole row
@@ -557,6 +562,19 @@ class Importer:
             row.errors[ROW] = "；".join(exc.messages)
         row.action = ERROR
 
+    def _lock_unchanged(self, rows) -> dict:
+        """Lock the stored rows that ``rows`` change and return their values; any that another writer changed
+        or deleted since they were read for the check stops the whole write (StaleRows): the file was
+        validated against values that are no longer there."""
+        locked = self.model._default_manager.select_for_update().filter(pk__in=[r.existing.pk for r in rows])
+        current = {obj.pk: audit.snapshot(obj, many=False) for obj in locked.order_by("pk")}
+        stale = [str(r.existing) for r in rows if current.get(r.existing.pk) != audit.snapshot(r.existing, many=False)]
+        if stale:
+            raise StaleRows(_("%(count)d record(s) were changed by someone else after the file was checked "
+                              "(%(objects)s); check the file again.")
+                            % {"count": len(stale), "objects": "、".join(stale[:5])})
+        return current
+
     def _write_bulk(self, rows) -> None:
         model = self.model
         now = timezone.now()
@@ -583,12 +601,14 @@ class Importer:
             done += len(chunk)
             self.progress(done, total)
         changed_later = []
+        updates.sort(key=lambda r: r.existing.pk)  # rows are locked in id order, chunk after chunk
         for start in range(0, len(updates), 2000):
             chunk = updates[start:start + 2000]
+            stored = self._lock_unchanged(chunk)
             objects, records, names = [], [], {"last_updated"}
             for row in chunk:
                 obj = row.instance
-                before = audit.snapshot(row.existing, many=False)
+                before = stored[row.existing.pk]
                 if self.spec.prepare:
                     for name, value in self.spec.prepare(row.cleaned, row.existing, self.user).items():
                         setattr(obj, name, value)

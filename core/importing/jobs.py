@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from ..permissions import ADD, CHANGE, role_may
 from ..personal import mask_field
 from ..surfaces import surface_for
 from . import workbooks
-from .engine import CREATE, ERROR, UPDATE, Importer, Outcome
+from .engine import CREATE, ERROR, UPDATE, Importer, Outcome, StaleRows
 
 CHECKED = audit.register_event("core.import.check", gettext_lazy("Import file checked"))
 COMMITTED = audit.register_event("core.import.commit", gettext_lazy("Import committed"))
@@ -229,7 +229,11 @@ def _commit_checked(batch) -> bool:
         with transaction.atomic():
             if _latest_change() != kept["mark"]:
                 return False
+            # The mark only says nothing was written before this transaction began; the write itself locks
+            # the rows it changes and finds any changed since the check (StaleRows): then it checks again.
             importer.write(Outcome(rows=kept["rows"]))
+    except StaleRows:
+        return False
     finally:
         end_request(token)
     return True
@@ -289,18 +293,43 @@ def may_roll_back(user, batch) -> bool:
     return user.role == Role.BUREAU_ADMIN and batch.status == ImportStatus.COMMITTED
 
 
-def batch_commit(batch: ImportBatch, *, valid_only: bool | None = None) -> ImportBatch:
+def commit_claim(batch: ImportBatch) -> bool:
+    """Take the batch for one commit: a single atomic update from waiting or checked to 导入中, which only one of
+    two clicks (two workers, a click and a command) can make. False when another commit has it, or had it."""
+    claimed = (ImportBatch.objects.filter(pk=batch.pk, status__in=(ImportStatus.PENDING, ImportStatus.CHECKED))
+               .exclude(file="").update(status=ImportStatus.COMMITTING))
+    if claimed:
+        batch.status = ImportStatus.COMMITTING
+    return bool(claimed)
+
+
+def batch_commit(batch: ImportBatch, *, valid_only: bool | None = None, claimed: bool = False) -> ImportBatch:
     """Write the file (checked again: the data may have changed since the preview). With errors nothing is
-    written, unless the batch imports the valid rows only."""
+    written, unless the batch imports the valid rows only. A batch is committed once: a second commit started
+    at the same moment finds it taken (commit_claim) and leaves it; ``claimed`` when the caller took it."""
     if valid_only is not None and valid_only != batch.valid_only:
         _set(batch, valid_only=valid_only)
-    _set(batch, status=ImportStatus.COMMITTING)
+    if not claimed and not commit_claim(batch):
+        batch.refresh_from_db()
+        return batch
     try:
         if batch.checked_at and _commit_checked(batch):
             _drop_checked(batch)
             return _committed(batch, batch.counts)
-        outcome, importer = _run(batch, commit=True)
-    except (DatabaseError, ValidationError) as exc:
+        try:
+            outcome, importer = _run(batch, commit=True)
+        except StaleRows:  # rows changed between this run's own check and its write: once more, from the file
+            outcome, importer = _run(batch, commit=True)
+    except IntegrityError:
+        _set(batch, status=ImportStatus.FAILED, message=_(
+            "Nothing was imported: changes saved by someone else while it was being imported conflict with "
+            "this file (a code taken, a record deleted). Upload the file again to check it against the data."))
+        return batch
+    except ValidationError as exc:
+        _set(batch, status=ImportStatus.FAILED,
+             message=_("Nothing was imported: %(error)s") % {"error": "；".join(exc.messages)})
+        return batch
+    except DatabaseError as exc:
         _set(batch, status=ImportStatus.FAILED, message=_("Nothing was imported: %(error)s") % {"error": exc})
         return batch
     finally:
@@ -374,6 +403,21 @@ def _restore(instance, data: dict) -> None:
         setattr(instance, model_field.attname, model_field.to_python(value) if value is not None else None)
 
 
+def _lock_touched(batch) -> None:
+    """Lock the rows the batch changed, model by model and in id order, before looking for later changes: a
+    commit or an edit of one of them either came first (and stands in the way) or waits until the rollback
+    is over and then finds the row as the rollback left it."""
+    touched: dict[int, list[int]] = {}
+    for content_type_id, object_id in changes_of(batch).values_list("content_type_id", "object_id"):
+        touched.setdefault(content_type_id, []).append(int(object_id))
+    for content_type_id in sorted(touched):
+        manager = ContentType.objects.get_for_id(content_type_id).model_class()._default_manager
+        ids = sorted(set(touched[content_type_id]))
+        for start in range(0, len(ids), 2000):
+            list(manager.select_for_update().filter(pk__in=ids[start:start + 2000]).order_by("pk")
+                 .values_list("pk", flat=True))
+
+
 @transaction.atomic
 def batch_rollback(batch: ImportBatch, *, user) -> int:
     """Undo a batch nothing else has changed since: created rows are deleted, changed ones get their earlier
@@ -381,6 +425,7 @@ def batch_rollback(batch: ImportBatch, *, user) -> int:
     if user.role != Role.BUREAU_ADMIN:  # may_roll_back's role part; its status part is the first blocker
         raise PermissionDenied
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    _lock_touched(batch)
     blockers = rollback_blockers(batch)
     if blockers:
         raise ValidationError(blockers)
@@ -436,14 +481,17 @@ def batches_prune(*, days: int, user=None, now: datetime.datetime | None = None)
            .exclude(status__in=(ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.COMMITTING))
            .exclude(file="", error_file=""))
     batches = freed = 0
+    running = (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.COMMITTING)
     for batch in old.iterator():
+        # One atomic update, against commit_claim's: a commit that took the batch meanwhile keeps its file.
+        if not ImportBatch.objects.filter(pk=batch.pk).exclude(status__in=running).update(file="", error_file=""):
+            continue
         for stored in (batch.file, batch.error_file):
             if stored:
                 with contextlib.suppress(OSError):
                     freed += stored.size
                 stored.delete(save=False)
         _drop_checked(batch)
-        ImportBatch.objects.filter(pk=batch.pk).update(file="", error_file="")
         batches += 1
     if batches:
         audit.record_event(PRUNED, user=user, data={"batches": batches, "bytes": freed, "days": days})

@@ -90,6 +90,6 @@ def test_background_import_shows_progress_and_reloads(live_server, transactional
     page.wait_for_selector("[data-testid=progress]")
     assert page.get_by_test_id("status").inner_text() == "导入中" and queued == [batch.pk, batch.pk]
     assert "正在导入" in page.get_by_test_id("progress").inner_text()
-    jobs.batch_commit(ImportBatch.objects.get(pk=batch.pk))
+    jobs.batch_commit(ImportBatch.objects.get(pk=batch.pk), claimed=True)  # the worker, as core.tasks.import_commit
     page.wait_for_function("() => document.querySelector('[data-testid=status]').innerText === '已导入'", timeout=5000)
     assert Unit.objects.filter(code__in=["1203", "1204"]).count() == 2

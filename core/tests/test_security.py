@@ -53,3 +53,21 @@ def test_responses_report_server_time(world, client_for):
     response = client_for(world.users["officer"]).get("/")
     name, duration = response["Server-Timing"].split(";dur=")
     assert name == "app" and float(duration) > 0
+
+
+@override_settings(YUANQU_LOGIN_MAX_FAILURES=3)
+def test_attempts_are_counted_before_the_password_is_checked(world, client, monkeypatch):
+    """Beyond the threshold no password is read at all, the right one included; a right password as the last
+    allowed attempt still logs in and forgets the count."""
+    from core.models import User
+
+    checked = []
+    original = User.check_password
+    monkeypatch.setattr(User, "check_password", lambda self, raw: checked.append(raw) or original(self, raw))
+    for password in ("wrong-1", "wrong-2", PASSWORD):
+        client.post(reverse("login"), {"username": "t_officer", "password": password})
+    assert checked == ["wrong-1", "wrong-2", PASSWORD] and "_auth_user_id" in client.session
+    client.logout()
+    for password in ("wrong-3", "wrong-4", "wrong-5", "wrong-6", PASSWORD):
+        client.post(reverse("login"), {"username": "t_officer", "password": password})
+    assert checked[3:] == ["wrong-3", "wrong-4", "wrong-5"] and "_auth_user_id" not in client.session
