@@ -3,7 +3,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
 from . import control_characters
-
 from .personal import MaskedPersonalFields
 
 
