@@ -34,8 +34,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(reading.READABLE):
-            raise ValidationError(_("Upload an .xlsx or .csv file."))
+        try:
+            reading.refuse_type(upload.name)
+        except reading.FileError as exc:
+            raise ValidationError(str(exc)) from exc
         if upload.size > settings.YUANQU_IMPORT_MAX_BYTES:
             raise ValidationError(_("The file is larger than %(mb)d MB; split it into several files.")
                                   % {"mb": settings.YUANQU_IMPORT_MAX_BYTES // (1024 * 1024)})
@@ -66,8 +68,12 @@ class ImportStartView(SurfaceView):
         if not form.is_valid():
             return render(request, self.template_name, self.context(form), status=400)
         upload = form.cleaned_data["file"]
-        batch = jobs.batch_create(user=request.user, surface=self.surface, filename=upload.name,
-                                  content=upload.read(), valid_only=form.cleaned_data["valid_only"])
+        try:
+            batch = jobs.batch_create(user=request.user, surface=self.surface, filename=upload.name,
+                                      content=upload.read(), valid_only=form.cleaned_data["valid_only"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return render(request, self.template_name, self.context(form), status=400)
         tasks.start_check(batch)
         return redirect(batch.get_absolute_url())
 

@@ -161,6 +161,17 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 YUANQU_IMPORT_MAX_BYTES = int(os.environ.get("YUANQU_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# An uploaded file is measured before it is read (core/importing/measure.py). The defaults admit a sheet of a
+# million data rows (plus up to a hundred rows of titles and headers) as wide as the widest template (10
+# columns) with as many columns of one's own again; a wider sheet must be shorter. Columns stop at IV (256, the
+# old Excel's last). Unzipped bytes: such a sheet written by Excel, WPS or openpyxl is under 1 GB of XML. Ratio:
+# a part that inflates to more than this many times its packed size (past its first MB) is mostly empty cells;
+# real sheets pack 5–20 times.
+YUANQU_IMPORT_MAX_ROWS = int(os.environ.get("YUANQU_IMPORT_MAX_ROWS", 1_000_100))
+YUANQU_IMPORT_MAX_COLUMNS = int(os.environ.get("YUANQU_IMPORT_MAX_COLUMNS", 256))
+YUANQU_IMPORT_MAX_CELLS = int(os.environ.get("YUANQU_IMPORT_MAX_CELLS", 20_000_000))
+YUANQU_IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("YUANQU_IMPORT_MAX_UNZIPPED_BYTES", 1_500_000_000))
+YUANQU_IMPORT_MAX_RATIO = int(os.environ.get("YUANQU_IMPORT_MAX_RATIO", 100))
 # Files up to this size are checked while the user waits; larger ones go to the background worker
 # (`manage.py db_worker`, started by `make demo`).
 YUANQU_IMPORT_INLINE_BYTES = int(os.environ.get("YUANQU_IMPORT_INLINE_BYTES", 200 * 1024))

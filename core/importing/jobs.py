@@ -25,7 +25,7 @@ from ..context import end_request, start_request
 from ..models import UNRESTRICTED_ROLES, ImportBatch, ObjectChange
 from ..permissions import ADD, CHANGE, role_may
 from ..surfaces import surface_for
-from . import workbooks
+from . import reading, workbooks
 from .engine import CREATE, ERROR, UPDATE, Importer, Outcome
 
 CHECKED = audit.register_event("core.import.check", gettext_lazy("Import file checked"))
@@ -98,8 +98,14 @@ def _reporter(batch, phase):
 
 # ----- the steps ----------------------------------------------------------------------------------------------
 def batch_create(*, user, surface, filename: str, content: bytes, valid_only=False) -> ImportBatch:
+    """Store an upload as a batch to check. A file of a type that cannot be measured, or whose zip is not an
+    ordinary workbook's, is refused here (``ValidationError`` on ``file``); the rest is measured when read."""
     if not may_import(user, surface):
         raise PermissionDenied
+    try:
+        reading.screen(content, filename)
+    except reading.FileError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
     batch = ImportBatch(user=user, content_type=ContentType.objects.get_for_model(surface.model),
                         filename=os.path.basename(filename)[:200], valid_only=valid_only)
     batch.file.save(filename, ContentFile(content), save=False)
