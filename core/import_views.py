@@ -96,6 +96,7 @@ def _batch(request, pk):
 @login_required
 def import_detail(request, pk):
     batch = _batch(request, pk)
+    jobs.batch_fail_if_stale(batch)
     surface = jobs.surface_of(batch)
     may_rollback = jobs.may_roll_back(request.user, batch)
     return render(request, "core/imports/detail.html", {
@@ -105,6 +106,8 @@ def import_detail(request, pk):
         "may_commit_valid_only": jobs.may_commit_valid_only(request.user, batch),
         "may_upload": jobs.may_import(request.user, surface),
         "may_rollback": may_rollback,
+        "may_retry": jobs.may_retry(request.user, batch),
+        "may_discard": jobs.may_discard(request.user, batch),
         "blockers": jobs.rollback_blockers(batch) if may_rollback else [],
         "changes": jobs.changes_of(batch).select_related(None).count()
         if batch.status in (ImportStatus.COMMITTED, ImportStatus.ROLLED_BACK) else 0,
@@ -115,6 +118,7 @@ def import_detail(request, pk):
 def import_progress(request, pk):
     """The progress bar (polled by htmx while the batch runs); once done, the page reloads itself."""
     batch = _batch(request, pk)
+    jobs.batch_fail_if_stale(batch)
     response = render(request, "core/imports/progress.html",
                       {"batch": batch, "progress": jobs.progress_of(batch), "oob": True})
     if not batch.running:
@@ -153,6 +157,35 @@ def import_rollback(request, pk):
 
 
 @login_required
+@require_POST
+def import_retry(request, pk):
+    """Check a failed batch's file again."""
+    batch = _batch(request, pk)
+    try:
+        batch = jobs.batch_retry(batch=batch, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        tasks.start_check(batch)
+    return redirect(batch.get_absolute_url())
+
+
+@login_required
+@require_POST
+def import_discard(request, pk):
+    batch = _batch(request, pk)
+    try:
+        jobs.batch_discard(batch=batch, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The batch was discarded."))
+    return redirect(batch.get_absolute_url())
+
+
+@login_required
 def import_errors(request, pk):
     batch = _batch(request, pk)
     if not batch.error_file:
@@ -171,4 +204,7 @@ def import_list(request):
         raise PermissionDenied(_("You do not have permission to do this."))
     batches = jobs.batches_for(request.user)
     page = Paginator(batches, 25).get_page(request.GET.get("page"))
+    for batch in page.object_list:
+        if batch.running:
+            jobs.batch_fail_if_stale(batch)
     return render(request, "core/imports/list.html", {"page": page})

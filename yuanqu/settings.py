@@ -32,9 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "ninja",
+    "core",  # before django_tasks_db: its db_worker command is core's (with the import warden)
     "django_tasks",
     "django_tasks_db",
-    "core",
     "spaces",
     "enterprises",
     "leasing",
@@ -178,6 +178,12 @@ YUANQU_IMPORT_INLINE_BYTES = int(os.environ.get("YUANQU_IMPORT_INLINE_BYTES", 20
 # `manage.py import_prune` removes uploaded files, error workbooks and kept checks older than this; the
 # batches themselves (who, when, counts, change records) stay in the import history.
 YUANQU_IMPORT_KEEP_DAYS = int(os.environ.get("YUANQU_IMPORT_KEEP_DAYS", 180))
+# A check or commit shows it is alive by touching a file every quarter of YUANQU_IMPORT_STALE_SECONDS; one
+# silent for that long died (its process was killed) and its batch fails, as does a batch that has waited
+# for the worker or run longer than YUANQU_IMPORT_TIME_LIMIT_MINUTES (core/importing/jobs.py). Either may then
+# be checked again or discarded.
+YUANQU_IMPORT_STALE_SECONDS = int(os.environ.get("YUANQU_IMPORT_STALE_SECONDS", 120))
+YUANQU_IMPORT_TIME_LIMIT_MINUTES = int(os.environ.get("YUANQU_IMPORT_TIME_LIMIT_MINUTES", 60))
 
 # Background jobs: django-tasks with its database backend; YUANQU_TASKS=immediate runs them in-process.
 TASKS = {

@@ -61,7 +61,7 @@ def test_background_import_shows_progress_and_reloads(live_server, transactional
                                                       settings, monkeypatch):
     settings.YUANQU_IMPORT_INLINE_BYTES = 0  # every file goes to the worker
     queued = []
-    worker = SimpleNamespace(enqueue=queued.append)
+    worker = SimpleNamespace(enqueue=lambda batch_id, run: queued.append(batch_id))
     monkeypatch.setattr(tasks, "import_check", worker)
     monkeypatch.setattr(tasks, "import_commit", worker)
     login(page, live_server, "t_operator")
