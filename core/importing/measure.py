@@ -166,6 +166,9 @@ def _column_index(letters: str) -> int:
     return number - 1
 
 
+# What cells and shared strings are made of (values, formulas, text runs and their fonts): nothing to count.
+_INSIDE_CELLS = frozenset({"v", "f", "is", "t", "r", "rPr", "rFont", "b", "i", "u", "strike", "sz", "color", "family",
+                           "scheme", "charset", "vertAlign", "rPh", "phoneticPr"})
 _COLUMNS = {column_name(number): number - 1 for number in range(1, 16385)}  # A … XFD, Excel's own columns
 
 
@@ -199,9 +202,10 @@ class _Part:
         raise _not_a_workbook()  # no .xlsx writer declares a DTD; entities are what XML bombs are made of
 
     def _handler(self, strings_allowed):
-        # Called for every element of every part (a 100,000-row sheet has about two million): kept to local
-        # names and a few comparisons.
-        measure, reach, columns = self.measure, self.reach, _COLUMNS
+        # Called for every element of every part (a 100,000-row sheet has about two million): cells first, then
+        # what cells hold, in as few comparisons as can be; the rest is rare.
+        measure, reach, columns, quiet = self.measure, self.reach, _COLUMNS, _INSIDE_CELLS
+        most_rows, most_columns, most_cells = self.limits.rows, self.limits.columns, self.limits.cells
         row = next_row = column = 0  # calamine's 0-based position for a row or cell without a reference
         rows_reached = columns_reached = 0
 
@@ -222,7 +226,13 @@ class _Part:
                 column = at_column + 1
                 measure.cells += 1
                 if at_row >= rows_reached or at_column >= columns_reached:
-                    rows_reached, columns_reached = reach(at_row + 1, at_column + 1, None)
+                    rows_reached, columns_reached = max(rows_reached, at_row + 1), max(columns_reached, column)
+                    self.furthest = (rows_reached, columns_reached)
+                    if (rows_reached > most_rows or columns_reached > most_columns
+                            or rows_reached * columns_reached > most_cells):
+                        self.refuse(at_row + 1, column, None)
+            elif name in quiet:
+                return
             elif name == "row":
                 number = attrs.get("r")
                 row = next_row if number is None else int(number) - 1
@@ -349,9 +359,9 @@ def measure_workbook(data: bytes, limits: Limits | None = None) -> Measure:
 
 # ----- CSV ------------------------------------------------------------------------------------------------
 def measure_csv(text: str, limits: Limits | None = None) -> None:
-    """Rows and columns of a CSV text, counted on its lines (a quoted comma or line break counts too, so the
-    count is never below what ``csv`` reads) before ``csv`` builds a single row: the rows first, without
-    splitting the text, then the commas of each line."""
+    """Rows and columns of a CSV text, counted on its lines before ``csv`` builds a single row: the rows first,
+    without splitting the text, then the commas of each line. A quoted line break counts as a row and a quoted
+    comma as a column, so lines × widest line is never below the cells ``csv`` reads."""
     limits = limits or Limits.from_settings()
     separator = "\n" if "\n" in text else "\r"
     rows = text.count(separator) + (not text.endswith(separator))
