@@ -36,6 +36,7 @@ class ImportStatus(ChoiceSet):
     REFUSED = "refused", _("Not imported")
     FAILED = "failed", _("Failed")
     ROLLED_BACK = "rolled_back", _("Rolled back")
+    DISCARDED = "discarded", _("Discarded")
 
 
 Role._colors = {
@@ -49,4 +50,7 @@ ChangeAction._colors = {"create": "success", "update": "primary", "delete": "dan
 ImportStatus._colors = {
     "pending": "warning", "checking": "warning", "checked": "primary", "committing": "warning",
     "committed": "success", "refused": "danger", "failed": "danger", "rolled_back": "secondary",
+    "discarded": "secondary",
 }
+# A batch in one of these is being checked or imported, or waits for the worker to do so.
+IMPORT_RUNNING = (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.COMMITTING)

@@ -34,8 +34,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(reading.READABLE):
-            raise ValidationError(_("Upload an .xlsx or .csv file."))
+        try:
+            reading.refuse_type(upload.name)
+        except reading.FileError as exc:
+            raise ValidationError(str(exc)) from exc
         if upload.size > settings.YUANQU_IMPORT_MAX_BYTES:
             raise ValidationError(_("The file is larger than %(mb)d MB; split it into several files.")
                                   % {"mb": settings.YUANQU_IMPORT_MAX_BYTES // (1024 * 1024)})
@@ -66,8 +68,12 @@ class ImportStartView(SurfaceView):
         if not form.is_valid():
             return render(request, self.template_name, self.context(form), status=400)
         upload = form.cleaned_data["file"]
-        batch = jobs.batch_create(user=request.user, surface=self.surface, filename=upload.name,
-                                  content=upload.read(), valid_only=form.cleaned_data["valid_only"])
+        try:
+            batch = jobs.batch_create(user=request.user, surface=self.surface, filename=upload.name,
+                                      content=upload.read(), valid_only=form.cleaned_data["valid_only"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return render(request, self.template_name, self.context(form), status=400)
         tasks.start_check(batch)
         return redirect(batch.get_absolute_url())
 
@@ -90,6 +96,7 @@ def _batch(request, pk):
 @login_required
 def import_detail(request, pk):
     batch = _batch(request, pk)
+    jobs.batch_fail_if_stale(batch)
     surface = jobs.surface_of(batch)
     may_rollback = jobs.may_roll_back(request.user, batch)
     return render(request, "core/imports/detail.html", {
@@ -99,6 +106,8 @@ def import_detail(request, pk):
         "may_commit_valid_only": jobs.may_commit_valid_only(request.user, batch),
         "may_upload": jobs.may_import(request.user, surface),
         "may_rollback": may_rollback,
+        "may_retry": jobs.may_retry(request.user, batch),
+        "may_discard": jobs.may_discard(request.user, batch),
         "blockers": jobs.rollback_blockers(batch) if may_rollback else [],
         "changes": jobs.changes_of(batch).select_related(None).count()
         if batch.status in (ImportStatus.COMMITTED, ImportStatus.ROLLED_BACK) else 0,
@@ -109,6 +118,7 @@ def import_detail(request, pk):
 def import_progress(request, pk):
     """The progress bar (polled by htmx while the batch runs); once done, the page reloads itself."""
     batch = _batch(request, pk)
+    jobs.batch_fail_if_stale(batch)
     response = render(request, "core/imports/progress.html",
                       {"batch": batch, "progress": jobs.progress_of(batch), "oob": True})
     if not batch.running:
@@ -147,6 +157,35 @@ def import_rollback(request, pk):
 
 
 @login_required
+@require_POST
+def import_retry(request, pk):
+    """Check a failed batch's file again."""
+    batch = _batch(request, pk)
+    try:
+        batch = jobs.batch_retry(batch=batch, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        tasks.start_check(batch)
+    return redirect(batch.get_absolute_url())
+
+
+@login_required
+@require_POST
+def import_discard(request, pk):
+    batch = _batch(request, pk)
+    try:
+        jobs.batch_discard(batch=batch, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The batch was discarded."))
+    return redirect(batch.get_absolute_url())
+
+
+@login_required
 def import_errors(request, pk):
     batch = _batch(request, pk)
     if not batch.error_file:
@@ -165,4 +204,7 @@ def import_list(request):
         raise PermissionDenied(_("You do not have permission to do this."))
     batches = jobs.batches_for(request.user)
     page = Paginator(batches, 25).get_page(request.GET.get("page"))
+    for batch in page.object_list:
+        if batch.running:
+            jobs.batch_fail_if_stale(batch)
     return render(request, "core/imports/list.html", {"page": page})

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ChangeAction, ImportStatus, Role
+from .choices import IMPORT_RUNNING, ChangeAction, ImportStatus, Role
 from .context import memo
 from .search import search_key
 
@@ -379,6 +379,10 @@ class ImportBatch(models.Model):
     # Rows whose values are allowed but implausible (an area above the ceiling): the uploader confirms them.
     warnings = models.JSONField(default=list, blank=True)
     warnings_confirmed = models.BooleanField(_("warnings confirmed"), default=False)
+    # The check or commit under way (or queued): a new id for each, which its task carries; a task or process of
+    # an earlier run finds the batch no longer its own and leaves it alone (core/importing/jobs.py).
+    run = models.UUIDField(null=True, blank=True, editable=False)
+    started = models.DateTimeField(_("started"), null=True, blank=True)  # when that run was queued or begun
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -399,7 +403,7 @@ class ImportBatch(models.Model):
 
     @property
     def running(self) -> bool:
-        return self.status in (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.COMMITTING)
+        return self.status in IMPORT_RUNNING
 
     @property
     def kind(self) -> str:

@@ -21,5 +21,7 @@ account_urlpatterns = [
     path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
     path("imports/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
     path("imports/<int:pk>/rollback/", import_views.import_rollback, name="import_rollback"),
+    path("imports/<int:pk>/retry/", import_views.import_retry, name="import_retry"),
+    path("imports/<int:pk>/discard/", import_views.import_discard, name="import_discard"),
     path("imports/<int:pk>/errors.xlsx", import_views.import_errors, name="import_errors"),
 ]

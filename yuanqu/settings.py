@@ -59,9 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "ninja",
+    "core",  # before django_tasks_db: its db_worker command is core's (with the import warden)
     "django_tasks",
     "django_tasks_db",
-    "core",
     "spaces",
     "enterprises",
     "leasing",
@@ -207,12 +207,29 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 YUANQU_IMPORT_MAX_BYTES = int(os.environ.get("YUANQU_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# An uploaded file is measured before it is read (core/importing/measure.py). The defaults admit a sheet of a
+# million data rows (plus up to a hundred rows of titles and headers) as wide as the widest template (10
+# columns) with as many columns of one's own again; a wider sheet must be shorter. Columns stop at IV (256, the
+# old Excel's last). Unzipped bytes: such a sheet written by Excel, WPS or openpyxl is under 1 GB of XML. Ratio:
+# a part that inflates to more than this many times its packed size (past its first MB) is mostly empty cells;
+# real sheets pack 5–20 times.
+YUANQU_IMPORT_MAX_ROWS = int(os.environ.get("YUANQU_IMPORT_MAX_ROWS", 1_000_100))
+YUANQU_IMPORT_MAX_COLUMNS = int(os.environ.get("YUANQU_IMPORT_MAX_COLUMNS", 256))
+YUANQU_IMPORT_MAX_CELLS = int(os.environ.get("YUANQU_IMPORT_MAX_CELLS", 20_000_000))
+YUANQU_IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("YUANQU_IMPORT_MAX_UNZIPPED_BYTES", 1_500_000_000))
+YUANQU_IMPORT_MAX_RATIO = int(os.environ.get("YUANQU_IMPORT_MAX_RATIO", 100))
 # Files up to this size are checked while the user waits; larger ones go to the background worker
 # (`manage.py db_worker`, started by `make demo`).
 YUANQU_IMPORT_INLINE_BYTES = int(os.environ.get("YUANQU_IMPORT_INLINE_BYTES", 200 * 1024))
 # `manage.py import_prune` removes uploaded files, error workbooks and kept checks older than this; the
 # batches themselves (who, when, counts, change records) stay in the import history.
 YUANQU_IMPORT_KEEP_DAYS = int(os.environ.get("YUANQU_IMPORT_KEEP_DAYS", 180))
+# A check or commit shows it is alive by touching a file every quarter of YUANQU_IMPORT_STALE_SECONDS; one
+# silent for that long died (its process was killed) and its batch fails, as does a batch that has waited
+# for the worker or run longer than YUANQU_IMPORT_TIME_LIMIT_MINUTES (core/importing/jobs.py). Either may then
+# be checked again or discarded.
+YUANQU_IMPORT_STALE_SECONDS = int(os.environ.get("YUANQU_IMPORT_STALE_SECONDS", 120))
+YUANQU_IMPORT_TIME_LIMIT_MINUTES = int(os.environ.get("YUANQU_IMPORT_TIME_LIMIT_MINUTES", 60))
 
 # Background jobs: django-tasks with its database backend; YUANQU_TASKS=immediate runs them in-process.
 TASKS = {

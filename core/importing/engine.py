@@ -141,8 +141,10 @@ def _message(error) -> str:
 
 class Importer:
     def __init__(self, surface, user, *, valid_only=False, progress: Callable | None = None,
-                 confirm_warnings=False):
+                 confirm_warnings=False, before_commit: Callable | None = None):
         self.surface, self.user, self.model = surface, user, surface.model
+        # Called inside the transaction that writes the rows, last: it may refuse (raise) and so undo them.
+        self.before_commit = before_commit or _nothing
         self.confirm_warnings = confirm_warnings
         self.layout = Layout(surface, user)
         self.spec = self.layout.spec
@@ -647,6 +649,7 @@ class Importer:
             if commit and (not has_errors or self.valid_only):
                 with transaction.atomic():
                     self.write(outcome)
+                    self.before_commit()
                 outcome.committed = True
         else:
             # Services decide the rest (overlapping leases, …): the preview runs them and rolls back.
@@ -656,6 +659,7 @@ class Importer:
                 if not commit or (has_errors and not self.valid_only):
                     transaction.set_rollback(True)
                 else:
+                    self.before_commit()
                     outcome.committed = True
         outcome.counts = self.counts(outcome)
         return outcome

@@ -3,8 +3,10 @@
 
 import contextlib
 import datetime
+import logging
 import os
 import pickle
+import threading
 import uuid as uuid_module
 from decimal import Decimal
 
@@ -20,19 +22,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit, counting
-from ..choices import ChangeAction, ImportStatus, Role
+from ..choices import IMPORT_RUNNING, ChangeAction, ImportStatus, Role
 from ..context import end_request, start_request
 from ..models import UNRESTRICTED_ROLES, ImportBatch, ObjectChange
 from ..permissions import ADD, CHANGE, role_may
 from ..personal import mask_field
 from ..surfaces import surface_for
-from . import workbooks
+from . import reading, workbooks
 from .engine import CREATE, ERROR, UPDATE, Importer, Outcome, StaleRows
 
 CHECKED = audit.register_event("core.import.check", gettext_lazy("Import file checked"))
 COMMITTED = audit.register_event("core.import.commit", gettext_lazy("Import committed"))
 ROLLED_BACK = audit.register_event("core.import.rollback", gettext_lazy("Import rolled back"))
 PRUNED = audit.register_event("core.import.prune", gettext_lazy("Old import files removed"))
+FAILED = audit.register_event("core.import.fail", gettext_lazy("Import failed"))
+RETRIED = audit.register_event("core.import.retry", gettext_lazy("Import file checked again"))
+DISCARDED = audit.register_event("core.import.discard", gettext_lazy("Import discarded"))
+
+logger = logging.getLogger(__name__)
 
 SHOWN_ERRORS = 200
 SHOWN_SAMPLES = 100
@@ -89,20 +96,199 @@ def progress_of(batch) -> dict:
 
 
 def _reporter(batch, phase):
+    """Progress for the page; past the run's time limit, the run stops here (TimeUp, its writes undone)."""
     cache = caches["progress"]
+    deadline = _deadline(batch)
 
     def report(done, total):
+        if timezone.now() > deadline:
+            raise TimeUp(_took_too_long(batch))
         cache.set(_progress_key(batch), {"phase": phase, "done": done, "total": total}, 3600)
 
     return report
 
 
+# ----- runs: which check or commit works on a batch, and whether it is still alive ----------------------------
+# Each check or commit of a batch is a run with an id of its own (ImportBatch.run), given to its queued task.
+# A run writes to its batch only while the batch is still its own (_own); the rows of a commit and the status
+# 已导入 are written in one transaction that first makes sure of that (_claim). While it works, a run touches a
+# file of its own every quarter of YUANQU_IMPORT_STALE_SECONDS (_alive); the warden (batch_fail_if_stale: the
+# worker, every batch page and the import list call it) fails a run silent for that long, whose process must
+# have died, and a run or a wait for the worker longer than YUANQU_IMPORT_TIME_LIMIT_MINUTES.
+class RunOver(Exception):
+    """The batch is no longer this run's (the warden failed it, or it was checked again or discarded)."""
+
+
+class TimeUp(RunOver):
+    """The run went past its time limit; the message says so."""
+
+
+def _deadline(batch) -> datetime.datetime:
+    return (batch.started or timezone.now()) + datetime.timedelta(minutes=settings.YUANQU_IMPORT_TIME_LIMIT_MINUTES)
+
+
+def _took_too_long(batch) -> str:
+    minutes = settings.YUANQU_IMPORT_TIME_LIMIT_MINUTES
+    if batch.status == ImportStatus.COMMITTING:
+        return _("The import took longer than %(minutes)s minutes and was stopped; nothing was imported. Split the "
+                 "file into smaller ones, or try again.") % {"minutes": minutes}
+    return _("The check took longer than %(minutes)s minutes and was stopped; nothing was imported. Split the file "
+             "into smaller ones, or check it again.") % {"minutes": minutes}
+
+
+def _begin(batch, status) -> None:
+    """A new run of the batch, in ``status`` (waiting for the worker, or starting at once)."""
+    _set(batch, status=status, run=uuid_module.uuid4(), started=timezone.now(), message="")
+
+
+COMMITTABLE = (ImportStatus.PENDING, ImportStatus.CHECKED)
+
+
+def commit_claim(batch) -> bool:
+    """Take the batch for one commit: a single atomic update from waiting or checked to 导入中 with a new run,
+    which only one of two clicks (two workers, a click and a command) can make. False when another commit has
+    it, or had it."""
+    fields = {"status": ImportStatus.COMMITTING, "run": uuid_module.uuid4(), "started": timezone.now(),
+              "message": ""}
+    if not ImportBatch.objects.filter(pk=batch.pk, status__in=COMMITTABLE).exclude(file="").update(**fields):
+        return False
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    return True
+
+
+def _own(batch, **fields) -> None:
+    """Set fields of the batch for the run working on it; RunOver if the batch is no longer that run's."""
+    mine = ImportBatch.objects.filter(pk=batch.pk, run=batch.run).exclude(
+        status__in=(ImportStatus.FAILED, ImportStatus.DISCARDED))
+    if not mine.update(**fields):
+        raise RunOver
+    for name, value in fields.items():
+        setattr(batch, name, value)
+
+
+def _claim(batch) -> None:
+    """Last in the transaction that writes a batch's rows: the batch must still be this run's, or the rows are
+    undone; it becomes 已导入 in the same transaction, so that rows and status stand or fall together (the warden
+    waits for the lock, then finds it imported)."""
+    mine = ImportBatch.objects.select_for_update().filter(pk=batch.pk, run=batch.run,
+                                                          status=ImportStatus.COMMITTING)
+    if not list(mine.values_list("pk", flat=True)):
+        raise RunOver
+    _set(batch, status=ImportStatus.COMMITTED, committed_at=timezone.now(), message="")
+
+
+def _alive_path(batch) -> str:
+    return os.path.join(settings.MEDIA_ROOT, "imports", "running", str(batch.run))
+
+
+def _last_sign_of_life(batch) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.fromtimestamp(os.path.getmtime(_alive_path(batch)), tz=datetime.UTC)
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def _alive(batch):
+    """While the run works, a thread of its own touches its file (a long read or write does not hold it up);
+    the file goes when the run ends. MEDIA_ROOT is shared by the web processes and the worker."""
+    path = _alive_path(batch)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as handle:
+        handle.write(f"{os.getpid()}\n")
+    stop = threading.Event()
+    interval = max(settings.YUANQU_IMPORT_STALE_SECONDS / 4, 0.2)
+
+    def beat():
+        while not stop.wait(interval):
+            with contextlib.suppress(OSError):
+                os.utime(path)
+
+    thread = threading.Thread(target=beat, name=f"import-{batch.pk}-alive", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        with contextlib.suppress(OSError):
+            os.remove(path)
+
+
+def _fail(batch, message: str) -> None:
+    """The run ends its batch as 失败 with the reason (if the batch is still its own)."""
+    try:
+        _own(batch, status=ImportStatus.FAILED, message=message[:2000])
+    except RunOver:
+        return
+    audit.record_event(FAILED, user=None, data={"batch": str(batch.uuid), "file": batch.filename, "reason": message})
+
+
+@contextlib.contextmanager
+def _working(batch, status):
+    """A run at work on its batch: alive, in ``status``; what stops it ends the batch as 失败 with its reason,
+    never leaves it 检查中 or 导入中."""
+    checking = status == ImportStatus.CHECKING
+    with _alive(batch):
+        try:
+            _own(batch, status=status)
+            yield
+        except TimeUp as exc:
+            _fail(batch, str(exc))
+        except RunOver:
+            pass  # the batch has moved on without this run
+        except DatabaseError as exc:
+            _fail(batch, (_("The check stopped on a database error: %(error)s") if checking else
+                          _("Nothing was imported: %(error)s")) % {"error": exc})
+        except Exception as exc:
+            logger.exception("import batch %s: the run stopped", batch.pk)
+            _fail(batch, (_("The check stopped on an error (%(error)s); nothing was imported. Check the file again "
+                            "or discard the batch.") if checking else
+                          _("The import stopped on an error (%(error)s); nothing was imported. Try again or discard "
+                            "the batch.")) % {"error": f"{type(exc).__name__}: {exc}"[:300]})
+        except BaseException:
+            _fail(batch, _("The worker was stopped during the check; nothing was imported. Check the file again or "
+                           "discard the batch.") if checking else
+                  _("The worker was stopped during the import; nothing was imported. Try again or discard the "
+                    "batch."))
+            raise
+
+
+def _start(batch, run, *, queued, status) -> bool:
+    """Whether to work on the batch: a queued task (``run`` given) only if the batch still waits for that run;
+    a direct call (the page for a small file, ``import_data``) starts a run of its own; a commit only if it takes
+    the batch (commit_claim)."""
+    if run is None:
+        if status == ImportStatus.COMMITTING:
+            if not commit_claim(batch):
+                batch.refresh_from_db()
+                return False
+            return True
+        _begin(batch, status)
+        return True
+    return str(batch.run) == str(run) and batch.status == queued
+
+
+def commit_queued(batch) -> bool:
+    """A commit handed to the worker: a new run, shown as 导入中 at once, if this click takes the batch
+    (commit_claim), so that a second click cannot queue it twice."""
+    return commit_claim(batch)
+
+
 # ----- the steps ----------------------------------------------------------------------------------------------
 def batch_create(*, user, surface, filename: str, content: bytes, valid_only=False) -> ImportBatch:
+    """Store an upload as a batch to check. A file of a type that cannot be measured, or whose zip is not an
+    ordinary workbook's, is refused here (``ValidationError`` on ``file``); the rest is measured when read."""
     if not may_import(user, surface):
         raise PermissionDenied
+    try:
+        reading.screen(content, filename)
+    except reading.FileError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
     batch = ImportBatch(user=user, content_type=ContentType.objects.get_for_model(surface.model),
-                        filename=os.path.basename(filename)[:200], valid_only=valid_only)
+                        filename=os.path.basename(filename)[:200], valid_only=valid_only,
+                        run=uuid_module.uuid4(), started=timezone.now())
     batch.file.save(filename, ContentFile(content), save=False)
     batch.save()
     return batch
@@ -177,7 +363,7 @@ def _record(batch, outcome: Outcome, importer: Importer) -> None:
     else:
         fields["error_file"] = ""
     fields["warnings"] = importer.warning_list(outcome)
-    _set(batch, **fields)
+    _own(batch, **fields)
 
 
 # ----- a check's result, kept for its commit ----------------------------------------------------------------
@@ -232,6 +418,7 @@ def _commit_checked(batch) -> bool:
             # The mark only says nothing was written before this transaction began; the write itself locks
             # the rows it changes and finds any changed since the check (StaleRows): then it checks again.
             importer.write(Outcome(rows=kept["rows"]))
+            _claim(batch)
     except StaleRows:
         return False
     finally:
@@ -243,7 +430,8 @@ def _run(batch, *, commit: bool) -> Outcome:
     surface = surface_of(batch)
     importer = Importer(surface, batch.user, valid_only=batch.valid_only,
                         progress=_reporter(batch, "commit" if commit else "check"),
-                        confirm_warnings=batch.warnings_confirmed)
+                        confirm_warnings=batch.warnings_confirmed,
+                        before_commit=(lambda: _claim(batch)) if commit else None)
     with batch.file.open("rb") as handle:
         content = handle.read()
     token = start_request(str(batch.uuid), batch_id=batch.pk)
@@ -253,24 +441,22 @@ def _run(batch, *, commit: bool) -> Outcome:
         end_request(token)
 
 
-def batch_check(batch: ImportBatch) -> ImportBatch:
-    """The preview: every row read, resolved and validated; nothing is kept."""
-    _set(batch, status=ImportStatus.CHECKING)
-    mark = _latest_change()
-    try:
+def batch_check(batch: ImportBatch, *, run=None) -> ImportBatch:
+    """The preview: every row read, resolved and validated; nothing is kept. ``run``: that of a queued task."""
+    if not _start(batch, run, queued=ImportStatus.PENDING, status=ImportStatus.CHECKING):
+        return batch
+    with _working(batch, ImportStatus.CHECKING):
+        mark = _latest_change()
         outcome, importer = _run(batch, commit=False)
-    except DatabaseError as exc:
-        _set(batch, status=ImportStatus.FAILED, message=str(exc)[:2000])
-        return batch
-    if outcome.file_error:
-        _set(batch, status=ImportStatus.REFUSED, message=outcome.file_error, checked_at=timezone.now())
-        return batch
-    _record(batch, outcome, importer)
-    if importer.spec.bulk:
-        _keep_checked(batch, outcome, mark)
-    _set(batch, status=ImportStatus.CHECKED, checked_at=timezone.now(), message="")
-    audit.record_event(CHECKED, user=batch.user, data={"batch": str(batch.uuid), "file": batch.filename,
-                                                       **outcome.counts})
+        if outcome.file_error:
+            _own(batch, status=ImportStatus.REFUSED, message=outcome.file_error, checked_at=timezone.now())
+            return batch
+        _record(batch, outcome, importer)
+        if importer.spec.bulk:
+            _keep_checked(batch, outcome, mark)
+        _own(batch, status=ImportStatus.CHECKED, checked_at=timezone.now(), message="")
+        audit.record_event(CHECKED, user=batch.user, data={"batch": str(batch.uuid), "file": batch.filename,
+                                                           **outcome.counts})
     return batch
 
 
@@ -293,65 +479,49 @@ def may_roll_back(user, batch) -> bool:
     return user.role == Role.BUREAU_ADMIN and batch.status == ImportStatus.COMMITTED
 
 
-def commit_claim(batch: ImportBatch) -> bool:
-    """Take the batch for one commit: a single atomic update from waiting or checked to 导入中, which only one of
-    two clicks (two workers, a click and a command) can make. False when another commit has it, or had it."""
-    claimed = (ImportBatch.objects.filter(pk=batch.pk, status__in=(ImportStatus.PENDING, ImportStatus.CHECKED))
-               .exclude(file="").update(status=ImportStatus.COMMITTING))
-    if claimed:
-        batch.status = ImportStatus.COMMITTING
-    return bool(claimed)
-
-
-def batch_commit(batch: ImportBatch, *, valid_only: bool | None = None, claimed: bool = False) -> ImportBatch:
+def batch_commit(batch: ImportBatch, *, valid_only: bool | None = None, run=None) -> ImportBatch:
     """Write the file (checked again: the data may have changed since the preview). With errors nothing is
-    written, unless the batch imports the valid rows only. A batch is committed once: a second commit started
-    at the same moment finds it taken (commit_claim) and leaves it; ``claimed`` when the caller took it."""
+    written, unless the batch imports the valid rows only. ``run``: that of a queued task."""
     if valid_only is not None and valid_only != batch.valid_only:
         _set(batch, valid_only=valid_only)
-    if not claimed and not commit_claim(batch):
-        batch.refresh_from_db()
+    if not _start(batch, run, queued=ImportStatus.COMMITTING, status=ImportStatus.COMMITTING):
         return batch
-    try:
-        if batch.checked_at and _commit_checked(batch):
-            _drop_checked(batch)
-            return _committed(batch, batch.counts)
+    with _working(batch, ImportStatus.COMMITTING):
         try:
-            outcome, importer = _run(batch, commit=True)
-        except StaleRows:  # rows changed between this run's own check and its write: once more, from the file
-            outcome, importer = _run(batch, commit=True)
-    except IntegrityError:
-        _set(batch, status=ImportStatus.FAILED, message=_(
-            "Nothing was imported: changes saved by someone else while it was being imported conflict with "
-            "this file (a code taken, a record deleted). Upload the file again to check it against the data."))
-        return batch
-    except ValidationError as exc:
-        _set(batch, status=ImportStatus.FAILED,
-             message=_("Nothing was imported: %(error)s") % {"error": "；".join(exc.messages)})
-        return batch
-    except DatabaseError as exc:
-        _set(batch, status=ImportStatus.FAILED, message=_("Nothing was imported: %(error)s") % {"error": exc})
-        return batch
-    finally:
-        _drop_checked(batch)
-    if outcome.file_error:
-        _set(batch, status=ImportStatus.REFUSED, message=outcome.file_error)
-        return batch
-    _record(batch, outcome, importer)
-    if outcome.committed:
-        _committed(batch, outcome.counts)
-    elif importer.awaiting_confirmation(outcome) and (batch.valid_only or not outcome.counts.get(ERROR)):
-        # Only the confirmation is missing (the data changed since the preview): the batch stays checked.
-        _set(batch, status=ImportStatus.CHECKED, message=_(
-            "Nothing was imported: %(count)d row(s) have warnings to confirm.") % {"count": outcome.counts["warning"]})
-    else:
-        _set(batch, status=ImportStatus.REFUSED,
-             message=_("Nothing was imported: %(count)d row(s) have errors.") % {"count": outcome.counts.get(ERROR, 0)})
+            if batch.checked_at and _commit_checked(batch):
+                return _committed(batch, batch.counts)
+            try:
+                outcome, importer = _run(batch, commit=True)
+            except StaleRows:  # rows changed between this run's own check and its write: once more, from the file
+                outcome, importer = _run(batch, commit=True)
+        except IntegrityError:
+            _fail(batch, _(
+                "Nothing was imported: changes saved by someone else while it was being imported conflict with "
+                "this file (a code taken, a record deleted). Upload the file again to check it against the data."))
+            return batch
+        except ValidationError as exc:
+            _fail(batch, _("Nothing was imported: %(error)s") % {"error": "；".join(exc.messages)})
+            return batch
+        finally:
+            _drop_checked(batch)
+        if outcome.file_error:
+            _own(batch, status=ImportStatus.REFUSED, message=outcome.file_error)
+            return batch
+        _record(batch, outcome, importer)
+        if outcome.committed:
+            _committed(batch, outcome.counts)
+        elif importer.awaiting_confirmation(outcome) and (batch.valid_only or not outcome.counts.get(ERROR)):
+            # Only the confirmation is missing (the data changed since the preview): the batch stays checked.
+            _own(batch, status=ImportStatus.CHECKED, message=_(
+                "Nothing was imported: %(count)d row(s) have warnings to confirm.") % {"count": outcome.counts["warning"]})
+        else:
+            _own(batch, status=ImportStatus.REFUSED, message=_(
+                "Nothing was imported: %(count)d row(s) have errors.") % {"count": outcome.counts.get(ERROR, 0)})
     return batch
 
 
 def _committed(batch, counts) -> ImportBatch:
-    _set(batch, status=ImportStatus.COMMITTED, committed_at=timezone.now(), message="")
+    """The commit's event (its rows and the status 已导入 were written together, by _claim)."""
     token = start_request(str(batch.uuid), batch_id=batch.pk)
     try:
         audit.record_event(COMMITTED, user=batch.user, data={"batch": str(batch.uuid), "file": batch.filename,
@@ -471,6 +641,110 @@ def batch_rollback(batch: ImportBatch, *, user) -> int:
     return undone
 
 
+# ----- runs that stopped: the warden, and what the user may do then ------------------------------------------
+def _stale_reason(batch, now) -> str | None:
+    """Why a running batch's run must have stopped, or None while it may still be at work."""
+    if batch.status not in IMPORT_RUNNING:
+        return None
+    beat = _last_sign_of_life(batch)
+    if now - (batch.started or batch.created) > datetime.timedelta(minutes=settings.YUANQU_IMPORT_TIME_LIMIT_MINUTES):
+        if beat is None and batch.status != ImportStatus.CHECKING:
+            return _("The batch waited more than %(minutes)s minutes for the background worker, which did not start "
+                     "it; the worker may not be running (ask the system administrator). Nothing was imported; try "
+                     "again or discard the batch.") % {"minutes": settings.YUANQU_IMPORT_TIME_LIMIT_MINUTES}
+        return _took_too_long(batch)
+    seconds = settings.YUANQU_IMPORT_STALE_SECONDS
+    if beat is not None and (now - beat).total_seconds() > seconds:
+        if batch.status == ImportStatus.COMMITTING:
+            return _("The import stopped: the process doing it gave no sign of life for %(seconds)s seconds (it was "
+                     "ended, or its server restarted). Nothing was imported, as an import is written whole or not "
+                     "at all; try again or discard the batch.") % {"seconds": seconds}
+        return _("The check stopped: the process doing it gave no sign of life for %(seconds)s seconds (it was "
+                 "ended, or its server restarted). Nothing was imported; check the file again or discard the "
+                 "batch.") % {"seconds": seconds}
+    return None
+
+
+def batch_fail_if_stale(batch, *, now: datetime.datetime | None = None) -> bool:
+    """The warden, for one batch: a run that stopped (its process killed, or past the time limit) leaves the
+    batch 失败 with the reason, not 检查中 or 导入中 for ever. True if it failed the batch."""
+    reason = _stale_reason(batch, now or timezone.now())
+    if reason is None:
+        return False
+    with transaction.atomic():
+        # The run and status it was seen in: a run that just finished, or a batch checked again, is left alone
+        # (a commit's transaction holds the row until its rows and 已导入 are written together).
+        failed = ImportBatch.objects.filter(pk=batch.pk, run=batch.run, status=batch.status).update(
+            status=ImportStatus.FAILED, message=reason)
+        if failed:
+            audit.record_event(FAILED, user=None, data={"batch": str(batch.uuid), "file": batch.filename,
+                                                        "reason": reason, "was": batch.status})
+    if failed:
+        with contextlib.suppress(OSError):
+            os.remove(_alive_path(batch))
+        batch.status, batch.message = ImportStatus.FAILED, reason
+    return bool(failed)
+
+
+def batches_fail_stale(*, now: datetime.datetime | None = None) -> int:
+    """The warden, for every running batch; the number it failed."""
+    now = now or timezone.now()
+    return sum(batch_fail_if_stale(batch, now=now)
+               for batch in ImportBatch.objects.filter(status__in=IMPORT_RUNNING).order_by("pk"))
+
+
+def may_retry(user, batch) -> bool:
+    """A failed batch may be checked again by whoever may commit it, while its file is kept."""
+    return may_act(user, batch) and batch.status == ImportStatus.FAILED and bool(batch.file)
+
+
+def may_discard(user, batch) -> bool:
+    return may_act(user, batch) and batch.status == ImportStatus.FAILED
+
+
+def _failed_for_update(batch, user):
+    if not may_act(user, batch):
+        raise PermissionDenied
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportStatus.FAILED:
+        raise ValidationError(_("Only a failed batch can be checked again or discarded."))
+    return batch
+
+
+def batch_retry(*, batch: ImportBatch, user) -> ImportBatch:
+    """Check a failed batch's file again from the start, as if just uploaded (after a failed import too: its
+    preview is shown again before anything is imported). The caller starts the check (tasks.start_check)."""
+    with transaction.atomic():
+        batch = _failed_for_update(batch, user)
+        if not batch.file:
+            raise ValidationError(_("The uploaded file was removed when the retention period ended; upload it "
+                                    "again."))
+        old_errors = batch.error_file.name
+        _drop_checked(batch)
+        _begin(batch, ImportStatus.PENDING)
+        _set(batch, counts={}, errors=[], samples=[], warnings=[], warnings_confirmed=False, ignored_columns=[],
+             error_file="", checked_at=None, committed_at=None)
+        audit.record_event(RETRIED, user=user, data={"batch": str(batch.uuid), "file": batch.filename})
+    if old_errors:
+        with contextlib.suppress(OSError):
+            os.remove(os.path.join(settings.MEDIA_ROOT, old_errors))
+    return batch
+
+
+def batch_discard(*, batch: ImportBatch, user) -> ImportBatch:
+    """Give up a failed batch: it stays in the import history as 已放弃, without its files."""
+    with transaction.atomic():
+        batch = _failed_for_update(batch, user)
+        _set(batch, status=ImportStatus.DISCARDED)
+        audit.record_event(DISCARDED, user=user, data={"batch": str(batch.uuid), "file": batch.filename})
+    for stored in (batch.file, batch.error_file):
+        if stored:
+            stored.delete(save=False)
+    _drop_checked(batch)
+    _set(batch, file="", error_file="")
+    return batch
+
+
 # ----- keeping the files within bounds ------------------------------------------------------------------------
 def batches_prune(*, days: int, user=None, now: datetime.datetime | None = None) -> dict:
     """Remove the uploaded file, the error workbook and the kept check of every batch uploaded more than
@@ -478,13 +752,12 @@ def batches_prune(*, days: int, user=None, now: datetime.datetime | None = None)
     records still name it; a checked batch whose file is gone can no longer be committed."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     old = (ImportBatch.objects.filter(created__lt=cutoff)
-           .exclude(status__in=(ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.COMMITTING))
+           .exclude(status__in=IMPORT_RUNNING)
            .exclude(file="", error_file=""))
     batches = freed = 0
-    running = (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.COMMITTING)
     for batch in old.iterator():
         # One atomic update, against commit_claim's: a commit that took the batch meanwhile keeps its file.
-        if not ImportBatch.objects.filter(pk=batch.pk).exclude(status__in=running).update(file="", error_file=""):
+        if not ImportBatch.objects.filter(pk=batch.pk).exclude(status__in=IMPORT_RUNNING).update(file="", error_file=""):
             continue
         for stored in (batch.file, batch.error_file):
             if stored:

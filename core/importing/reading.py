@@ -1,5 +1,6 @@
-"""Reading an uploaded table: .xlsx through calamine (fast, read-only), .csv in UTF-8 or GBK; then finding
-the header row under any title rows and merged group headings."""
+"""Reading an uploaded table: .xlsx through calamine (fast, read-only), .csv in UTF-8 or GBK, each measured
+first (measure.py) so that no file can make the reader run out of memory; then finding the header row under any
+title rows and merged group headings."""
 
 import csv
 import io
@@ -8,11 +9,13 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from ..spreadsheets import from_csv
-from . import values
+from . import measure, values
 
 HEADER_SEARCH_ROWS = 15
-WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
+WORKBOOKS = (".xlsx", ".xlsm")
 READABLE = (".csv", *WORKBOOKS)
+# calamine reads these too, but they cannot be measured before it does (binary records, repeated-cell counts).
+UNMEASURED = (".xls", ".ods", ".xlsb", ".et")
 
 
 class FileError(Exception):
@@ -43,28 +46,57 @@ def decode_csv(data: bytes) -> str:
     raise FileError(_("The CSV file is neither UTF-8 nor GBK encoded; save it again as UTF-8 CSV."))
 
 
-def read_sheets(data: bytes, filename: str) -> list[tuple[str, list[list]]]:
+def refuse_type(filename: str) -> None:
+    """Only the types that can be measured before they are read."""
     name = filename.lower()
-    if name.endswith(".csv"):
+    if name.endswith(UNMEASURED):
+        raise FileError(_("Only .xlsx and .csv files can be imported: open the file in Excel or WPS, save it as an "
+                          "Excel workbook (.xlsx) and upload that."))
+    if not name.endswith(READABLE):
+        raise FileError(_("Upload an .xlsx or .csv file."))
+
+
+def screen(data: bytes, filename: str) -> None:
+    """At upload, in milliseconds: the type and, for a workbook, what its zip declares (measure.screen_workbook).
+    The whole measure comes when the file is read."""
+    refuse_type(filename)
+    if filename.lower().endswith(WORKBOOKS):
+        try:
+            measure.screen_workbook(data)
+        except measure.Refused as exc:
+            raise FileError(str(exc)) from exc
+
+
+def read_sheets(data: bytes, filename: str) -> list[tuple[str, list[list]]]:
+    refuse_type(filename)
+    if filename.lower().endswith(".csv"):
         text = decode_csv(data)
+        try:
+            measure.measure_csv(text)
+        except measure.Refused as exc:
+            raise FileError(str(exc)) from exc
         try:
             # A field the platform's own export prefixed with ' (=… written as '=…) reads as it was stored.
             return [("", [[from_csv(cell) for cell in row] for row in csv.reader(io.StringIO(text))])]
         except csv.Error as exc:
             raise FileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
-    if name.endswith(WORKBOOKS):
-        from python_calamine import CalamineError, CalamineWorkbook
+    try:
+        measure.measure_workbook(data)
+    except measure.Refused as exc:
+        raise FileError(str(exc)) from exc
+    from python_calamine import CalamineWorkbook
 
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            result = []
-            for index, sheet_name in enumerate(workbook.sheet_names):
-                sheet = workbook.get_sheet_by_index(index)
-                result.append((sheet_name, sheet.to_python(skip_empty_area=False)))
-            return result
-        except (CalamineError, ValueError, OSError) as exc:
-            raise FileError(_("The workbook cannot be opened; is it a real .xlsx file?")) from exc
-    raise FileError(_("Upload an .xlsx or .csv file."))
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        result = []
+        for index, sheet_name in enumerate(workbook.sheet_names):
+            sheet = workbook.get_sheet_by_index(index)
+            result.append((sheet_name, sheet.to_python(skip_empty_area=False)))
+        return result
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's errors, and its panics (which reach Python as BaseException)
+        raise FileError(_("The workbook cannot be opened; is it a real .xlsx file?")) from exc
 
 
 def _combined(rows, index) -> list:

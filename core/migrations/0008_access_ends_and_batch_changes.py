@@ -65,7 +65,7 @@ def restore_sqlite_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0006_import_warnings")]
+    dependencies = [("core", "0007_import_runs")]
 
     operations = [
         migrations.RunPython(migrations.RunPython.noop, restore_sqlite_triggers),

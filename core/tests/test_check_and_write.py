@@ -132,7 +132,7 @@ def test_two_clicks_queue_a_large_batch_for_the_worker_once(world, settings, mon
 
     settings.YUANQU_IMPORT_INLINE_BYTES = 0  # every file goes to the worker
     queued = []
-    monkeypatch.setattr(tasks, "import_commit", SimpleNamespace(enqueue=queued.append))
+    monkeypatch.setattr(tasks, "import_commit", SimpleNamespace(enqueue=lambda batch_id, run: queued.append(batch_id)))
     batch = checked_batch(world, [["a-1", "12", "1291", "100", "办公", "90"]])
     second = type(batch).objects.get(pk=batch.pk)
     tasks.start_commit(batch)

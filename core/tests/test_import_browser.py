@@ -61,7 +61,7 @@ def test_background_import_shows_progress_and_reloads(live_server, transactional
                                                       settings, monkeypatch):
     settings.YUANQU_IMPORT_INLINE_BYTES = 0  # every file goes to the worker
     queued = []
-    worker = SimpleNamespace(enqueue=queued.append)
+    worker = SimpleNamespace(enqueue=lambda batch_id, run: queued.append(batch_id))
     monkeypatch.setattr(tasks, "import_check", worker)
     monkeypatch.setattr(tasks, "import_commit", worker)
     login(page, live_server, "t_operator")
@@ -90,6 +90,7 @@ def test_background_import_shows_progress_and_reloads(live_server, transactional
     page.wait_for_selector("[data-testid=progress]")
     assert page.get_by_test_id("status").inner_text() == "导入中" and queued == [batch.pk, batch.pk]
     assert "正在导入" in page.get_by_test_id("progress").inner_text()
-    jobs.batch_commit(ImportBatch.objects.get(pk=batch.pk), claimed=True)  # the worker, as core.tasks.import_commit
+    taken = ImportBatch.objects.get(pk=batch.pk)
+    jobs.batch_commit(taken, run=str(taken.run))  # the worker, as core.tasks.import_commit
     page.wait_for_function("() => document.querySelector('[data-testid=status]').innerText === '已导入'", timeout=5000)
     assert Unit.objects.filter(code__in=["1203", "1204"]).count() == 2

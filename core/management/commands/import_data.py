@@ -7,6 +7,7 @@
 import os
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -61,8 +62,11 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {file}")
         with open(file, "rb") as handle:
             content = handle.read()
-        batch = jobs.batch_create(user=account, surface=surface, filename=os.path.basename(file), content=content,
-                                  valid_only=valid_only)
+        try:
+            batch = jobs.batch_create(user=account, surface=surface, filename=os.path.basename(file),
+                                      content=content, valid_only=valid_only)
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from exc
         if confirm_warnings:
             jobs.mark(batch, warnings_confirmed=True)
         if dry_run:
