@@ -91,6 +91,7 @@ LOAD_SECONDS ?= 60
 bench: install
 	@$(RUN) --group bench python bench/pages.py $(BENCH_ARGS)
 	@$(RUN) --group bench python bench/imports.py --rows $(IMPORT_ROWS) --baseline-rows $(BASELINE_ROWS)
+	@$(RUN) --group bench python bench/prescan.py --file var/bench/units-$(IMPORT_ROWS).xlsx
 	@$(RUN) --group bench python bench/export.py --database-url sqlite:///$(CURDIR)/var/bench/imports-direct.sqlite3
 	@$(RUN) --group bench python bench/lease_import.py --rows $(LEASE_ROWS)
 	@$(RUN) --group bench python bench/load.py --duration $(LOAD_SECONDS)
