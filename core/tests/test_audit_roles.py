@@ -11,7 +11,6 @@ import uuid
 
 import psycopg
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
 from django.urls import reverse
@@ -25,10 +24,8 @@ from core.surfaces import surface_for
 from enterprises import services as enterprise_services
 from spaces.models import Floor, Unit
 
-pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="database roles, privileges and TRUNCATE are PostgreSQL's; SQLite has none (docs/architecture.md)",
-)
+# Database roles, privileges and TRUNCATE are PostgreSQL's; SQLite has none (docs/architecture.md).
+pytestmark = pytest.mark.postgresql
 
 AUDIT_TABLES = ("core_objectchange", "core_domainevent")
 SUPERUSER = "postgres"

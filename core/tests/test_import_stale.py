@@ -204,8 +204,7 @@ def status_of(batch) -> str:
     return ImportBatch.objects.values_list("status", flat=True).get(pk=batch.pk)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="the worker process needs the test database on a server; SQLite's is in this process")
+@pytest.mark.postgresql  # the worker process needs the test database on a server; SQLite's is in this process
 def test_a_killed_worker_leaves_a_failed_batch_that_a_new_worker_reports_and_checks_again(transactional_db,
                                                                                           tmp_path):
     world = build_world()
