@@ -134,7 +134,7 @@ def _json_value(field, value):
     if isinstance(value, bool):
         return value if isinstance(field, forms.BooleanField) else str(value).lower()
     if isinstance(value, (int, float)):
-        if abs(value) > LARGEST_NUMBER:
+        if not abs(value) <= LARGEST_NUMBER:  # NaN too: Python's JSON reads NaN and Infinity
             raise ValidationError(_("The number is out of range."))
         return str(value)
     return value

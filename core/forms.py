@@ -1,6 +1,9 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.translation import gettext as _
 
 from . import control_characters
 from .personal import MaskedPersonalFields
@@ -27,6 +30,7 @@ class BaseModelForm(MaskedPersonalFields, forms.ModelForm):
         # Here rather than in __init__, so that fields a subclass adds later are guarded as well.
         for field in self.fields.values():
             refuse_control_characters(field)
+            refuse_implausible_dates(field)
         super().full_clean()
 
     @property
@@ -67,6 +71,27 @@ def refuse_control_characters(field) -> None:
     # Its message would repeat the one above for NUL.
     field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
     field.refuses_control_characters = True
+
+
+# Every date the platform stores lies in these years: a typed 9999 is a slip, and the services' date arithmetic
+# (a certificate's validity, the day after a lease) would otherwise run past Python's last year, 9999.
+FIRST_DATE = datetime.date(1900, 1, 1)
+LAST_DATE = datetime.date(2199, 12, 31)
+
+
+def refuse_implausible_dates(field) -> None:
+    """A date field of any model form (edit pages, the API, imports) refuses a day outside FIRST_DATE …
+    LAST_DATE with a message; a blank optional date stays allowed."""
+    if isinstance(field, forms.DateField) and not getattr(field, "refuses_implausible_dates", False):
+        field.validators = [*field.validators, plausible_date]
+        field.refuses_implausible_dates = True
+
+
+def plausible_date(value) -> None:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValidationError(
+            _("Give a date between %(first)s and %(last)s."), code="implausible_date",
+            params={"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()})
 
 
 # A choice id longer than this cannot exist and would overflow the database's integer (SQLite: 64-bit).

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from . import audit, control_characters
-from .models import ApiToken, token_expiry
+from .models import ApiToken, User, token_expiry
 
 TOKEN_CREATE = audit.register_event("core.token.create", _lazy("API token created"))
 TOKEN_REVOKE = audit.register_event("core.token.revoke", _lazy("API token revoked"))
@@ -27,7 +27,16 @@ class TokenExpired(Exception):
 
 @transaction.atomic
 def token_create(*, user, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
-    """A new token for ``user``, valid for ``days`` (YUANQU_TOKEN_DAYS unless given)."""
+    """A new token for ``user``, valid for ``days`` (YUANQU_TOKEN_DAYS unless given).
+
+    ``user`` is the account as the request found it. A new password, another role or a deactivation saved since
+    (User.save moves the session epoch on and revokes the tokens it finds) refuses the token: read under the
+    account's row lock, which that save holds until it commits, so a token is either made before it, and
+    revoked with the others, or refused after it. Otherwise a stolen session that keeps asking for tokens would
+    keep one through the administrator's password reset."""
+    current = User.objects.select_for_update().filter(pk=user.pk).values("session_epoch", "is_active").first()
+    if current is None or not current["is_active"] or current["session_epoch"] != user.session_epoch:
+        raise PermissionDenied(_("This account's access changed meanwhile: sign in again to make a token."))
     key = ApiToken.new_key()
     name = control_characters.removed(name)  # a label: what could not be stored or shown is dropped
     token = ApiToken.objects.create(

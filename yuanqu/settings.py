@@ -175,6 +175,8 @@ YUANQU_IDLE_MINUTES = int(os.environ.get("YUANQU_IDLE_MINUTES", 30))
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("YUANQU_SESSION_SECONDS", 8 * 3600))
+# Django's database sessions; a cookie that names no possible key is never looked up (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 # An API token is valid for this many days after it is made; a new password, another role or a deactivation
 # revokes it sooner (core.accounts.user_access_end).
 YUANQU_TOKEN_DAYS = int(os.environ.get("YUANQU_TOKEN_DAYS", 90))

@@ -348,7 +348,7 @@ def _record(batch, outcome: Outcome, importer: Importer) -> None:
                 shown = [[label.get(n, n), _previewed(model, n, columns.get(n), before),
                           _previewed(model, n, columns.get(n), after)]
                          for n, (before, after) in row.changes.items()]
-            key = " · ".join(_previewed(model, n, None, getattr(row.data.get(n), "label", row.data.get(n)))
+            key = " · ".join(_previewed(model, n, columns.get(n), getattr(row.data.get(n), "label", row.data.get(n)))
                              for n in importer.spec.key)
             samples.append({"line": row.line, "action": row.action, "key": key, "fields": shown})
     fields = {"counts": outcome.counts, "errors": errors, "samples": samples,
