@@ -4,6 +4,7 @@ Loaded as a pytest plugin (see conftest.py): tests ask for the ``world`` fixture
 """
 
 import datetime
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -141,3 +142,17 @@ def bearer(user) -> dict:
 
     _token, key = tokens.token_create(user=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def units_file(rows) -> bytes:
+    """An .xlsx of units under the import's Chinese headers, one list per row."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["楼宇编码", "楼层", "房号", "面积", "用途", "租金"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -2,12 +2,10 @@
 are in the test_races modules, on PostgreSQL; here each step is taken in turn, on either database)."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook
 
 from core import services as core_services
 from core.accounts import UserForm, user_save
@@ -21,6 +19,7 @@ from spaces.choices import UnitStatus
 from spaces.forms import UnitForm
 from spaces.models import Park, Unit, Zone
 from spaces.services import unit_update
+from yuanqu.testing import units_file
 
 TODAY = datetime.date.today()
 
@@ -84,17 +83,6 @@ def test_a_unit_leased_after_its_form_was_shown_keeps_the_status_its_lease_gives
         unit_update(user=world.users["operator"], instance=form.instance, data=form.cleaned_data)
     assert "租约" in error.value.message_dict["status"][0]
     assert Unit.objects.get(pk=unit.pk).status == UnitStatus.LEASED
-
-
-def units_file(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["楼宇编码", "楼层", "房号", "面积", "用途", "租金"])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def checked_batch(world, rows):

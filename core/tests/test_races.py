@@ -2,7 +2,6 @@
 unique codes and credit codes, the accounts linked to an operator, an import's commit and rollback, and the
 lockout after failed logins."""
 
-import io
 import json
 import threading
 from decimal import Decimal
@@ -11,7 +10,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook
 from stdnum.cn import uscc
 
 from core import services as core_services
@@ -25,7 +23,7 @@ from core.validators import check_credit_code, organisation_code_check_char
 from enterprises.models import Enterprise
 from spaces.models import Operator, Park, Unit
 from yuanqu.racing import call_api, postgres_only, race
-from yuanqu.testing import PASSWORD
+from yuanqu.testing import PASSWORD, units_file
 
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -110,17 +108,6 @@ def test_an_account_linked_while_its_role_changes_is_never_left_linked_with_anot
 
 
 # ----- an import's commit and rollback ---------------------------------------------------------------------------
-def units_file(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["楼宇编码", "楼层", "房号", "面积", "用途", "租金"])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def checked(world, rows, user="admin") -> ImportBatch:
     batch = jobs.batch_create(user=world.users[user], surface=surface_for(Unit), filename="units.xlsx",
                               content=units_file(rows))

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from core.choices import ImportStatus
 from core.importing import jobs
@@ -19,7 +19,7 @@ from core.navigation import menu_for
 from core.surfaces import surface_for
 from spaces import quality, services
 from spaces.models import Building, Floor, Unit
-from yuanqu.testing import bearer
+from yuanqu.testing import bearer, units_file
 
 CEILING = Decimal("20000")
 
@@ -115,17 +115,6 @@ def test_the_api_asks_for_the_same_confirmation(world, client):
 
 
 # ----- the import ----------------------------------------------------------------------------------------------
-def units_file(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["楼宇编码", "楼层", "房号", "面积", "用途", "租金"])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def test_import_preview_lists_warnings_by_row_and_column_and_commit_needs_confirmation(world, client_for):
     Building.objects.filter(pk=world.building_a.pk).update(gross_floor_area=Decimal("1500"))  # units: 1,000 m²
     content = units_file([
