@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .choices import yes_no
 from .models import UNRESTRICTED_ROLES, ObjectChange, User
 from .personal import mask_field
 
@@ -143,7 +144,7 @@ def _display(model, model_field, name, value, names, user) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     kind = model_field.get_internal_type()
     if isinstance(value, bool) or kind in ("BooleanField", "NullBooleanField"):
-        return _("Yes") if value else _("No")
+        return yes_no(value)
     if kind == "DecimalField":
         try:
             return f"{Decimal(str(value)):,.{model_field.decimal_places}f}"

@@ -1,6 +1,7 @@
 """Choice sets: value, label and colour of every status and kind in one place."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,3 +55,8 @@ ImportStatus._colors = {
 }
 # A batch in one of these is being checked or imported, or waits for the worker to do so.
 IMPORT_RUNNING = (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.COMMITTING)
+
+
+def yes_no(value) -> str:
+    """是 / 否: how pages, change records, exports and import previews show a yes-or-no value."""
+    return gettext("Yes") if value else gettext("No")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 
 from . import audit, spreadsheets
+from .choices import yes_no
 from .permissions import VIEW
 from .views import SurfaceView, filtered_list
 
@@ -42,7 +43,7 @@ def export_value(record, column):
     if value is None:
         return ""
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        return yes_no(value)
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, datetime.datetime):

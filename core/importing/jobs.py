@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit, counting
-from ..choices import IMPORT_RUNNING, ChangeAction, ImportStatus, Role
+from ..choices import IMPORT_RUNNING, ChangeAction, ImportStatus, Role, yes_no
 from ..context import end_request, start_request
 from ..models import UNRESTRICTED_ROLES, ImportBatch, ObjectChange
 from ..permissions import ADD, CHANGE, role_may
@@ -307,7 +307,7 @@ def _set(batch, **fields):
 
 def _display(value):
     if isinstance(value, bool):
-        return str(_("Yes") if value else _("No"))
+        return yes_no(value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
     if isinstance(value, (datetime.date, datetime.datetime)):
