@@ -12,7 +12,7 @@ from ninja import errors as ninja_errors
 from ninja.orm import create_schema
 from ninja.security import HttpBearer, django_auth
 
-from . import control_characters, counting, tokens
+from . import actions, control_characters, counting, tokens
 from .permissions import ADD, CHANGE, DELETE, VIEW, role_may
 from .security import account_locked_until, locked_message
 from .views import filtered_list
@@ -61,6 +61,12 @@ def on_request_shape_error(request, exc):
         rows.append({"field": field, "label": field,
                      "message": _("%(field)s: invalid value (%(detail)s)") % {"field": field, "detail": error.get("msg", "")}})
     return api.create_response(request, {"detail": _("Validation failed."), "errors": rows}, status=400)
+
+
+@api.exception_handler(actions.Refused)
+def on_refused(request, exc):
+    """A transition the record's present state does not allow: 409, with the reason in Chinese."""
+    return api.create_response(request, {"detail": str(exc)}, status=409)
 
 
 @api.exception_handler(Http404)
@@ -268,7 +274,102 @@ def build_router(surface) -> Router:
         surface.delete(user=request.user, instance=instance)
         return Status(204, None)
 
+    add_action_routes(router, model, scoped_object=scoped_object, Out=Out,
+                      operation_prefix=f"{surface.app_label}_{surface.name}")
     return router
+
+
+_FORM_TYPES = (
+    (forms.ModelMultipleChoiceField, {"type": "array", "items": {"type": "integer"}}),
+    (forms.ModelChoiceField, {"type": "integer"}),
+    (forms.MultipleChoiceField, {"type": "array", "items": {"type": "string"}}),
+    (forms.BooleanField, {"type": "boolean"}),
+    (forms.DateField, {"type": "string", "format": "date"}),
+    (forms.DecimalField, {"type": "number"}),
+    (forms.IntegerField, {"type": "integer"}),
+)
+
+
+def form_json_schema(form_class) -> dict:
+    """The JSON schema of an action's inputs, from its form's fields (for the OpenAPI document)."""
+    properties, required = {}, []
+    for name, field in (form_class.base_fields.items() if form_class else ()):
+        schema = next((dict(kind) for cls, kind in _FORM_TYPES if isinstance(field, cls)), {"type": "string"})
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField) and field.choices:
+            values = [value for value, _label in field.choices if value != ""]
+            if schema["type"] == "array":
+                schema["items"]["enum"] = values
+            else:
+                schema["enum"] = values
+        with translation.override("en"):
+            schema["title"] = str(field.label or name)
+        properties[name] = schema
+        if field.required:
+            required.append(name)
+    return {"type": "object", "properties": properties, "required": required}
+
+
+def add_action_routes(router, model, *, scoped_object, Out=None, operation_prefix: str) -> None:
+    """``POST /{pk}/<verb>`` for each action declared on ``model``: the action's form checks the JSON body, the
+    guarded service takes it; 403 for a role that may not, 404 out of scope, 409 when the state does not allow
+    it, 400 for bad inputs."""
+    for declared in actions.actions_for(model):
+        _add_action_route(router, declared, scoped_object=scoped_object, Out=Out, operation_prefix=operation_prefix)
+
+
+def _add_action_route(router, declared, *, scoped_object, Out, operation_prefix):
+    form_class = declared.form
+    with translation.override("en"):
+        summary = f"{declared.label_text} ({declared.verb})"
+    body_doc = {"requestBody": {"content": {"application/json": {"schema": form_json_schema(form_class)}},
+                                "required": False}}
+    response = {200: dict if declared.api_response or Out is None else Out, 400: dict, 409: Message}
+
+    def take_action(request, pk: int, payload: dict | None = Body(None)):
+        obj = scoped_object(request, pk)
+        if request.user.role not in declared.roles:
+            raise PermissionDenied
+        actions.check(request.user, declared, obj)
+        inputs = {}
+        if form_class is not None:
+            try:
+                data = _action_data(form_class, dict(payload or {}))
+            except ValidationError as exc:
+                return Status(400, {"detail": _("Validation failed."), "errors": error_list(exc)})
+            initial = declared.initial(obj) if declared.initial else None
+            form = form_class(data, obj=obj, user=request.user, initial=initial)
+            if not form.is_valid():
+                return Status(400, {"detail": _("Validation failed."),
+                                    "errors": error_list(ValidationError(form.errors.as_data()), form)})
+            inputs = form.cleaned_data
+        try:
+            result = declared(user=request.user, instance=obj, **inputs)
+        except ValidationError as exc:
+            return Status(400, {"detail": _("Validation failed."),
+                                "errors": error_list(exc, form_class(obj=obj, user=request.user) if form_class else None)})
+        if declared.api_response:
+            return Status(200, declared.api_response(request, result))
+        landed = actions.landing(declared, obj, result)
+        return Status(200, landed if Out is not None else {"id": landed.pk})
+
+    take_action.__name__ = f"{operation_prefix}_{declared.verb}"
+    router.post(f"/{{int:pk}}/{declared.verb}", response=response, openapi_extra=body_doc, summary=summary,
+                operation_id=f"{operation_prefix}_{declared.verb}")(take_action)
+
+
+def _action_data(form_class, payload: dict) -> dict:
+    """The JSON body shaped as the action's form receives a browser's POST; field errors raised."""
+    errors, data = {}, {}
+    for name, value in payload.items():
+        if name not in form_class.base_fields:
+            continue
+        try:
+            data[name] = _json_value(form_class.base_fields[name], value)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return data
 
 
 def mount_surfaces():

@@ -137,3 +137,31 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ActionForm(forms.Form):
+    """The inputs of an action (core.actions): a date, a reason, an amount. Knows the record and the user, so a
+    choice can be limited to what fits them (the units of the lease's park); styled and guarded like the
+    model forms. Its cleaned data are the keyword arguments of the action's service."""
+
+    def __init__(self, data=None, *, obj=None, user=None, initial=None):
+        self.obj = obj
+        self.user = user
+        super().__init__(data, initial=initial)
+        id_fields = [name for name, field in self.fields.items() if isinstance(field, forms.ModelChoiceField)]
+        self.data = without_oversized_ids(self.data, id_fields)
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "for_user") and user is not None:
+                field.queryset = queryset.for_user(user)
+            style_widget(field.widget)
+
+    def full_clean(self):
+        for field in self.fields.values():
+            refuse_control_characters(field)
+            refuse_implausible_dates(field)
+        super().full_clean()
+
+    has_field_errors = BaseModelForm.has_field_errors
+    fields_with_errors = BaseModelForm.fields_with_errors
+    apply_service_error = BaseModelForm.apply_service_error

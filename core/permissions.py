@@ -13,8 +13,13 @@ VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ACTION_LETTERS = {VIEW: "v", ADD: "a", CHANGE: "c", DELETE: "d"}
 
 
+def user_active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
 def role_may(user, action: str, model) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
+    """Whether the user's role may ``action`` (view/add/change/delete) some rows of ``model``."""
+    if not user_active(user):
         return False
     role = user.role
     if getattr(model, "admin_only", False):
@@ -30,6 +35,38 @@ def role_may(user, action: str, model) -> bool:
 def ensure_can(user, action: str, model) -> None:
     if not role_may(user, action, model):
         raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def may(user, verb: str, target) -> bool:
+    """The one question services, pages, the API and templates ask: may ``user`` do ``verb`` to ``target``?
+
+    ``verb`` is view/add/change/delete or a declared action's verb (core.actions); ``target`` is a model
+    (may the role do it at all?) or a record (the role, the record's scope, and for an action the record's
+    present state). The service that does the thing asks it again under its lock (``ensure``)."""
+    model = target if isinstance(target, type) else type(target)
+    record = None if isinstance(target, type) else target
+    if verb in ACTION_LETTERS:
+        return role_may(user, verb, model) and (record is None or in_scope(user, record))
+    from .actions import action_for, allowed
+
+    declared = action_for(model, verb)
+    return declared is not None and allowed(user, declared, record)
+
+
+def ensure(user, verb: str, target) -> None:
+    """``may`` or raise: PermissionDenied for the role or the scope, core.actions.Refused for the state."""
+    model = target if isinstance(target, type) else type(target)
+    record = None if isinstance(target, type) else target
+    if verb in ACTION_LETTERS:
+        if not may(user, verb, target):
+            raise PermissionDenied(_("You do not have permission to do this."))
+        return
+    from .actions import action_for, check
+
+    declared = action_for(model, verb)
+    if declared is None:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    check(user, declared, record)
 
 
 def in_scope(user, instance) -> bool:

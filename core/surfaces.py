@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
-from django.urls import path
+from django.urls import path, reverse_lazy
 
 from . import services as core_services
 
@@ -97,12 +97,26 @@ class Surface:
             path(f"{self.slug}/<int:pk>/edit/", views.ObjectEditView.as_view(surface=self), name=f"{n}_edit"),
             path(f"{self.slug}/<int:pk>/delete/", views.ObjectDeleteView.as_view(surface=self), name=f"{n}_delete"),
             path(f"{self.slug}/<int:pk>/changes/", views.ObjectChangesView.as_view(surface=self), name=f"{n}_changes"),
+            *self.action_urlpatterns(),
             path(f"{self.slug}/export/", exports.ObjectExportView.as_view(surface=self), name=f"{n}_export"),
             *([
                 path(f"{self.slug}/import/", import_views.ImportStartView.as_view(surface=self), name=f"{n}_import"),
                 path(f"{self.slug}/import/template/", import_views.ImportTemplateView.as_view(surface=self),
                      name=f"{n}_import_template"),
             ] if self.importer is not None else []),
+        ]
+
+
+    def action_urlpatterns(self):
+        """A form page and POST route for each action declared on the model (core.actions)."""
+        from . import action_views, actions
+
+        return [
+            path(f"{self.slug}/<int:pk>/{declared.verb}/",
+                 action_views.ActionView.as_view(action=declared, queryset=self.queryset,
+                                                 list_url=reverse_lazy(self.url_name("list"))),
+                 name=f"{self.name}_{declared.verb}")
+            for declared in actions.actions_for(self.model)
         ]
 
 

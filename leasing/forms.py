@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BaseModelForm, DateInput
+from core.forms import ActionForm, BaseModelForm, DateInput
 from enterprises.forms import EnterpriseField
 from spaces.models import Building, Unit
 
@@ -52,3 +52,10 @@ class LeaseForm(BaseModelForm):
         cleaned = super().clean()
         cleaned.pop("building", None)
         return cleaned
+
+
+class TerminateForm(ActionForm):
+    terminated_on = forms.DateField(label=_("terminated on"), widget=DateInput(),
+                                    help_text=_("The last day the tenant holds the units."))
+    reason = forms.CharField(label=_("reason for termination"), max_length=200, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))

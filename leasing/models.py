@@ -34,6 +34,7 @@ class Lease(BaseModel):
     )
     status = models.CharField(_("status"), max_length=12, choices=LeaseStatus.choices, default=LeaseStatus.ACTIVE)
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    termination_reason = models.CharField(_("reason for termination"), max_length=200, blank=True)
     # Sum of the units' areas, kept by the lease services so lists need no join.
     leased_area = models.DecimalField(_("leased area (m²)"), max_digits=12, decimal_places=2, default=Decimal("0"))
 

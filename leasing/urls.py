@@ -7,7 +7,6 @@ app_name = "leasing"
 urlpatterns = [
     path("expiring/", views.lease_expiry_queue, name="expiry_queue"),
     path("expiring/export/", views.lease_expiry_export, name="expiry_export"),
-    path("leases/<int:pk>/terminate/", views.lease_terminate, name="lease_terminate"),
     path("units/options/", views.unit_options, name="unit_options"),
     *surfaces.lease.urlpatterns(),
 ]

@@ -1,20 +1,17 @@
 import datetime
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
 
 from core import counting
 from core.permissions import VIEW, role_may
 from core.reports import export, filtered, page_of, querystring
 
-from . import selectors, services
+from . import selectors
 from .filters import LeaseExpiryFilterSet
 from .models import Lease
 
@@ -70,26 +67,6 @@ def lease_expiry_export(request):
     )
     return export(request, title=_("Expiring leases"), model=Lease, headers=[str(h) for h in EXPIRY_COLUMNS],
                   rows=rows, count=counting.count(leases))
-
-
-@login_required
-@require_POST
-def lease_terminate(request, pk):
-    if not role_may(request.user, VIEW, Lease):
-        raise Http404
-    lease = get_object_or_404(Lease.objects.for_user(request.user), pk=pk)
-    try:
-        on = datetime.date.fromisoformat(request.POST.get("terminated_on", ""))
-    except ValueError:
-        messages.error(request, _("Termination date: give a date such as 2026-06-30."))
-        return HttpResponseRedirect(lease.get_absolute_url())
-    try:
-        services.lease_terminate(user=request.user, lease=lease, on=on)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, _("Lease terminated."))
-    return HttpResponseRedirect(lease.get_absolute_url())
 
 
 @login_required

@@ -1,16 +1,30 @@
 from django import template
 from django.apps import apps
+from django.db import models
 
-from core.permissions import ADD, CHANGE, VIEW, role_may
+from core import actions
+from core.permissions import may as user_may
 
 register = template.Library()
 
-ACTIONS = {"view": VIEW, "add": ADD, "change": CHANGE}
-
 
 @register.simple_tag(takes_context=True)
-def may(context, action, model_label):
-    """``{% may "view" "spaces.Unit" as can_view_units %}``: whether the page's user may do that."""
+def may(context, verb, target):
+    """``{% may "view" "spaces.Unit" as can_view_units %}`` or ``{% may "renew" object as can_renew %}``:
+    whether the page's user may do that (core.permissions.may)."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    return bool(user) and role_may(user, ACTIONS[action], apps.get_model(model_label))
+    if not user:
+        return False
+    if not isinstance(target, models.Model):
+        target = apps.get_model(target)
+    return user_may(user, verb, target)
+
+
+@register.inclusion_tag("core/object_actions.html", takes_context=True)
+def object_actions(context, obj):
+    """The buttons of the actions (core.actions) the page's user may take on ``obj`` in its present state.
+    A detail page's object was read within the user's scope, so the scope is not asked again."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"buttons": actions.buttons(user, obj, scoped=True) if user else []}

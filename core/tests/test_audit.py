@@ -100,8 +100,8 @@ def test_personal_data_stays_masked_in_change_records_even_for_officers(world, c
 def test_change_records_show_names_and_labels_not_ids_and_codes(world, client_for):
     from leasing import services as lease_services
 
-    lease_services.lease_terminate(user=world.users["officer"], lease=world.lease_a,
-                                   on=world.lease_a.start_date)
+    lease_services.lease_terminate(user=world.users["officer"], instance=world.lease_a,
+                                   terminated_on=world.lease_a.start_date)
     page = client_for(world.users["officer"]).get(world.lease_a.get_absolute_url()).content.decode()
     assert "已解约" in page and "生效中" in page  # the status labels, not "terminated"/"active"
 

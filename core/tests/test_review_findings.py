@@ -76,7 +76,7 @@ def test_daily_run_marks_leased_every_unit_whose_lease_is_in_force(world):
 
 
 def test_terminated_and_expired_leases_are_not_edited(world):
-    lease_services.lease_terminate(user=world.users["officer"], lease=world.lease_a, on=TODAY)
+    lease_services.lease_terminate(user=world.users["officer"], instance=world.lease_a, terminated_on=TODAY)
     with pytest.raises(ValidationError):
         lease_services.lease_update(user=world.users["officer"], instance=world.lease_a,
                                     data={"end_date": TODAY + 300 * DAY})

@@ -136,7 +136,7 @@ def test_a_unit_status_follows_leases_written_at_the_same_moment(world):
         current.append(lease)
 
     def terminate(number):
-        return services.lease_terminate(user=world.users["officer"], lease=current[number], on=TODAY - DAY)
+        return services.lease_terminate(user=world.users["officer"], instance=current[number], terminated_on=TODAY - DAY)
 
     def next_lease(number):
         return services.lease_create(user=world.users["admin"], data={

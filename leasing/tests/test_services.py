@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.actions import Refused
 from core.models import DomainEvent, ObjectChange
 from enterprises.models import Enterprise
 from leasing import services
@@ -41,7 +42,7 @@ def test_lease_starting_the_day_after_the_old_one_ends_is_fine(world):
 
 
 def test_terminated_lease_does_not_block(world):
-    services.lease_terminate(user=world.users["officer"], lease=world.lease_a, on=TODAY)
+    services.lease_terminate(user=world.users["officer"], instance=world.lease_a, terminated_on=TODAY)
     lease = services.lease_create(user=world.users["officer"],
                                   data=lease_data(world, [world.unit_a1], TODAY + DAY, TODAY + 200 * DAY))
     assert lease.status == LeaseStatus.ACTIVE
@@ -65,7 +66,7 @@ def test_future_lease_reserves_the_unit(world):
 
 def test_termination_frees_units_from_the_next_day(world):
     on = TODAY - 3 * DAY
-    services.lease_terminate(user=world.users["officer"], lease=world.lease_a, on=on)
+    services.lease_terminate(user=world.users["officer"], instance=world.lease_a, terminated_on=on)
     world.unit_a1.refresh_from_db()
     world.lease_a.refresh_from_db()
     assert world.lease_a.status == LeaseStatus.TERMINATED and world.lease_a.terminated_on == on
@@ -74,9 +75,9 @@ def test_termination_frees_units_from_the_next_day(world):
 
 
 def test_cannot_terminate_twice(world):
-    services.lease_terminate(user=world.users["officer"], lease=world.lease_a, on=TODAY)
-    with pytest.raises(ValidationError):
-        services.lease_terminate(user=world.users["officer"], lease=world.lease_a, on=TODAY)
+    services.lease_terminate(user=world.users["officer"], instance=world.lease_a, terminated_on=TODAY)
+    with pytest.raises(Refused, match="已解约"):
+        services.lease_terminate(user=world.users["officer"], instance=world.lease_a, terminated_on=TODAY)
 
 
 def test_expiry_run_marks_past_leases_expired_and_frees_units(world):
@@ -142,7 +143,7 @@ def test_daily_refresh_command_starts_and_expires_leases(world):
 
 def test_termination_in_the_future_keeps_the_unit_leased_until_then(world):
     on = TODAY + 10 * DAY
-    services.lease_terminate(user=world.users["officer"], lease=world.lease_a, on=on)
+    services.lease_terminate(user=world.users["officer"], instance=world.lease_a, terminated_on=on)
     world.unit_a1.refresh_from_db()
     assert world.unit_a1.status == UnitStatus.LEASED
     with pytest.raises(ValidationError):  # the unit is still held until the termination date
@@ -157,13 +158,13 @@ def test_termination_in_the_future_keeps_the_unit_leased_until_then(world):
 
 def test_termination_after_the_end_date_is_refused(world):
     with pytest.raises(ValidationError) as error:
-        services.lease_terminate(user=world.users["officer"], lease=world.lease_a,
-                                 on=world.lease_a.end_date + DAY)
+        services.lease_terminate(user=world.users["officer"], instance=world.lease_a,
+                                 terminated_on=world.lease_a.end_date + DAY)
     assert "terminated_on" in error.value.message_dict
 
 
 def test_daily_run_frees_a_unit_when_its_termination_takes_effect(world):
-    services.lease_terminate(user=world.users["officer"], lease=world.lease_a, on=TODAY + 3 * DAY)
+    services.lease_terminate(user=world.users["officer"], instance=world.lease_a, terminated_on=TODAY + 3 * DAY)
     services.lease_expire_due(today=TODAY + 4 * DAY)
     world.unit_a1.refresh_from_db()
     assert world.unit_a1.status == UnitStatus.VACANT and world.unit_a1.vacant_since == TODAY + 4 * DAY

@@ -1,0 +1,165 @@
+"""Every declared action (core.actions), tested from its declaration: the transition table (which states
+allow it, where it leads), who may take it, its scope, its page, its API endpoint and its audited event."""
+
+import datetime
+import decimal
+import json
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from core import actions
+from core.models import DomainEvent
+from core.permissions import may
+from yuanqu.testing import bearer
+
+ROLE_USERS = ("admin", "officer", "leader", "operator", "enterprise")
+
+
+def declared_actions():
+    actions_module = actions
+    from core.surfaces import discover
+
+    discover()  # every app's services (and so its declarations) are imported with its surfaces
+    return actions_module.all_actions()
+
+
+def _sample(world, declared, side="a"):
+    sample = world.objects(declared.model._meta.model_name, side)
+    assert sample is not None, f"no sample {declared.model.__name__} for the action {declared.verb}"
+    return sample
+
+
+def _states(declared):
+    field = declared.model._meta.get_field(declared.state_field)
+    return [value for value, _label in field.choices]
+
+
+def _json(inputs: dict) -> str:
+    def plain(value):
+        if isinstance(value, (datetime.date, decimal.Decimal)):
+            return str(value)
+        if hasattr(value, "pk"):
+            return value.pk
+        if isinstance(value, (list, tuple, set)):
+            return [plain(v) for v in value]
+        return value
+
+    return json.dumps({k: plain(v) for k, v in inputs.items()})
+
+
+def _api_url(declared, obj):
+    from core.surfaces import surface_for
+
+    surface = surface_for(declared.model)
+    return f"/api/{surface.app_label}/{surface.slug}/{obj.pk}/{declared.verb}"
+
+
+CASES = [(declared, state) for declared in declared_actions() if declared.sources is not None
+         for state in _states(declared)]
+
+
+def test_every_action_is_declared_completely():
+    for declared in declared_actions():
+        assert declared.label_text and declared.roles, declared
+        assert declared.example is not None, f"{declared.model.__name__}.{declared.verb} declares no example inputs"
+        if declared.sources is not None:
+            states = _states(declared)
+            assert set(declared.sources) <= set(states), declared
+            assert declared.target is None or declared.target in states, declared
+
+
+@pytest.mark.parametrize(("declared", "state"), CASES, ids=[f"{d.model.__name__}.{d.verb}-from-{s}" for d, s in CASES])
+def test_transition_table(world, client, declared, state):
+    """From each state: allowed ones lead to the declared target through the API, the others answer 409 in
+    Chinese and change nothing."""
+    obj = _sample(world, declared)
+    declared.model._default_manager.filter(pk=obj.pk).update(**{declared.state_field: state})
+    obj.refresh_from_db()
+    user = next(world.users[key] for key in ROLE_USERS if world.users[key].role in declared.roles)
+    allowed = state in declared.sources
+    assert may(user, declared.verb, obj) is allowed
+    events = DomainEvent.objects.filter(name=declared.event).count()
+    response = client.post(_api_url(declared, obj), data=_json(declared.example(obj)),
+                           content_type="application/json", **bearer(user))
+    obj.refresh_from_db()
+    if allowed:
+        assert response.status_code == 200, response.content.decode()
+        if declared.target is not None:
+            assert getattr(obj, declared.state_field) == declared.target
+        assert DomainEvent.objects.filter(name=declared.event).count() == events + 1
+    else:
+        assert response.status_code == 409, response.content.decode()
+        assert "不能" in response.json()["detail"]
+        assert getattr(obj, declared.state_field) == state
+        assert DomainEvent.objects.filter(name=declared.event).count() == events
+
+
+ROLE_CASES = [(declared, key) for declared in declared_actions() for key in ROLE_USERS]
+
+
+@pytest.mark.parametrize(("declared", "role_key"), ROLE_CASES,
+                         ids=[f"{d.model.__name__}.{d.verb}-as-{k}" for d, k in ROLE_CASES])
+def test_who_may_take_it_in_and_out_of_scope(world, client, declared, role_key):
+    """A role not named may not (403, or 404 when it cannot see the record); out of scope is 404; the page's
+    button shows exactly for those who may; a refusal changes nothing."""
+    user = world.users[role_key]
+    inside, outside = _sample(world, declared, "a"), _sample(world, declared, "b")
+    before = DomainEvent.objects.filter(name=declared.event).count()
+    named = user.role in declared.roles
+    sees = declared.model._default_manager.for_user(user).filter(pk=inside.pk).exists()
+    response = client.post(_api_url(declared, inside), data=_json(declared.example(inside)),
+                           content_type="application/json", **bearer(user))
+    if named and sees:
+        assert response.status_code == 200, response.content.decode()
+    else:
+        assert response.status_code == (403 if sees else 404), response.content.decode()
+        assert DomainEvent.objects.filter(name=declared.event).count() == before
+    if not declared.model._default_manager.for_user(user).filter(pk=outside.pk).exists():
+        response = client.post(_api_url(declared, outside), data=_json(declared.example(outside)),
+                               content_type="application/json", **bearer(user))
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("declared", declared_actions(), ids=lambda d: f"{d.model.__name__}.{d.verb}")
+def test_the_page_button_and_form(world, client_for, declared):
+    """The object's page shows the button to those who may take the action now, and not once it is done;
+    the form page takes it and lands on the record."""
+    obj = _sample(world, declared)
+    user = next(world.users[key] for key in ROLE_USERS if world.users[key].role in declared.roles)
+    try:
+        url = reverse(f"{declared.model._meta.app_label}:{declared.model._meta.model_name}_{declared.verb}", args=[obj.pk])
+    except NoReverseMatch:
+        pytest.fail(f"{declared.model.__name__}.{declared.verb} has no page")
+    client = client_for(user)
+    page = client.get(obj.get_absolute_url()).content.decode()
+    assert f'href="{url}"' in page
+    assert client.get(url).status_code == 200
+    inputs = declared.example(obj)
+    data = {k: (v.isoformat() if isinstance(v, datetime.date) else getattr(v, "pk", v)) for k, v in inputs.items()}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    obj.refresh_from_db()
+    if declared.sources is not None and getattr(obj, declared.state_field) not in declared.sources:
+        assert f'href="{url}"' not in client.get(obj.get_absolute_url()).content.decode()
+        again = client.post(url, data)
+        assert again.status_code == 409
+        assert "不能" in again.content.decode()
+    for key in ROLE_USERS:
+        other = world.users[key]
+        if other.role not in declared.roles and declared.model._default_manager.for_user(other).filter(pk=obj.pk).exists():
+            other_client = client_for(other)
+            assert f'href="{url}"' not in other_client.get(obj.get_absolute_url()).content.decode()
+            assert other_client.get(url).status_code == 403
+
+
+def test_actions_are_in_the_openapi_schema(client, world):
+    schema = client.get("/api/openapi.json", **bearer(world.users["officer"])).json()
+    for declared in declared_actions():
+        path = _api_url(declared, type("X", (), {"pk": "{pk}"})())
+        assert path in schema["paths"], path
+        operation = schema["paths"][path]["post"]
+        assert "409" in operation["responses"]
+        if declared.form is not None:
+            body = operation["requestBody"]["content"]["application/json"]["schema"]
+            assert set(body["properties"]) == set(declared.form.base_fields)
