@@ -226,10 +226,15 @@ def build_router(surface) -> Router:
             return api.create_response(request, {
                 "detail": _("Validation failed."), "errors": error_list(ValidationError(form.errors.as_data()), form, model),
             }, status=400)
+        # A field the form leaves out for this user (one the model reserves for other roles) is not dropped in
+        # silence: a value that would change it goes to the service, which refuses it naming the field.
+        stored = _form_data(form_class, instance) if instance is not None else {}
+        withheld = {name: value for name, value in (payload or {}).items()
+                    if name in form_class.base_fields and name not in form.fields and stored.get(name) != value}
         try:
             if instance is None:
-                return surface.create(user=request.user, model=model, data=form.cleaned_data)
-            return surface.update(user=request.user, instance=instance, data=form.cleaned_data)
+                return surface.create(user=request.user, model=model, data={**form.cleaned_data, **withheld})
+            return surface.update(user=request.user, instance=instance, data={**form.cleaned_data, **withheld})
         except ValidationError as exc:
             return api.create_response(
                 request, {"detail": _("Validation failed."), "errors": error_list(exc, form, model)}, status=400

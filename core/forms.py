@@ -16,6 +16,12 @@ class BaseModelForm(MaskedPersonalFields, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        if user is not None:
+            from .permissions import may_set_field
+
+            # What the service would refuse from this user is not offered (core.services.refuse_fields_beyond_role).
+            for name in [n for n in self.fields if not may_set_field(user, self._meta.model, n)]:
+                self.fields.pop(name)
         id_fields = [name for name, field in self.fields.items()
                      if isinstance(field, forms.ModelChoiceField) and not getattr(field, "takes_codes", False)]
         self.data = without_oversized_ids(self.data, id_fields)

@@ -74,5 +74,13 @@ def in_scope(user, instance) -> bool:
     return model._default_manager.for_user(user).filter(pk=instance.pk).exists()
 
 
+def may_set_field(user, model, name: str) -> bool:
+    """Whether ``user`` may give a value to ``model``'s field ``name``: a model reserves a field for some roles
+    with ``field_roles = {"registered_by": (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)}``. Services refuse
+    (core.services.refuse_fields_beyond_role); forms leave such a field out (core.forms.BaseModelForm)."""
+    roles = getattr(model, "field_roles", {}).get(name)
+    return roles is None or (user_active(user) and user.role in roles)
+
+
 def can_reveal_personal_data(user) -> bool:
     return bool(user and user.is_authenticated and user.role in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER))

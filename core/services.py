@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .choices import ChangeAction
-from .permissions import ADD, CHANGE, DELETE, ensure_can, in_scope
+from .permissions import ADD, CHANGE, DELETE, ensure_can, in_scope, may_set_field
 
 
 def _split_m2m(model, data: dict) -> tuple[dict, dict]:
@@ -137,10 +137,42 @@ def _ensure_still_in_scope(user, instance) -> None:
         raise ValidationError(_("The result would be outside the data you manage; nothing was saved."))
 
 
+def refuse_fields_beyond_role(user, model, data: dict, instance=None) -> None:
+    """A field the model reserves for some roles (``field_roles``, core.permissions.may_set_field) keeps its
+    stored value (or its default, for a new record) when anyone else writes the record: a value given for it
+    is refused, naming the field, whichever page, import or API call gave it. Clearing a yes/no flag (e.g.
+    withdrawing a confirmation) is not a privilege and passes."""
+    errors = {}
+    for name in getattr(model, "field_roles", {}):
+        if name not in data or may_set_field(user, model, name):
+            continue
+        field = model._meta.get_field(name)
+        value = data[name]
+        if field.get_internal_type() == "BooleanField":
+            if not value:
+                continue
+            given, current = True, bool(field.value_from_object(instance)) if instance is not None else bool(field.get_default())
+        elif field.many_to_many:  # ids compared as text: a JSON body gives them as numbers or strings
+            given = sorted(str(getattr(v, "pk", v)) for v in (value or ()))
+            current = sorted(str(pk) for pk in getattr(instance, name).values_list("pk", flat=True)) if instance is not None and instance.pk else []
+        else:
+            given = str(getattr(value, "pk", value))
+            current = str(field.value_from_object(instance) if instance is not None
+                          else field.get_default() if field.has_default() else None)
+        if given == current:
+            continue
+        errors[name] = _("Your role may not set this field; it is kept as it was.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def object_create(*, user, model, data: dict, check: Callable | None = None):
-    """Create one object from cleaned data, audited; refuse one that would fall outside the user's scope."""
+def object_create(*, user, model, data: dict, check: Callable | None = None, preset: dict | None = None):
+    """Create one object from cleaned data, audited; refuse one that would fall outside the user's scope.
+    ``preset``: values the calling service sets itself (after the fields the role may not set are checked)."""
     ensure_can(user, ADD, model)
+    refuse_fields_beyond_role(user, model, data)
+    data = {**data, **(preset or {})}
     _ensure_related_in_scope(user, model, data)
     plain, m2m = _split_m2m(model, data)
     instance = model(**plain)
@@ -162,6 +194,7 @@ def object_update(*, user, instance, data: dict, check: Callable | None = None):
     model = type(instance)
     ensure_can(user, CHANGE, model)
     instance = locked_for_user(user, model, instance.pk)
+    refuse_fields_beyond_role(user, model, data, instance)
     before = audit.snapshot(instance)
     _ensure_related_in_scope(user, model, data)
     plain, m2m = _split_m2m(model, data)

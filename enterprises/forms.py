@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import Role
 from core.forms import BaseModelForm, DateInput, style_widget
+from core.permissions import may_set_field
 from core.validators import normalise_credit_code
 
 from .choices import IndustryLevel
@@ -117,16 +118,12 @@ class EnterpriseForm(BaseModelForm):
         self.fields["confirm_credit_code"].widget.attrs["class"] = "form-check-input"
         if self.instance.pk and self.instance.credit_code_exception:
             self.fields["confirm_credit_code"].initial = True
-        if self.user is not None and self.user.role != Role.BUREAU_ADMIN:
-            # Only the administrator links user accounts to an enterprise.
-            self.fields.pop("users")
-        else:
+        if "users" in self.fields:  # the administrator's (Enterprise.field_roles)
             self.fields["users"].queryset = self.fields["users"].queryset.filter(role=Role.ENTERPRISE)
-        if self.user is not None and self.user.role not in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER):
-            # Only officers may store a code that fails the check, or say which operator registered a tenant
-            # (an operator's registrations are its own, set by enterprise_create).
+        if self.user is not None and not may_set_field(self.user, Enterprise, "credit_code_exception"):
+            # Only officers may store a code that fails the check (Enterprise.field_roles); an operator's
+            # registrations are its own, set by enterprise_create.
             self.fields.pop("confirm_credit_code")
-            self.fields.pop("registered_by")
 
     def clean_credit_code(self):
         code = normalise_credit_code(self.cleaned_data.get("credit_code", ""))

@@ -120,6 +120,11 @@ class Enterprise(SearchableModel):
     role_actions = {Role.PARK_OPERATOR: "vac", Role.ENTERPRISE: "v"}
     # Only enterprise accounts are linked here (core.services.users_link_check, core.accounts.user_save).
     user_links = {"users": Role.ENTERPRISE}
+    # Only the administrator links accounts; only the bureau stores a code that fails the check, or says which
+    # operator registered a tenant (an operator's own registrations are set by enterprises.services).
+    field_roles = {"users": (Role.BUREAU_ADMIN,),
+                   "credit_code_exception": (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER),
+                   "registered_by": (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)}
     search_fields = ("name", "credit_code")
 
     class Meta:

@@ -25,7 +25,9 @@ def enterprise_defaults(data: dict, user) -> dict:
 
 
 def enterprise_create(*, user, model=Enterprise, data):
-    return object_create(user=user, model=model, data={**data, **enterprise_defaults(data, user)})
+    """Register an enterprise; an operator's registration is recorded as its organisation's (after the service
+    has refused a registrar or a failing code's confirmation the operator may not give: Enterprise.field_roles)."""
+    return object_create(user=user, model=model, data=data, preset=enterprise_defaults(data, user))
 
 
 def qualification_valid_until(*, kind: str, issued_on: datetime.date) -> datetime.date | None:

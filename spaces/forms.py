@@ -16,10 +16,7 @@ class OperatorForm(BaseModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.user is not None and self.user.role != Role.BUREAU_ADMIN:
-            # Only the administrator links user accounts to an operator.
-            self.fields.pop("users")
-        else:
+        if "users" in self.fields:  # only the administrator links accounts (Operator.field_roles)
             self.fields["users"].queryset = self.fields["users"].queryset.filter(role=Role.PARK_OPERATOR)
 
 

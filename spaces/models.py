@@ -32,6 +32,7 @@ class Operator(SearchableModel):
     scope_paths = {Role.PARK_OPERATOR: "users"}
     # Only park operators' accounts are linked here (core.services.users_link_check, core.accounts.user_save).
     user_links = {"users": Role.PARK_OPERATOR}
+    field_roles = {"users": (Role.BUREAU_ADMIN,)}  # only the administrator links accounts
 
     class Meta:
         ordering = ["name"]

@@ -63,6 +63,7 @@ def unit_update(*, user, instance, data):
     stored = {"status": locked.status, "area": locked.area, "building": locked.building_id}
     if stored["status"] == UnitStatus.LEASED and data.get("status", UnitStatus.LEASED) != UnitStatus.LEASED:
         raise ValidationError({"status": _("The unit was leased meanwhile: its status now follows its leases.")})
+    _refuse_leased_by_hand(data, stored["status"])
     data = {**data, **unit_defaults(data, stored["status"])}
     unit = object_update(user=user, instance=instance, data=data)
     unit_changed(unit, {"area"} if unit.area != stored["area"] else set(), user)
@@ -83,9 +84,18 @@ def building_update(*, user, instance, data):
     return building
 
 
+def _refuse_leased_by_hand(data: dict, stored_status: str | None) -> None:
+    """已出租 comes only from a lease (leasing sets it through unit_status_set): a person, a form, an import or
+    an API call may not set it on a unit that is not leased."""
+    if data.get("status") == UnitStatus.LEASED and stored_status != UnitStatus.LEASED:
+        raise ValidationError({"status": _("A unit becomes leased only through a lease: record the lease, and the "
+                                           "unit follows it.")})
+
+
 def unit_create(*, user, model=Unit, data):
     from core.services import object_create
 
+    _refuse_leased_by_hand(data, None)
     return object_create(user=user, model=model, data={**data, **unit_defaults(data)})
 
 
