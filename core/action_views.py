@@ -75,7 +75,8 @@ class ActionView(LoginRequiredMixin, View):
                 return self.render_page(None, errors=error.messages, status=400)
             form.apply_service_error(error)
             return self.render_page(form, status=400)
-        messages.success(request, _("%(action)s: done.") % {"action": self.action.label_text})
+        done = self.action.message(result) if self.action.message else _("%(action)s: done.") % {"action": self.action.label_text}
+        messages.success(request, done)
         return HttpResponseRedirect(actions.landing(self.action, self.object, result).get_absolute_url())
 
     def render_page(self, form, *, refusal=None, errors=None, status=200):

@@ -66,6 +66,8 @@ class Action:
     result_of: Callable | None = None  # (result) -> the record the user lands on afterwards
     api_response: Callable | None = None  # (request, result) -> dict, when the answer is not the record
     initial: Callable | None = None  # (obj) -> the form's initial values
+    event_data: Callable | None = None  # (obj, result) -> what the event records beside the inputs
+    message: Callable | None = None  # (result) -> the sentence a person reads when it is done
     button: bool = True  # shown among the object page's buttons (False: offered elsewhere, e.g. in a row)
     extra: dict = field(default_factory=dict)
 
@@ -98,7 +100,7 @@ REGISTRY: dict[type, dict[str, Action]] = {}
 def action(model, verb: str, *, label, roles: Iterable, sources: Iterable | None = None, target=None,
            state_field: str = "status", form=None, event: str | None = None, event_label=None,
            style: str = "outline-primary", help="", condition=None, locks=None, example=None,
-           result_of=None, api_response=None, initial=None, button: bool = True):
+           result_of=None, api_response=None, initial=None, event_data=None, message=None, button: bool = True):
     """Declare the decorated service as ``verb`` on ``model``; returns the guarded service."""
 
     def declare(body):
@@ -108,7 +110,8 @@ def action(model, verb: str, *, label, roles: Iterable, sources: Iterable | None
             model=model, verb=verb, label=label, roles=frozenset(roles), body=body,
             sources=None if sources is None else frozenset(sources), target=target, state_field=state_field,
             form=form, event=name, style=style, help=help, condition=condition, locks=locks, example=example,
-            result_of=result_of, api_response=api_response, initial=initial, button=button,
+            result_of=result_of, api_response=api_response, initial=initial, event_data=event_data,
+            message=message, button=button,
         )
         REGISTRY.setdefault(model, {})[verb] = declared
 
@@ -187,7 +190,10 @@ def take(declared: Action, *, user, instance, **inputs):
             raise Refused(_("This record was deleted meanwhile.")) from exc
         check(user, declared, obj)
         result = declared.body(user=user, instance=obj, **inputs)
-        audit.record_event(declared.event, user=user, instance=obj, data=_plain_inputs(inputs))
+        data = _plain_inputs(inputs)
+        if declared.event_data:
+            data.update(declared.event_data(obj, result))
+        audit.record_event(declared.event, user=user, instance=obj, data=data)
     return result
 
 

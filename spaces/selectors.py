@@ -1,10 +1,14 @@
 """Reads about space: occupancy, vacancy and the stacking plan, always within the user's scope."""
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from django.db.models import Count, Q, Sum
+
+from core.geo import feature
 
 from .choices import UnitStatus
 from .models import Building, Floor, Park, Unit, Zone
@@ -194,3 +198,24 @@ def zone_tree(*, user) -> list[tuple[Zone, int]]:
 
     walk(None, 0)
     return out
+
+
+BOUNDARY_FILE = Path(__file__).parent / "data" / "futian-boundary.geojson"
+
+
+def map_features(*, user) -> tuple[dict, list[dict], list[dict]]:
+    """What the map draws for ``user``: the district boundary, the zones with a polygon, and the parks the user
+    may see as points (GeoJSON features whose properties the map shows as text)."""
+    boundary = json.loads(BOUNDARY_FILE.read_text(encoding="utf-8"))
+    zones = [
+        feature(z.geometry, id=z.pk, name=z.name, kind=z.kind, url=z.get_absolute_url())
+        for z in Zone.objects.for_user(user).exclude(geometry=None).filter(parent__isnull=False)
+        if z.geometry
+    ]
+    parks = [
+        feature({"type": "Point", "coordinates": [float(park.longitude), float(park.latitude)]},
+                id=park.pk, name=park.name, zone=park.zone.name, kind=park.get_kind_display(),
+                url=park.get_absolute_url())
+        for park in Park.objects.for_user(user).select_related("zone").exclude(latitude=None)
+    ]
+    return boundary, zones, parks

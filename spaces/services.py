@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit, extensions
-from core.choices import ChangeAction
+from core.actions import action
+from core.choices import ChangeAction, Role
 
 from .choices import UnitStatus
 from .models import Building, Floor, Unit
@@ -103,7 +104,6 @@ def unit_create(*, user, model=Unit, data):
 CONFIRM_WARNINGS = "confirm_warnings"  # the form field, API key and import choice that confirms warnings
 UNIT_WARNINGS_CONFIRMED = audit.register_event(
     "spaces.unit.warnings_confirm", gettext_lazy("Implausible unit area confirmed"))
-FLOORS_GENERATED = audit.register_event("spaces.building.floors_generate", gettext_lazy("Floors generated"))
 
 
 def _hold_implausible(unit: Unit, *, confirmed: bool, user) -> None:
@@ -143,14 +143,32 @@ def unit_update_checked(*, user, instance, data):
 
 
 @transaction.atomic
-def building_floors_generate(*, building: Building, user) -> list[Floor]:
+def _floors_generated(created: list) -> str:
+    if created:
+        return _("%(count)d floor(s) created; existing floors were kept.") % {"count": len(created)}
+    return _("Every floor the building records already exists: nothing was created.")
+
+
+def _floors_event(building: Building, created: list) -> dict:
+    made = [f.number for f in created]
+    kept = sorted(set(Floor.objects.filter(building=building).values_list("number", flat=True)) - set(made))
+    return {"floors_above": building.floors_above, "floors_below": building.floors_below, "created": made, "kept": kept}
+
+
+@action(Building, "floors_generate", label=gettext_lazy("Generate floors"), event_label=gettext_lazy("Floors generated"),
+        roles=(Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.PARK_OPERATOR), style="outline-secondary",
+        help=gettext_lazy("Creates the floors the building records (floors above ground 1 to N, below ground B1 to "
+                          "Bn) that it lacks; existing floors are kept as they are."),
+        example=lambda building: {}, message=_floors_generated,
+        event_data=lambda building, created: _floors_event(building, created))
+def building_floors_generate(*, user, instance: Building) -> list[Floor]:
     """Create the floors a building records (地上层数 1..N, 地下层数 B1..Bn) that it lacks; existing floors are
-    kept as they are, so running it twice creates nothing the second time. Returns the floors created."""
+    kept as they are, so running it twice creates nothing the second time (the building's row is locked by the
+    action). Returns the floors created."""
     from core.permissions import ADD, ensure_can
 
     ensure_can(user, ADD, Floor)
-    # Outside the user's scope the building does not exist; the lock makes two clicks create each floor once.
-    building = Building.objects.for_user(user).select_for_update().get(pk=building.pk)
+    building = instance
     wanted = [*range(1, building.floors_above + 1), *range(-1, -building.floors_below - 1, -1)]
     existing = set(Floor.objects.filter(building=building).values_list("number", flat=True))
     created = []
@@ -163,8 +181,4 @@ def building_floors_generate(*, building: Building, user) -> list[Floor]:
         audit.record_change(instance=floor, action=ChangeAction.CREATE, user=user, before=None,
                             after=audit.snapshot(floor))
         created.append(floor)
-    if created:
-        audit.record_event(FLOORS_GENERATED, user=user, instance=building, data={
-            "floors_above": building.floors_above, "floors_below": building.floors_below,
-            "created": [f.number for f in created], "kept": sorted(existing)})
     return created

@@ -19,7 +19,6 @@ urlpatterns = [
     path("parks/<int:park>/quality/", views.quality, name="park_quality"),
     path("parks/<int:park>/quality/<slug:slug>/", views.quality_detail, name="park_quality_list"),
     path("parks/<int:park>/quality/<slug:slug>/export/", views.quality_export, name="park_quality_export"),
-    path("buildings/<int:pk>/floors/generate/", views.building_floors_generate, name="building_floors_generate"),
 ]
 for s in (surfaces.operator, surfaces.zone, surfaces.park, surfaces.building, surfaces.floor, surfaces.unit):
     urlpatterns += s.urlpatterns()

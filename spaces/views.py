@@ -1,27 +1,20 @@
-import json
-from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
 
 from core import counting
-from core.geo import feature
 from core.permissions import VIEW, role_may
 from core.reports import export, filtered, page_of, querystring
 
 from . import quality as quality_module
-from . import selectors, services
+from . import selectors
 from .filters import LongVacancyFilterSet
 from .models import Building, Floor, Park, Unit, Zone
-
-BOUNDARY_FILE = Path(__file__).parent / "data" / "futian-boundary.geojson"
 
 
 @login_required
@@ -121,18 +114,7 @@ def map_data(request):
     """GeoJSON for the map: the district boundary, zone polygons and the user's parks as points."""
     if not role_may(request.user, VIEW, Park):
         raise PermissionDenied
-    boundary = json.loads(BOUNDARY_FILE.read_text(encoding="utf-8"))
-    zones = [
-        feature(z.geometry, id=z.pk, name=z.name, kind=z.kind, url=z.get_absolute_url())
-        for z in Zone.objects.for_user(request.user).exclude(geometry=None).filter(parent__isnull=False)
-        if z.geometry
-    ]
-    parks = []
-    for park in Park.objects.for_user(request.user).select_related("zone").exclude(latitude=None):
-        parks.append(feature(
-            {"type": "Point", "coordinates": [float(park.longitude), float(park.latitude)]},
-            id=park.pk, name=park.name, zone=park.zone.name, kind=park.get_kind_display(), url=park.get_absolute_url(),
-        ))
+    boundary, zones, parks = selectors.map_features(user=request.user)
     return JsonResponse({
         "boundary": boundary,
         "zones": {"type": "FeatureCollection", "features": zones},
@@ -202,16 +184,3 @@ def _completed(item, chunk=2000):
             yield from item.complete(batch)
             batch = []
     yield from item.complete(batch)
-
-
-@login_required
-@require_POST
-def building_floors_generate(request, pk):
-    """The building page's 生成楼层 button: the floors its 地上层数 and 地下层数 say it has and it lacks."""
-    building = get_object_or_404(Building.objects.for_user(request.user), pk=pk)
-    created = services.building_floors_generate(building=building, user=request.user)
-    if created:
-        messages.success(request, _("%(count)d floor(s) created; existing floors were kept.") % {"count": len(created)})
-    else:
-        messages.info(request, _("Every floor the building records already exists: nothing was created."))
-    return redirect(building.get_absolute_url())
