@@ -272,7 +272,9 @@ def build_router(surface) -> Router:
 
 
 def mount_surfaces():
+    from .attachments.api import router as attachments
     from .surfaces import REGISTRY
 
     for surface in REGISTRY.values():
         api.add_router(f"/{surface.app_label}/{surface.slug}", build_router(surface))
+    api.add_router("/attachments", attachments)
