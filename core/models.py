@@ -557,6 +557,10 @@ class Attachment(models.Model):
     def __str__(self):
         return str(self.document)
 
+    def clash_errors(self, user) -> dict:
+        """Used by core.services.save_or_explain when the database refused a second link of the same pair."""
+        return {"document": [_("This document is already attached to this record.")]}
+
     @property
     def record(self):
         model = self.content_type.model_class()

@@ -109,9 +109,9 @@ def attachment_attach(request, label, pk):
         else:
             messages.success(request, _("Attached: %(title)s") % {"title": attachment.document.title})
             return _back(record)
-    messages.error(request, _("Nothing was attached: %(errors)s") % {"errors": " ".join(
-        f"{form.fields[name].label if name in form.fields else ''}：{message}".lstrip("：")
-        for name, errors in form.errors.items() for message in errors)})
+    reasons = [f"{form.fields[name].label}：{message}" if name in form.fields else message
+               for name, errors in form.errors.items() for message in errors]
+    messages.error(request, _("Nothing was attached: %(errors)s") % {"errors": "；".join(reasons)})
     return _back(record)
 
 

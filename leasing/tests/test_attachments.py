@@ -213,3 +213,26 @@ def test_the_service_decides_who_may_attach(world):
     with pytest.raises(PermissionDenied):
         services.document_upload(user=world.users["enterprise"], record=world.lease_a, kind="lease_contract",
                                  upload=samples.upload("合同.pdf", samples.PDF))
+
+
+def test_the_same_document_is_attached_to_a_record_once(world):
+    attachment = services.document_upload(user=world.users["officer"], record=world.lease_a, kind="lease_contract",
+                                          upload=samples.upload("合同.pdf", samples.PDF))
+    # A second link of the same pair, as a writer that skipped the check would make it: the constraint answers.
+    from core.services import save_or_explain
+
+    with pytest.raises(ValidationError) as caught:
+        save_or_explain(Attachment(document=attachment.document, content_type=attachment.content_type,
+                                   object_id=world.lease_a.pk, attached_by=world.users["officer"]))
+    assert caught.value.message_dict == {"document": ["这份文档已经关联在这条记录上。"]}
+
+
+def test_attaching_a_document_not_offered_says_why_on_the_page(world, client_for):
+    other = services.document_upload(user=world.users["officer"], record=world.lease_b, kind="lease_contract",
+                                     upload=samples.upload("乙合同.pdf", samples.PDF)).document
+    client = client_for(world.users["operator"])
+    response = client.post(reverse("core:attachment_attach", args=["leasing.lease", world.lease_a.pk]),
+                           {"document": other.pk}, follow=True)
+    page = response.content.decode()
+    assert "没有关联任何文档：文档：" in page
+    assert Attachment.objects.filter(object_id=world.lease_a.pk).count() == 0
