@@ -180,8 +180,8 @@ def document_version_add(*, user, attachment, upload) -> DocumentVersion:
 
 @transaction.atomic
 def attachment_remove(*, user, attachment) -> None:
-    """Take a document off a record. The document and its versions are kept: a reusable one stays among its
-    owner's documents, and the bureau can still read any of them."""
+    """Take a document off a record. The document and its versions are kept, never deleted: a reusable one stays
+    among its owner's documents, to be attached again."""
     record, attachment = _attachment_locked(user, attachment)
     before = audit.snapshot(attachment)
     document = attachment.document

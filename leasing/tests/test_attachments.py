@@ -236,3 +236,10 @@ def test_attaching_a_document_not_offered_says_why_on_the_page(world, client_for
     page = response.content.decode()
     assert "没有关联任何文档：文档：" in page
     assert Attachment.objects.filter(object_id=world.lease_a.pk).count() == 0
+
+
+def test_a_title_with_markup_is_shown_as_text(world, client_for):
+    client = client_for(world.users["operator"])
+    post_contract(client, world.lease_a, title='<img src=x onerror="alert(1)">合同')
+    page = client.get(world.lease_a.get_absolute_url()).content.decode()
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;合同" in page and "<img src=x" not in page
