@@ -18,6 +18,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Background jobs run in-process in tests; uploads go to a throwaway directory.
 os.environ.setdefault("YUANQU_TASKS", "immediate")
 os.environ.setdefault("YUANQU_MEDIA_ROOT", tempfile.mkdtemp(prefix="yuanqu-media-"))
+os.environ.setdefault("YUANQU_ATTACHMENT_ROOT", tempfile.mkdtemp(prefix="yuanqu-attachments-"))
 os.environ.setdefault("YUANQU_COUNT_CACHE", tempfile.mkdtemp(prefix="yuanqu-counts-"))
 
 CHROMIUM = "/usr/bin/chromium"

@@ -378,7 +378,9 @@ def _action_data(form_class, payload: dict) -> dict:
 
 
 def mount_surfaces():
+    from .attachments.api import router as attachments
     from .surfaces import REGISTRY
 
     for surface in REGISTRY.values():
         api.add_router(f"/{surface.app_label}/{surface.slug}", build_router(surface))
+    api.add_router("/attachments", attachments)

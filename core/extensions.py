@@ -5,6 +5,7 @@
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 _detail_context: dict[str, list[Callable]] = defaultdict(list)
 
@@ -12,6 +13,21 @@ _detail_context: dict[str, list[Callable]] = defaultdict(list)
 def add_detail_context(model_label: str, provider: Callable) -> None:
     """``provider(request, obj, context) -> dict`` merged into that model's detail page context."""
     _detail_context[model_label].append(provider)
+
+
+@dataclass(frozen=True)
+class DetailPanel:
+    template: str
+    provider: Callable  # (request, obj, context) -> dict for the template (as ``panel``), or None to leave it out
+
+
+_detail_panels: dict[str, list[DetailPanel]] = defaultdict(list)
+
+
+def add_detail_panel(model_label: str, template: str, provider: Callable) -> None:
+    """A panel below the attributes of that model's detail page, whatever template the page uses:
+    ``template`` is rendered with the page's context and ``panel`` = ``provider(request, obj, context)``."""
+    _detail_panels[model_label].append(DetailPanel(template, provider))
 
 
 _hooks: dict[str, list[Callable]] = defaultdict(list)
@@ -31,4 +47,10 @@ def detail_context(request, obj, context: dict) -> dict:
     extra = {}
     for provider in _detail_context.get(obj._meta.label_lower, []):
         extra.update(provider(request, obj, {**context, **extra}))
+    panels = []
+    for panel in _detail_panels.get(obj._meta.label_lower, []):
+        data = panel.provider(request, obj, {**context, **extra})
+        if data is not None:
+            panels.append({"template": panel.template, "data": data})
+    extra["extension_panels"] = panels
     return extra

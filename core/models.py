@@ -8,9 +8,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import IMPORT_RUNNING, ChangeAction, ImportStatus, Role
 from .context import memo
@@ -412,3 +414,154 @@ class ImportBatch(models.Model):
 
     def count(self, name) -> int:
         return int(self.counts.get(name, 0))
+
+
+# ----- attachments: documents uploaded once, kept in versions, linked to any record (core/attachments/) --------
+
+class DocumentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A document is seen by whoever sees a record it is attached to, or the owner it belongs to."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role in UNRESTRICTED_ROLES:
+            return self
+        from .attachments import registry
+
+        return self.filter(registry.document_scope(user))
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """An attachment is seen by whoever sees the record it is attached to."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role in UNRESTRICTED_ROLES:
+            return self
+        from .attachments import registry
+
+        return self.filter(registry.attachment_scope(user))
+
+
+def attachment_storage():
+    from .attachments.storage import storage
+
+    return storage
+
+
+def attachment_path(version, filename):
+    """A random name under the month it was uploaded; the uploader's file name is kept only as data."""
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}{os.path.splitext(filename)[1].lower()}"
+
+
+class Document(models.Model):
+    """A file someone uploaded once (a signed lease contract, a business licence), with its versions.
+
+    ``kind`` is a code an app registered (core.attachments.registry.register_kind). A document of a reusable
+    kind belongs to an owner (the enterprise whose licence it is) and may be attached to more of the owner's
+    records; the others belong to the record they were uploaded to."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
+    owner_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    owner_id = models.PositiveBigIntegerField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    last_updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+    audit_exclude = ("created", "last_updated")
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        indexes = [models.Index(fields=["owner_type", "owner_id", "kind"], name="document_owner_kind")]
+        constraints = [models.CheckConstraint(
+            condition=Q(owner_type__isnull=True, owner_id__isnull=True)
+            | Q(owner_type__isnull=False, owner_id__isnull=False), name="document_owner_whole")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def kind_label(self) -> str:
+        from .attachments.registry import kind_label
+
+        return kind_label(self.kind)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .attachments.registry import KINDS
+
+        if self.kind not in KINDS:
+            raise ValidationError({"kind": _("Choose one of the kinds offered.")})
+
+
+class DocumentVersion(models.Model):
+    """One upload of a document's file. A new version never replaces an earlier one."""
+
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.PROTECT,
+                                 related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(storage=attachment_storage, upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    content_type = models.CharField(_("file type"), max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["document", "-number"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="document_version_number")]
+
+    def __str__(self):
+        return f"{self.document} v{self.number}"
+
+    @property
+    def download_name(self) -> str:
+        """The uploader's file name with the extension of what the file really is."""
+        from .attachments.files import download_name
+
+        return download_name(self.original_name, self.content_type)
+
+
+class Attachment(models.Model):
+    """A document linked to a record of any registered model (a lease, a qualification, an enterprise)."""
+
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.PROTECT,
+                                 related_name="attachments")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    attached_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("attached by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(_("attached"), auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+    audit_exclude = ("created",)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_record")]
+        constraints = [models.UniqueConstraint(fields=["document", "content_type", "object_id"],
+                                               name="attachment_once_per_record")]
+
+    def __str__(self):
+        return str(self.document)
+
+    def clash_errors(self, user) -> dict:
+        """Used by core.services.save_or_explain when the database refused a second link of the same pair."""
+        return {"document": [_("This document is already attached to this record.")]}
+
+    @property
+    def record(self):
+        model = self.content_type.model_class()
+        return model._default_manager.filter(pk=self.object_id).first() if model else None

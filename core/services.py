@@ -218,11 +218,30 @@ def _refuse_if_linked(instance, before: dict) -> None:
     for relation in type(instance)._meta.related_objects:
         if relation.many_to_many and getattr(instance, relation.get_accessor_name()).exists():
             blockers.append(str(relation.related_model._meta.verbose_name))
+    attached = _attachment_count(instance)
+    if attached:
+        raise ValidationError(
+            _("%(object)s cannot be deleted: it has %(count)d attachment(s); remove them first.")
+            % {"object": before.get("name") or str(instance), "count": attached})
     if blockers:
         raise ValidationError(
             _("%(object)s cannot be deleted: related records (%(kinds)s) still refer to it.")
             % {"object": before.get("name") or str(instance), "kinds": "、".join(blockers)}
         )
+
+
+def _attachment_count(instance) -> int:
+    """Attachments point at their record by type and id, which the database cannot protect; the record's row is
+    locked here, and an attachment is only added under the same lock (core.attachments.services)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .attachments.registry import attachable_for
+    from .models import Attachment
+
+    if attachable_for(type(instance)) is None:
+        return 0
+    return Attachment.objects.filter(content_type=ContentType.objects.get_for_model(type(instance)),
+                                     object_id=instance.pk).count()
 
 
 @transaction.atomic

@@ -1,11 +1,21 @@
 from django.urls import path
 
 from . import accounts, import_views
+from .attachments import views as attachment_views
 from .department_surface import department
 
 app_name = "core"
 
-urlpatterns = [*department.urlpatterns()]
+urlpatterns = [
+    *department.urlpatterns(),
+    path("attachments/<str:label>/<int:pk>/upload/", attachment_views.attachment_upload, name="attachment_upload"),
+    path("attachments/<str:label>/<int:pk>/attach/", attachment_views.attachment_attach, name="attachment_attach"),
+    path("attachments/<int:pk>/version/", attachment_views.attachment_version, name="attachment_version"),
+    path("attachments/<int:pk>/detach/", attachment_views.attachment_detach, name="attachment_detach"),
+    path("attachments/<int:pk>/download/", attachment_views.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/versions/<int:number>/download/", attachment_views.attachment_download,
+         name="attachment_version_download"),
+]
 
 account_urlpatterns = [
     path("users/", accounts.user_list, name="user_list"),

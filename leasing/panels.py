@@ -1,5 +1,8 @@
 """What leasing adds to the pages of spaces and enterprises (registered in LeasingConfig.ready)."""
 
+from django.utils.translation import gettext_lazy as _
+
+from core.attachments.registry import register_attachable, register_kind
 from core.extensions import add_detail_context
 
 from . import selectors
@@ -27,8 +30,12 @@ def enterprise_panel(request, enterprise, context):
     return {"leases": selectors.enterprise_leases(user=request.user, enterprise=enterprise)}
 
 
+LEASE_CONTRACT = register_kind("lease_contract", _("Lease contract"))
+
+
 def register():
     from core.extensions import add_hook
+    from enterprises.attachments import BUSINESS_LICENCE
 
     from .services import leases_follow_moved_units, leases_of_resized_unit
 
@@ -39,3 +46,7 @@ def register():
     add_detail_context("spaces.zone", area_panel)
     add_detail_context("spaces.unit", unit_panel)
     add_detail_context("enterprises.enterprise", enterprise_panel)
+    # The signed contract, uploaded by the park's operator; the tenant's business licence, attached again from
+    # the enterprise's own documents.
+    register_attachable("leasing.lease", kinds=[LEASE_CONTRACT, BUSINESS_LICENCE], owner=lambda lease: lease.enterprise,
+                        owner_model="enterprises.enterprise")

@@ -209,6 +209,19 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 YUANQU_IMPORT_MAX_BYTES = int(os.environ.get("YUANQU_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# Every upload passes core.uploads.LimitedUploadHandler first: on a URL with a limit (attachments) a file is
+# dropped the moment it passes it, before the rest is kept in memory or in a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Attachments (core/attachments/, ADR 0015): documents' files live here, under random names, served by no URL
+# (only by the download view, which checks scope and records the download); a deployment backs it up with the
+# database. A document's file may have at most YUANQU_ATTACHMENT_MAX_BYTES (20 MB: a scanned contract of a
+# hundred pages at 200 dpi).
+YUANQU_ATTACHMENT_ROOT = Path(os.environ.get("YUANQU_ATTACHMENT_ROOT", BASE_DIR / "var" / "attachments"))
+YUANQU_ATTACHMENT_MAX_BYTES = int(os.environ.get("YUANQU_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 # An uploaded file is measured before it is read (core/importing/measure.py). The defaults admit a sheet of a
 # million data rows (plus up to a hundred rows of titles and headers) as wide as the widest template (10
 # columns) with as many columns of one's own again; a wider sheet must be shorter. Columns stop at IV (256, the

@@ -156,3 +156,10 @@ def units_file(rows) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+@pytest.fixture
+def attachment_root(settings, tmp_path):
+    """Documents' files of this test go to its own temporary directory (never var/)."""
+    settings.YUANQU_ATTACHMENT_ROOT = tmp_path / "attachments"
+    return settings.YUANQU_ATTACHMENT_ROOT

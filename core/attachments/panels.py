@@ -1,0 +1,21 @@
+"""The attachments panel on the detail page of every record that takes documents (core.extensions)."""
+
+from . import files, selectors, services
+from .forms import AttachExistingForm, UploadForm
+from .registry import attachable_for
+
+
+def attachments_panel(request, record, context):
+    attachable = attachable_for(type(record))
+    user = request.user
+    may_attach = services.may_attach(user, record)
+    reusable = selectors.reusable_documents(user=user, record=record) if may_attach else None
+    return {
+        "label": attachable.label,
+        "attachments": selectors.attachment_list(user=user, record=record),
+        "may_attach": may_attach,
+        "upload_form": UploadForm(kinds=attachable.kinds, auto_id="id_attachment_%s") if may_attach else None,
+        "attach_form": AttachExistingForm(documents=reusable, auto_id="id_attach_%s")
+        if reusable is not None and reusable.exists() else None,
+        "max_mb": files.megabytes(files.max_bytes()),
+    }
