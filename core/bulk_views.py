@@ -107,7 +107,12 @@ class BulkEditView(BulkView):
         post = request.POST
         step = next((s for s in ("apply", "preview", "edit") if f"_{s}" in post), "choose")
         bound = step != "choose"
-        form = self.surface.form(data=post if bound else None, prefix="bulk", user=request.user)
+        blank = self.surface.form(prefix="bulk", user=request.user)
+        raw = {name: blank.fields[name].widget.value_from_datadict(post, request.FILES, blank.add_prefix(name))
+               for name in offered} if bound else {}
+        # The values are shown again as given (initial), never validated as a whole form: a new record's form
+        # would complain of every required field left out, and a model's clean() of the parents it lacks.
+        form = self.surface.form(initial=raw, prefix="bulk", user=request.user)
         chosen = list(dict.fromkeys(post.getlist("fields"))) if bound else []
         page = {"form": form, "step": "choose", "rows": self.rows(form, offered, chosen, {})}
         try:
@@ -118,8 +123,7 @@ class BulkEditView(BulkView):
         page.update(count=len(ids), sample=self.sample(ids))
         if step in ("choose", "edit"):
             return render(request, self.template_name, self.context(**page))
-        values = {name: (form.fields[name].widget.value_from_datadict(post, request.FILES, form.add_prefix(name))
-                         if name in form.fields else post.get(form.add_prefix(name))) for name in chosen}
+        values = {name: raw[name] if name in raw else post.get(form.add_prefix(name)) for name in chosen}
         if not values:
             return self.refused(ValidationError(_("Choose at least one field to change.")), **page)
         field_errors = bulk.bulk_values_check(user=request.user, surface=self.surface, values=values)
