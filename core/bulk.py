@@ -251,7 +251,8 @@ def _edit_one(surface, user, obj, values: dict):
     fixed = {name: blank.fields[name] for name in values if name in blank.fields and blank.fields[name].disabled}
     if fixed:  # a leased unit's status follows its leases: the edit page shows it greyed out
         return None, _failure(obj, {name: [_("Cannot be changed for this record.") + (
-            f"（{form_field.help_text}）" if form_field.help_text else "")] for name, form_field in fixed.items()}, blank)
+            f"（{str(form_field.help_text).rstrip('。.')}）" if form_field.help_text else "")]
+            for name, form_field in fixed.items()}, blank)
     form = surface.form(data={**current_form_data(blank), **values}, instance=obj, user=user)
     if not form.is_valid():
         return None, _failure(obj, {name: list(messages) for name, messages in form.errors.items()}, form)

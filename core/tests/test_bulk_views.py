@@ -98,7 +98,7 @@ def test_a_leased_unit_in_the_selection_is_listed_and_nothing_is_saved(world, cl
     assert response.status_code == 400
     page = text(response)
     assert "未修改任何记录：所选 2 条记录中有 1 条不接受新的值" in page
-    assert "科技楼A座 1201" in page and "状态：这条记录的此项不能修改（根据该单元的租约自动更新。）" in page
+    assert "科技楼A座 1201" in page and "状态：这条记录的此项不能修改（根据该单元的租约自动更新）" in page
     world.unit_a2.refresh_from_db()
     assert world.unit_a2.status == UnitStatus.VACANT
 
