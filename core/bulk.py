@@ -52,15 +52,15 @@ def _require(user, verb: str, model) -> None:
 # ----- outcomes ----------------------------------------------------------------------------------------------------
 @dataclass
 class Failure:
-    """One object that refused the operation: its name, its page and each (field label, message)."""
+    """One object that refused the operation: its name, its page and each (field name, field label, message)."""
 
     pk: int
     name: str
     url: str = ""
-    errors: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[tuple[str | None, str, str]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        return [f"{label}：{message}" if label else message for label, message in self.errors]
+        return [f"{label}：{message}" if label else message for _name, label, message in self.errors]
 
 
 class BulkRefused(ValidationError):
@@ -233,7 +233,7 @@ def _failure(obj, error, form=None) -> Failure:
     for name, messages in items:
         label = _label(form, model, name)
         for message in messages:
-            failure.errors.append((label, str(message)))
+            failure.errors.append((None if name in (None, "__all__") else name, label, str(message)))
     return failure
 
 
@@ -306,7 +306,7 @@ def objects_bulk_update(*, user, surface, selection, values: dict, dry_run: bool
 
 def _vanished(model, ids, seen) -> list[Failure]:
     """Records deleted (or moved out of the user's scope) between the selection and the lock."""
-    return [Failure(pk=pk, name=f"#{pk}", errors=[("", _(
+    return [Failure(pk=pk, name=f"#{pk}", errors=[(None, "", _(
         "This record was deleted, or moved outside the data you manage, while you were working on it."))])
         for pk in ids if pk not in seen]
 

@@ -232,3 +232,64 @@ def test_a_surface_without_bulk_fields_offers_no_bulk_edit(world, client_for, na
         assert client.post(reverse(name), {"pk": [world.floor_a.pk]}).status_code == 404
         page = text(client.get(reverse("spaces:floor_list")))
         assert 'data-testid="bulk-edit"' not in page and 'data-testid="bulk-delete"' in page
+
+
+# ----- the API -----------------------------------------------------------------------------------------------------
+def api_post(client, path, body, user):
+    import json
+
+    from yuanqu.testing import bearer
+
+    return client.post(path, json.dumps(body), content_type="application/json", **bearer(user))
+
+
+def test_api_bulk_update_by_filter_within_the_scope(world, client):
+    Unit.objects.filter(pk=world.unit_b1.pk).update(status=UnitStatus.VACANT)
+    response = api_post(client, "/api/spaces/units/bulk-update",
+                        {"filter": {"status": "vacant"}, "data": {"asking_rent": 88, "government_owned": True}},
+                        world.users["operator"])
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["count"], body["changed"], body["dry_run"]) == (1, 1, False) and body["request_id"]
+    assert list(Unit.objects.filter(asking_rent=Decimal("88"), government_owned=True)) == [world.unit_a2]
+
+
+def test_api_bulk_update_lists_each_record_that_refused(world, client):
+    response = api_post(client, "/api/spaces/units/bulk-update",
+                        {"ids": [world.unit_a1.pk, world.unit_a2.pk], "data": {"status": "unavailable"}},
+                        world.users["officer"])
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"] == "未作任何修改：所选 2 条记录中有 1 条未通过检查。"
+    (error,) = body["errors"]
+    assert error["id"] == world.unit_a1.pk and error["field"] == "status"
+    assert error["message"].startswith("单元“科技楼A座 1201”：状态：")
+    world.unit_a2.refresh_from_db()
+    assert world.unit_a2.status == UnitStatus.VACANT
+
+
+def test_api_bulk_ids_out_of_scope_and_roles(world, client):
+    refused = api_post(client, "/api/spaces/units/bulk-update",
+                       {"ids": [world.unit_b1.pk], "data": {"asking_rent": "1"}}, world.users["operator"])
+    assert refused.status_code == 400 and "管理范围" in refused.json()["errors"][0]["message"]
+    leader = api_post(client, "/api/spaces/units/bulk-delete", {"ids": [world.unit_a2.pk]}, world.users["leader"])
+    assert leader.status_code == 403
+    both = api_post(client, "/api/spaces/units/bulk-delete", {"ids": [world.unit_a2.pk], "filter": {}},
+                    world.users["officer"])
+    assert both.status_code == 400
+    assert Unit.objects.filter(pk=world.unit_a2.pk).exists()
+
+
+def test_api_bulk_delete_refused_by_protect_then_a_dry_run_that_passes(world, client):
+    refused = api_post(client, "/api/spaces/buildings/bulk-delete", {"ids": [world.building_a.pk]},
+                       world.users["officer"])
+    assert refused.status_code == 400 and "仍有" in refused.json()["errors"][0]["message"]
+    preview = api_post(client, "/api/spaces/units/bulk-delete", {"ids": [world.unit_a2.pk], "dry_run": True},
+                       world.users["officer"])
+    assert preview.status_code == 200 and preview.json()["dry_run"] is True
+    assert Unit.objects.filter(pk=world.unit_a2.pk).exists()
+
+
+def test_api_bulk_operations_are_in_the_schema(world, client_for):
+    paths = client_for(world.users["officer"]).get("/api/openapi.json").json()["paths"]
+    assert "post" in paths["/api/spaces/units/bulk-update"] and "post" in paths["/api/leasing/leases/bulk-delete"]
