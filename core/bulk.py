@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import audit
-from .context import current_request_id, end_request, start_request
+from .context import current_request_id, end_memo, end_request, start_memo, start_request
 from .forms import refuse_control_characters, refuse_implausible_dates
 from .permissions import CHANGE, DELETE, ensure_can, role_may
 
@@ -95,14 +95,16 @@ class _DryRun(Exception):
 
 @contextlib.contextmanager
 def _one_request_id():
-    """The change records of one operation share a request id; outside a request (a command, a test) one is made."""
+    """The change records of one operation share a request id; outside a request (a command, a test) one is made,
+    and what the scopes resolve is read once for the operation, as within a request (core.context.memo)."""
     if current_request_id():
         yield current_request_id()
         return
-    token = start_request()
+    token, kept = start_request(), start_memo()
     try:
         yield current_request_id()
     finally:
+        end_memo(kept)
         end_request(token)
 
 
