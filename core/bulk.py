@@ -166,8 +166,11 @@ def _objects(surface, user, ids: list[int]) -> Iterable:
 
 # ----- bulk edit ---------------------------------------------------------------------------------------------------
 def bulk_field_fit(model, name: str) -> bool:
-    """A field set to one value on many records: a plain field, a choice or a foreign key; not a many-to-many
-    and not a field that must differ from record to record (unique alone or with others: codes, credit codes)."""
+    """A field set to one value on many records: a plain field, a choice or a foreign key; not a many-to-many,
+    not a field that must differ from record to record (unique alone or with others: codes, credit codes), and
+    not personal data (its value would be written, unmasked, into the operation's event)."""
+    if name in getattr(model, "personal_fields", ()):
+        return False
     try:
         model_field = model._meta.get_field(name)
     except Exception:

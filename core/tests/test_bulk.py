@@ -101,6 +101,7 @@ def test_every_declared_bulk_field_suits_a_bulk_edit():
             assert not isinstance(form_field, forms.ModelMultipleChoiceField), f"{model.__name__}.{name}"
     assert not bulk.bulk_field_fit(Unit, "code") and not bulk.bulk_field_fit(Enterprise, "credit_code")
     assert not bulk.bulk_field_fit(Lease, "units")
+    assert not bulk.bulk_field_fit(Contact, "mobile") and bulk.bulk_field_fit(Contact, "title")
 
 
 def test_a_masked_contact_keeps_its_name_and_mobile_when_its_title_is_set(world):
