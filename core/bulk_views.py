@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import bulk, control_characters
@@ -39,7 +40,7 @@ class BulkView(SurfaceView):
 
     def list_url(self) -> str:
         query = getattr(self, "query", "")
-        return self.base_context()["list_url"] + (f"?{query}" if query else "")
+        return reverse(self.surface.url_name("list")) + (f"?{query}" if query else "")
 
     def read_selection(self):
         """The ticked ids, or the list's whole filter run again here, on the server, within the user's scope."""
