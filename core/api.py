@@ -1,9 +1,11 @@
 """The REST API: one router per surface, generated; the same selectors, forms and services as the UI."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -12,7 +14,7 @@ from ninja import errors as ninja_errors
 from ninja.orm import create_schema
 from ninja.security import HttpBearer, django_auth
 
-from . import actions, control_characters, counting, tokens
+from . import actions, bulk, control_characters, counting, tokens
 from .permissions import ADD, CHANGE, DELETE, VIEW, role_may
 from .security import account_locked_until, locked_message
 from .views import filtered_list
@@ -103,6 +105,26 @@ class TokenOut(Schema):
 
 class Message(Schema):
     detail: str
+
+
+class BulkSelection(Schema):
+    """Which records: ``ids``, or ``filter`` (the list's filter parameters, run again on the server within the
+    caller's scope). ``dry_run``: go through every record, keep nothing (a preview)."""
+
+    ids: list[int] | None = None
+    filter: dict[str, Any] | None = None
+    dry_run: bool = False
+
+
+class BulkUpdateIn(BulkSelection):
+    data: dict[str, Any]
+
+
+class BulkOut(Schema):
+    count: int
+    changed: int
+    request_id: str
+    dry_run: bool
 
 
 @api.post("/token", auth=None, response={200: TokenOut, 401: Message}, tags=["auth"])
@@ -279,6 +301,64 @@ def build_router(surface) -> Router:
         surface.delete(user=request.user, instance=instance)
         return Status(204, None)
 
+    def bulk_selected(request, selection: BulkSelection):
+        """The ids as given, or the list's filter run here within the caller's scope."""
+        if not role_may(request.user, VIEW, model):
+            raise PermissionDenied
+        if (selection.ids is None) == (selection.filter is None):
+            raise bulk.BulkRefused(_("Give either ids or filter."))
+        if selection.ids is not None:
+            return selection.ids
+        params = _filter_params(selection.filter)
+        filterset, qs, _sort = filtered_list(surface, request, params)
+        if filterset.is_bound and not filterset.is_valid():
+            raise ValidationError(filterset.errors.as_data())
+        return qs
+
+    def bulk_failed(request, exc: bulk.BulkFailed):
+        errors = [{"id": f.pk, "field": name, "label": label,
+                   "message": _("%(kind)s “%(object)s”: %(reason)s") % {
+                       "kind": model._meta.verbose_name, "object": f.name,
+                       "reason": f"{label}：{message}" if label else message}}
+                  for f in exc.failures for name, label, message in f.errors]
+        return api.create_response(request, {"detail": _(
+            "Nothing was saved: %(count)d of the %(total)d selected records refused.") % {
+            "count": len(exc.failures), "total": exc.total}, "errors": errors}, status=400)
+
+    @router.post("/bulk-update", response={200: BulkOut}, summary=f"Set fields on many {plural}",
+                 operation_id=f"{surface.app_label}_{surface.name}_bulk_update")
+    def bulk_update(request, payload: BulkUpdateIn):
+        """Each record through the same form and service as ``PATCH``; all or nothing (400 lists each record that
+        refused, with its id)."""
+        selection = bulk_selected(request, payload)
+        values, errors = {}, {}
+        for name, value in payload.data.items():
+            try:
+                values[name] = _json_value(form_class.base_fields[name], value) if name in form_class.base_fields else value
+            except ValidationError as error:
+                errors[name] = error.messages
+        if errors:
+            raise ValidationError(errors)
+        try:
+            result = bulk.objects_bulk_update(user=request.user, surface=surface, selection=selection, values=values,
+                                              dry_run=payload.dry_run)
+        except bulk.BulkFailed as exc:
+            return bulk_failed(request, exc)
+        return Status(200, result)
+
+    @router.post("/bulk-delete", response={200: BulkOut}, summary=f"Delete many {plural}",
+                 operation_id=f"{surface.app_label}_{surface.name}_bulk_delete")
+    def bulk_delete(request, payload: BulkSelection):
+        """Each record through the same service as ``DELETE``; all or nothing (400 lists each record that refused,
+        such as one other records still refer to)."""
+        selection = bulk_selected(request, payload)
+        try:
+            result = bulk.objects_bulk_delete(user=request.user, surface=surface, selection=selection,
+                                              dry_run=payload.dry_run)
+        except bulk.BulkFailed as exc:
+            return bulk_failed(request, exc)
+        return Status(200, result)
+
     add_action_routes(router, model, scoped_object=scoped_object, Out=Out,
                       operation_prefix=f"{surface.app_label}_{surface.name}")
     return router
@@ -375,6 +455,23 @@ def _action_data(form_class, payload: dict) -> dict:
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def _filter_params(given: dict) -> QueryDict:
+    """A list's filter given as JSON, as the list page's query string would carry it."""
+    params = QueryDict(mutable=True)
+    errors = {}
+    for name, value in given.items():
+        try:
+            control_characters.refuse(name)
+            items = value if isinstance(value, list) else [value]
+            params.setlist(name, [_json_value(forms.CharField(), v) for v in items if v is not None])
+            control_characters.refuse(params.getlist(name))
+        except ValidationError as error:
+            errors[control_characters.removed(name)] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return params
 
 
 def mount_surfaces():

@@ -47,6 +47,13 @@ class Surface:
     detail_template: str | None = None
     extra_context: Callable | None = None  # (request, obj) → dict for the detail page
     importer: object = None  # core.importing.spec.ImportSpec: how rows of a spreadsheet become objects
+    # Fields of the edit form a person may set on many records at once (core/bulk.py): plain fields, choices and
+    # foreign keys that records may share; never a many-to-many or a unique field (a code, a credit code).
+    # Empty: the list offers bulk delete only.
+    bulk_fields: tuple[str, ...] = ()
+    # lock(ids): take the row locks the surface's services take, in their order, for these records, before a
+    # bulk operation reads them (leases: their units first). None: the rows themselves, in id order.
+    lock: Callable | None = None
 
     @property
     def opts(self):
@@ -87,7 +94,7 @@ class Surface:
         return result
 
     def urlpatterns(self):
-        from . import exports, import_views, views
+        from . import bulk_views, exports, import_views, views
 
         n = self.name
         return [
@@ -99,6 +106,8 @@ class Surface:
             path(f"{self.slug}/<int:pk>/changes/", views.ObjectChangesView.as_view(surface=self), name=f"{n}_changes"),
             *self.action_urlpatterns(),
             path(f"{self.slug}/export/", exports.ObjectExportView.as_view(surface=self), name=f"{n}_export"),
+            path(f"{self.slug}/bulk-edit/", bulk_views.BulkEditView.as_view(surface=self), name=f"{n}_bulk_edit"),
+            path(f"{self.slug}/bulk-delete/", bulk_views.BulkDeleteView.as_view(surface=self), name=f"{n}_bulk_delete"),
             *([
                 path(f"{self.slug}/import/", import_views.ImportStartView.as_view(surface=self), name=f"{n}_import"),
                 path(f"{self.slug}/import/template/", import_views.ImportTemplateView.as_view(surface=self),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from . import audit, extensions
+from .bulk import may_bulk
 from .counting import CountingPaginator
 from .importing.jobs import may_import
 from .permissions import ADD, CHANGE, DELETE, VIEW, can_reveal_personal_data, role_may
@@ -62,12 +63,14 @@ def sort_queryset(surface, queryset, sort: str):
     return queryset, ""
 
 
-def filtered_list(surface, request):
-    """(filterset, sorted queryset, sort key) for a list request: shared by the page and the API."""
+def filtered_list(surface, request, params=None):
+    """(filterset, sorted queryset, sort key) for a list request: shared by the page, the API, and a bulk
+    operation on a whole filter (``params``: the list's query, posted with the operation)."""
+    params = request.GET if params is None else params
     queryset = surface.queryset(request.user)
-    filterset = surface.filterset(request.GET or None, queryset=queryset, request=request)
+    filterset = surface.filterset(params or None, queryset=queryset, request=request)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    qs, sort = sort_queryset(surface, qs, request.GET.get("sort", ""))
+    qs, sort = sort_queryset(surface, qs, params.get("sort", ""))
     return filterset, qs, sort
 
 
@@ -103,6 +106,8 @@ class ObjectListView(SurfaceView):
             page_sizes=PAGE_SIZES,
             per_page=per_page,
             export_query=export_params.urlencode(),
+            bulk_edit=bool(self.surface.bulk_fields) and may_bulk(request.user, CHANGE, self.model),
+            bulk_delete=may_bulk(request.user, DELETE, self.model),
         )
         # A live filter request (htmx) gets the table with the count and export links; restoring a page from
         # the browser's history asks for the whole page.

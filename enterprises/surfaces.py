@@ -39,7 +39,7 @@ enterprise = register(Surface(
              Column("industry", order_by="industry__code"), Column("established_on"),
              Column("registered_capital")],
     select_related=("industry",), default_sort="name", extra_context=enterprise_context,
-    create=services.enterprise_create,
+    create=services.enterprise_create, bulk_fields=("industry", "registered_by"),
     importer=ImportSpec(
         key=("credit_code",),
         columns={"name": ImportColumn(aliases=("企业名称", "公司名称", "单位名称", "名称")),
@@ -65,6 +65,7 @@ qualification = register(Surface(
              Column("certificate_number"), Column("issued_on"), Column("valid_until")],
     select_related=("enterprise",),
     create=services.qualification_create, update=services.qualification_update,
+    bulk_fields=("kind", "level", "valid_until"),
     importer=ImportSpec(
         key=("enterprise", "kind", "issued_on"),
         columns={"enterprise": ENTERPRISE, "kind": ImportColumn(aliases=("资质", "资质类型", "认定类型")),
@@ -84,5 +85,5 @@ contact = register(Surface(
     columns=[Column("masked_name", label=_("name"), order_by="name", link=True),
              Column("enterprise", order_by="enterprise__name"), Column("title"),
              Column("masked_mobile", label=_("mobile"), order_by=None)],
-    select_related=("enterprise",),
+    select_related=("enterprise",), bulk_fields=("title",),
 ))

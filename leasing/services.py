@@ -42,6 +42,13 @@ def units_lock(units, *, all_present: bool = False) -> list[int]:
     return locked
 
 
+def leases_lock(ids) -> None:
+    """Lock stored leases as their writers do: all their units first, then the leases, each in id order (a
+    bulk edit or delete locks its whole selection so before it reads it)."""
+    units_lock(Lease.units.through.objects.filter(lease_id__in=ids).values_list("unit_id", flat=True))
+    list(Lease.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
 def _lock_units_of(lease_pk, more=()) -> None:
     """Lock a stored lease's units (and ``more``) before its own row, as every lease writer does."""
     held: set[int] = set()

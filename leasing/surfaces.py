@@ -17,6 +17,7 @@ lease = register(Surface(
              Column("status", template="core/cells/choice.html")],
     select_related=("enterprise",), prefetch_related=("units__building",), default_sort="-start_date",
     create=services.lease_create, update=services.lease_update, delete=services.lease_delete,
+    bulk_fields=("monthly_rent", "start_date", "end_date"), lock=services.leases_lock,
     importer=ImportSpec(
         key=("enterprise", "units", "start_date"),
         columns={"enterprise": ENTERPRISE, "building": BUILDING,

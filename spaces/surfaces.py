@@ -59,7 +59,7 @@ zone = register(Surface(
     model=Zone, filterset=filters.ZoneFilterSet, form=forms.ZoneForm, slug="zones",
     columns=[Column("name", link=True), Column("code"), Column("kind", template="core/cells/choice.html"),
              Column("parent")],
-    select_related=("parent",), extra_context=zone_context,
+    select_related=("parent",), extra_context=zone_context, bulk_fields=("kind", "parent"),
     importer=ImportSpec(
         key=("code",),
         columns={"code": ImportColumn(kind=CODE, aliases=("片区编码", "编码")),
@@ -73,7 +73,7 @@ park = register(Surface(
     model=Park, filterset=filters.ParkFilterSet, form=forms.ParkForm, slug="parks",
     columns=[Column("name", link=True), Column("code"), Column("kind", template="core/cells/choice.html"),
              Column("zone", order_by="zone__name"), Column("operator", order_by="operator__name"), Column("address")],
-    select_related=("zone", "operator"), extra_context=park_context,
+    select_related=("zone", "operator"), extra_context=park_context, bulk_fields=("kind", "zone", "operator"),
     importer=ImportSpec(
         key=("code",),
         columns={"code": ImportColumn(kind=CODE, aliases=("园区编码", "园区代码", "编码")),
@@ -89,6 +89,7 @@ building = register(Surface(
     columns=[Column("name", link=True), Column("code"), Column("park", order_by="park__name"),
              Column("floors_above"), Column("gross_floor_area"), Column("completed_year")],
     select_related=("park",), extra_context=building_context, update=services.building_update,
+    bulk_fields=("park", "completed_year"),
     importer=ImportSpec(
         key=("code",),
         columns={"code": ImportColumn(kind=CODE, aliases=("楼宇编码", "楼宇代码", "楼栋编码", "编码")),
@@ -126,6 +127,7 @@ unit = register(Surface(
              Column("government_owned", template="core/cells/boolean.html"), Column("vacant_since")],
     select_related=("building", "floor"), default_sort="pk",
     create=services.unit_create_checked, update=services.unit_update_checked,
+    bulk_fields=("use", "asking_rent", "government_owned", "status"),
     importer=ImportSpec(
         key=("building", "floor", "code"),
         columns={"building": BUILDING, "floor": FLOOR,

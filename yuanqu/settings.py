@@ -286,6 +286,10 @@ YUANQU_MAP_TILE_URL = os.environ.get("YUANQU_MAP_TILE_URL", "")
 YUANQU_MAP_TILE_ATTRIBUTION = os.environ.get("YUANQU_MAP_TILE_ATTRIBUTION", "")
 
 YUANQU_PAGE_SIZE = 25
+# The most records one bulk edit or bulk delete may touch (core/bulk.py): each goes through its services one by
+# one, in one transaction that holds the rows' locks until it ends, within the web request (bench/bulk_edit.py:
+# tens of milliseconds per unit, more per lease). Larger changes: narrow the filter, or import a spreadsheet.
+YUANQU_BULK_MAX = int(os.environ.get("YUANQU_BULK_MAX", 1000))
 
 # Data quality (issue 8, point 21). A unit larger than the ceiling is most likely a building's area typed as
 # a unit's, or a figure with an extra zero: the district's largest floor plates are about 3,000 m² and a whole

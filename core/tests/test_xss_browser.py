@@ -181,6 +181,18 @@ def test_stored_markup_is_shown_as_text_and_never_runs(live_server, transactiona
     page.wait_for_selector("[data-testid=status]")
     check("import preview", SVG)
 
+    # The bulk pages name the records they touch: a bulk edit's selection, and a bulk delete refused.
+    page.goto(f"{base}/spaces/units/")
+    page.check(f'input[data-bulk-row][value="{world.unit_a2.pk}"]')
+    page.get_by_test_id("bulk-edit").click()
+    page.wait_for_selector("[data-testid=bulk-count]")
+    check("bulk edit", f"{IMG}大厦 {IMG}")
+    page.goto(f"{base}/spaces/buildings/")
+    page.check(f'input[data-bulk-row][value="{world.building_a.pk}"]')
+    page.get_by_test_id("bulk-delete").click()
+    page.wait_for_selector("[data-testid=bulk-failures]")
+    check("bulk delete refused", IMG + "大厦")
+
     # Administrator's pages: the district's change records, users (the officer's display name), error pages.
     page.context.clear_cookies()
     browser_login(page, live_server, "t_admin")
