@@ -372,8 +372,26 @@ def _action_data(form_class, payload: dict) -> dict:
     return data
 
 
+def build_action_router(model) -> Router:
+    """The actions of a model without a Surface (core.actions.place): ``POST /{pk}/<verb>`` on its scope."""
+    with translation.override("en"):
+        plural = str(model._meta.verbose_name_plural)
+    router = Router(tags=[plural])
+
+    def scoped_object(request, pk):
+        if not role_may(request.user, VIEW, model):
+            raise Http404
+        return get_object_or_404(model._default_manager.for_user(request.user), pk=pk)
+
+    add_action_routes(router, model, scoped_object=scoped_object,
+                      operation_prefix=f"{model._meta.app_label}_{model._meta.model_name}")
+    return router
+
+
 def mount_surfaces():
     from .surfaces import REGISTRY
 
     for surface in REGISTRY.values():
         api.add_router(f"/{surface.app_label}/{surface.slug}", build_router(surface))
+    for model in actions.PLACES:
+        api.add_router(actions.api_prefix(model), build_action_router(model))

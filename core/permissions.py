@@ -73,6 +73,3 @@ def in_scope(user, instance) -> bool:
     model = type(instance)
     return model._default_manager.for_user(user).filter(pk=instance.pk).exists()
 
-
-def can_reveal_personal_data(user) -> bool:
-    return bool(user and user.is_authenticated and user.role in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER))
