@@ -82,7 +82,8 @@ class ActionView(LoginRequiredMixin, View):
                 "object": self.object, "result": result, "action": self.action, "opts": self.action.model._meta,
                 "partial": partial, "layout": request.POST.get("layout", "row"), "list_url": self.list_url,
             })
-        messages.success(request, _("%(action)s: done.") % {"action": self.action.label_text})
+        done = self.action.message(result) if self.action.message else _("%(action)s: done.") % {"action": self.action.label_text}
+        messages.success(request, done)
         return HttpResponseRedirect(actions.landing(self.action, self.object, result).get_absolute_url())
 
     def render_page(self, form, *, refusal=None, errors=None, status=200):

@@ -69,9 +69,12 @@ class Action:
     result_of: Callable | None = None  # (result) -> the record the user lands on afterwards
     api_response: Callable | None = None  # (request, result) -> dict, when the answer is not the record
     initial: Callable | None = None  # (obj) -> the form's initial values
+    event_data: Callable | None = None  # (obj, result) -> what the event records beside the inputs
+    message: Callable | None = None  # (result) -> the sentence a person reads when it is done
     button: bool = True  # shown among the object page's buttons (False: offered elsewhere, e.g. in a row)
-    event_data: Callable | None = None  # (obj, result) -> what the event records besides the inputs
-    after: Callable | None = None  # (user, obj, result) -> result: work begun once the transaction has committed
+    # (user=, instance=, result=) -> result: work the action only starts, run after its transaction, outside its
+    # lock (an import's rows: written at once for a small file, queued for the worker for a large one)
+    after: Callable | None = None
     result_template: str | None = None  # the page shows the result (a revealed contact) instead of the record
     extra: dict = field(default_factory=dict)
 
@@ -106,26 +109,21 @@ REGISTRY: dict[type, dict[str, Action]] = {}
 
 def action(model, verb: str, *, label, roles: Iterable, sources: Iterable | None = None, target=None,
            state_field: str = "status", form=None, event: str | None = None, event_label=None,
+           after=None, result_template=None,
            style: str = "outline-primary", help="", condition=None, locks=None, example=None,
-           result_of=None, api_response=None, initial=None, button: bool = True, event_data=None, after=None,
-           result_template=None):
-    """Declare the decorated service as ``verb`` on ``model``; returns the guarded service.
-
-    ``event_data(obj, result)`` adds to the event what the step did (the changes a rollback undid). ``after(user=,
-    instance=, result=)`` runs once the action's transaction is over, outside its lock, and returns the result:
-    work the action only starts (an import's rows, written while the user waits for a small file, or queued for
-    the worker). ``result_template``: the page renders it with ``result`` (a revealed contact) instead of
-    returning to the record."""
+           result_of=None, api_response=None, initial=None, event_data=None, message=None, button: bool = True):
+    """Declare the decorated service as ``verb`` on ``model``; returns the guarded service."""
 
     def declare(body):
         name = event or f"{model._meta.app_label}.{model._meta.model_name}.{verb}"
         audit.register_event(name, event_label or label)
         declared = Action(
             model=model, verb=verb, label=label, roles=frozenset(roles), body=body,
+            after=after, result_template=result_template,
             sources=None if sources is None else frozenset(sources), target=target, state_field=state_field,
             form=form, event=name, style=style, help=help, condition=condition, locks=locks, example=example,
-            result_of=result_of, api_response=api_response, initial=initial, button=button,
-            event_data=event_data, after=after, result_template=result_template,
+            result_of=result_of, api_response=api_response, initial=initial, event_data=event_data,
+            message=message, button=button,
         )
         REGISTRY.setdefault(model, {})[verb] = declared
 

@@ -520,6 +520,8 @@ def _start_commit(*, user, instance, result):
         help=gettext_lazy("The rows are written as the check showed them (checked again if the data changed "
                           "since); a large file is imported in the background."),
         event_data=lambda batch, _result: {"batch": str(batch.uuid), "file": batch.filename},
+        message=lambda batch: _("%(file)s: %(status)s.") % {"file": batch.filename,
+                                                            "status": batch.get_status_display()},
         api_response=lambda request, batch: batch_summary(batch),
         example=lambda batch: {"valid_only": False, "confirm_warnings": False})
 def batch_commit_start(*, user, instance: ImportBatch, valid_only: bool = False,
@@ -661,6 +663,7 @@ class RolledBack(NamedTuple):
         help=gettext_lazy("Records the import added are removed and records it changed get their earlier values "
                           "back, unless someone changed them since."),
         event_data=lambda batch, done: {"batch": str(batch.uuid), "file": batch.filename, "undone": done.undone},
+        message=lambda done: _("Rolled back: %(count)d change(s) undone.") % {"count": done.undone},
         result_of=lambda done: done.batch,
         api_response=lambda request, done: {**batch_summary(done.batch), "undone": done.undone},
         example=lambda batch: {})

@@ -291,3 +291,15 @@ def test_the_action_page_names_the_action(world, client_for):
     batch = checked(world, [["a-1", "12", "1290", "100", "办公", "120"]])
     page = client_for(world.users["officer"]).get(reverse("import_commit", args=[batch.pk])).content.decode()
     assert '<h1 class="h3 mb-1">确认导入</h1>' in page and "较大的文件在后台导入" in page
+
+
+def test_the_batch_page_commits_and_rolls_back_and_says_what_happened(world, client_for):
+    batch = checked(world, [["a-1", "12", "1290", "100", "办公", "120"]])
+    officer = client_for(world.users["officer"])
+    page = officer.post(reverse("import_commit", args=[batch.pk]), follow=True).content.decode()
+    assert "units.xlsx：已导入。" in page and 'data-testid="rollback"' not in page  # only the administrator's
+    admin = client_for(world.users["admin"])
+    page = admin.get(batch.get_absolute_url()).content.decode()
+    assert f'action="{reverse("import_rollback", args=[batch.pk])}"' in page
+    page = admin.post(reverse("import_rollback", args=[batch.pk]), follow=True).content.decode()
+    assert "已回滚：撤销了 1 项变更。" in page and not Unit.objects.filter(code="1290").exists()
