@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from . import audit, tokens
-from .choices import ChangeAction, Role
+from . import actions, audit, tokens
+from .actions import Refused
+from .choices import AccountState, ChangeAction, Role
 from .forms import BaseModelForm
 from .models import ApiToken, ObjectChange, User
 from .services import save_or_explain
@@ -38,7 +38,8 @@ class UserForm(BaseModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "display_name", "email", "role", "department", "is_active"]
+        # Not is_active: an account is deactivated and reactivated by its actions (user_deactivate, user_reactivate).
+        fields = ["username", "display_name", "email", "role", "department"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,6 +70,62 @@ def user_access_end(*, user: User, changes: list[str], actor=None) -> int:
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     audit.record_event(ACCESS_ENDED, user=actor, instance=user, data={"changes": changes, "tokens_revoked": revoked})
     return len(revoked)
+
+
+# Deactivated and reactivated on the account's page (/users/<pk>/deactivate/) and through the API
+# (/api/core/users/{pk}/deactivate).
+actions.place(User, slug="users", url_prefix="user", list_url_name="user_list")
+
+
+def _account_snapshot(account: User) -> dict:
+    data = audit.snapshot(account)
+    data.pop("password", None)
+    data.pop("last_login", None)
+    return data
+
+
+def _account_summary(account: User) -> dict:
+    return {"id": account.pk, "username": account.username, "state": account.state, "is_active": account.is_active}
+
+
+def _not_ones_own(user, account) -> None:
+    if account.pk == user.pk:
+        raise Refused(_("You cannot deactivate your own account; another administrator can."))
+
+
+def _set_active(*, actor, account: User, active: bool) -> User:
+    before = _account_snapshot(account)
+    account.is_active = active
+    # A deactivation ends the account's access at once: User.save moves its session epoch on and revokes its
+    # tokens (user_access_end), in this transaction.
+    account.save(actor=actor, update_fields=["is_active"])
+    audit.record_change(instance=account, action=ChangeAction.UPDATE, user=actor, before=before,
+                        after=_account_snapshot(account))
+    return account
+
+
+@actions.action(User, "deactivate", label=gettext_lazy("Deactivate"), roles=[Role.BUREAU_ADMIN],
+                state_field="state", sources=[AccountState.ACTIVE], target=AccountState.INACTIVE,
+                event="core.user.deactivate", event_label=gettext_lazy("Account deactivated"),
+                style="outline-danger", condition=_not_ones_own,
+                help=gettext_lazy("The account's sessions end and its API tokens are revoked at once; its records "
+                                  "and change history stay."),
+                api_response=lambda request, account: _account_summary(account), example=lambda account: {})
+def user_deactivate(*, user, instance: User) -> User:
+    """The administrator closes an account (someone left the bureau, the operator or the enterprise): it can no
+    longer sign in, and whatever it was signed in with ends at once."""
+    return _set_active(actor=user, account=instance, active=False)
+
+
+@actions.action(User, "reactivate", label=gettext_lazy("Reactivate"), roles=[Role.BUREAU_ADMIN],
+                state_field="state", sources=[AccountState.INACTIVE], target=AccountState.ACTIVE,
+                event="core.user.reactivate", event_label=gettext_lazy("Account reactivated"),
+                help=gettext_lazy("The user signs in again with their password; the API tokens revoked at the "
+                                  "deactivation stay revoked."),
+                api_response=lambda request, account: _account_summary(account), example=lambda account: {})
+def user_reactivate(*, user, instance: User) -> User:
+    """The administrator opens a deactivated account again."""
+    return _set_active(actor=user, account=instance, active=True)
 
 
 def _refuse_role_that_breaks_links(account: User) -> None:
@@ -138,7 +195,7 @@ def user_edit(request, pk=None):
         except ValidationError as error:
             form.apply_service_error(error)
         else:
-            if user.pk == request.user.pk and user.is_active:
+            if user.pk == request.user.pk:
                 update_session_auth_hash(request, user)  # the administrator's own session stays
             messages.success(request, _("Saved: %(object)s") % {"object": user})
             return HttpResponseRedirect(reverse("user_detail", args=[user.pk]))
@@ -192,22 +249,18 @@ def change_list(request):
 
 @login_required
 def token_list(request):
+    """One's own tokens; the administrator sees every account's, to revoke one that has leaked."""
     new_key = None
     if request.method == "POST":
         _token, new_key = tokens.token_create(user=request.user, name=request.POST.get("name", ""))
         messages.success(request, _("Token created. Copy it now: it will not be shown again."))
+    listed = ApiToken.objects.for_user(request.user).select_related("user")
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
+    revoke = actions.action_for(ApiToken, "revoke")
+    for token in page.object_list:  # read from the scope: only the role and the state are left to ask
+        token.revoke_url = actions.url_for(revoke, token) if actions.allowed(request.user, revoke, token,
+                                                                             scoped=True) else None
     return render(request, "core/token_list.html", {
-        "tokens": ApiToken.objects.filter(user=request.user), "new_key": new_key,
-        "token_days": settings.YUANQU_TOKEN_DAYS,
+        "page": page, "tokens": page.object_list, "new_key": new_key, "token_days": settings.YUANQU_TOKEN_DAYS,
+        "every_account": request.user.role == Role.BUREAU_ADMIN,
     })
-
-
-@login_required
-@require_POST
-def token_revoke(request, pk):
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    tokens.token_revoke(user=request.user, token=token)
-    messages.success(request, _("Token revoked."))
-    return HttpResponseRedirect(reverse("token_list"))
-
-

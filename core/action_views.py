@@ -75,6 +75,13 @@ class ActionView(LoginRequiredMixin, View):
                 return self.render_page(None, errors=error.messages, status=400)
             form.apply_service_error(error)
             return self.render_page(form, status=400)
+        if self.action.result_template:
+            # What the action shows (a revealed contact): in place for htmx, else on a page of its own.
+            partial = bool(request.headers.get("HX-Request"))
+            return render(request, self.action.result_template if partial else "core/action_result.html", {
+                "object": self.object, "result": result, "action": self.action, "opts": self.action.model._meta,
+                "partial": partial, "layout": request.POST.get("layout", "row"), "list_url": self.list_url,
+            })
         done = self.action.message(result) if self.action.message else _("%(action)s: done.") % {"action": self.action.label_text}
         messages.success(request, done)
         return HttpResponseRedirect(actions.landing(self.action, self.object, result).get_absolute_url())

@@ -15,11 +15,13 @@ records. From it come:
   the permission (``core.permissions.may``) and the state under that lock, runs the body and records the
   event, in one transaction, whoever calls it (a page, the API, a command, another service);
 - a button on the object's page (``{% object_actions object %}``), shown to those who may take it now;
-- a form page and its POST route (``<slug>/<pk>/<verb>/``, from the model's Surface);
+- a form page and its POST route (``<slug>/<pk>/<verb>/``, from the model's Surface, or for a model without
+  one from its ``place``: an API token, an account, an import batch);
 - an API endpoint ``POST /api/<app>/<slug>/{pk}/<verb>`` in the OpenAPI schema (core.api);
 - the transition table's test (core/tests/test_actions.py walks every declaration).
 
-A transition the state does not allow raises ``Refused``: a Chinese message in the page, 409 in the API.
+A transition the state does not allow raises ``Refused``: a Chinese message in the page, 409 in the API. The state
+is a choice field (``status``) or one derived from other fields (``core.models.DerivedState``: a token's).
 """
 
 import datetime
@@ -33,6 +35,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from . import audit
+from .models import DerivedState
 
 
 class Refused(Exception):
@@ -69,7 +72,14 @@ class Action:
     event_data: Callable | None = None  # (obj, result) -> what the event records beside the inputs
     message: Callable | None = None  # (result) -> the sentence a person reads when it is done
     button: bool = True  # shown among the object page's buttons (False: offered elsewhere, e.g. in a row)
+    # (user=, instance=, result=) -> result: work the action only starts, run after its transaction, outside its
+    # lock (an import's rows: written at once for a small file, queued for the worker for a large one)
+    after: Callable | None = None
+    result_template: str | None = None  # the page shows the result (a revealed contact) instead of the record
     extra: dict = field(default_factory=dict)
+
+    # A template reads its label and help; calling it (as templates call what is callable) would take it.
+    do_not_call_in_templates = True
 
     @property
     def label_text(self) -> str:
@@ -99,6 +109,7 @@ REGISTRY: dict[type, dict[str, Action]] = {}
 
 def action(model, verb: str, *, label, roles: Iterable, sources: Iterable | None = None, target=None,
            state_field: str = "status", form=None, event: str | None = None, event_label=None,
+           after=None, result_template=None,
            style: str = "outline-primary", help="", condition=None, locks=None, example=None,
            result_of=None, api_response=None, initial=None, event_data=None, message=None, button: bool = True):
     """Declare the decorated service as ``verb`` on ``model``; returns the guarded service."""
@@ -108,6 +119,7 @@ def action(model, verb: str, *, label, roles: Iterable, sources: Iterable | None
         audit.register_event(name, event_label or label)
         declared = Action(
             model=model, verb=verb, label=label, roles=frozenset(roles), body=body,
+            after=after, result_template=result_template,
             sources=None if sources is None else frozenset(sources), target=target, state_field=state_field,
             form=form, event=name, style=style, help=help, condition=condition, locks=locks, example=example,
             result_of=result_of, api_response=api_response, initial=initial, event_data=event_data,
@@ -157,9 +169,14 @@ def check(user, declared: Action, obj) -> None:
             declared.condition(user, obj)
 
 
-def allowed(user, declared: Action, obj) -> bool:
+def allowed(user, declared: Action, obj, *, scoped: bool = False) -> bool:
+    """Whether ``user`` may take the action on ``obj`` now. ``scoped``: ``obj`` was read from the user's scope
+    already, so it is not asked again (a row of a list)."""
     try:
-        check(user, declared, obj)
+        if scoped:
+            _check_without_scope(user, declared, obj)
+        else:
+            check(user, declared, obj)
     except (PermissionDenied, Refused):
         return False
     return True
@@ -180,7 +197,8 @@ def _plain_inputs(inputs: dict) -> dict:
 
 def take(declared: Action, *, user, instance, **inputs):
     """Run the action: locks, then the row locked within the user's scope, the permission and state checked
-    under the lock, the body, and the audited event, all in one transaction. Returns the body's result."""
+    under the lock, the body, and the audited event, all in one transaction; then its ``after`` work. Returns the
+    body's result (as ``after`` leaves it)."""
     with transaction.atomic():
         if declared.locks:
             declared.locks(instance.pk)
@@ -194,7 +212,78 @@ def take(declared: Action, *, user, instance, **inputs):
         if declared.event_data:
             data.update(declared.event_data(obj, result))
         audit.record_event(declared.event, user=user, instance=obj, data=data)
+    if declared.after:
+        result = declared.after(user=user, instance=obj, result=result)
     return result
+
+
+# ----- states ---------------------------------------------------------------------------------------------------
+def _derived(model, state_field) -> DerivedState | None:
+    found = getattr(model, state_field, None)
+    return found if isinstance(found, DerivedState) else None
+
+
+def states(declared: Action) -> list:
+    """Every state a record of the action's model can be in: its state field's choices, or a derived state's."""
+    derived = _derived(declared.model, declared.state_field)
+    choices = derived.choices.choices if derived else declared.model._meta.get_field(declared.state_field).choices
+    return [value for value, _label in choices]
+
+
+def stored_state(declared: Action, state) -> dict:
+    """The stored fields that put a record in ``state`` (for a derived state, the fields it is read from)."""
+    derived = _derived(declared.model, declared.state_field)
+    return derived.stored(state) if derived else {declared.state_field: state}
+
+
+# ----- where the actions of a model are offered ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Place:
+    """Where the actions of a model without a Surface are offered: form pages at ``<slug>/<pk>/<verb>/`` among the
+    project's own URLs, named ``<url_prefix>_<verb>`` (``import_commit``), and the API at
+    ``/api/<app>/<slug>/{pk}/<verb>``; both on the records the model's scope (``for_user``) gives the user."""
+
+    model: type
+    slug: str
+    url_prefix: str
+    list_url_name: str | None = None  # the list the form page's breadcrumb goes back to
+
+
+PLACES: dict[type, Place] = {}
+
+
+def place(model, *, slug: str, url_prefix: str, list_url_name: str | None = None) -> Place:
+    """Offer the actions of ``model``, which has no Surface, at ``slug`` (see Place)."""
+    PLACES[model] = Place(model=model, slug=slug, url_prefix=url_prefix, list_url_name=list_url_name)
+    return PLACES[model]
+
+
+def place_urlpatterns(model) -> list:
+    """The form page and POST route of each action declared on ``model`` at its place."""
+    from django.urls import path, reverse_lazy
+
+    from . import action_views
+
+    found = PLACES[model]
+    list_url = reverse_lazy(found.list_url_name) if found.list_url_name else None
+    return [path(f"{found.slug}/<int:pk>/{declared.verb}/",
+                 action_views.ActionView.as_view(action=declared, list_url=list_url),
+                 name=f"{found.url_prefix}_{declared.verb}")
+            for declared in actions_for(model)]
+
+
+def api_prefix(model) -> str:
+    """Where the model's API routes are mounted: ``/<app>/<slug>`` of its Surface or its place."""
+    from .surfaces import surface_for
+
+    surface = surface_for(model)
+    slug = surface.slug if surface is not None else PLACES[model].slug
+    return f"/{model._meta.app_label}/{slug}"
+
+
+def api_path(declared: Action, pk="{pk}") -> str:
+    """The action's API endpoint for the record ``pk`` (``{pk}``: as the OpenAPI document writes it)."""
+    return f"/api{api_prefix(declared.model)}/{pk}/{declared.verb}"
 
 
 def landing(declared: Action, obj, result):
@@ -211,7 +300,10 @@ def url_for(declared: Action, obj) -> str | None:
     """The action's form page for ``obj`` (None when the model's pages do not offer it)."""
     from django.urls import NoReverseMatch, reverse
 
-    name = declared.extra.get("url_name") or f"{declared.model._meta.app_label}:{declared.model._meta.model_name}_{declared.verb}"
+    found = PLACES.get(declared.model)
+    opts = declared.model._meta
+    name = declared.extra.get("url_name") or (f"{found.url_prefix}_{declared.verb}" if found else
+                                              f"{opts.app_label}:{opts.model_name}_{declared.verb}")
     try:
         return reverse(name, args=[obj.pk])
     except NoReverseMatch:

@@ -200,6 +200,16 @@ def _form_data(form_class, instance=None, payload=None) -> dict:
     return data
 
 
+def _same(stored, given) -> bool:
+    """A stored value and a JSON one compared as a form would see them (ids as text, lists in any order)."""
+    def text(value):
+        if isinstance(value, (list, tuple)):
+            return sorted(str(getattr(v, "pk", v)) for v in value)
+        return "" if value is None else str(getattr(value, "pk", value))
+
+    return text(stored) == text(given)
+
+
 def build_router(surface) -> Router:
     model = surface.model
     form_class = surface.form
@@ -252,7 +262,7 @@ def build_router(surface) -> Router:
         # silence: a value that would change it goes to the service, which refuses it naming the field.
         stored = _form_data(form_class, instance) if instance is not None else {}
         withheld = {name: value for name, value in (payload or {}).items()
-                    if name in form_class.base_fields and name not in form.fields and stored.get(name) != value}
+                    if name in form_class.base_fields and name not in form.fields and not _same(stored.get(name), value)}
         try:
             if instance is None:
                 return surface.create(user=request.user, model=model, data={**form.cleaned_data, **withheld})
@@ -474,6 +484,22 @@ def _filter_params(given: dict) -> QueryDict:
     return params
 
 
+def build_action_router(model) -> Router:
+    """The actions of a model without a Surface (core.actions.place): ``POST /{pk}/<verb>`` on its scope."""
+    with translation.override("en"):
+        plural = str(model._meta.verbose_name_plural)
+    router = Router(tags=[plural])
+
+    def scoped_object(request, pk):
+        if not role_may(request.user, VIEW, model):
+            raise Http404
+        return get_object_or_404(model._default_manager.for_user(request.user), pk=pk)
+
+    add_action_routes(router, model, scoped_object=scoped_object,
+                      operation_prefix=f"{model._meta.app_label}_{model._meta.model_name}")
+    return router
+
+
 def mount_surfaces():
     from .attachments.api import router as attachments
     from .surfaces import REGISTRY
@@ -481,3 +507,5 @@ def mount_surfaces():
     for surface in REGISTRY.values():
         api.add_router(f"/{surface.app_label}/{surface.slug}", build_router(surface))
     api.add_router("/attachments", attachments)
+    for model in actions.PLACES:
+        api.add_router(actions.api_prefix(model), build_action_router(model))

@@ -8,8 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import counting
+        from . import accounts, counting, tokens  # noqa: F401 (accounts and tokens declare their actions)
         from .auditlock import register_sqlite_function
+        from .importing import jobs  # noqa: F401 (an import batch's actions: whatever process runs, they exist)
 
         counting.connect()
 

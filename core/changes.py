@@ -167,11 +167,10 @@ def _display(model, model_field, name, value, names, user) -> str:
 
 
 def _visible(model, user):
-    """The objects of ``model`` the viewer may see: its scoped queryset; for accounts, one's own unless the
-    viewer's role is unrestricted; reference data (industries, departments) for everyone."""
+    """The objects of ``model`` the viewer may see: its scoped queryset (for accounts, one's own unless the
+    viewer's role is unrestricted: User.objects.for_user); reference data (industries, departments) for
+    everyone."""
     manager = model._default_manager
-    if issubclass(model, User):
-        return manager.all() if _unrestricted(user) else manager.filter(pk=user.pk)
     return manager.for_user(user) if hasattr(manager, "for_user") else manager.all()
 
 

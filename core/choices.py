@@ -1,7 +1,7 @@
 """Choice sets: value, label and colour of every status and kind in one place."""
 
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +20,21 @@ class Role(ChoiceSet):
     LEADER = "leader", _("Leader")
     PARK_OPERATOR = "park_operator", _("Park operator")
     ENTERPRISE = "enterprise", _("Enterprise")
+
+
+class TokenState(ChoiceSet):
+    """An API token's state, read from its dates (core.models.ApiToken.state)."""
+
+    ACTIVE = "active", pgettext_lazy("API token", "Active")
+    REVOKED = "revoked", pgettext_lazy("API token", "Revoked")
+    EXPIRED = "expired", pgettext_lazy("API token", "Expired")
+
+
+class AccountState(ChoiceSet):
+    """A user account's state, read from ``is_active`` (core.models.User.state)."""
+
+    ACTIVE = "active", _("Enabled")
+    INACTIVE = "inactive", _("Disabled")
 
 
 class ChangeAction(ChoiceSet):
@@ -47,6 +62,8 @@ Role._colors = {
     "park_operator": "success",
     "enterprise": "warning",
 }
+TokenState._colors = {"active": "success", "revoked": "secondary", "expired": "secondary"}
+AccountState._colors = {"active": "success", "inactive": "secondary"}
 ChangeAction._colors = {"create": "success", "update": "primary", "delete": "danger"}
 ImportStatus._colors = {
     "pending": "warning", "checking": "warning", "checked": "primary", "committing": "warning",

@@ -20,6 +20,7 @@ from .choices import ImportStatus
 from .exports import attachment_name
 from .importing import jobs, reading, workbooks
 from .importing.spec import Layout
+from .permissions import may
 from .views import SurfaceView
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,12 +99,13 @@ def import_detail(request, pk):
     batch = _batch(request, pk)
     jobs.batch_fail_if_stale(batch)
     surface = jobs.surface_of(batch)
-    may_rollback = jobs.may_roll_back(request.user, batch)
+    may_rollback = may(request.user, "rollback", batch)
+    may_take_commit = may(request.user, "commit", batch)  # one action, offered as one of two forms
     return render(request, "core/imports/detail.html", {
         "batch": batch, "surface": surface, "opts": surface.model._meta,
         "progress": jobs.progress_of(batch),
-        "may_commit": jobs.may_act(request.user, batch) and jobs.may_commit(batch),
-        "may_commit_valid_only": jobs.may_commit_valid_only(request.user, batch),
+        "may_commit": may_take_commit and jobs.may_commit(batch),
+        "may_commit_valid_only": may_take_commit and jobs.offers_valid_only(batch),
         "may_upload": jobs.may_import(request.user, surface),
         "may_rollback": may_rollback,
         "may_retry": jobs.may_retry(request.user, batch),
@@ -124,36 +126,6 @@ def import_progress(request, pk):
     if not batch.running:
         response["HX-Refresh"] = "true"
     return response
-
-
-@login_required
-@require_POST
-def import_commit(request, pk):
-    batch = _batch(request, pk)
-    valid_only = request.POST.get("valid_only") == "1" if "valid_only" in request.POST else None
-    confirm = request.POST.get("confirm_warnings") == "1"
-    if not jobs.request_commit(batch, user=request.user, valid_only=valid_only, confirm_warnings=confirm):
-        if batch.count("warning") and not batch.warnings_confirmed:
-            messages.error(request, _("Confirm the rows with warnings before importing."))
-        else:
-            messages.error(request, _("This batch cannot be imported: check its errors first."))
-        return redirect(batch.get_absolute_url())
-    tasks.start_commit(batch)
-    return redirect(batch.get_absolute_url())
-
-
-@login_required
-@require_POST
-def import_rollback(request, pk):
-    batch = _batch(request, pk)
-    try:
-        undone = jobs.batch_rollback(batch, user=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Rolled back: %(count)d change(s) undone.") % {"count": undone})
-    return redirect(batch.get_absolute_url())
 
 
 @login_required

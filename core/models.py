@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as AuthUserManager
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q
@@ -14,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .choices import IMPORT_RUNNING, ChangeAction, ImportStatus, Role
+from .choices import IMPORT_RUNNING, AccountState, ChangeAction, ImportStatus, Role, TokenState
 from .context import memo
 from .search import search_key
 
@@ -61,6 +62,31 @@ def scope_ids(model, lookup: str, user) -> list:
 
 ALL = "__all__"
 UNRESTRICTED_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.LEADER}
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+class DerivedState:
+    """The state of a record that keeps no status field, read from its other fields (a token is revoked once it has
+    a revocation time, expired past its expiry date). Declared on the model as ``state = DerivedState(TokenState,
+    read=..., stored=...)``, it reads like a choice field (``token.state``, ``token.get_state_display()``), so a
+    declared action (core.actions) can start from and lead to its values. ``stored(state)`` gives the fields
+    that put a record in that state (what a test writes to set one up)."""
+
+    def __init__(self, choices, *, read, stored):
+        self.choices = choices
+        self.read = read
+        self.stored = stored
+
+    def __set_name__(self, owner, name):
+        labels = dict(self.choices.choices)
+        setattr(owner, f"get_{name}_display", lambda obj: labels.get(getattr(obj, name), ""))
+        setattr(owner, f"{name}_color", property(lambda obj: self.choices.color(getattr(obj, name))))
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else self.read(obj)
 
 
 class BaseModel(models.Model):
@@ -122,6 +148,19 @@ class Department(SearchableModel):
         return reverse("core:department_detail", args=[self.pk])
 
 
+class UserManager(AuthUserManager):
+    def for_user(self, user):
+        """The accounts ``user`` may see: all of them for the bureau's unrestricted roles, one's own for the
+        others. Managing them stays the administrator's (``User.admin_only`` and the user pages)."""
+        if not _signed_in(user):
+            return self.none()
+        return self.all() if user.role in UNRESTRICTED_ROLES else self.filter(pk=user.pk)
+
+
+def _account_state(account) -> str:
+    return AccountState.ACTIVE if account.is_active else AccountState.INACTIVE
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.BUREAU_OFFICER)
     department = models.ForeignKey(
@@ -133,6 +172,12 @@ class User(AbstractUser):
 
     audit_exclude = ("password", "last_login", "session_epoch")
 
+    objects = UserManager()
+
+    # Deactivated and reactivated by the administrator (core.accounts: user_deactivate, user_reactivate).
+    state = DerivedState(AccountState, read=_account_state,
+                         stored=lambda state: {"is_active": state == AccountState.ACTIVE})
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -140,6 +185,11 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("user_detail", args=[self.pk])
 
     # ----- a new password, another role or a deactivation ends the account's access -------------------------
     # Checked here, in save(), so that every path gets it: the user pages, the password page, the Django
@@ -207,6 +257,29 @@ def token_expiry():
     return timezone.now() + datetime.timedelta(days=settings.YUANQU_TOKEN_DAYS)
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A token is its owner's; the administrator sees (and may revoke) every account's."""
+        if not _signed_in(user):
+            return self.none()
+        return self if user.role == Role.BUREAU_ADMIN else self.filter(user=user)
+
+
+def _token_state(token) -> str:
+    if token.revoked_at is not None:
+        return TokenState.REVOKED
+    return TokenState.EXPIRED if token.expired else TokenState.ACTIVE
+
+
+def _token_stored(state) -> dict:
+    now = timezone.now()
+    if state == TokenState.REVOKED:
+        return {"revoked_at": now}
+    if state == TokenState.EXPIRED:
+        return {"revoked_at": None, "expires_at": now - datetime.timedelta(days=1)}
+    return {"revoked_at": None, "expires_at": token_expiry()}
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 digest is stored; the key is shown once."""
 
@@ -219,6 +292,12 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
+    objects = ApiTokenQuerySet.as_manager()
+    role_actions = {Role.PARK_OPERATOR: "v", Role.ENTERPRISE: "v"}  # each account sees its own (for_user)
+
+    # Revoked by its owner or the administrator (core.tokens.token_revoke); expired by the passing of time.
+    state = DerivedState(TokenState, read=_token_state, stored=_token_stored)
+
     class Meta:
         ordering = ["-created"]
         verbose_name = _("API token")
@@ -226,6 +305,11 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}…"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("token_list")
 
     @property
     def expired(self) -> bool:
@@ -352,6 +436,14 @@ def import_upload_to(batch, filename):
     return f"imports/{timezone.now():%Y/%m}/{batch.uuid}{os.path.splitext(filename)[1].lower()}"
 
 
+class ImportBatchQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Officers, leaders and the administrator see every batch; others their own."""
+        if not _signed_in(user):
+            return self.none()
+        return self if user.role in UNRESTRICTED_ROLES else self.filter(user=user)
+
+
 class ImportBatch(models.Model):
     """One uploaded file: checked (preview), then committed or not. Every change it makes carries its uuid
     as the change records' request id (how a batch is shown) and a reference to the batch (how it is rolled
@@ -385,6 +477,9 @@ class ImportBatch(models.Model):
     # an earlier run finds the batch no longer its own and leaves it alone (core/importing/jobs.py).
     run = models.UUIDField(null=True, blank=True, editable=False)
     started = models.DateTimeField(_("started"), null=True, blank=True)  # when that run was queued or begun
+
+    objects = ImportBatchQuerySet.as_manager()
+    role_actions = {Role.PARK_OPERATOR: "v", Role.ENTERPRISE: "v"}  # their own batches (for_user)
 
     class Meta:
         ordering = ["-created", "-id"]

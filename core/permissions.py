@@ -80,7 +80,3 @@ def may_set_field(user, model, name: str) -> bool:
     (core.services.refuse_fields_beyond_role); forms leave such a field out (core.forms.BaseModelForm)."""
     roles = getattr(model, "field_roles", {}).get(name)
     return roles is None or (user_active(user) and user.role in roles)
-
-
-def can_reveal_personal_data(user) -> bool:
-    return bool(user and user.is_authenticated and user.role in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER))

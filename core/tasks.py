@@ -38,13 +38,14 @@ def start_check(batch: ImportBatch) -> None:
         import_check.enqueue(batch.pk, str(batch.run))
 
 
-def start_commit(batch: ImportBatch) -> None:
-    """As ``start_check``; a queued commit shows as running at once, so its page follows the progress and a
-    second click cannot queue it twice: only the click that takes the batch (jobs.commit_claim) queues it."""
+def start_commit(batch: ImportBatch) -> ImportBatch:
+    """A batch the commit action took (jobs.batch_commit_start: 导入中, with a run of its own, which only one click
+    can take) is written as ``start_check`` checks: a small file now, a larger one by the worker, whose task
+    carries the run. Returns the batch as it stands."""
     if batch.file.size <= settings.YUANQU_IMPORT_INLINE_BYTES:
-        jobs.batch_commit(batch)
-    elif jobs.commit_queued(batch):
-        import_commit.enqueue(batch.pk, str(batch.run))
+        return jobs.batch_commit(batch, run=str(batch.run))
+    import_commit.enqueue(batch.pk, str(batch.run))
+    return batch
 
 
 # ----- the warden ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""API tokens: created and revoked by their owner; the key is shown once and stored as a digest."""
+"""API tokens: created by their owner, revoked by their owner or the administrator; the key is shown once and
+stored as a digest."""
 
 import datetime
 
@@ -8,13 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
-from . import audit, control_characters
+from . import actions, audit, control_characters
+from .choices import Role, TokenState
 from .models import ApiToken, User, token_expiry
 
-TOKEN_CREATE = audit.register_event("core.token.create", _lazy("API token created"))
-TOKEN_REVOKE = audit.register_event("core.token.revoke", _lazy("API token revoked"))
+TOKEN_CREATE = audit.register_event("core.token.create", gettext_lazy("API token created"))
+
+# Revoked on the token page (/tokens/<pk>/revoke/) and through the API (/api/core/tokens/{pk}/revoke).
+actions.place(ApiToken, slug="tokens", url_prefix="token", list_url_name="token_list")
 
 
 class TokenExpired(Exception):
@@ -47,15 +51,22 @@ def token_create(*, user, name: str = "", days: int | None = None) -> tuple[ApiT
     return token, key
 
 
-@transaction.atomic
-def token_revoke(*, user, token: ApiToken) -> ApiToken:
-    if token.user_id != user.pk:
-        raise PermissionDenied(_("You can only revoke your own tokens."))
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit.record_event(TOKEN_REVOKE, user=user, instance=token)
-    return token
+def token_summary(token: ApiToken) -> dict:
+    return {"id": token.pk, "prefix": token.prefix, "name": token.name, "state": token.state,
+            "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None}
+
+
+@actions.action(ApiToken, "revoke", label=gettext_lazy("Revoke"), roles=Role.values, state_field="state",
+                sources=[TokenState.ACTIVE], target=TokenState.REVOKED, event="core.token.revoke",
+                event_label=gettext_lazy("API token revoked"), style="outline-danger", button=False,
+                help=gettext_lazy("A program that uses this token is refused from now on."),
+                api_response=lambda request, token: token_summary(token), example=lambda token: {})
+def token_revoke(*, user, instance: ApiToken) -> ApiToken:
+    """End a token at once. Every account may revoke its own tokens (the scope, ApiToken.objects.for_user, holds
+    only those), and the administrator any account's, for a key that has leaked."""
+    instance.revoked_at = timezone.now()
+    instance.save(update_fields=["revoked_at"])
+    return instance
 
 
 def token_user(key: str):

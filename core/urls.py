@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import accounts, import_views
+from . import accounts, actions, import_views
 from .attachments import views as attachment_views
 from .department_surface import department
+from .models import ApiToken, ImportBatch, User
 
 app_name = "core"
 
@@ -22,15 +23,15 @@ account_urlpatterns = [
     path("users/add/", accounts.user_edit, name="user_add"),
     path("users/<int:pk>/", accounts.user_detail, name="user_detail"),
     path("users/<int:pk>/edit/", accounts.user_edit, name="user_edit"),
+    *actions.place_urlpatterns(User),  # deactivate, reactivate
     path("changes/", accounts.change_list, name="change_list"),
     path("password/", accounts.password_change, name="password_change"),
     path("tokens/", accounts.token_list, name="token_list"),
-    path("tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
+    *actions.place_urlpatterns(ApiToken),  # revoke
     path("imports/", import_views.import_list, name="import_list"),
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
-    path("imports/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
-    path("imports/<int:pk>/rollback/", import_views.import_rollback, name="import_rollback"),
+    *actions.place_urlpatterns(ImportBatch),  # commit, rollback
     path("imports/<int:pk>/retry/", import_views.import_retry, name="import_retry"),
     path("imports/<int:pk>/discard/", import_views.import_discard, name="import_discard"),
     path("imports/<int:pk>/errors.xlsx", import_views.import_errors, name="import_errors"),

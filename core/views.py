@@ -12,7 +12,7 @@ from . import audit, extensions
 from .bulk import may_bulk
 from .counting import CountingPaginator
 from .importing.jobs import may_import
-from .permissions import ADD, CHANGE, DELETE, VIEW, can_reveal_personal_data, role_may
+from .permissions import ADD, CHANGE, DELETE, VIEW, role_may
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -123,7 +123,6 @@ class ObjectDetailView(SurfaceView):
             object=obj,
             changes=audit.changes_for(obj)[:10],
             events=audit.events_for(obj)[:10],
-            can_reveal=can_reveal_personal_data(request.user),
         )
         if self.surface.extra_context:
             context.update(self.surface.extra_context(request, obj))
@@ -136,8 +135,7 @@ class ObjectChangesView(SurfaceView):
     def get(self, request, pk):
         obj = self.get_object(pk)
         page = Paginator(audit.changes_for(obj), 50).get_page(request.GET.get("page"))
-        context = self.base_context(object=obj, page=page, changes=page.object_list,
-                                    can_reveal=can_reveal_personal_data(request.user))
+        context = self.base_context(object=obj, page=page, changes=page.object_list)
         return render(request, "core/object_changes.html", context)
 
 

@@ -2,19 +2,13 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import audit
+from core.actions import action
 from core.choices import Role
-from core.permissions import VIEW, can_reveal_personal_data, ensure_can, in_scope
 from core.services import object_create, object_update
 
 from .models import Contact, Enterprise, Qualification, QualificationRule
-
-REVEAL = audit.register_event("enterprises.contact.reveal", gettext_lazy("Personal data revealed"))
 
 
 def enterprise_defaults(data: dict, user) -> dict:
@@ -61,12 +55,13 @@ def qualification_update(*, user, instance, data):
     return object_update(user=user, instance=instance, data=_with_validity(data))
 
 
-@transaction.atomic
-def contact_reveal(*, user, contact: Contact) -> dict:
-    """Show a contact's full name and mobile to a role that needs it; every reveal is audited."""
-    ensure_can(user, VIEW, Contact)
-    if not in_scope(user, contact) or not can_reveal_personal_data(user):
-        raise PermissionDenied(_("You may not see this personal data."))
-    audit.record_event(REVEAL, user=user, instance=contact,
-                       data={"fields": ["name", "mobile"], "enterprise": contact.enterprise_id})
-    return {"name": contact.name, "mobile": contact.mobile}
+@action(Contact, "reveal", label=gettext_lazy("Reveal"), roles=[Role.BUREAU_ADMIN, Role.BUREAU_OFFICER],
+        event="enterprises.contact.reveal", event_label=gettext_lazy("Personal data revealed"),
+        style="outline-secondary", button=False, result_template="enterprises/contact_revealed.html",
+        help=gettext_lazy("The full name and mobile are shown; every reveal is recorded."),
+        event_data=lambda contact, _shown: {"fields": list(Contact.personal_fields), "enterprise": contact.enterprise_id},
+        api_response=lambda request, shown: shown, example=lambda contact: {})
+def contact_reveal(*, user, instance: Contact) -> dict:
+    """Show a contact's full name and mobile to the roles that need them (the bureau's administrator and officers);
+    every reveal is audited. Everywhere else they stay masked (core.personal)."""
+    return {"id": instance.pk, "name": instance.name, "mobile": instance.mobile}

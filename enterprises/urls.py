@@ -7,7 +7,6 @@ app_name = "enterprises"
 urlpatterns = [
     path("industries/", views.industry_browser, name="industry_browser"),
     path("enterprises/options/", views.enterprise_options, name="enterprise_options"),
-    path("contacts/<int:pk>/reveal/", views.contact_reveal, name="contact_reveal"),
 ]
 for s in (surfaces.enterprise, surfaces.qualification, surfaces.contact):
     urlpatterns += s.urlpatterns()

@@ -1,14 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
-from core.permissions import VIEW, role_may
-
-from . import services
 from .choices import IndustryLevel
-from .models import Contact, Enterprise, IndustryCategory
+from .models import Enterprise, IndustryCategory
 
 
 @login_required
@@ -42,16 +37,3 @@ def enterprise_options(request):
     enterprises = Enterprise.objects.for_user(request.user).only("name", "credit_code")
     enterprises = enterprises.filter(search_text__contains=q) if q else enterprises.none()
     return render(request, "enterprises/enterprise_options.html", {"enterprises": enterprises.order_by("name")[:20]})
-
-
-@login_required
-@require_POST
-def contact_reveal(request, pk):
-    if not role_may(request.user, VIEW, Contact):
-        raise Http404
-    contact = get_object_or_404(Contact.objects.for_user(request.user), pk=pk)
-    revealed = services.contact_reveal(user=request.user, contact=contact)
-    return render(request, "enterprises/contact_revealed.html",
-                  {"contact": contact, "revealed": revealed, "layout": request.POST.get("layout", "row")})
-
-

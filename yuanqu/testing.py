@@ -5,7 +5,7 @@ Loaded as a pytest plugin (see conftest.py): tests ask for the ``world`` fixture
 
 import datetime
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
@@ -44,6 +44,7 @@ class World:
     lease_a: Lease
     lease_b: Lease
     contact_a: Contact
+    made: dict = field(default_factory=dict)  # samples made when a test first asks for them
 
     def objects(self, model_name: str, side: str):
         """The in-scope ('a': operator A's) or out-of-scope ('b') sample of a model."""
@@ -53,8 +54,44 @@ class World:
             "lease": (self.lease_a, self.lease_b), "enterprise": (self.tenant_a, self.tenant_b),
             "operator": (self.op_a, self.op_b),
         }
-        a, b = mapping[model_name]
-        return a if side == "a" else b
+        if model_name in mapping:
+            a, b = mapping[model_name]
+            return a if side == "a" else b
+        if model_name not in self.made:
+            self.made[model_name] = getattr(self, f"_make_{model_name}")()
+        return self.made[model_name][0 if side == "a" else 1]
+
+    # Samples that cost more to make than most tests need. Each pair is (a, b): 'b' is outside the scope of at
+    # least one role that sees 'a'.
+    def _make_contact(self):
+        contact_b = Contact.objects.create(enterprise=self.tenant_b, name="李四光", mobile="13900001111")
+        return self.contact_a, contact_b
+
+    def _make_apitoken(self):
+        """Operator A's token and operator B's: each operator sees only its own, the administrator both."""
+        from core import tokens
+
+        return (tokens.token_create(user=self.users["operator"], name="ERP")[0],
+                tokens.token_create(user=self.users["operator_b"], name="ERP")[0])
+
+    def _make_user(self):
+        """Two accounts of their own (the role users' own stay signed in while a test deactivates these):
+        operators and enterprise users see only their own account."""
+        dept = Department.objects.get(code="kcj")
+        return make_user("t_account_a", Role.BUREAU_OFFICER, dept), make_user("t_account_b", Role.BUREAU_OFFICER, dept)
+
+    def _make_importbatch(self):
+        """A checked file of units the officer uploaded for operator A's building, and one operator B uploaded:
+        each operator sees only its own batches."""
+        from core.importing import jobs
+        from core.surfaces import surface_for
+
+        surface = surface_for(Unit)
+        mine = jobs.batch_create(user=self.users["officer"], surface=surface, filename="units-a.xlsx",
+                                 content=units_file([["a-1", "12", "1290", "100", "办公", "120"]]))
+        theirs = jobs.batch_create(user=self.users["operator_b"], surface=surface, filename="units-b.xlsx",
+                                   content=units_file([["b-1", "3", "390", "100", "办公", "120"]]))
+        return jobs.batch_check(mine), jobs.batch_check(theirs)
 
 
 def make_user(username, role, department=None):

@@ -9,7 +9,9 @@ import pickle
 import threading
 import uuid as uuid_module
 from decimal import Decimal
+from typing import NamedTuple
 
+from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
@@ -21,10 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit, counting
+from .. import actions, audit, counting
+from ..actions import Refused, action
 from ..choices import IMPORT_RUNNING, ChangeAction, ImportStatus, Role, yes_no
 from ..context import end_request, start_request
-from ..models import UNRESTRICTED_ROLES, ImportBatch, ObjectChange
+from ..forms import ActionForm
+from ..models import ImportBatch, ObjectChange
 from ..permissions import ADD, CHANGE, role_may
 from ..personal import mask_field
 from ..surfaces import surface_for
@@ -33,7 +37,6 @@ from .engine import CREATE, ERROR, UPDATE, Importer, Outcome, StaleRows
 
 CHECKED = audit.register_event("core.import.check", gettext_lazy("Import file checked"))
 COMMITTED = audit.register_event("core.import.commit", gettext_lazy("Import committed"))
-ROLLED_BACK = audit.register_event("core.import.rollback", gettext_lazy("Import rolled back"))
 PRUNED = audit.register_event("core.import.prune", gettext_lazy("Old import files removed"))
 FAILED = audit.register_event("core.import.fail", gettext_lazy("Import failed"))
 RETRIED = audit.register_event("core.import.retry", gettext_lazy("Import file checked again"))
@@ -56,16 +59,19 @@ def may_see_imports(user) -> bool:
 
 
 def batches_for(user):
-    """Officers, leaders and the administrator see every batch; others their own."""
-    batches = ImportBatch.objects.select_related("user", "content_type")
-    if user.role in UNRESTRICTED_ROLES:
-        return batches
-    return batches.filter(user=user)
+    """Officers, leaders and the administrator see every batch; others their own (ImportBatch.objects.for_user)."""
+    return ImportBatch.objects.for_user(user).select_related("user", "content_type")
 
 
 def may_act(user, batch) -> bool:
     """Who may commit a batch: whoever uploaded it, and the administrator."""
     return batch.user_id == user.pk or user.role == Role.BUREAU_ADMIN
+
+
+# A batch's own actions (core.actions) are offered at /imports/<pk>/<verb>/ and /api/core/imports/{pk}/<verb>.
+actions.place(ImportBatch, slug="imports", url_prefix="import", list_url_name="import_list")
+# Who may import at all; which batch is each one's is the condition (may_act).
+IMPORTERS = [Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.PARK_OPERATOR, Role.ENTERPRISE]
 
 
 def request_commit(batch, *, user, valid_only: bool | None = None, confirm_warnings: bool = False) -> bool:
@@ -270,12 +276,6 @@ def _start(batch, run, *, queued, status) -> bool:
     return str(batch.run) == str(run) and batch.status == queued
 
 
-def commit_queued(batch) -> bool:
-    """A commit handed to the worker: a new run, shown as 导入中 at once, if this click takes the batch
-    (commit_claim), so that a second click cannot queue it twice."""
-    return commit_claim(batch)
-
-
 # ----- the steps ----------------------------------------------------------------------------------------------
 def batch_create(*, user, surface, filename: str, content: bytes, valid_only=False) -> ImportBatch:
     """Store an upload as a batch to check. A file of a type that cannot be measured, or whose zip is not an
@@ -467,16 +467,79 @@ def may_commit(batch) -> bool:
     return writes > 0 and (batch.count(ERROR) == 0 or batch.valid_only)
 
 
-def may_commit_valid_only(user, batch) -> bool:
+def offers_valid_only(batch) -> bool:
     """The other choice a checked file with errors offers: import its valid rows, leave the rest."""
-    return (may_act(user, batch) and batch.status == ImportStatus.CHECKED and bool(batch.file)
-            and batch.count(ERROR) > 0 and not batch.valid_only and batch.count(CREATE) + batch.count(UPDATE) > 0)
+    return batch.count(ERROR) > 0 and not batch.valid_only
 
 
-def may_roll_back(user, batch) -> bool:
-    """Only the administrator undoes an import, and only one that was imported (rollback_blockers says
-    whether anything since stands in the way)."""
-    return user.role == Role.BUREAU_ADMIN and batch.status == ImportStatus.COMMITTED
+class CommitForm(ActionForm):
+    """The choices a commit takes: the valid rows only (when the file has errors and that was not chosen at
+    upload), and the confirmation of rows with warnings (when it has some)."""
+
+    valid_only = forms.BooleanField(
+        label=gettext_lazy("Import the valid rows only"), required=False,
+        help_text=gettext_lazy("The rows with errors are left out; they stay in the error workbook."))
+    confirm_warnings = forms.BooleanField(
+        label=gettext_lazy("I have checked the rows with warnings: import them as they are"), required=False)
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj is not None:
+            if not offers_valid_only(obj):
+                self.fields.pop("valid_only")
+            if not obj.count("warning") or obj.warnings_confirmed:
+                self.fields.pop("confirm_warnings")
+
+
+def _commit_possible(user, batch) -> None:
+    """The uploader's or the administrator's, with its file kept and rows to write."""
+    if not may_act(user, batch):
+        raise PermissionDenied(_("Only whoever uploaded the file, or the administrator, may import it."))
+    if not batch.file:
+        raise Refused(_("The uploaded file was removed when the retention period ended; upload it again."))
+    if batch.count(CREATE) + batch.count(UPDATE) == 0:
+        raise Refused(_("The file has no rows to add or change."))
+
+
+def batch_summary(batch) -> dict:
+    """What the API answers about a batch after an action: where it stands."""
+    return {"id": batch.pk, "status": batch.status, "status_display": batch.get_status_display(),
+            "message": batch.message, "counts": batch.counts}
+
+
+def _start_commit(*, user, instance, result):
+    from ..tasks import start_commit
+
+    return start_commit(result)
+
+
+@action(ImportBatch, "commit", label=gettext_lazy("Confirm import"), roles=IMPORTERS,
+        sources=[ImportStatus.CHECKED], target=ImportStatus.COMMITTED, form=CommitForm,
+        event="core.import.confirm", event_label=gettext_lazy("Import confirmed"), button=False,
+        condition=_commit_possible, after=_start_commit,
+        help=gettext_lazy("The rows are written as the check showed them (checked again if the data changed "
+                          "since); a large file is imported in the background."),
+        event_data=lambda batch, _result: {"batch": str(batch.uuid), "file": batch.filename},
+        message=lambda batch: _("%(file)s: %(status)s.") % {"file": batch.filename,
+                                                            "status": batch.get_status_display()},
+        api_response=lambda request, batch: batch_summary(batch),
+        example=lambda batch: {"valid_only": False, "confirm_warnings": False})
+def batch_commit_start(*, user, instance: ImportBatch, valid_only: bool = False,
+                       confirm_warnings: bool = False) -> ImportBatch:
+    """Confirm a checked batch: it is taken for its commit (导入中) by this request alone, and its rows are written
+    once the confirmation is saved (``after``: at once for a small file, by the worker for a large one). With
+    errors, only when the valid rows alone are imported (chosen now or at upload); with warnings, only when the
+    uploader confirms them."""
+    batch = instance
+    if not request_commit(batch, user=user, valid_only=True if valid_only else None,
+                          confirm_warnings=confirm_warnings):
+        if batch.count("warning") and not batch.warnings_confirmed:
+            raise ValidationError({"confirm_warnings": _("Confirm the rows with warnings before importing.")})
+        raise ValidationError({"valid_only": _("The file has rows with errors: import the valid rows only, or "
+                                               "correct the file and upload it again.")})
+    if not commit_claim(batch):  # the batch is locked and checked: only a file removed meanwhile
+        raise Refused(_("This batch cannot be imported: check its errors first."))
+    return batch
 
 
 def batch_commit(batch: ImportBatch, *, valid_only: bool | None = None, run=None) -> ImportBatch:
@@ -588,17 +651,30 @@ def _lock_touched(batch) -> None:
                  .values_list("pk", flat=True))
 
 
-@transaction.atomic
-def batch_rollback(batch: ImportBatch, *, user) -> int:
-    """Undo a batch nothing else has changed since: created rows are deleted, changed ones get their earlier
-    values back. The undoing is audited too (under its own request id)."""
-    if user.role != Role.BUREAU_ADMIN:  # may_roll_back's role part; its status part is the first blocker
-        raise PermissionDenied
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+class RolledBack(NamedTuple):
+    batch: ImportBatch
+    undone: int  # the changes undone
+
+
+@action(ImportBatch, "rollback", label=gettext_lazy("Roll back"), roles=[Role.BUREAU_ADMIN],
+        sources=[ImportStatus.COMMITTED], target=ImportStatus.ROLLED_BACK,
+        event="core.import.rollback", event_label=gettext_lazy("Import rolled back"), button=False,
+        style="outline-warning",
+        help=gettext_lazy("Records the import added are removed and records it changed get their earlier values "
+                          "back, unless someone changed them since."),
+        event_data=lambda batch, done: {"batch": str(batch.uuid), "file": batch.filename, "undone": done.undone},
+        message=lambda done: _("Rolled back: %(count)d change(s) undone.") % {"count": done.undone},
+        result_of=lambda done: done.batch,
+        api_response=lambda request, done: {**batch_summary(done.batch), "undone": done.undone},
+        example=lambda batch: {})
+def batch_rollback(*, user, instance: ImportBatch) -> RolledBack:
+    """Undo an imported batch nothing else has changed since (the administrator only): created rows are deleted,
+    changed ones get their earlier values back. The undoing is audited too (under its own request id)."""
+    batch = instance  # locked by the action before the rows it touched (_lock_touched): the order every writer keeps
     _lock_touched(batch)
     blockers = rollback_blockers(batch)
     if blockers:
-        raise ValidationError(blockers)
+        raise Refused(_("Cannot be rolled back: %(reasons)s") % {"reasons": "；".join(blockers)})
     undone = 0
     token = start_request(str(uuid_module.uuid4()))
     try:
@@ -634,11 +710,9 @@ def batch_rollback(batch: ImportBatch, *, user) -> int:
                                         after=audit.snapshot(obj))
                 undone += 1
         _set(batch, status=ImportStatus.ROLLED_BACK, rolled_back_at=timezone.now(), rolled_back_by=user)
-        audit.record_event(ROLLED_BACK, user=user, data={"batch": str(batch.uuid), "file": batch.filename,
-                                                         "undone": undone})
     finally:
         end_request(token)
-    return undone
+    return RolledBack(batch, undone)
 
 
 # ----- runs that stopped: the warden, and what the user may do then ------------------------------------------

@@ -40,7 +40,7 @@ def test_wrong_password_gets_401(world, client):
 def test_revoked_token_no_longer_works(world, client):
     token, key = tokens.token_create(user=world.users["officer"], name="x")
     assert client.get("/api/spaces/units", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
-    tokens.token_revoke(user=world.users["officer"], token=token)
+    tokens.token_revoke(user=world.users["officer"], instance=token)
     assert client.get("/api/spaces/units", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
     assert ApiToken.objects.get(pk=token.pk).digest != key  # only the digest is stored
 

@@ -156,7 +156,7 @@ def test_the_application_connected_as_its_role_still_writes_and_audits(app_role,
             cursor.execute("SELECT current_user")
             assert cursor.fetchone() == (app_role,)
         object_update(user=officer, instance=world.park_a, data={"address": "福田区福华路1号"})
-        enterprise_services.contact_reveal(user=officer, contact=world.contact_a)
+        enterprise_services.contact_reveal(user=officer, instance=world.contact_a)
 
         client = client_for(world.users["operator"])
         response = client.post(reverse("spaces:floor_add"), {"building": world.building_a.pk, "number": 9, "name": ""})

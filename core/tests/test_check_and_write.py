@@ -117,12 +117,14 @@ def test_two_clicks_queue_a_large_batch_for_the_worker_once(world, settings, mon
     from types import SimpleNamespace
 
     from core import tasks
+    from core.actions import Refused
 
     settings.YUANQU_IMPORT_INLINE_BYTES = 0  # every file goes to the worker
     queued = []
     monkeypatch.setattr(tasks, "import_commit", SimpleNamespace(enqueue=lambda batch_id, run: queued.append(batch_id)))
     batch = checked_batch(world, [["a-1", "12", "1291", "100", "办公", "90"]])
-    second = type(batch).objects.get(pk=batch.pk)
-    tasks.start_commit(batch)
-    tasks.start_commit(second)
+    second = type(batch).objects.get(pk=batch.pk)  # as the second click's request read it, before the first
+    assert jobs.batch_commit_start(user=batch.user, instance=batch).status == ImportStatus.COMMITTING
+    with pytest.raises(Refused):
+        jobs.batch_commit_start(user=batch.user, instance=second)
     assert queued == [batch.pk] and type(batch).objects.get(pk=batch.pk).status == ImportStatus.COMMITTING

@@ -263,7 +263,7 @@ def test_lease_import_runs_the_lease_rules_and_rolls_back(world):
     assert world.unit_a2.status == UnitStatus.LEASED and lease.leased_area == Decimal("200.00")
     assert run(world, Lease, lease_file(world, today.isoformat())).counts["unchanged"] == 1
 
-    undone = jobs.batch_rollback(batch, user=world.users["admin"])
+    undone = jobs.batch_rollback(user=world.users["admin"], instance=batch).undone
     assert undone == 2  # the lease, and the unit it leased
     assert not Lease.objects.filter(contract_number="HT-IMP-1").exists()
     world.unit_a2.refresh_from_db()

@@ -14,6 +14,7 @@ from stdnum.cn import uscc
 
 from core import services as core_services
 from core.accounts import UserForm, user_save
+from core.actions import Refused
 from core.choices import Role
 from core.importing import jobs
 from core.models import ApiToken, DomainEvent, ImportBatch, ImportStatus, ObjectChange, User
@@ -137,6 +138,25 @@ def test_two_commits_of_one_batch_at_once_import_it_once(world):
         assert events.count() == 1, number
 
 
+def test_two_confirmations_of_one_batch_at_once_import_it_once(world):
+    """The commit action (two clicks, two API calls): one takes the batch under its row lock, the other finds it
+    taken and is refused; the rows are written once."""
+    batches = [checked(world, [["a-1", "12", f"Q{n}-{k}", "100", "办公", "90"] for k in range(3)]) for n in range(10)]
+
+    def confirm(number):
+        return jobs.batch_commit_start(user=world.users["admin"], instance=fresh(batches[number]))
+
+    outcomes = race([confirm, confirm], rounds=len(batches))
+
+    for number, (batch, pair) in enumerate(zip(batches, outcomes, strict=True)):
+        batch.refresh_from_db()
+        assert batch.status == ImportStatus.COMMITTED, (number, batch.message, pair)
+        assert sorted(type(o).__name__ for o in pair) == ["ImportBatch", "Refused"], (number, pair)
+        assert Unit.objects.filter(code__startswith=f"Q{number}-").count() == 3
+        assert DomainEvent.objects.filter(name="core.import.confirm", data__batch=str(batch.uuid)).count() == 1
+        assert DomainEvent.objects.filter(name="core.import.commit", data__batch=str(batch.uuid)).count() == 1
+
+
 def same(a, b) -> bool:
     """Stored values as change records write them: 200 and 200.00 are one area."""
     try:
@@ -173,7 +193,7 @@ def test_a_commit_racing_a_rollback_over_the_same_rows_loses_no_change(world):
         rounds.append((first, checked(world, [["a-1", "12", unit.code, str(300 + n), "办公", ""]])))
 
     def roll_back(number):
-        return jobs.batch_rollback(fresh(rounds[number][0]), user=world.users["admin"])
+        return jobs.batch_rollback(user=world.users["admin"], instance=fresh(rounds[number][0])).undone
 
     def commit(number):
         return jobs.batch_commit(fresh(rounds[number][1]))
@@ -188,7 +208,7 @@ def test_a_commit_racing_a_rollback_over_the_same_rows_loses_no_change(world):
         if undone == 1:  # the rollback came first: B wrote over the restored rent
             assert unit.asking_rent == Decimal("90")
         else:
-            assert isinstance(undone, ValidationError) and unit.asking_rent == Decimal("100"), (number, undone)
+            assert isinstance(undone, Refused) and unit.asking_rent == Decimal("100"), (number, undone)
         assert audit_chain_holds(unit), number
 
 

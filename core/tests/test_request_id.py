@@ -43,7 +43,7 @@ def test_a_change_sent_with_a_batchs_uuid_is_not_undone_by_its_rollback(world, c
     change = ObjectChange.objects.filter(object_id=str(world.unit_a2.pk), content_type__model="unit").latest("id")
     assert change.user == operator and change.request_id == response["X-Request-ID"] and change.batch is None
 
-    assert jobs.batch_rollback(batch, user=admin) == 1
+    assert jobs.batch_rollback(user=admin, instance=batch).undone == 1
     assert not Unit.objects.filter(code="1290").exists()
     world.unit_a2.refresh_from_db()
     assert world.unit_a2.asking_rent == Decimal("99")

@@ -1,0 +1,20 @@
+# Accounts get a scope (User.objects.for_user), as every record an action (core.actions) is taken on; no SQL.
+
+import core.models
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('core', '0010_attachments'),
+    ]
+
+    operations = [
+        migrations.AlterModelManagers(
+            name='user',
+            managers=[
+                ('objects', core.models.UserManager()),
+            ],
+        ),
+    ]
