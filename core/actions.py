@@ -62,6 +62,10 @@ class Action:
     help: object = ""  # one sentence under the form's title
     condition: Callable | None = None  # (user, obj) -> None, or raises Refused/PermissionDenied: further rules
     locks: Callable | None = None  # (pk) -> None: locks to take before the row's (a lease's units first)
+    # (pk, inputs) -> None: the same, when what must be locked depends on the inputs (the units a lease moves
+    # to, locked together with its own in one pass); taken instead of ``locks``.
+    input_locks: Callable | None = None
+    event_data: Callable | None = None  # (result) -> dict added to the event's data (the new lease's id)
     example: Callable | None = None  # (obj) -> inputs that succeed: documentation and the generated test
     result_of: Callable | None = None  # (result) -> the record the user lands on afterwards
     api_response: Callable | None = None  # (request, result) -> dict, when the answer is not the record
@@ -97,8 +101,8 @@ REGISTRY: dict[type, dict[str, Action]] = {}
 
 def action(model, verb: str, *, label, roles: Iterable, sources: Iterable | None = None, target=None,
            state_field: str = "status", form=None, event: str | None = None, event_label=None,
-           style: str = "outline-primary", help="", condition=None, locks=None, example=None,
-           result_of=None, api_response=None, initial=None, button: bool = True):
+           style: str = "outline-primary", help="", condition=None, locks=None, input_locks=None, event_data=None,
+           example=None, result_of=None, api_response=None, initial=None, button: bool = True):
     """Declare the decorated service as ``verb`` on ``model``; returns the guarded service."""
 
     def declare(body):
@@ -107,7 +111,8 @@ def action(model, verb: str, *, label, roles: Iterable, sources: Iterable | None
         declared = Action(
             model=model, verb=verb, label=label, roles=frozenset(roles), body=body,
             sources=None if sources is None else frozenset(sources), target=target, state_field=state_field,
-            form=form, event=name, style=style, help=help, condition=condition, locks=locks, example=example,
+            form=form, event=name, style=style, help=help, condition=condition, locks=locks,
+            input_locks=input_locks, event_data=event_data, example=example,
             result_of=result_of, api_response=api_response, initial=initial, button=button,
         )
         REGISTRY.setdefault(model, {})[verb] = declared
@@ -179,7 +184,9 @@ def take(declared: Action, *, user, instance, **inputs):
     """Run the action: locks, then the row locked within the user's scope, the permission and state checked
     under the lock, the body, and the audited event, all in one transaction. Returns the body's result."""
     with transaction.atomic():
-        if declared.locks:
+        if declared.input_locks:
+            declared.input_locks(instance.pk, inputs)
+        elif declared.locks:
             declared.locks(instance.pk)
         try:
             obj = declared.model._default_manager.select_for_update().get(pk=instance.pk)
@@ -187,7 +194,10 @@ def take(declared: Action, *, user, instance, **inputs):
             raise Refused(_("This record was deleted meanwhile.")) from exc
         check(user, declared, obj)
         result = declared.body(user=user, instance=obj, **inputs)
-        audit.record_event(declared.event, user=user, instance=obj, data=_plain_inputs(inputs))
+        data = _plain_inputs(inputs)
+        if declared.event_data:
+            data.update(declared.event_data(result))
+        audit.record_event(declared.event, user=user, instance=obj, data=data)
     return result
 
 
