@@ -73,6 +73,9 @@ class Action:
     button: bool = True  # shown among the object page's buttons (False: offered elsewhere, e.g. in a row)
     extra: dict = field(default_factory=dict)
 
+    # Templates read an action's label and help; called without arguments it would render as nothing.
+    do_not_call_in_templates = True
+
     @property
     def label_text(self) -> str:
         return str(self.label)

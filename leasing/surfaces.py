@@ -6,6 +6,7 @@ from enterprises.surfaces import ENTERPRISE
 from spaces.surfaces import BUILDING
 
 from . import filters, forms, selectors, services
+from .choices import LeaseStatus
 from .models import Lease
 
 
@@ -17,9 +18,11 @@ def lease_context(request, lease) -> dict:
         if pk:
             other = Lease.objects.select_related("enterprise").get(pk=pk)
             linked[name] = {"lease": other, "visible": Lease.objects.for_user(request.user).filter(pk=pk).exists()}
-    follow_ups = (list(selectors.lease_follow_ups(lease=lease)) if selectors.follow_up_visible(request.user)
-                  else None)
-    return {**linked, "follow_ups": follow_ups}
+    follow_ups = list(selectors.lease_follow_ups(lease=lease)) if selectors.follow_up_visible(request.user) else []
+    # Shown while renewal talks may go on (an active or expired lease), and wherever there are entries to read.
+    show = selectors.follow_up_visible(request.user) and (
+        bool(follow_ups) or lease.status in (LeaseStatus.ACTIVE, LeaseStatus.EXPIRED))
+    return {**linked, "follow_ups": follow_ups, "show_follow_up": show}
 
 
 lease = register(Surface(

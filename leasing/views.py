@@ -53,9 +53,9 @@ def lease_expiry_queue(request):
         lease.days_left = (lease.end_date - today).days
         lease.overdue = bool(lease.follow_up in OPEN_FOLLOW_UPS and lease.next_contact_on
                              and lease.next_contact_on < today)
-        lease.row_actions = [{**button, "url": f"{button['url']}?{back}"}
-                             for button in actions.buttons(request.user, lease, scoped=True)
-                             if button["verb"] in ROW_ACTIONS]
+        lease.row_actions = sorted(({**button, "url": f"{button['url']}?{back}"}
+                                    for button in actions.buttons(request.user, lease, scoped=True)
+                                    if button["verb"] in ROW_ACTIONS), key=lambda b: ROW_ACTIONS.index(b["verb"]))
     return render(request, "leasing/expiry_queue.html", {
         "filterset": filterset, "cards": cards, "within": within, "page": page, "today": today,
         "follow_ups": follow_ups, "querystring": querystring(request, "page"),

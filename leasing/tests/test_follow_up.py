@@ -187,3 +187,11 @@ def test_an_enterprise_sees_no_follow_up(world, client_for):
     export = client.get(reverse("leasing:expiry_export"), {"format": "csv"})
     header = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[0]
     assert "续约跟进" not in header
+
+
+def test_a_terminated_lease_without_entries_shows_no_follow_up(world, client_for):
+    services.lease_terminate(user=world.users["officer"], instance=world.lease_a, terminated_on=TODAY)
+    page = client_for(world.users["officer"]).get(world.lease_a.get_absolute_url()).content.decode()
+    assert 'id="follow-ups"' not in page and "待跟进" not in page
+    page = client_for(world.users["officer"]).get(world.lease_b.get_absolute_url()).content.decode()
+    assert 'id="follow-ups"' in page and "待跟进" in page
