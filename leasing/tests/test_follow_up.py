@@ -195,3 +195,19 @@ def test_a_terminated_lease_without_entries_shows_no_follow_up(world, client_for
     assert 'id="follow-ups"' not in page and "待跟进" not in page
     page = client_for(world.users["officer"]).get(world.lease_b.get_absolute_url()).content.decode()
     assert 'id="follow-ups"' in page and "待跟进" in page
+
+
+def test_the_openapi_schema_shows_each_action_inputs(world, client):
+    paths = client.get("/api/openapi.json", **bearer(world.users["officer"])).json()["paths"]
+
+    def inputs(verb):
+        operation = paths[f"/api/leasing/leases/{{pk}}/{verb}"]["post"]
+        return operation["requestBody"]["content"]["application/json"]["schema"]
+
+    renew = inputs("renew")
+    assert renew["required"] == ["end_date", "monthly_rent"]
+    assert renew["properties"]["end_date"] == {"type": "string", "format": "date", "title": "end date"}
+    move = inputs("move")
+    assert move["properties"]["units"]["type"] == "array" and set(move["required"]) == {"units", "moved_on"}
+    follow = inputs("follow_up")
+    assert follow["properties"]["status"]["enum"] == ["pending", "talking", "declined"]
