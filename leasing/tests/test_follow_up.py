@@ -104,7 +104,7 @@ def test_the_queue_row_records_a_follow_up_and_returns_to_the_filtered_queue(wor
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)",
-                                    "\\\\evil.example", "leasing/expiring/"])
+                                    "\\\\evil.example", "/\\evil.example", "leasing/expiring/"])
 def test_next_takes_only_a_local_path(world, client_for, target):
     client = client_for(world.users["operator"])
     url = reverse("leasing:lease_follow_up", args=[world.lease_a.pk])
