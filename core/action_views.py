@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -37,6 +38,14 @@ class ActionView(LoginRequiredMixin, View):
         if request.user.role not in self.action.roles:
             raise PermissionDenied(_("You do not have permission to do this."))
         return super().dispatch(request, *args, **kwargs)
+
+    def next_url(self) -> str | None:
+        """Where to return after the action (``next``, e.g. the expiry queue with its filters): a path of this
+        site only, never another host or scheme (an open redirect)."""
+        candidate = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if candidate.startswith("/") and url_has_allowed_host_and_scheme(candidate, allowed_hosts=None):
+            return candidate
+        return None
 
     def form_for(self, data=None):
         if self.action.form is None:
@@ -84,11 +93,11 @@ class ActionView(LoginRequiredMixin, View):
             })
         done = self.action.message(result) if self.action.message else _("%(action)s: done.") % {"action": self.action.label_text}
         messages.success(request, done)
-        return HttpResponseRedirect(actions.landing(self.action, self.object, result).get_absolute_url())
+        return HttpResponseRedirect(self.next_url() or actions.landing(self.action, self.object, result).get_absolute_url())
 
     def render_page(self, form, *, refusal=None, errors=None, status=200):
         opts = self.action.model._meta
         return render(self.request, [f"{opts.app_label}/{opts.model_name}_{self.action.verb}.html", self.template_name], {
             "object": self.object, "opts": opts, "action": self.action, "form": form, "refusal": refusal,
-            "errors": errors or [], "list_url": self.list_url,
+            "errors": errors or [], "list_url": self.list_url, "next": self.next_url(),
         }, status=status)

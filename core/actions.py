@@ -65,6 +65,9 @@ class Action:
     help: object = ""  # one sentence under the form's title
     condition: Callable | None = None  # (user, obj) -> None, or raises Refused/PermissionDenied: further rules
     locks: Callable | None = None  # (pk) -> None: locks to take before the row's (a lease's units first)
+    # (pk, inputs) -> None: the same, when what must be locked depends on the inputs (the units a lease moves
+    # to, locked together with its own in one pass); taken instead of ``locks``.
+    input_locks: Callable | None = None
     example: Callable | None = None  # (obj) -> inputs that succeed: documentation and the generated test
     result_of: Callable | None = None  # (result) -> the record the user lands on afterwards
     api_response: Callable | None = None  # (request, result) -> dict, when the answer is not the record
@@ -110,7 +113,7 @@ REGISTRY: dict[type, dict[str, Action]] = {}
 def action(model, verb: str, *, label, roles: Iterable, sources: Iterable | None = None, target=None,
            state_field: str = "status", form=None, event: str | None = None, event_label=None,
            after=None, result_template=None,
-           style: str = "outline-primary", help="", condition=None, locks=None, example=None,
+           style: str = "outline-primary", help="", condition=None, locks=None, input_locks=None, example=None,
            result_of=None, api_response=None, initial=None, event_data=None, message=None, button: bool = True):
     """Declare the decorated service as ``verb`` on ``model``; returns the guarded service."""
 
@@ -121,7 +124,8 @@ def action(model, verb: str, *, label, roles: Iterable, sources: Iterable | None
             model=model, verb=verb, label=label, roles=frozenset(roles), body=body,
             after=after, result_template=result_template,
             sources=None if sources is None else frozenset(sources), target=target, state_field=state_field,
-            form=form, event=name, style=style, help=help, condition=condition, locks=locks, example=example,
+            form=form, event=name, style=style, help=help, condition=condition, locks=locks,
+            input_locks=input_locks, example=example,
             result_of=result_of, api_response=api_response, initial=initial, event_data=event_data,
             message=message, button=button,
         )
@@ -200,7 +204,9 @@ def take(declared: Action, *, user, instance, **inputs):
     under the lock, the body, and the audited event, all in one transaction; then its ``after`` work. Returns the
     body's result (as ``after`` leaves it)."""
     with transaction.atomic():
-        if declared.locks:
+        if declared.input_locks:
+            declared.input_locks(instance.pk, inputs)
+        elif declared.locks:
             declared.locks(instance.pk)
         try:
             obj = declared.model._default_manager.select_for_update().get(pk=instance.pk)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from core import audit
 from core.models import Department, DomainEvent, ObjectChange, User
 from enterprises.models import Contact, Enterprise, IndustryCategory, Qualification, QualificationRule
-from leasing.choices import LeaseStatus
+from leasing.choices import RUNNING_STATUSES
 from leasing.models import Lease
 from spaces.models import Building, Floor, Operator, Park, Unit, Zone
 from spaces.selectors import months_before, occupancy_of
@@ -381,7 +381,7 @@ def summary(today: datetime.date | None = None) -> dict:
         "qualifications": Qualification.objects.count(),
         "contacts": Contact.objects.count(),
         "expiring_90_days": Lease.objects.filter(
-            status=LeaseStatus.ACTIVE, start_date__lte=today, end_date__gte=today, end_date__lte=soon
+            status__in=RUNNING_STATUSES, start_date__lte=today, end_date__gte=today, end_date__lte=soon
         ).count(),
         "long_vacant_6m": units.filter(status="vacant", vacant_since__lte=months_before(today, 6)).count(),
         "long_vacant_12m": units.filter(status="vacant", vacant_since__lte=months_before(today, 12)).count(),

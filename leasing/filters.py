@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import BaseFilterSet
 from spaces.filters import building_filter, operator_filter, park_filter
 
-from .choices import LeaseStatus
+from .choices import FollowUpStatus, LeaseStatus
 from .models import Lease
 
 
@@ -25,12 +25,20 @@ class LeaseFilterSet(BaseFilterSet):
 
 
 class LeaseExpiryFilterSet(BaseFilterSet):
-    """The expiry queue's filters: enterprise or contract, park, the park's operator."""
+    """The expiry queue's filters: enterprise or contract, park, the park's operator, the renewal follow-up."""
 
     search_lookups = LeaseFilterSet.search_lookups
     park = park_filter(field_name="park")
     operator = operator_filter(field_name="park__operator")
+    follow_up = django_filters.ChoiceFilter(label=_("follow-up"), choices=FollowUpStatus.choices)
 
     class Meta:
         model = Lease
-        fields = ["q", "park", "operator"]
+        fields = ["q", "park", "operator", "follow_up"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        from .selectors import follow_up_visible
+
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None and not follow_up_visible(request.user):
+            del self.filters["follow_up"]

@@ -1,10 +1,15 @@
+import datetime
+
 from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ActionForm, BaseModelForm, DateInput
 from enterprises.forms import EnterpriseField
 from spaces.models import Building, Unit
 
+from .choices import FOLLOW_UP_CHOICES
 from .models import Lease
 
 
@@ -59,3 +64,62 @@ class TerminateForm(ActionForm):
                                     help_text=_("The last day the tenant holds the units."))
     reason = forms.CharField(label=_("reason for termination"), max_length=200, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RenewForm(ActionForm):
+    """The new terms; the new lease starts the day after this one ends (shown under the end date)."""
+
+    end_date = forms.DateField(label=_("end date"), widget=DateInput())
+    monthly_rent = forms.DecimalField(label=_("rent (yuan/m²/month)"), max_digits=8, decimal_places=2, min_value=0)
+    contract_number = forms.CharField(label=_("contract number"), max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            start = self.obj.end_date + datetime.timedelta(days=1)
+            self.fields["end_date"].help_text = gettext(
+                "The new lease starts on %(start)s, the day after this lease ends.") % {"start": date_format(start)}
+
+
+class MoveForm(ActionForm):
+    """Pick a building of the lease's park, then tick the units the tenant moves to (as on the lease form)."""
+
+    building = forms.ModelChoiceField(label=_("building"), queryset=Building.objects.all(), required=False,
+                                      help_text=_("Choose a building to list its units."))
+    units = UnitChoices(label=_("new units"), queryset=Unit.objects.all(), widget=forms.CheckboxSelectMultiple)
+    moved_on = forms.DateField(label=_("move date"), widget=DateInput(),
+                               help_text=_("The first day in the new units; this lease ends the day before."))
+    monthly_rent = forms.DecimalField(label=_("rent (yuan/m²/month)"), max_digits=8, decimal_places=2, min_value=0,
+                                      required=False, help_text=_("Left empty, the present rent is kept."))
+    contract_number = forms.CharField(label=_("contract number"), max_length=40, required=False,
+                                      help_text=_("Left empty, the present contract number is kept."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        park_id = self.obj.park_id if self.obj is not None else None
+        self.fields["building"].queryset = self.fields["building"].queryset.filter(park_id=park_id).order_by("code")
+        units = self.fields["units"].queryset.select_related("floor").order_by("-floor__number", "code")
+        building_id = self.data.get("building")
+        if building_id:
+            try:
+                units = units.filter(building_id=int(building_id))
+            except (TypeError, ValueError):
+                units = units.none()
+        elif not (self.data.getlist("units") if hasattr(self.data, "getlist") else self.data.get("units")):
+            units = units.none()  # nothing listed before a building is chosen; the API names units directly
+        # Units of another park are refused by the service, which names the lease's park.
+        self.fields["units"].queryset = units
+        self.fields["building"].widget.attrs.update({"data-units-target": "1"})
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.pop("building", None)
+        return cleaned
+
+
+class FollowUpForm(ActionForm):
+    status = forms.ChoiceField(label=_("follow-up"), choices=FOLLOW_UP_CHOICES)
+    note = forms.CharField(label=_("follow-up note"), max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    next_contact_on = forms.DateField(label=_("next contact on"), widget=DateInput(), required=False,
+                                      help_text=_("Once this day has passed, the expiry queue marks the follow-up overdue."))

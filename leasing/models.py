@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -10,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import Role
 from core.models import BaseModel
 
-from .choices import LeaseStatus
+from .choices import FollowUpStatus, LeaseStatus
 
 
 class Lease(BaseModel):
-    """An enterprise's lease of one or more units for a period. Only active leases hold units."""
+    """An enterprise's lease of one or more units for a period. It holds its units from its start date to its
+    end date unless it expired (leasing.choices.HOLDING_STATUSES); a renewal or a move makes the next lease,
+    which names this one as its predecessor."""
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="leases"
@@ -35,6 +38,17 @@ class Lease(BaseModel):
     status = models.CharField(_("status"), max_length=12, choices=LeaseStatus.choices, default=LeaseStatus.ACTIVE)
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
     termination_reason = models.CharField(_("reason for termination"), max_length=200, blank=True)
+    # The lease this one continues: the one it renews, or the one whose units the tenant moved out of. One
+    # successor at most (the database refuses a second renewal of a lease), and a lease that has one is kept.
+    predecessor = models.OneToOneField(
+        "self", verbose_name=_("previous lease"), on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="successor",
+    )
+    # Where the talks about renewing it stand, and when the next contact is due: the latest of its follow-ups
+    # (LeaseFollowUp), kept here by the lease services so that the expiry queue filters without a join.
+    follow_up = models.CharField(_("follow-up"), max_length=12, choices=FollowUpStatus.choices,
+                                 default=FollowUpStatus.PENDING, editable=False)
+    next_contact_on = models.DateField(_("next contact on"), null=True, blank=True, editable=False)
     # Sum of the units' areas, kept by the lease services so lists need no join.
     leased_area = models.DecimalField(_("leased area (m²)"), max_digits=12, decimal_places=2, default=Decimal("0"))
 
@@ -43,7 +57,8 @@ class Lease(BaseModel):
         Role.PARK_OPERATOR: "park__operator__users",
         Role.ENTERPRISE: "enterprise__users",
     }
-    audit_exclude = ("created", "last_updated")
+    # The follow-up is recorded by its own entries and events (leasing.lease.follow_up), not as a change.
+    audit_exclude = ("created", "last_updated", "follow_up", "next_contact_on")
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -58,7 +73,9 @@ class Lease(BaseModel):
                    models.Index(fields=["park", "enterprise"], name="lease_park_enterprise"),
                    # The list's default order (newest first) and its date columns, with the id tie-break.
                    models.Index(fields=["start_date", "id"], name="lease_start_id"),
-                   models.Index(fields=["end_date", "id"], name="lease_end_id")]
+                   models.Index(fields=["end_date", "id"], name="lease_end_id"),
+                   # Follow-ups whose next contact is due (leasing.selectors.followups_due).
+                   models.Index(fields=["follow_up", "next_contact_on"], name="lease_follow_up_due")]
 
     def __str__(self):
         label = self.contract_number or f"#{self.pk}"
@@ -70,6 +87,10 @@ class Lease(BaseModel):
     @property
     def status_color(self):
         return LeaseStatus.color(self.status)
+
+    @property
+    def follow_up_color(self):
+        return FollowUpStatus.color(self.follow_up)
 
     @property
     def total_monthly_rent(self):
@@ -87,3 +108,31 @@ class Lease(BaseModel):
 
     def units_area(self) -> Decimal:
         return self.units.aggregate(total=Sum("area"))["total"] or Decimal("0")
+
+
+class LeaseFollowUp(BaseModel):
+    """One entry of a lease's renewal follow-up: who recorded what and when, and the next contact agreed.
+    Entries are only added (by leasing.services); the latest one is the lease's follow-up."""
+
+    lease = models.ForeignKey(Lease, verbose_name=_("lease"), on_delete=models.CASCADE, related_name="follow_ups")
+    status = models.CharField(_("follow-up"), max_length=12, choices=FollowUpStatus.choices)
+    note = models.CharField(_("follow-up note"), max_length=500, blank=True)
+    next_contact_on = models.DateField(_("next contact on"), null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL,
+                             null=True, blank=True, related_name="+")
+    # Kept when the account is deleted, as the audit tables keep it.
+    user_name = models.CharField(_("user"), max_length=150, blank=True)
+
+    scope_via = "lease"
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("lease follow-up")
+        verbose_name_plural = _("lease follow-ups")
+
+    def __str__(self):
+        return f"{self.lease} · {self.get_status_display()}"
+
+    @property
+    def status_color(self):
+        return FollowUpStatus.color(self.status)

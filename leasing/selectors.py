@@ -3,10 +3,12 @@
 import datetime
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
+
 from enterprises.models import IndustryCategory
 
-from .choices import HOLDING_STATUSES, LeaseStatus
-from .models import Lease
+from .choices import HOLDING_STATUSES, OPEN_FOLLOW_UPS, RUNNING_STATUSES, LeaseStatus
+from .models import Lease, LeaseFollowUp
 
 
 def current_leases(day: datetime.date | None = None):
@@ -16,15 +18,50 @@ def current_leases(day: datetime.date | None = None):
 
 
 def lease_expiring(*, user, days: int, today: datetime.date | None = None):
-    """Active leases whose end date falls within the next ``days`` days, soonest first."""
+    """Leases running to an end date within the next ``days`` days, soonest first: active ones, and renewed ones
+    (their follow-up says 已续约)."""
     today = today or datetime.date.today()
     return (
         Lease.objects.for_user(user)
-        .filter(status=LeaseStatus.ACTIVE, end_date__gte=today, end_date__lte=today + datetime.timedelta(days=days))
+        .filter(status__in=RUNNING_STATUSES, end_date__gte=today, end_date__lte=today + datetime.timedelta(days=days))
         .select_related("enterprise")
         .prefetch_related("units__building")
         .order_by("end_date", "pk")
     )
+
+
+def follow_up_visible(user) -> bool:
+    """Renewal talks are the park's and the bureau's business: an enterprise user does not see its leases'
+    follow-ups (their notes are about the enterprise)."""
+    from core.choices import Role
+
+    return bool(user and user.is_authenticated and user.role != Role.ENTERPRISE)
+
+
+def with_follow_up_note(leases):
+    """``leases`` with ``follow_up_note``: the note of each one's latest follow-up (for a page or an export;
+    not for counting)."""
+    latest = LeaseFollowUp.objects.filter(lease=OuterRef("pk")).order_by("-pk").values("note")[:1]
+    return leases.annotate(follow_up_note=Subquery(latest))
+
+
+def followups_due(today: datetime.date | None = None, *, user=None):
+    """Leases whose follow-up is open (待跟进 or 洽谈中) and whose next contact date is before ``today``: the
+    operator said when to call the tenant again, and that day has passed. Active and expired leases only (a
+    renewed or terminated lease needs no more talks). Within ``user``'s scope when given."""
+    today = today or datetime.date.today()
+    leases = Lease.objects.for_user(user) if user is not None else Lease.objects.all()
+    return (
+        leases.filter(follow_up__in=OPEN_FOLLOW_UPS, next_contact_on__lt=today,
+                      status__in=(LeaseStatus.ACTIVE, LeaseStatus.EXPIRED))
+        .select_related("enterprise", "park")
+        .order_by("next_contact_on", "pk")
+    )
+
+
+def lease_follow_ups(*, lease):
+    """A lease's follow-up entries, newest first (the lease was read within the user's scope)."""
+    return lease.follow_ups.order_by("-created", "-pk")
 
 
 def unit_tenants(unit_ids, day: datetime.date | None = None) -> dict[int, tuple[int, str]]:

@@ -1,10 +1,12 @@
-"""Lease workflows: create, change, terminate, expire; unit status follows from them."""
+"""Lease workflows: create, change, terminate, renew, move, follow up, expire; unit status follows from them."""
 
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,8 +20,10 @@ from spaces.models import Park, Unit
 from spaces.services import unit_status_set
 
 from . import forms, selectors
-from .choices import HOLDING_STATUSES, LeaseStatus
-from .models import Lease
+from .choices import FOLLOW_UP_CHOICES, HOLDING_STATUSES, FollowUpStatus, LeaseStatus
+from .models import Lease, LeaseFollowUp
+
+DAY = datetime.timedelta(days=1)
 
 # Who may take the lease actions (each within its scope: an operator its parks' leases).
 LEASE_WRITERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.PARK_OPERATOR)
@@ -172,10 +176,12 @@ def lease_create(*, user, model=Lease, data):
 
 @transaction.atomic
 def lease_update(*, user, instance, data):
-    """Only an active lease is changed; expired and terminated ones are the record of what happened."""
+    """Only an active lease is changed; expired, terminated and renewed ones are the record of what happened (a
+    renewed lease's end date is where its successor begins: change the successor)."""
     _lock_units_of(instance.pk, data.get("units") or ())
     if Lease.objects.get(pk=instance.pk).status != LeaseStatus.ACTIVE:
-        raise ValidationError(_("Only an active lease can be changed; expired and terminated leases are kept as they were."))
+        raise ValidationError(_("Only an active lease can be changed; expired, renewed and terminated leases are "
+                                "kept as they were."))
     before_units = list(instance.units.all())
     lease = object_update(user=user, instance=instance, data=data, check=_check_lease)
     units_refresh_status(units=set(before_units) | set(lease.units.all()), user=user)
@@ -184,10 +190,55 @@ def lease_update(*, user, instance, data):
 
 @transaction.atomic
 def lease_delete(*, user, instance):
-    _lock_units_of(instance.pk)
+    """Delete a lease (a lease that another continues is kept: it is refused). Deleting the lease a renewal
+    made undoes the renewal: the renewed lease is in force again (or expired, when its end date has passed)."""
+    predecessor = Lease.objects.filter(pk=instance.pk).values_list("predecessor", flat=True).first()
+    before_units = Lease.units.through.objects.filter(lease_id=predecessor).values_list("unit_id", flat=True)
+    _lock_units_of(instance.pk, list(before_units) if predecessor else ())
     units = list(instance.units.all())
     object_delete(user=user, instance=instance)
+    if predecessor:
+        units += _renewal_undo(lease_pk=predecessor, user=user)
     units_refresh_status(units=units, user=user)
+
+
+def _renewal_undo(*, lease_pk, user) -> list:
+    """The renewed lease ``lease_pk`` lost the lease its renewal made: it is in force again. Returns its units."""
+    lease = Lease.objects.select_for_update().get(pk=lease_pk)
+    if lease.status != LeaseStatus.RENEWED:
+        return []  # a move's old lease stays terminated: the tenant did leave its units
+    before = audit.snapshot(lease)
+    lease.status = LeaseStatus.ACTIVE if lease.end_date >= datetime.date.today() else LeaseStatus.EXPIRED
+    lease.save(update_fields=["status", "last_updated"])
+    audit.record_change(instance=lease, action=ChangeAction.UPDATE, user=user, before=before, after=audit.snapshot(lease))
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("The lease its renewal made was deleted.")
+    _follow_up_add(lease=lease, status=FollowUpStatus.PENDING, note=note, next_contact_on=None, user=user)
+    return list(lease.units.all())
+
+
+def _lease_end_early(*, lease: Lease, on: datetime.date, reason: str, user) -> None:
+    """Mark ``lease`` terminated on ``on``: it holds its units up to that day (its end date is cut to it)."""
+    before = audit.snapshot(lease)
+    lease.status = LeaseStatus.TERMINATED
+    lease.terminated_on = on
+    lease.termination_reason = reason
+    lease.end_date = min(lease.end_date, on)
+    lease.full_clean()
+    lease.save()
+    audit.record_change(instance=lease, action=ChangeAction.UPDATE, user=user, before=before, after=audit.snapshot(lease))
+
+
+def _follow_up_add(*, lease: Lease, status: str, note: str, next_contact_on, user) -> LeaseFollowUp:
+    """Add an entry to the lease's follow-up and make it the lease's present follow-up. The caller holds the
+    lease's row lock (an action does), so the stored follow-up is always the latest entry's."""
+    entry = LeaseFollowUp.objects.create(
+        lease=lease, status=status, note=note, next_contact_on=next_contact_on,
+        user=user if user is not None and user.is_authenticated else None, user_name=getattr(user, "username", "") or "")
+    lease.follow_up = status
+    lease.next_contact_on = next_contact_on
+    lease.save(update_fields=["follow_up", "next_contact_on", "last_updated"])
+    return entry
 
 
 @action(Lease, "terminate", label=gettext_lazy("Terminate early"), roles=LEASE_WRITERS,
@@ -204,16 +255,130 @@ def lease_terminate(*, user, instance: Lease, terminated_on: datetime.date, reas
         raise ValidationError({"terminated_on": _("The termination date cannot be before the start date.")})
     if terminated_on > lease.end_date:
         raise ValidationError({"terminated_on": _("The termination date cannot be after the end date.")})
-    before = audit.snapshot(lease)
-    lease.status = LeaseStatus.TERMINATED
-    lease.terminated_on = terminated_on
-    lease.termination_reason = reason
-    lease.end_date = min(lease.end_date, terminated_on)
-    lease.full_clean()
-    lease.save()
-    audit.record_change(instance=lease, action=ChangeAction.UPDATE, user=user, before=before, after=audit.snapshot(lease))
+    _lease_end_early(lease=lease, on=terminated_on, reason=reason, user=user)
     units_refresh_status(units=lease.units.all(), user=user)
     return lease
+
+
+def _renewal_example(lease: Lease) -> dict:
+    return {"end_date": lease.end_date + 3 * 365 * DAY, "monthly_rent": Decimal("150.00"),
+            "contract_number": f"{lease.contract_number or 'HT'}-XQ"}
+
+
+def _renewal_initial(lease: Lease) -> dict:
+    """The same term again, at the same rent, as a starting point."""
+    start = lease.end_date + DAY
+    return {"end_date": start + (lease.end_date - lease.start_date), "monthly_rent": lease.monthly_rent}
+
+
+@action(Lease, "renew", label=gettext_lazy("Renew"), roles=LEASE_WRITERS,
+        sources=[LeaseStatus.ACTIVE, LeaseStatus.EXPIRED], target=LeaseStatus.RENEWED, form=forms.RenewForm,
+        locks=_lock_units_of, event_data=lambda lease, new: {"new_lease": new.pk},
+        help=gettext_lazy("The next lease of the same enterprise and units begins the day after this one ends; "
+                          "this one is marked renewed and stays in force until its end date."),
+        initial=_renewal_initial, example=_renewal_example)
+def lease_renew(*, user, instance: Lease, end_date: datetime.date, monthly_rent: Decimal,
+                contract_number: str = "") -> Lease:
+    """Renew a lease: the next lease of the same enterprise and units starts the day after it ends, with new
+    terms, through the checks of any new lease (lease_create); the lease is marked renewed and its follow-up
+    已续约. An expired lease may be renewed late, when its units are still free from the day after its end."""
+    lease = instance
+    before = audit.snapshot(lease)
+    lease.status = LeaseStatus.RENEWED
+    lease.save(update_fields=["status", "last_updated"])
+    _check_lease(lease)  # an expired lease holds its units again: nothing recorded since may overlap its term
+    successor = lease_create(user=user, data={
+        "enterprise": lease.enterprise, "units": list(lease.units.all()), "start_date": lease.end_date + DAY,
+        "end_date": end_date, "monthly_rent": monthly_rent, "contract_number": contract_number,
+        "predecessor": lease})
+    audit.record_change(instance=lease, action=ChangeAction.UPDATE, user=user, before=before, after=audit.snapshot(lease))
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Renewed: lease %(lease)s from %(start)s to %(end)s.") % {
+            "lease": successor.contract_number or f"#{successor.pk}", "start": date_format(successor.start_date),
+            "end": date_format(successor.end_date)}
+    _follow_up_add(lease=lease, status=FollowUpStatus.RENEWED, note=note, next_contact_on=None, user=user)
+    return successor
+
+
+def _move_locks(lease_pk, inputs) -> None:
+    """The lease's units and the units it moves to, in one pass in id order, before the lease's row."""
+    _lock_units_of(lease_pk, inputs.get("units") or ())
+
+
+def _move_example(lease: Lease) -> dict:
+    other = (Unit.objects.filter(building__park_id=lease.park_id).exclude(leases=lease)
+             .exclude(status=UnitStatus.UNAVAILABLE).order_by("pk").first())
+    moved_on = min(max(lease.start_date + DAY, datetime.date.today()), lease.end_date)
+    return {"units": [other.pk] if other else [], "moved_on": moved_on, "monthly_rent": Decimal("160.00")}
+
+
+@action(Lease, "move", label=gettext_lazy("Move to other units"), roles=LEASE_WRITERS,
+        sources=[LeaseStatus.ACTIVE], target=LeaseStatus.TERMINATED, form=forms.MoveForm,
+        input_locks=_move_locks, event_data=lambda lease, new: {"new_lease": new.pk},
+        help=gettext_lazy("The tenant moves to other units of the same park: this lease ends the day before the "
+                          "move date and a new lease of the new units runs from the move date to its end date."),
+        example=_move_example)
+def lease_move(*, user, instance: Lease, units, moved_on: datetime.date, monthly_rent: Decimal | None = None,
+               contract_number: str = "") -> Lease:
+    """Move a tenant to other units of the lease's park: the lease is terminated the day before ``moved_on``
+    (reason 换房) and a new lease of ``units`` runs from ``moved_on`` to the old end date, at the old rent unless
+    another is given; the old units are free from the move date, the new ones leased (reserved until then)."""
+    lease = instance
+    units = list(Unit.objects.filter(pk__in=[getattr(u, "pk", u) for u in units]).select_related("building__park"))
+    if not units:
+        raise ValidationError({"units": _("Choose at least one unit.")})
+    outside = sorted(f"{u.building.name} {u.code}" for u in units if u.building.park_id != lease.park_id)
+    if outside:
+        raise ValidationError({"units": _("Unit %(units)s is not in %(park)s, the park of this lease: a tenant moves "
+                                          "within its park (a lease in another park is recorded as a new lease).")
+                               % {"units": "、".join(outside), "park": lease.park.name if lease.park else "—"}})
+    old_units = list(lease.units.all())
+    if set(units) == set(old_units):
+        raise ValidationError({"units": _("These are the units the lease already has; choose the units it moves to.")})
+    if moved_on <= lease.start_date:
+        raise ValidationError({"moved_on": _("The move date must be after the lease's start date (%(start)s): a "
+                                             "lease that has not begun is changed instead.")
+                               % {"start": date_format(lease.start_date)}})
+    if moved_on > lease.end_date:
+        raise ValidationError({"moved_on": _("The move date cannot be after the lease's end date (%(end)s).")
+                               % {"end": date_format(lease.end_date)}})
+    end_date = lease.end_date
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Move to other units")
+    _lease_end_early(lease=lease, on=moved_on - DAY, reason=reason, user=user)
+    successor = lease_create(user=user, data={
+        "enterprise": lease.enterprise, "units": units, "start_date": moved_on, "end_date": end_date,
+        "monthly_rent": lease.monthly_rent if monthly_rent is None else monthly_rent,
+        "contract_number": contract_number or lease.contract_number, "predecessor": lease})
+    latest = lease.follow_ups.order_by("-pk").first()
+    if latest is not None:  # the talks about renewing go on for the new lease, which ends when the old one did
+        _follow_up_add(lease=successor, status=lease.follow_up, note=latest.note, next_contact_on=lease.next_contact_on,
+                       user=user)
+    units_refresh_status(units=old_units, user=user)
+    return successor
+
+
+def _follow_up_initial(lease: Lease) -> dict:
+    status = lease.follow_up if lease.follow_up != FollowUpStatus.RENEWED else FollowUpStatus.PENDING
+    return {"status": status, "next_contact_on": lease.next_contact_on}
+
+
+@action(Lease, "follow_up", label=gettext_lazy("Record follow-up"), roles=LEASE_WRITERS,
+        sources=[LeaseStatus.ACTIVE, LeaseStatus.EXPIRED], form=forms.FollowUpForm,
+        event_label=gettext_lazy("Follow-up recorded"), initial=_follow_up_initial,
+        help=gettext_lazy("Where the talks about renewing this lease stand, and when to contact the tenant next."),
+        example=lambda lease: {"status": FollowUpStatus.TALKING, "note": "已约企业下周面谈续约条件",
+                               "next_contact_on": datetime.date.today() + 7 * DAY})
+def lease_follow_up(*, user, instance: Lease, status: str, note: str = "",
+                    next_contact_on: datetime.date | None = None) -> Lease:
+    """Record where the renewal talks of a lease stand (待跟进, 洽谈中, 不续约) and the next contact agreed;
+    each entry is kept. 已续约 is recorded by the renewal itself."""
+    if status not in dict(FOLLOW_UP_CHOICES):
+        raise ValidationError({"status": _("A lease is marked renewed by renewing it.")})
+    if next_contact_on is not None and next_contact_on < datetime.date.today():
+        raise ValidationError({"next_contact_on": _("The next contact cannot be before today.")})
+    _follow_up_add(lease=instance, status=status, note=note, next_contact_on=next_contact_on, user=user)
+    return instance
 
 
 @transaction.atomic

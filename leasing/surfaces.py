@@ -5,8 +5,25 @@ from core.surfaces import Column, Surface, register
 from enterprises.surfaces import ENTERPRISE
 from spaces.surfaces import BUILDING
 
-from . import filters, forms, services
+from . import filters, forms, selectors, services
+from .choices import LeaseStatus
 from .models import Lease
+
+
+def lease_context(request, lease) -> dict:
+    """The lease page's previous and next lease (a renewal or a move) and its renewal follow-up."""
+    linked = {}
+    for name, pk in (("predecessor", lease.predecessor_id),
+                     ("successor", Lease.objects.filter(predecessor=lease).values_list("pk", flat=True).first())):
+        if pk:
+            other = Lease.objects.select_related("enterprise").get(pk=pk)
+            linked[name] = {"lease": other, "visible": Lease.objects.for_user(request.user).filter(pk=pk).exists()}
+    follow_ups = list(selectors.lease_follow_ups(lease=lease)) if selectors.follow_up_visible(request.user) else []
+    # Shown while renewal talks may go on (an active or expired lease), and wherever there are entries to read.
+    show = selectors.follow_up_visible(request.user) and (
+        bool(follow_ups) or lease.status in (LeaseStatus.ACTIVE, LeaseStatus.EXPIRED))
+    return {**linked, "follow_ups": follow_ups, "show_follow_up": show}
+
 
 lease = register(Surface(
     model=Lease, filterset=filters.LeaseFilterSet, form=forms.LeaseForm, slug="leases",
@@ -18,6 +35,7 @@ lease = register(Surface(
     select_related=("enterprise",), prefetch_related=("units__building",), default_sort="-start_date",
     create=services.lease_create, update=services.lease_update, delete=services.lease_delete,
     bulk_fields=("monthly_rent", "start_date", "end_date"), lock=services.leases_lock,
+    extra_context=lease_context,
     importer=ImportSpec(
         key=("enterprise", "units", "start_date"),
         columns={"enterprise": ENTERPRISE, "building": BUILDING,

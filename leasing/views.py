@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,15 +8,18 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from core import counting
+from core import actions, counting
 from core.permissions import VIEW, role_may
 from core.reports import export, filtered, page_of, querystring
 
 from . import selectors
+from .choices import OPEN_FOLLOW_UPS
 from .filters import LeaseExpiryFilterSet
 from .models import Lease
 
 WINDOWS = (30, 60, 90)
+# The actions offered in each row of the expiry queue (each page returns to the queue afterwards).
+ROW_ACTIONS = ("follow_up", "renew")
 
 
 def _expiring(request, today):
@@ -30,7 +34,8 @@ def _expiring(request, today):
 
 @login_required
 def lease_expiry_queue(request):
-    """Active leases ending within 30, 60 and 90 days, in the user's scope, by park and operator."""
+    """Leases ending within 30, 60 and 90 days, in the user's scope, by park, operator and follow-up; each row
+    shows its follow-up and offers 记录跟进 and 续约, which return here."""
     today = datetime.date.today()
     filterset, within, leases = _expiring(request, today)
     totals = leases.order_by().aggregate(**{
@@ -39,18 +44,28 @@ def lease_expiry_queue(request):
     })
     cards = [{"days": window, "count": totals[f"count{window}"], "area": totals[f"area{window}"] or 0,
               "active": window == within} for window in WINDOWS]
-    page = page_of(request, leases.filter(end_date__lte=today + datetime.timedelta(days=within)).select_related("park"),
+    shown = leases.filter(end_date__lte=today + datetime.timedelta(days=within)).select_related("park")
+    follow_ups = selectors.follow_up_visible(request.user)
+    page = page_of(request, selectors.with_follow_up_note(shown) if follow_ups else shown,
                    count=totals[f"count{within}"])
+    back = urlencode({"next": request.get_full_path()})
     for lease in page.object_list:
         lease.days_left = (lease.end_date - today).days
+        lease.overdue = bool(lease.follow_up in OPEN_FOLLOW_UPS and lease.next_contact_on
+                             and lease.next_contact_on < today)
+        lease.row_actions = sorted(({**button, "url": f"{button['url']}?{back}"}
+                                    for button in actions.buttons(request.user, lease, scoped=True)
+                                    if button["verb"] in ROW_ACTIONS), key=lambda b: ROW_ACTIONS.index(b["verb"]))
     return render(request, "leasing/expiry_queue.html", {
         "filterset": filterset, "cards": cards, "within": within, "page": page, "today": today,
-        "querystring": querystring(request, "page"), "filters": querystring(request, "page", "within"),
+        "follow_ups": follow_ups, "querystring": querystring(request, "page"),
+        "filters": querystring(request, "page", "within"),
     })
 
 
 EXPIRY_COLUMNS = (_lazy("end date"), _lazy("days left"), _lazy("enterprise"), _lazy("units"), _lazy("park"),
                   _lazy("leased area (m²)"), _lazy("rent (yuan/m²/month)"), _lazy("contract number"))
+FOLLOW_UP_COLUMNS = (_lazy("follow-up"), _lazy("follow-up note"), _lazy("next contact on"))
 
 
 @login_required
@@ -59,14 +74,21 @@ def lease_expiry_export(request):
     today = datetime.date.today()
     _filterset, within, leases = _expiring(request, today)
     leases = leases.filter(end_date__lte=today + datetime.timedelta(days=within)).select_related("park")
-    rows = (
-        [lease.end_date, (lease.end_date - today).days, lease.enterprise.name,
-         "、".join(f"{u.building.name} {u.code}" for u in lease.units.all()),
-         lease.park.name if lease.park else "", lease.leased_area, lease.monthly_rent, lease.contract_number]
-        for lease in leases.iterator(chunk_size=2000)
-    )
-    return export(request, title=_("Expiring leases"), model=Lease, headers=[str(h) for h in EXPIRY_COLUMNS],
-                  rows=rows, count=counting.count(leases))
+    follow_ups = selectors.follow_up_visible(request.user)
+    headers = [str(h) for h in EXPIRY_COLUMNS + (FOLLOW_UP_COLUMNS if follow_ups else ())]
+
+    def row(lease):
+        values = [lease.end_date, (lease.end_date - today).days, lease.enterprise.name,
+                  "、".join(f"{u.building.name} {u.code}" for u in lease.units.all()),
+                  lease.park.name if lease.park else "", lease.leased_area, lease.monthly_rent, lease.contract_number]
+        if follow_ups:
+            values += [lease.get_follow_up_display(), lease.follow_up_note or "", lease.next_contact_on]
+        return values
+
+    rows = (row(lease) for lease in
+            (selectors.with_follow_up_note(leases) if follow_ups else leases).iterator(chunk_size=2000))
+    return export(request, title=_("Expiring leases"), model=Lease, headers=headers, rows=rows,
+                  count=counting.count(leases))
 
 
 @login_required
