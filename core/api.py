@@ -276,3 +276,9 @@ def mount_surfaces():
 
     for surface in REGISTRY.values():
         api.add_router(f"/{surface.app_label}/{surface.slug}", build_router(surface))
+
+
+def mount_reminders():
+    from .reminders.api import router
+
+    api.add_router("/reminders", router)

@@ -12,5 +12,14 @@ class CoreConfig(AppConfig):
         from .auditlock import register_sqlite_function
 
         counting.connect()
+        reminders_daily()
 
         connection_created.connect(register_sqlite_function, dispatch_uid="yuanqu_audit_locked")
+
+
+def reminders_daily():
+    """Raising reminders is a daily task, after the tasks that change records (order 90)."""
+    from . import daily
+    from .reminders.services import reminders_raise
+
+    daily.register("core.reminders", lambda today: reminders_raise(today=today), order=90)

@@ -2,10 +2,12 @@ from django.urls import path
 
 from . import accounts, import_views
 from .department_surface import department
+from .reminders import views as reminder_views
+from .reminders.surface import reminder_rule
 
 app_name = "core"
 
-urlpatterns = [*department.urlpatterns()]
+urlpatterns = [*department.urlpatterns(), *reminder_rule.urlpatterns()]
 
 account_urlpatterns = [
     path("users/", accounts.user_list, name="user_list"),
@@ -16,6 +18,9 @@ account_urlpatterns = [
     path("password/", accounts.password_change, name="password_change"),
     path("tokens/", accounts.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
+    path("reminders/", reminder_views.reminder_inbox, name="reminder_inbox"),
+    path("reminders/<int:pk>/read/", reminder_views.reminder_read, name="reminder_read"),
+    path("reminders/read-all/", reminder_views.reminders_read_all, name="reminders_read_all"),
     path("imports/", import_views.import_list, name="import_list"),
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),

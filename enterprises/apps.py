@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class EnterprisesConfig(AppConfig):
     name = "enterprises"
+
+    def ready(self):
+        from . import reminders
+
+        reminders.register()

@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import audit
+from core import audit, reminders
 from core.choices import ChangeAction
 from core.permissions import CHANGE, ensure_can
 from core.services import object_create, object_delete, object_update
@@ -165,6 +165,7 @@ def lease_create(*, user, model=Lease, data):
     units_lock(data.get("units") or (), all_present=True)
     lease = object_create(user=user, model=model, data=data, check=_check_lease)
     units_refresh_status(units=lease.units.all(), user=user)
+    reminders.refresh_for(lease)
     return lease
 
 
@@ -177,6 +178,7 @@ def lease_update(*, user, instance, data):
     before_units = list(instance.units.all())
     lease = object_update(user=user, instance=instance, data=data, check=_check_lease)
     units_refresh_status(units=set(before_units) | set(lease.units.all()), user=user)
+    reminders.refresh_for(lease)  # a new end date: the old reminders go, those of the new one come
     return lease
 
 
@@ -186,6 +188,7 @@ def lease_delete(*, user, instance):
     units = list(instance.units.all())
     object_delete(user=user, instance=instance)
     units_refresh_status(units=units, user=user)
+    reminders.refresh_for(instance)  # its reminders are resolved
 
 
 @transaction.atomic
@@ -210,6 +213,7 @@ def lease_terminate(*, user, lease: Lease, on: datetime.date) -> Lease:
     audit.record_change(instance=lease, action=ChangeAction.UPDATE, user=user, before=before, after=audit.snapshot(lease))
     audit.record_event(TERMINATE, user=user, instance=lease, data={"terminated_on": on})
     units_refresh_status(units=lease.units.all(), user=user)
+    reminders.refresh_for(lease)  # no longer expiring: its reminders are resolved
     return lease
 
 

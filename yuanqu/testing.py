@@ -156,3 +156,14 @@ def units_file(rows) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+@pytest.fixture
+def reminder_rules(db):
+    """The seed reminder rules of core migration 0011 (a transactional test's flush empties the table)."""
+    import importlib
+
+    from core.models import ReminderRule
+
+    importlib.import_module("core.migrations.0011_reminders").seed_rules(ReminderRule)
+    return {(rule.kind, rule.days_before): rule for rule in ReminderRule.objects.all()}

@@ -1,0 +1,65 @@
+"""What leasing contributes to the daily run and to reminders (registered in LeasingConfig.ready)."""
+
+import datetime
+from collections import defaultdict
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core import daily, reminders
+from enterprises.models import Enterprise
+from spaces.models import Operator
+
+from .choices import LeaseStatus
+from .models import Lease
+
+LEASE_EXPIRING = "leasing.lease_expiring"
+
+
+def lease_expiring_due(today: datetime.date, rule, only=None):
+    """Active leases whose end date is ``rule.days_before`` days away or nearer (today included): for the
+    operator accounts of the lease's park, the tenant's accounts and the bureau, as the rule says."""
+    leases = Lease.objects.filter(status=LeaseStatus.ACTIVE, end_date__gte=today,
+                                  end_date__lte=today + datetime.timedelta(days=rule.days_before))
+    if only is not None:
+        leases = leases.filter(pk__in=only)
+    leases = list(leases.select_related("enterprise").order_by("end_date", "pk"))
+    operators = defaultdict(list)
+    if rule.to_operators:
+        parks = {lease.park_id for lease in leases if lease.park_id}
+        for park_id, user_id in Operator.users.through.objects.filter(operator__parks__in=parks).values_list(
+                "operator__parks", "user_id"):
+            operators[park_id].append(user_id)
+    tenants = defaultdict(list)
+    if rule.to_enterprise:
+        for enterprise_id, user_id in Enterprise.users.through.objects.filter(
+                enterprise_id__in={lease.enterprise_id for lease in leases}).values_list("enterprise_id", "user_id"):
+            tenants[enterprise_id].append(user_id)
+    for lease in leases:
+        yield reminders.Due(
+            lease, lease.end_date,
+            reminders.audience_ids(rule, operators=operators.get(lease.park_id, ()),
+                                   enterprise=tenants.get(lease.enterprise_id, ())),
+            lease_expiring_text(lease, today))
+
+
+def lease_expiring_text(lease, today: datetime.date) -> str:
+    days = (lease.end_date - today).days
+    values = {"number": lease.contract_number or f"#{lease.pk}", "tenant": lease.enterprise.name,
+              "date": date_format(lease.end_date), "days": days}
+    if days == 0:
+        return str(_("Lease %(number)s (%(tenant)s) ends today, %(date)s")) % values
+    return ngettext("Lease %(number)s (%(tenant)s) ends on %(date)s, in %(days)d day",
+                     "Lease %(number)s (%(tenant)s) ends on %(date)s, in %(days)d days", days) % values
+
+
+def leases_refresh(today: datetime.date) -> dict:
+    from .services import lease_expire_due
+
+    return {"expired": lease_expire_due(today=today)}
+
+
+def register() -> None:
+    reminders.register_kind(LEASE_EXPIRING, _("Lease expiring"), due=lease_expiring_due, model="leasing.Lease")
+    daily.register("leasing.leases_refresh", leases_refresh, order=10)
