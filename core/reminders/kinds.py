@@ -20,7 +20,7 @@ class Due(NamedTuple):
 
 @dataclass(frozen=True)
 class Kind:
-    name: str  # "<app>.<what>", e.g. "leasing.lease_expiring"
+    name: str  # "<app label>.<what>": the app that registers it, and what it reminds of
     label: object  # shown to the administrator choosing a rule's kind
     model: str  # the records' model label, "app_label.ModelName": refresh_for(record) finds its kinds by it
     due: Callable
