@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('last_updated', models.DateTimeField(auto_now=True, verbose_name='last updated')),
                 ('kind', models.CharField(choices=core.reminders.kinds.kind_choices, max_length=80, verbose_name='kind')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
+                ('title', models.CharField(max_length=100, verbose_name='rule name')),
                 ('applies_to', models.CharField(blank=True, choices=core.reminders.kinds.applies_to_choices, help_text='Leave empty for every record of the kind.', max_length=40, verbose_name='applies to')),
                 ('days_before', models.PositiveSmallIntegerField(help_text='Remind when the due date is this many days away or nearer (0: on the day).', verbose_name='days before')),
                 ('to_operators', models.BooleanField(default=False, help_text="The operator accounts of the record's park.", verbose_name='park operators')),

@@ -24,7 +24,7 @@ class ReminderRule(BaseModel):
     admin_only = True
 
     kind = models.CharField(_("kind"), max_length=80, choices=kind_choices)
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(_("rule name"), max_length=100)
     applies_to = models.CharField(_("applies to"), max_length=40, blank=True, choices=applies_to_choices,
                                   help_text=_("Leave empty for every record of the kind."))
     days_before = models.PositiveSmallIntegerField(

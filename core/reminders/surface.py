@@ -1,4 +1,4 @@
-"""The reminder rules' pages (管理 › 提醒规则), API and export: the administrator edits the rules here, through
+"""The reminder rules' pages (系统管理 › 提醒规则), API and export: the administrator edits the rules here, through
 the generic services (audited, like every change)."""
 
 from django import forms
