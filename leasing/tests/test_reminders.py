@@ -7,12 +7,14 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core import reminders as core_reminders
 from core.choices import ReminderResolution
 from core.models import DomainEvent, Reminder
 from core.reminders.services import reminders_raise
 from leasing import services
 from leasing.choices import LeaseStatus
 from leasing.models import Lease
+from yuanqu.racing import postgres_only, race
 
 DAY = datetime.timedelta(days=1)
 
@@ -211,3 +213,13 @@ def test_leases_refresh_still_runs_on_its_own(world, today):
     out = StringIO()
     call_command("leases_refresh", stdout=out)
     assert "expired 1 lease(s)" in out.getvalue()
+
+
+@postgres_only
+def test_raisers_at_the_same_moment_make_no_duplicate(transactional_db, world, reminder_rules, today):
+    ending_in(world.lease_a, 20, today)
+    lease = world.lease_a
+    outcomes = race([lambda _n: reminders_raise(today=today)] * 3
+                    + [lambda _n: core_reminders.refresh_for(Lease.objects.get(pk=lease.pk), today=today)], rounds=3)
+    assert not [o for round_ in outcomes for o in round_ if isinstance(o, Exception)]
+    assert Reminder.objects.count() == 3 and Reminder.objects.filter(resolved_at__isnull=True).count() == 3
