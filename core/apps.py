@@ -8,11 +8,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.core import checks
+
         from . import counting
         from .auditlock import register_sqlite_function
+        from .reminders.senders import check_senders
 
         counting.connect()
         reminders_daily()
+        checks.register(check_senders)
 
         connection_created.connect(register_sqlite_function, dispatch_uid="yuanqu_audit_locked")
 

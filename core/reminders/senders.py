@@ -42,3 +42,20 @@ class LogSender(Sender):
 
 def configured_senders() -> list[Sender]:
     return [import_string(path)() for path in settings.YUANQU_REMINDER_SENDERS]
+
+
+def check_senders(app_configs=None, **kwargs):
+    """System check: every class YUANQU_REMINDER_SENDERS names can be imported and has ``send`` (a typo would
+    otherwise show only when the first reminder fails to go out)."""
+    from django.core.checks import Error
+
+    errors = []
+    for path in settings.YUANQU_REMINDER_SENDERS:
+        try:
+            sender = import_string(path)
+        except ImportError as exc:
+            errors.append(Error(f"YUANQU_REMINDER_SENDERS: cannot import {path!r} ({exc}).", id="yuanqu.E101"))
+            continue
+        if not callable(getattr(sender, "send", None)):
+            errors.append(Error(f"YUANQU_REMINDER_SENDERS: {path!r} has no send(reminder) method.", id="yuanqu.E102"))
+    return errors

@@ -329,3 +329,11 @@ def test_core_reminders_and_daily_tasks_name_no_app():
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"\b(spaces|enterprises|leasing)\b", text), path
+
+
+def test_a_sender_that_cannot_be_used_stops_the_start(settings):
+    from core.reminders.senders import check_senders
+
+    assert check_senders() == []
+    settings.YUANQU_REMINDER_SENDERS = ["core.nothing.SmsSender", "core.reminders.senders.logger"]
+    assert [error.id for error in check_senders()] == ["yuanqu.E101", "yuanqu.E102"]
