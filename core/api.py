@@ -509,3 +509,9 @@ def mount_surfaces():
     api.add_router("/attachments", attachments)
     for model in actions.PLACES:
         api.add_router(actions.api_prefix(model), build_action_router(model))
+
+
+def mount_reminders():
+    from .reminders.api import router
+
+    api.add_router("/reminders", router)

@@ -55,6 +55,12 @@ class ImportStatus(ChoiceSet):
     DISCARDED = "discarded", _("Discarded")
 
 
+class ReminderResolution(ChoiceSet):
+    ENDED = "ended", _("No longer due")
+    SUPERSEDED = "superseded", _("Replaced by a nearer reminder")
+    RULE_OFF = "rule_off", _("Rule switched off")
+
+
 Role._colors = {
     "bureau_admin": "danger",
     "bureau_officer": "primary",

@@ -432,6 +432,25 @@ class LoginFailures(models.Model):
         return self.username
 
 
+class DailyRun(models.Model):
+    """The day's run of the daily tasks (core.daily). One row per day: the worker that inserts it runs them, so
+    two workers never both do; one whose process died is taken over later (core.daily.daily_claim)."""
+
+    day = models.DateField(_("day"), unique=True)
+    run = models.UUIDField(default=uuid.uuid4, editable=False)
+    started = models.DateTimeField(_("started"), default=timezone.now)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    results = models.JSONField(_("results"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("daily run")
+        verbose_name_plural = _("daily runs")
+
+    def __str__(self):
+        return str(self.day)
+
+
 def import_upload_to(batch, filename):
     return f"imports/{timezone.now():%Y/%m}/{batch.uuid}{os.path.splitext(filename)[1].lower()}"
 
@@ -660,3 +679,6 @@ class Attachment(models.Model):
     def record(self):
         model = self.content_type.model_class()
         return model._default_manager.filter(pk=self.object_id).first() if model else None
+
+
+from .reminders.models import Reminder, ReminderDelivery, ReminderRule  # noqa: E402,F401  (core's models)

@@ -44,6 +44,7 @@ MENU = [
     (_("Administration"), [
         (_("Users"), "user_list", "admin"),
         (_("Departments"), "core:department_list", "admin"),
+        (_("Reminder rules"), "core:reminderrule_list", "admin"),
         (_("Change records"), "change_list", "admin"),
     ]),
 ]

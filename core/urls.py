@@ -4,11 +4,14 @@ from . import accounts, actions, import_views
 from .attachments import views as attachment_views
 from .department_surface import department
 from .models import ApiToken, ImportBatch, User
+from .reminders import views as reminder_views
+from .reminders.surface import reminder_rule
 
 app_name = "core"
 
 urlpatterns = [
     *department.urlpatterns(),
+    *reminder_rule.urlpatterns(),
     path("attachments/<str:label>/<int:pk>/upload/", attachment_views.attachment_upload, name="attachment_upload"),
     path("attachments/<str:label>/<int:pk>/attach/", attachment_views.attachment_attach, name="attachment_attach"),
     path("attachments/<int:pk>/version/", attachment_views.attachment_version, name="attachment_version"),
@@ -28,6 +31,9 @@ account_urlpatterns = [
     path("password/", accounts.password_change, name="password_change"),
     path("tokens/", accounts.token_list, name="token_list"),
     *actions.place_urlpatterns(ApiToken),  # revoke
+    path("reminders/", reminder_views.reminder_inbox, name="reminder_inbox"),
+    path("reminders/<int:pk>/read/", reminder_views.reminder_read, name="reminder_read"),
+    path("reminders/read-all/", reminder_views.reminders_read_all, name="reminders_read_all"),
     path("imports/", import_views.import_list, name="import_list"),
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),

@@ -8,3 +8,7 @@ class EnterprisesConfig(AppConfig):
         from . import attachments
 
         attachments.register()
+
+        from . import reminders
+
+        reminders.register()

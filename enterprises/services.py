@@ -2,8 +2,10 @@
 
 import datetime
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy
 
+from core import reminders
 from core.actions import action
 from core.choices import Role
 from core.services import object_create, object_update
@@ -47,12 +49,27 @@ def _with_validity(data):
     return {**data, **qualification_defaults(data)}
 
 
+def _reminders_refresh(*pairs) -> None:
+    """A certificate recorded or changed may renew (or stop renewing) the enterprise's others of its kind:
+    their lapsing reminders are looked at again at once."""
+    for enterprise_id, kind in set(pairs):
+        for certificate in Qualification.objects.filter(enterprise_id=enterprise_id, kind=kind):
+            reminders.refresh_for(certificate)
+
+
+@transaction.atomic
 def qualification_create(*, user, model=Qualification, data):
-    return object_create(user=user, model=model, data=_with_validity(data))
+    qualification = object_create(user=user, model=model, data=_with_validity(data))
+    _reminders_refresh((qualification.enterprise_id, qualification.kind))
+    return qualification
 
 
+@transaction.atomic
 def qualification_update(*, user, instance, data):
-    return object_update(user=user, instance=instance, data=_with_validity(data))
+    before = (instance.enterprise_id, instance.kind)
+    qualification = object_update(user=user, instance=instance, data=_with_validity(data))
+    _reminders_refresh(before, (qualification.enterprise_id, qualification.kind))
+    return qualification
 
 
 @action(Contact, "reveal", label=gettext_lazy("Reveal"), roles=[Role.BUREAU_ADMIN, Role.BUREAU_OFFICER],

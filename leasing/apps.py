@@ -5,6 +5,7 @@ class LeasingConfig(AppConfig):
     name = "leasing"
 
     def ready(self):
-        from . import panels
+        from . import panels, reminders
 
         panels.register()
+        reminders.register()

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import audit
+from core import audit, reminders
 from core.actions import action
 from core.choices import ChangeAction, Role
 from core.services import object_create, object_delete, object_update
@@ -171,6 +171,7 @@ def lease_create(*, user, model=Lease, data):
     units_lock(data.get("units") or (), all_present=True)
     lease = object_create(user=user, model=model, data=data, check=_check_lease)
     units_refresh_status(units=lease.units.all(), user=user)
+    reminders.refresh_for(lease)
     return lease
 
 
@@ -185,6 +186,7 @@ def lease_update(*, user, instance, data):
     before_units = list(instance.units.all())
     lease = object_update(user=user, instance=instance, data=data, check=_check_lease)
     units_refresh_status(units=set(before_units) | set(lease.units.all()), user=user)
+    reminders.refresh_for(lease)  # a new end date: the old reminders go, those of the new one come
     return lease
 
 
@@ -200,6 +202,7 @@ def lease_delete(*, user, instance):
     if predecessor:
         units += _renewal_undo(lease_pk=predecessor, user=user)
     units_refresh_status(units=units, user=user)
+    reminders.refresh_for(instance)  # its reminders are resolved
 
 
 def _renewal_undo(*, lease_pk, user) -> list:
@@ -257,6 +260,7 @@ def lease_terminate(*, user, instance: Lease, terminated_on: datetime.date, reas
         raise ValidationError({"terminated_on": _("The termination date cannot be after the end date.")})
     _lease_end_early(lease=lease, on=terminated_on, reason=reason, user=user)
     units_refresh_status(units=lease.units.all(), user=user)
+    reminders.refresh_for(lease)  # no longer expiring: its reminders are resolved
     return lease
 
 
@@ -297,6 +301,7 @@ def lease_renew(*, user, instance: Lease, end_date: datetime.date, monthly_rent:
             "lease": successor.contract_number or f"#{successor.pk}", "start": date_format(successor.start_date),
             "end": date_format(successor.end_date)}
     _follow_up_add(lease=lease, status=FollowUpStatus.RENEWED, note=note, next_contact_on=None, user=user)
+    reminders.refresh_for(lease)  # renewed: its expiry and follow-up reminders are resolved
     return successor
 
 
@@ -355,6 +360,7 @@ def lease_move(*, user, instance: Lease, units, moved_on: datetime.date, monthly
         _follow_up_add(lease=successor, status=lease.follow_up, note=latest.note, next_contact_on=lease.next_contact_on,
                        user=user)
     units_refresh_status(units=old_units, user=user)
+    reminders.refresh_for(lease)  # ended by the move: its reminders are resolved (the new lease has its own)
     return successor
 
 
@@ -378,6 +384,7 @@ def lease_follow_up(*, user, instance: Lease, status: str, note: str = "",
     if next_contact_on is not None and next_contact_on < datetime.date.today():
         raise ValidationError({"next_contact_on": _("The next contact cannot be before today.")})
     _follow_up_add(lease=instance, status=status, note=note, next_contact_on=next_contact_on, user=user)
+    reminders.refresh_for(instance)  # a new next-contact date: an overdue follow-up's reminder is resolved
     return instance
 
 

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "core.context_processors.reminders",
             ],
         },
     },
@@ -301,6 +302,16 @@ YUANQU_UNIT_AREA_CEILING = Decimal(os.environ.get("YUANQU_UNIT_AREA_CEILING", "2
 YUANQU_RENT_OUTLIER_FACTOR = Decimal(os.environ.get("YUANQU_RENT_OUTLIER_FACTOR", "2"))
 YUANQU_RENT_MEDIAN_MIN_UNITS = int(os.environ.get("YUANQU_RENT_MEDIAN_MIN_UNITS", 3))
 YUANQU_SITE_TITLE = _("Yuanqu industrial parks platform")
+
+# Daily tasks (core/daily.py: expire leases, raise reminders): the worker (`manage.py db_worker`) runs them once a
+# day from this hour (0-23, the platform's time zone), and at its start when they have not run that day.
+YUANQU_DAILY_HOUR = int(os.environ.get("YUANQU_DAILY_HOUR", 6))
+if not 0 <= YUANQU_DAILY_HOUR <= 23:
+    raise ImproperlyConfigured("YUANQU_DAILY_HOUR must be an hour from 0 to 23.")
+# Where reminders go besides the inbox (core/reminders/senders.py): dotted paths of Sender classes, separated by
+# commas. The default only writes them to the log; a text-message or enterprise-WeChat sender is a class of its own.
+YUANQU_REMINDER_SENDERS = [p.strip() for p in os.environ.get(
+    "YUANQU_REMINDER_SENDERS", "core.reminders.senders.LogSender").split(",") if p.strip()]
 
 LOGGING = {
     "version": 1,

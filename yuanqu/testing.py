@@ -200,3 +200,14 @@ def attachment_root(settings, tmp_path):
     """Documents' files of this test go to its own temporary directory (never var/)."""
     settings.YUANQU_ATTACHMENT_ROOT = tmp_path / "attachments"
     return settings.YUANQU_ATTACHMENT_ROOT
+
+
+@pytest.fixture
+def reminder_rules(db):
+    """The seed reminder rules of core migration 0011 (a transactional test's flush empties the table)."""
+    import importlib
+
+    from core.models import ReminderRule
+
+    importlib.import_module("core.migrations.0011_reminders").seed_rules(ReminderRule)
+    return {(rule.kind, rule.days_before): rule for rule in ReminderRule.objects.all()}

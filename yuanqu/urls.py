@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from core.api import api, mount_surfaces
+from core.api import api, mount_reminders, mount_surfaces
 from core.security import LoginForm
 from core.urls import account_urlpatterns
 
@@ -26,4 +26,5 @@ urlpatterns = [
     *account_urlpatterns,
 ]
 mount_surfaces()
+mount_reminders()
 urlpatterns.append(path("api/", api.urls))

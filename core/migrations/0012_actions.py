@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0010_attachments'),
+        ('core', '0011_reminders'),
     ]
 
     operations = [

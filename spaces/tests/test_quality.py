@@ -297,8 +297,8 @@ def test_the_quality_page_makes_the_same_queries_whatever_the_number_of_rows(wor
                                 asking_rent=Decimal(rent) if rent else None)
     assert queries() == before
     # session, user, the operator's parks (named in the scope), the count and the first rows of each of the 4
-    # lists, and the medians of the listed units' buildings.
-    assert before == 12, before
+    # lists, the medians of the listed units' buildings, and the unread reminders for the bell in the top bar.
+    assert before == 13, before
 
 
 # ----- floors from 地上层数 -------------------------------------------------------------------------------------

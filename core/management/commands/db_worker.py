@@ -1,4 +1,5 @@
-"""``manage.py db_worker``: django-tasks-db's worker, with the import warden beside it (core.tasks.start_warden).
+"""``manage.py db_worker``: django-tasks-db's worker, with the import warden beside it (core.tasks.start_warden)
+and the daily clock (core.daily.start_clock: the daily tasks at YUANQU_DAILY_HOUR, and at start if not run today).
 
 django-tasks-db marks a task running when a worker takes it and nothing else: a worker killed mid-task leaves
 it, and the import batch it was checking or writing, running for ever. The warden fails such batches (with
@@ -9,12 +10,15 @@ before ``django_tasks_db`` in INSTALLED_APPS.
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from core.daily import start_clock
 from core.tasks import start_warden
 
 
 class Command(DatabaseWorkerCommand):
-    help = "Run the background worker, with the warden that fails import batches whose worker stopped"
+    help = ("Run the background worker, with the warden that fails import batches whose worker stopped and the "
+            "clock that runs the daily tasks")
 
     def handle(self, *args, **options):
         start_warden()
+        start_clock()
         return super().handle(*args, **options)
