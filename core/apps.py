@@ -8,9 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import counting
+        from . import counting, project
         from .auditlock import register_sqlite_function
 
         counting.connect()
+        project.discover_declarations()
 
         connection_created.connect(register_sqlite_function, dispatch_uid="yuanqu_audit_locked")
