@@ -47,6 +47,8 @@ class Surface:
     detail_template: str | None = None
     extra_context: Callable | None = None  # (request, obj) → dict for the detail page
     importer: object = None  # core.importing.spec.ImportSpec: how rows of a spreadsheet become objects
+    # Fields the API returns but does not take, e.g. a status the services keep ("status", "leased_area").
+    api_read_only: tuple[str, ...] = ()
 
     @property
     def opts(self):
