@@ -29,3 +29,15 @@ def test_valid_only_imports_the_valid_rows_and_exits_zero(world, tmp_path):
     call_command("import_data", "unit", str(path), "--valid-only", "--user", "t_officer")
     assert Unit.objects.filter(code="1290").exists() and not Unit.objects.filter(code="1291").exists()
     assert ImportBatch.objects.get().status == ImportStatus.COMMITTED
+
+
+def test_the_help_names_the_models_the_surfaces_open_to_imports(monkeypatch):
+    from core.management.commands.import_data import Command
+    from core.surfaces import surface_for
+
+    def help_text():
+        return " ".join(Command().create_parser("manage.py", "import_data").format_help().split())
+
+    assert "operator, zone, park, building, floor, unit, enterprise, qualification or lease" in help_text()
+    monkeypatch.setattr(surface_for(Unit), "importer", None)  # an app that takes a model out of imports
+    assert "operator, zone, park, building, floor, enterprise, qualification or lease" in help_text()
