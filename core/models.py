@@ -302,7 +302,8 @@ class ObjectChange(AppendOnlyModel):
 
 
 class DomainEvent(AppendOnlyModel):
-    """A named step in a workflow ("enterprises.contact.reveal"), beside the automatic change log."""
+    """A named step in a workflow (``<app>.<entity>.<verb>``: a contact revealed), beside the automatic change
+    log."""
 
     time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

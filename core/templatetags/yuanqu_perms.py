@@ -10,7 +10,7 @@ ACTIONS = {"view": VIEW, "add": ADD, "change": CHANGE}
 
 @register.simple_tag(takes_context=True)
 def may(context, action, model_label):
-    """``{% may "view" "spaces.Unit" as can_view_units %}``: whether the page's user may do that."""
+    """``{% may "view" "<app_label>.<Model>" as can_view %}``: whether the page's user may do that."""
     request = context.get("request")
     user = getattr(request, "user", None)
     return bool(user) and role_may(user, ACTIONS[action], apps.get_model(model_label))
