@@ -4,11 +4,14 @@ An app is the project's when its package sits directly in the project directory 
 nothing lists them by name but ``INSTALLED_APPS``.
 """
 
+from importlib import import_module
 from pathlib import Path
 
 from django.apps import AppConfig, apps
 from django.conf import settings
-from django.utils.module_loading import autodiscover_modules
+from django.utils.module_loading import module_has_submodule
+
+DECLARATIONS = ("navigation", "home")
 
 
 def is_project_app(app_config: AppConfig) -> bool:
@@ -21,5 +24,9 @@ def project_apps() -> list[AppConfig]:
 
 
 def discover_declarations() -> None:
-    """Import every app's menu (``navigation.py``) and home-page (``home.py``) declarations."""
-    autodiscover_modules("navigation", "home")
+    """Import every project app's menu (``navigation.py``) and home-page (``home.py``) declarations (a library's
+    module of the same name is not one)."""
+    for config in project_apps():
+        for name in DECLARATIONS:
+            if module_has_submodule(config.module, name):
+                import_module(f"{config.name}.{name}")
