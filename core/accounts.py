@@ -128,13 +128,27 @@ def user_reactivate(*, user, instance: User) -> User:
     return _set_active(actor=user, account=instance, active=True)
 
 
+def account_links() -> list:
+    """The kinds of record accounts are linked to, in the order of the apps: each model that declares
+    ``user_links = {"users": Role.…}`` (accounts linked through its many-to-many field ``users`` must have that
+    role). Each is the relation from User, with ``get_accessor_name()`` and ``related_model``."""
+    return [relation for relation in User._meta.related_objects
+            if relation.many_to_many and relation.field.name in getattr(relation.related_model, "user_links", {})]
+
+
+def linked_records(account: User) -> list[tuple[str, list]]:
+    """(the kind's plural name, the records) for every kind of record the account may be linked to."""
+    return [(relation.related_model._meta.verbose_name_plural, list(getattr(account, relation.get_accessor_name()).all()))
+            for relation in account_links()]
+
+
 def _refuse_role_that_breaks_links(account: User) -> None:
-    """An account linked to an operator or an enterprise keeps the role those links need (the models'
-    ``user_links``); the links are removed first, on the operator's or enterprise's page."""
+    """An account linked to a record (an operator, an enterprise) keeps the role those links need (the models'
+    ``user_links``); the links are removed first, on the record's page."""
     linked = []
-    for relation in User._meta.related_objects:
-        needs = getattr(relation.related_model, "user_links", {}).get(relation.field.name)
-        if relation.many_to_many and needs and needs != account.role:
+    for relation in account_links():
+        needs = relation.related_model.user_links[relation.field.name]
+        if needs != account.role:
             linked += [str(o) for o in relation.related_model._default_manager.filter(**{relation.field.name: account})]
     if linked:
         raise ValidationError({"role": _("This account is linked to %(objects)s, which needs another role; remove "
@@ -174,13 +188,16 @@ def user_save(*, actor, form: UserForm) -> User:
 def user_list(request):
     require_admin(request.user)
     q = (request.GET.get("q") or "").strip()
-    users = User.objects.select_related("department").prefetch_related("operators", "enterprises").order_by("username")
+    links = [relation.get_accessor_name() for relation in account_links()]
+    users = User.objects.select_related("department").prefetch_related(*links).order_by("username")
     if q:
         users = users.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
     role = request.GET.get("role")
     if role:
         users = users.filter(role=role)
     page = Paginator(users, 50).get_page(request.GET.get("page"))
+    for account in page:
+        account.linked = [record for name in links for record in getattr(account, name).all()]
     return render(request, "core/user_list.html", {"page": page, "q": q, "roles": Role.choices, "role": role})
 
 
@@ -231,7 +248,8 @@ def password_change(request):
 def user_detail(request, pk):
     require_admin(request.user)
     account = get_object_or_404(User.objects.select_related("department"), pk=pk)
-    return render(request, "core/user_detail.html", {"account": account, "changes": audit.changes_for(account)[:20],
+    return render(request, "core/user_detail.html", {"account": account, "links": linked_records(account),
+                                                     "changes": audit.changes_for(account)[:20],
                                                      "events": audit.events_for(account)[:20]})
 
 

@@ -217,7 +217,7 @@ def build_router(surface) -> Router:
         f for f in form_class.base_fields if f in {x.name for x in model._meta.get_fields() if getattr(x, "concrete", False) or x.many_to_many}
     ]
     out_fields = ["id", *[f for f in field_names if f != "id"]]
-    extra_out = [f.name for f in model._meta.concrete_fields if f.name in ("status", "leased_area", "vacant_since", "credit_code_exception") and f.name not in out_fields]
+    extra_out = [name for name in surface.api_read_only if name not in out_fields]
     personal = set(getattr(model, "personal_fields", ()))
     Out = create_schema(model, name=f"{model.__name__}Out",
                         fields=[f for f in out_fields + extra_out if f not in personal])

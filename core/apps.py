@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from . import accounts, counting, tokens  # noqa: F401 (accounts and tokens declare their actions)
+        from . import accounts, counting, project, tokens  # noqa: F401 (accounts and tokens declare their actions)
         from .auditlock import register_sqlite_function
         from .importing import jobs  # noqa: F401 (an import batch's actions: whatever process runs, they exist)
         from .reminders.senders import check_senders
@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
         counting.connect()
         reminders_daily()
         checks.register(check_senders)
+        project.discover_declarations()
 
         connection_created.connect(register_sqlite_function, dispatch_uid="yuanqu_audit_locked")
 

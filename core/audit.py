@@ -17,7 +17,8 @@ EVENT_LABELS: dict[str, str] = {}
 
 
 def register_event(name: str, label) -> str:
-    """Give a domain event its human name ("leasing.lease.terminate" → "提前解约"); returns the name."""
+    """Give a domain event (``<app>.<entity>.<verb>``) its human name (a lease's ``terminate`` → "提前解约");
+    returns the name."""
     EVENT_LABELS[name] = label
     return name
 

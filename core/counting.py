@@ -7,9 +7,11 @@ an import) moves the version on, so a cached count is never older than the last 
 both the web server's processes and the worker see.
 """
 
+import functools
 import hashlib
 import uuid
 
+from django.apps import apps
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -18,9 +20,6 @@ from django.utils.functional import cached_property
 
 VERSION_KEY = "data-version"
 SECONDS = 600  # a backstop: writes that bypass the ORM (a database console) are seen within this
-DATA_APPS = {"core", "spaces", "enterprises", "leasing"}
-# Written on every request or every write: they do not change what a list contains.
-NOT_DATA = {"objectchange", "domainevent", "loginfailures", "apitoken", "importbatch"}
 
 
 def _cache():
@@ -40,11 +39,39 @@ def data_changed(**kwargs) -> None:
     _cache().set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
+def is_data(model) -> bool:
+    """Whether a write to ``model`` may change what a list holds or counts.
+
+    Every model of the project's own apps is (``core.project``), and every ``BaseModel`` wherever it is
+    declared, unless it says otherwise with ``changes_lists = False``: a model written on every request or
+    beside every write (audit rows, login failures, tokens, import batches) changes no list. The links of a
+    many-to-many field are data when the model that declares the field is. Django's own tables (sessions) and
+    the libraries' (the task queue) are not."""
+    try:  # a migration's historical model stands for the installed one
+        model = apps.get_model(model._meta.label)
+    except LookupError:
+        pass
+    return _is_data(model)
+
+
+@functools.cache
+def _is_data(model) -> bool:
+    from .models import BaseModel
+    from .project import is_project_app
+
+    opts = model._meta
+    if opts.auto_created:  # the table of a many-to-many field
+        return is_data(opts.auto_created)
+    declared = getattr(model, "changes_lists", None)
+    if declared is not None:
+        return bool(declared)
+    return issubclass(model, BaseModel) or (opts.app_config is not None and is_project_app(opts.app_config))
+
+
 def _on_write(sender, update_fields=None, **kwargs):
     if update_fields is not None and set(update_fields) <= {"last_login", "last_used_at"}:
         return  # a login changes no list
-    opts = getattr(sender, "_meta", None)
-    if opts is not None and opts.app_label in DATA_APPS and opts.model_name not in NOT_DATA:
+    if getattr(sender, "_meta", None) is not None and is_data(sender):
         data_changed()
 
 

@@ -1,6 +1,8 @@
 """Hooks by which a later app adds to an earlier app's pages without the earlier app importing it.
 
-``leasing`` adds tenants and industries to building pages this way; arrows keep pointing one way.
+An app that holds leases adds tenants and industries to the building pages of the app that holds buildings this
+way, and arrows keep pointing one way. Menu entries (core.navigation), home-page blocks (core.home), field
+templates (core.forms.BaseModelForm) and account links (core.accounts.account_links) are declared likewise.
 """
 
 from collections import defaultdict
@@ -34,7 +36,8 @@ _hooks: dict[str, list[Callable]] = defaultdict(list)
 
 
 def add_hook(name: str, function: Callable) -> None:
-    """Run ``function(**kwargs)`` when an earlier app reports ``name`` (e.g. "spaces.unit.area_changed")."""
+    """Run ``function(**kwargs)`` when an earlier app reports ``name`` (``<app>.<entity>.<what happened>``, e.g.
+    that a unit's area changed)."""
     _hooks[name].append(function)
 
 

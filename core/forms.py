@@ -11,7 +11,12 @@ from .personal import MaskedPersonalFields
 
 class BaseModelForm(MaskedPersonalFields, forms.ModelForm):
     """A model form whose choices are limited to what the user may see, styled for Bootstrap; personal data
-    is shown masked (core.personal)."""
+    is shown masked (core.personal).
+
+    A field of an app's own kind may say how the edit page shows it (templates/core/object_edit.html):
+    ``input_template``, a template rendered in place of the input with the bound field as ``field`` (a list
+    of checkboxes that reloads when another field changes), and ``page_templates``, templates included once
+    after the form's fields (the ``<datalist>`` its input names)."""
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
@@ -38,6 +43,14 @@ class BaseModelForm(MaskedPersonalFields, forms.ModelForm):
             refuse_control_characters(field)
             refuse_implausible_dates(field)
         super().full_clean()
+
+    @property
+    def page_templates(self) -> list[str]:
+        """What the fields ask to be included after them, in the fields' order, each template once."""
+        templates = []
+        for field in self.fields.values():
+            templates += [t for t in getattr(field, "page_templates", ()) if t not in templates]
+        return templates
 
     @property
     def has_field_errors(self) -> bool:

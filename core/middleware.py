@@ -36,8 +36,8 @@ class RequestContextMiddleware:
 class QueryControlCharacterMiddleware:
     """A query parameter (a search, a filter, a sort, a page) holding a control character is refused with a
     400 naming it before any view reads it, as a form field would refuse it (core/control_characters.py): no
-    view can pass such a value to the database (PostgreSQL refuses NUL). Tabs and line breaks stay: in a
-    search they are spaces."""
+    view can pass such a value to the database (PostgreSQL refuses NUL). Tabs and line breaks stay: a search
+    reads them as blanks."""
 
     def __init__(self, get_response):
         self.get_response = get_response

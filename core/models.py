@@ -103,6 +103,8 @@ class BaseModel(models.Model):
     scope_via: str | None = None
     # Fields left out of the change record (derived keys and timestamps).
     audit_exclude = ("created", "last_updated", "search_text")
+    # A write may change what a list holds, so cached list counts start again (core.counting.is_data).
+    changes_lists = True
 
     class Meta:
         abstract = True
@@ -283,6 +285,8 @@ def _token_stored(state) -> dict:
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 digest is stored; the key is shown once."""
 
+    changes_lists = False  # its last use is written on every API call; no list counts tokens (core.counting)
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=60, blank=True)
     prefix = models.CharField(_("prefix"), max_length=8)
@@ -326,6 +330,8 @@ class ApiToken(models.Model):
 
 class AppendOnlyModel(models.Model):
     """Audit rows are written once. The database refuses UPDATE and DELETE too (see migration 0002)."""
+
+    changes_lists = False  # written beside every write; no list counts them (core.counting)
 
     class Meta:
         abstract = True
@@ -382,7 +388,8 @@ class ObjectChange(AppendOnlyModel):
 
 
 class DomainEvent(AppendOnlyModel):
-    """A named step in a workflow ("enterprises.contact.reveal"), beside the automatic change log."""
+    """A named step in a workflow (``<app>.<entity>.<verb>``: a contact revealed), beside the automatic change
+    log."""
 
     time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -418,6 +425,8 @@ class DomainEvent(AppendOnlyModel):
 
 class LoginFailures(models.Model):
     """Failed logins per username (MLPS 2.0 level 3: lock an account after repeated failures)."""
+
+    changes_lists = False  # written on every failed login (core.counting)
 
     username = models.CharField(_("username"), max_length=150, unique=True)
     count = models.PositiveSmallIntegerField(default=0)
@@ -467,6 +476,8 @@ class ImportBatch(models.Model):
     """One uploaded file: checked (preview), then committed or not. Every change it makes carries its uuid
     as the change records' request id (how a batch is shown) and a reference to the batch (how it is rolled
     back)."""
+
+    changes_lists = False  # its progress is written all through an import; the rows it writes move the counts on
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,

@@ -4,7 +4,7 @@ A model names its personal fields in ``personal_fields`` (and may give a field i
 ``audit_masked``). Every place that shows a stored value of such a field shows ``mask_field``'s text instead:
 change records (core.changes), the API (core.api), the Django admin (core.admin) and the edit form
 (``MaskedPersonalFields``, mixed into every BaseModelForm). The full value is read only through an audited
-reveal (enterprises.services.contact_reveal).
+reveal, a service of the app that owns the model (``contact_reveal`` for contacts).
 """
 
 from django.core.exceptions import ValidationError

@@ -1,6 +1,6 @@
 """Plain create, update and delete for every registered model, with permission, scope and audit.
 
-Model-specific services (e.g. ``leasing.services.lease_create``) call these with a ``check``
+Model-specific services (e.g. an app's ``lease_create``) call these with a ``check``
 that runs inside the same transaction after the row and its many-to-many links are written,
 so a rule that fails rolls the whole write back.
 """

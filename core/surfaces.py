@@ -54,6 +54,8 @@ class Surface:
     # lock(ids): take the row locks the surface's services take, in their order, for these records, before a
     # bulk operation reads them (leases: their units first). None: the rows themselves, in id order.
     lock: Callable | None = None
+    # Fields the API returns but does not take, e.g. a status the services keep ("status", "leased_area").
+    api_read_only: tuple[str, ...] = ()
 
     @property
     def opts(self):

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -9,12 +10,19 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from . import audit, extensions
+from . import home as home_page
 from .bulk import may_bulk
 from .counting import CountingPaginator
 from .importing.jobs import may_import
 from .permissions import ADD, CHANGE, DELETE, VIEW, role_may
 
 PAGE_SIZES = (25, 50, 100)
+
+
+@login_required
+def home(request):
+    """The district (or the operator's parks, or the enterprise) at a glance, as the apps contribute it."""
+    return render(request, "home.html", home_page.page_context(request))
 
 
 class SurfaceView(LoginRequiredMixin, View):

@@ -15,6 +15,8 @@ from .models import Contact, Enterprise, IndustryCategory, Qualification, credit
 class IndustryField(forms.CharField):
     """Choose a GB/T 4754-2017 class by typing its code (6510) or its name (软件开发)."""
 
+    page_templates = ("enterprises/industry_datalist.html",)
+
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"list": "industry-classes", "autocomplete": "off"}))
         super().__init__(**kwargs)
@@ -59,6 +61,7 @@ class EnterpriseField(forms.ModelChoiceField):
     accepts "<credit code> <name>", a bare credit code, or an id (the API)."""
 
     takes_codes = True  # an 18-digit credit code is not an oversized id
+    page_templates = ("enterprises/enterprise_datalist.html",)  # filled by yuanqu.js as the user types
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Enterprise.objects.all())

@@ -39,6 +39,7 @@ enterprise = register(Surface(
              Column("industry", order_by="industry__code"), Column("established_on"),
              Column("registered_capital")],
     select_related=("industry",), default_sort="name", extra_context=enterprise_context,
+    api_read_only=("credit_code_exception",),
     create=services.enterprise_create, bulk_fields=("industry", "registered_by"),
     importer=ImportSpec(
         key=("credit_code",),

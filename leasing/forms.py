@@ -14,6 +14,10 @@ from .models import Lease
 
 
 class UnitChoices(forms.ModelMultipleChoiceField):
+    """The units of the building chosen in the form's ``building`` field, as checkboxes reloaded when it changes."""
+
+    input_template = "leasing/fields/units.html"
+
     def label_from_instance(self, unit):
         return f"{unit.floor.label} {unit.code} · {unit.area} ㎡ · {unit.get_status_display()}"
 

@@ -33,6 +33,7 @@ lease = register(Surface(
              Column("leased_area"), Column("monthly_rent"), Column("start_date"), Column("end_date"),
              Column("status", template="core/cells/choice.html")],
     select_related=("enterprise",), prefetch_related=("units__building",), default_sort="-start_date",
+    api_read_only=("status", "leased_area"),  # kept by the lease services from the dates and the units
     create=services.lease_create, update=services.lease_update, delete=services.lease_delete,
     bulk_fields=("monthly_rent", "start_date", "end_date"), lock=services.leases_lock,
     extra_context=lease_context,

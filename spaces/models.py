@@ -73,6 +73,10 @@ class Zone(SearchableModel):
     def get_absolute_url(self):
         return reverse("spaces:zone_detail", args=[self.pk])
 
+    def get_map_url(self):
+        """Where its boundary is drawn (a detail page links there instead of printing the GeoJSON)."""
+        return reverse("spaces:map")
+
     def clean(self):
         node, seen = self.parent, set()
         while node is not None:

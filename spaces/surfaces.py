@@ -125,7 +125,7 @@ unit = register(Surface(
              Column("area"), Column("use", template="core/cells/choice.html"), Column("asking_rent"),
              Column("status", template="core/cells/choice.html"),
              Column("government_owned", template="core/cells/boolean.html"), Column("vacant_since")],
-    select_related=("building", "floor"), default_sort="pk",
+    select_related=("building", "floor"), default_sort="pk", api_read_only=("vacant_since",),
     create=services.unit_create_checked, update=services.unit_update_checked,
     bulk_fields=("use", "asking_rent", "government_owned", "status"),
     importer=ImportSpec(

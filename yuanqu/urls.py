@@ -2,26 +2,28 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.module_loading import module_has_submodule
 from django.views.generic import RedirectView
 
 from core.api import api, mount_reminders, mount_surfaces
+from core.project import project_apps
 from core.security import LoginForm
 from core.urls import account_urlpatterns
+from core.views import home
 
-from . import views
+# Every app of the project that has a urls module is served under its label (/spaces/, /leasing/, …).
+app_urlpatterns = [path(f"{config.label}/", include(f"{config.name}.urls")) for config in project_apps()
+                   if module_has_submodule(config.module, "urls")]
 
 # Surfaces register themselves when their urls are imported; the API is built from them afterwards.
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html",
                                                 authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("core/", include("core.urls")),
-    path("spaces/", include("spaces.urls")),
-    path("enterprises/", include("enterprises.urls")),
-    path("leasing/", include("leasing.urls")),
+    *app_urlpatterns,
     path("admin/", admin.site.urls),
     *account_urlpatterns,
 ]

@@ -5,8 +5,8 @@ An app declares what it takes, usually in its AppConfig.ready::
 
     from core.attachments.registry import register_attachable, register_kind
 
-    CONTRACT = register_kind("lease_contract", _("Lease contract"))
-    register_attachable("leasing.lease", kinds=[CONTRACT], owner=lambda lease: lease.enterprise)
+    PERMIT = register_kind("permit", _("Permit"))
+    register_attachable("<app_label>.<model>", kinds=[PERMIT], owner=lambda record: record.holder)
 
 and the record's detail page shows the attachments panel; the API serves them under /api/attachments/.
 """

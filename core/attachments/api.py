@@ -97,7 +97,7 @@ def attachment_upload(request, record: str, pk: int, file: UploadedFile | None =
                       title: str = Form("", max_length=200, description="Left empty, the file's name"),
                       document: int | None = Form(None, ge=1, le=LARGEST_ID,
                                                   description="Attach this existing document instead of a file")):
-    """`record` is the record's model ("leasing.lease", "enterprises.qualification", "enterprises.enterprise")."""
+    """`record` is the record's model label, "<app_label>.<model>" as the app registered it."""
     attachable, obj = record_in_scope(request.user, record, pk)
     _ensure_may_attach(request.user, obj)
     if document is not None:

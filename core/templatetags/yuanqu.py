@@ -125,8 +125,10 @@ def attribute(context, obj, field_name):
     if isinstance(value, dict) and value.get("type") in ("Polygon", "MultiPolygon"):
         rings = value["coordinates"] if value["type"] == "Polygon" else [r for p in value["coordinates"] for r in p]
         points = sum(len(ring) for ring in rings)
-        return format_html('{} <a href="{}">{}</a>', _("Boundary with %(n)d points") % {"n": points},
-                           reverse("spaces:map"), _("see the map"))
+        text = _("Boundary with %(n)d points") % {"n": points}
+        if hasattr(obj, "get_map_url"):  # the model says where its geometry is drawn
+            return format_html('{} <a href="{}">{}</a>', text, obj.get_map_url(), _("see the map"))
+        return text
     if isinstance(value, models.Model):
         user = context["request"].user
         if not visible_to(user, type(value)).filter(pk=value.pk).exists():

@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def may(context, verb, target):
-    """``{% may "view" "spaces.Unit" as can_view_units %}`` or ``{% may "renew" object as can_renew %}``:
+    """``{% may "view" "<app_label>.<Model>" as can_view %}`` or ``{% may "renew" object as can_renew %}``:
     whether the page's user may do that (core.permissions.may)."""
     request = context.get("request")
     user = getattr(request, "user", None)

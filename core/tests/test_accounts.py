@@ -71,3 +71,32 @@ def test_cannot_revoke_someone_elses_token(world, client_for):
     token, _key = tokens.token_create(user=world.users["officer"])
     response = client_for(world.users["operator"]).post(reverse("token_revoke", args=[token.pk]))
     assert response.status_code == 404
+
+
+def test_the_user_pages_show_the_records_the_apps_link_accounts_to(world, client_for):
+    from core.accounts import account_links
+
+    assert [r.related_model._meta.label for r in account_links()] == ["spaces.Operator", "enterprises.Enterprise"]
+    client = client_for(world.users["admin"])
+    listing = client.get(reverse("user_list")).content.decode()
+    assert f'<a href="{world.op_a.get_absolute_url()}">甲运营公司</a>' in listing
+    assert f'<a href="{world.tenant_a.get_absolute_url()}">荣耀终端有限公司</a>' in listing
+    detail = client.get(reverse("user_detail", args=[world.users["enterprise"].pk])).content.decode()
+    assert (f'<th class="text-secondary fw-normal">企业</th><td><a href="{world.tenant_a.get_absolute_url()}">'
+            f'荣耀终端有限公司</a><br></td>') in detail
+    assert '<th class="text-secondary fw-normal">园区运营机构</th><td>—</td>' in detail
+
+
+def test_the_user_list_reads_the_links_in_one_query_per_kind(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.users["admin"])
+    client.get(reverse("user_list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("user_list"))
+    for i in range(5):
+        world.op_b.users.add(User.objects.create(username=f"more_op{i}", role="park_operator"))
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("user_list"))
+    assert len(many) == len(few)

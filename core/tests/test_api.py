@@ -132,6 +132,35 @@ def test_openapi_schema_and_offline_docs(world, client):
     assert "swagger-ui-bundle.js" in docs and "cdn.jsdelivr" not in docs
 
 
+READ_ONLY = {"UnitOut": {"vacant_since"}, "EnterpriseOut": {"credit_code_exception"},
+             "LeaseOut": {"status", "leased_area"}}
+
+
+def test_fields_a_surface_declares_read_only_are_returned_and_not_taken(world, client):
+    schema = client.get("/api/openapi.json").json()
+    for name, fields in READ_ONLY.items():
+        assert fields <= set(schema["components"]["schemas"][name]["properties"]), name
+    body = schema["paths"]["/api/leasing/leases/{pk}"]["patch"]["requestBody"]["content"]["application/json"]
+    assert not {"status", "leased_area"} & set(body["schema"]["properties"])
+    assert "status" not in schema["components"]["schemas"]["BuildingOut"]["properties"]  # declared nowhere
+
+    auth = bearer(world.users["officer"])
+    response = client.patch(f"/api/leasing/leases/{world.lease_a.pk}", data=json.dumps({"status": "terminated"}),
+                            content_type="application/json", **auth)
+    assert response.status_code == 200 and response.json()["status"] == "active"
+    world.lease_a.refresh_from_db()
+    assert world.lease_a.status == "active"
+
+
+def test_read_only_fields_are_fields_of_the_model_the_form_does_not_take():
+    from core.surfaces import discover
+
+    for model, surface in discover().items():
+        concrete = {f.name for f in model._meta.concrete_fields}
+        for name in surface.api_read_only:
+            assert name in concrete and name not in surface.form.base_fields, (model, name)
+
+
 WRITES = {  # what each role may do through the API, per model (restricted roles only on their own side)
     "park_operator": {"park": "c", "building": "acd", "floor": "acd", "unit": "acd", "enterprise": "ac",
                       "lease": "acd", "operator": ""},

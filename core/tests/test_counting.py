@@ -5,13 +5,13 @@ from decimal import Decimal
 
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, isolate_apps
 from openpyxl import Workbook
 
 from core import counting
 from core.importing import jobs
 from core.models import ApiToken
-from core.surfaces import surface_for
+from core.surfaces import discover, surface_for
 from spaces.models import Unit
 from yuanqu.testing import PASSWORD
 
@@ -66,4 +66,72 @@ def test_only_writes_to_the_data_invalidate(world):
 def test_a_login_keeps_the_counts(world, client):
     version = counting.data_version()
     assert client.login(username="t_officer", password=PASSWORD)
+    assert counting.data_version() == version
+
+
+def test_every_model_with_pages_is_data_and_so_are_its_links():
+    from django.apps import apps
+
+    from core.models import BaseModel
+
+    surfaces = discover()
+    assert len(surfaces) >= 10
+    for model in [*surfaces, *(m for m in apps.get_models() if issubclass(m, BaseModel))]:
+        assert counting.is_data(model), model
+        for field in model._meta.many_to_many:
+            assert counting.is_data(field.remote_field.through), field
+
+
+def test_the_project_apps_models_are_data_unless_they_say_otherwise():
+    from django.apps import apps
+    from django.contrib.sessions.models import Session
+    from django_tasks_db.models import DBTaskResult
+
+    from core.models import DomainEvent, ImportBatch, LoginFailures, ObjectChange, User
+
+    assert counting.is_data(apps.get_model("enterprises", "QualificationRule"))  # no BaseModel, still data
+    assert counting.is_data(User)
+    for model in (ObjectChange, DomainEvent, LoginFailures, ApiToken, ImportBatch, Session, DBTaskResult):
+        assert not counting.is_data(model), model
+
+
+@isolate_apps("django.contrib.humanize", "demo")
+def test_a_new_apps_model_moves_the_version_on_without_being_listed(db):
+    from django.db import models
+    from django.db.models.signals import post_save
+
+    from core.models import BaseModel
+
+    class Permit(BaseModel):  # a BaseModel wherever it is declared
+        class Meta:
+            app_label = "humanize"
+
+    class Quota(models.Model):  # any model of a project app
+        class Meta:
+            app_label = "demo"
+
+    class Cache(models.Model):  # a library's own table
+        class Meta:
+            app_label = "humanize"
+
+    for model in (Permit, Quota):
+        version = counting.data_version()
+        post_save.send(sender=model, instance=model(), created=True)
+        assert counting.data_version() != version, model
+    version = counting.data_version()
+    post_save.send(sender=Cache, instance=Cache(), created=True)
+    assert counting.data_version() == version
+
+
+def test_sessions_logins_and_audit_rows_keep_the_counts(world, client):
+    from core import audit
+    from core.choices import ChangeAction
+
+    version = counting.data_version()
+    assert not client.login(username="t_officer", password="wrong")  # a LoginFailures row
+    assert client.login(username="t_officer", password=PASSWORD)
+    client.get("/spaces/units/")
+    audit.record_event("core.token.create", user=world.users["officer"])
+    audit.record_change(instance=world.unit_a1, action=ChangeAction.UPDATE, user=world.users["officer"],
+                        before={}, after={})
     assert counting.data_version() == version

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from core.project import project_apps
 from yuanqu.testing import bearer
 
 
@@ -127,7 +128,9 @@ def test_no_template_has_inline_script_or_event_handler():
     handler = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
     javascript_url = re.compile(r"""(href|src|action)\s*=\s*["']\s*javascript:""", re.I)
     offenders = []
-    for path in sorted((Path(settings.BASE_DIR) / "templates").rglob("*.html")):
+    # The project's templates and those an app keeps in its own package.
+    directories = [Path(settings.BASE_DIR) / "templates", *(Path(c.path) / "templates" for c in project_apps())]
+    for path in sorted(p for directory in directories for p in directory.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
         for pattern in (inline_script, handler, javascript_url):
             for match in pattern.finditer(text):

@@ -1,5 +1,7 @@
 """The import command's contract: non-zero exit whenever nothing was imported."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -29,3 +31,18 @@ def test_valid_only_imports_the_valid_rows_and_exits_zero(world, tmp_path):
     call_command("import_data", "unit", str(path), "--valid-only", "--user", "t_officer")
     assert Unit.objects.filter(code="1290").exists() and not Unit.objects.filter(code="1291").exists()
     assert ImportBatch.objects.get().status == ImportStatus.COMMITTED
+
+
+def test_the_help_names_the_models_the_surfaces_open_to_imports(monkeypatch):
+    from core.management.commands.import_data import Command
+    from core.surfaces import surface_for
+
+    def names():
+        text = " ".join(Command().create_parser("manage.py", "import_data").format_help().split())
+        listed = re.search(r"model ((\w+, )*\w+ or \w+)", text).group(1)  # "operator, zone, … or lease"
+        return listed.replace(" or ", ", ").split(", ")
+
+    always = ["operator", "zone", "park", "building", "floor", "unit", "enterprise", "qualification", "lease"]
+    assert [name for name in names() if name in always] == always
+    monkeypatch.setattr(surface_for(Unit), "importer", None)  # an app that takes a model out of imports
+    assert "unit" not in names() and "floor" in names()

@@ -23,6 +23,12 @@ def importable():
     return {s.name: s for s in discover().values() if s.importer is not None}
 
 
+def model_choices() -> str:
+    """The models that take imports, as the apps' surfaces declare them: "operator, zone, … or lease"."""
+    names = list(importable())
+    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
 def find_surface(name: str):
     surfaces = importable()
     wanted = name.lower().rstrip("s") if name.lower().rstrip("s") in surfaces else name.lower()
@@ -38,8 +44,7 @@ class Command(BaseCommand):
     help = "Import .xlsx/.csv rows into a model (or write its template with --template)."
 
     def add_arguments(self, parser):
-        parser.add_argument("model", help="unit, building, park, zone, floor, operator, enterprise, "
-                                          "qualification or lease")
+        parser.add_argument("model", help=model_choices())
         parser.add_argument("file")
         parser.add_argument("--template", action="store_true", help="write the template to FILE and stop")
         parser.add_argument("--dry-run", action="store_true", help="check and report; change nothing")

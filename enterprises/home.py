@@ -1,0 +1,24 @@
+"""What enterprises shows on the home page (core.home)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import Role
+from core.home import add_figure, add_section
+
+from .models import Enterprise
+
+
+def enterprise_count(request, page):
+    return Enterprise.objects.for_user(request.user).count()
+
+
+def my_enterprises(request, page):
+    """An enterprise user's own enterprise, when the account is linked to one."""
+    if request.user.role != Role.ENTERPRISE:
+        return None
+    mine = Enterprise.objects.for_user(request.user)
+    return {"my_enterprises": mine} if mine else None
+
+
+add_figure("spaces.overview", _("Enterprises"), enterprise_count, weight=40)
+add_section("enterprises.mine", template="enterprises/home_mine.html", weight=200, context=my_enterprises)

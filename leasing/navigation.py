@@ -1,0 +1,9 @@
+"""The menu entries of leasing (core.navigation)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.navigation import add_entry, add_group
+
+add_group("leasing", _("Leasing"), weight=400)
+add_entry("leasing", _("Leases"), "leasing:lease_list", weight=10, visible="leasing.Lease")
+add_entry("leasing", _("Expiring leases"), "leasing:expiry_queue", weight=20, visible="leasing.Lease")
