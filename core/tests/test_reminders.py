@@ -181,7 +181,8 @@ def test_a_kind_without_only_still_serves_refresh_for(world, reminder_rules, tod
 
 
 def test_a_rule_of_a_kind_no_app_registered_waits_doing_nothing(world, reminder_rules, today):
-    waiting = reminder_rules[("leasing.renewal_followup_overdue", 0)]
+    waiting = ReminderRule.objects.create(kind="nowhere.kind_nobody_registers", days_before=0, title="无人登记的提醒",
+                                          to_bureau=True)
     assert waiting.kind not in kinds.KINDS and waiting.active
     reminders_raise(today=today)
     assert not waiting.reminders.exists()

@@ -161,7 +161,7 @@ def test_moving_the_date_back_opens_the_same_reminder_again_unread(world, remind
 def test_terminating_the_lease_resolves_its_reminders_at_once(world, reminder_rules, today):
     ending_in(world.lease_a, 20, today)
     reminders_raise(today=today)
-    services.lease_terminate(user=world.users["operator"], lease=world.lease_a, on=today)
+    services.lease_terminate(user=world.users["operator"], instance=world.lease_a, terminated_on=today)
     assert Lease.objects.get(pk=world.lease_a.pk).status == LeaseStatus.TERMINATED
     assert Reminder.objects.filter(resolved_at__isnull=True).count() == 0
 
@@ -223,3 +223,42 @@ def test_raisers_at_the_same_moment_make_no_duplicate(transactional_db, world, r
                     + [lambda _n: core_reminders.refresh_for(Lease.objects.get(pk=lease.pk), today=today)], rounds=3)
     assert not [o for round_ in outcomes for o in round_ if isinstance(o, Exception)]
     assert Reminder.objects.count() == 3 and Reminder.objects.filter(resolved_at__isnull=True).count() == 3
+
+
+# ----- renewal follow-ups whose next contact has come ---------------------------------------------------------------
+def follow_up_due(lease, today, days_ago=1):
+    Lease.objects.filter(pk=lease.pk).update(follow_up="talking", next_contact_on=today - days_ago * DAY)
+    lease.refresh_from_db()
+    return lease
+
+
+def test_a_follow_up_past_its_next_contact_reminds_the_operator_and_the_bureau(world, reminder_rules, today):
+    follow_up_due(world.lease_a, today, days_ago=2)
+    follow_up_due(world.lease_b, today, days_ago=0)  # the day itself counts
+    Lease.objects.filter(pk=world.lease_b.pk).update(next_contact_on=today + DAY)  # tomorrow does not
+    reminders_raise(today=today)
+    rule = reminder_rules[("leasing.renewal_followup_overdue", 0)]
+    mine = [r for r in open_for(world.users["operator"], world.lease_a) if r.rule_id == rule.pk]
+    assert len(mine) == 1
+    assert "续约跟进" in mine[0].text and "洽谈中" in mine[0].text and world.lease_a.enterprise.name in mine[0].text
+    assert [r for r in open_for(world.users["officer"], world.lease_a) if r.rule_id == rule.pk]
+    assert not [r for r in open_for(world.users["officer"], world.lease_b) if r.rule_id == rule.pk]
+    assert not open_for(world.users["enterprise"], world.lease_a)  # the talks are about the tenant, not for it
+
+
+def test_recording_the_next_follow_up_or_renewing_resolves_it_at_once(world, reminder_rules, today):
+    rule = reminder_rules[("leasing.renewal_followup_overdue", 0)]
+    follow_up_due(world.lease_a, today)
+    reminders_raise(today=today)
+    assert [r for r in open_for(world.users["operator"], world.lease_a) if r.rule_id == rule.pk]
+    services.lease_follow_up(user=world.users["operator"], instance=world.lease_a, status="talking",
+                             note="下周二再谈", next_contact_on=today + 7 * DAY)
+    assert not [r for r in open_for(world.users["operator"], world.lease_a) if r.rule_id == rule.pk]
+    follow_up_due(world.lease_a, today)
+    ending_in(world.lease_a, 20, today)
+    reminders_raise(today=today)
+    assert {r.rule.kind for r in open_for(world.users["operator"], world.lease_a)} == {
+        "leasing.renewal_followup_overdue", "leasing.lease_expiring"}
+    services.lease_renew(user=world.users["operator"], instance=world.lease_a, end_date=today + 800 * DAY,
+                         monthly_rent=Decimal("130"), contract_number="HT-XQ")
+    assert open_for(world.users["operator"], world.lease_a) == []  # both gone from the inbox
