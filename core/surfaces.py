@@ -119,6 +119,8 @@ def discover() -> dict[type, Surface]:
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("surfaces")
+    from . import department_surface  # noqa: F401  core's own surface (core.surfaces is the framework itself)
+
     return REGISTRY
 
 

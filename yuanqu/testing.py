@@ -45,16 +45,20 @@ class World:
     lease_b: Lease
     contact_a: Contact
 
-    def objects(self, model_name: str, side: str):
-        """The in-scope ('a': operator A's) or out-of-scope ('b') sample of a model."""
-        mapping = {
-            "park": (self.park_a, self.park_b), "building": (self.building_a, self.building_b),
-            "floor": (self.floor_a, self.floor_b), "unit": (self.unit_a1, self.unit_b1),
-            "lease": (self.lease_a, self.lease_b), "enterprise": (self.tenant_a, self.tenant_b),
-            "operator": (self.op_a, self.op_b),
-        }
-        a, b = mapping[model_name]
-        return a if side == "a" else b
+    def on(self, side: str) -> "Side":
+        """What side "a" (operator A's park, enterprise A) or side "b" (operator B's) holds."""
+        if side == "a":
+            return Side(self.op_a, self.park_a, self.building_a, self.floor_a, self.tenant_a)
+        return Side(self.op_b, self.park_b, self.building_b, self.floor_b, self.tenant_b)
+
+
+@dataclass
+class Side:
+    operator: Operator
+    park: Park
+    building: Building
+    floor: Floor
+    tenant: Enterprise
 
 
 def make_user(username, role, department=None):

@@ -1,0 +1,59 @@
+"""Every model with a surface has its generic test class (yuanqu/generic_tests.py); the department's is here."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from core.models import Department
+from core.surfaces import discover
+from yuanqu.generic_tests import ModelTests, declared_classes, models_without_class
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class TestDepartment(ModelTests):
+    model = Department
+    # Departments are the administrator's alone: to everyone else the pages and the API do not exist.
+    expected = {"admin": "vacd", "officer": "", "leader": "", "operator": "", "enterprise": ""}
+    create_sides = "a"  # a department belongs to no operator
+    update = {"description": "负责全区科技创新和产业空间工作"}
+
+    def sample(self, world, side, **overrides):
+        return Department.objects.create(**{"name": f"样本部门{'甲' if side == 'a' else '乙'}",
+                                            "code": f"gen-{side}", **overrides})
+
+    def create_data(self, world, side):
+        return {"name": "福田区政务服务数据管理局", "short_name": "区政数局", "code": "zsj"}
+
+
+def test_every_model_with_a_surface_has_a_generic_test_class():
+    missing = models_without_class()
+    assert missing == [], (
+        f"no generic test class for {', '.join(missing)}: declare one that inherits yuanqu.generic_tests.ModelTests "
+        "in <app>/tests/test_generic.py (see docs/decisions/0018)")
+
+
+def test_every_generic_test_class_is_collected_and_names_a_surface():
+    for model, cls in declared_classes().items():
+        assert cls.__name__.startswith("Test"), f"{cls.__qualname__}: pytest collects classes named Test…"
+        assert model in discover(), f"{cls.__qualname__}: {model._meta.label} has no surface"
+
+
+def test_a_model_whose_class_is_missing_is_named():
+    declared = declared_classes()
+    assert len(declared) == len(discover())
+    del declared[Department]
+    assert models_without_class(declared) == ["core.Department"]
+
+
+def test_the_registry_is_whole_before_any_page_is_served():
+    """Commands, the worker and the walk above read discover(): it holds core's own surface too, without the
+    URLconf (which imports it) having been loaded."""
+    code = ("import django; django.setup(); from core.surfaces import discover; "
+            "print(sorted(m._meta.label for m in discover()))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, "DJANGO_SETTINGS_MODULE": "yuanqu.settings"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(sorted(model._meta.label for model in discover()))
+    assert "core.Department" in result.stdout
