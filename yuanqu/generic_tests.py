@@ -59,6 +59,7 @@ SIDES = ("a", "b")
 UNRESTRICTED = ("admin", "officer", "leader")
 
 OUT_OF_SCOPE = "不在您的管理范围内"  # the 404 page
+NO_PERMISSION = "您无权执行此操作"  # the 403 page
 OUT_OF_SCOPE_IN_IMPORTS = "不在您管理的范围内"  # an import row naming something out of scope
 
 
@@ -90,6 +91,28 @@ def form_values(form) -> dict:
         else:
             data[bound.name] = str(value)
     return data
+
+
+def assert_field_messages(response) -> None:
+    """A refused form names each field it refuses on the page, in Chinese ("楼宇：选择一个有效的选项…")."""
+    form = response.context["form"]
+    fields = [name for name in form.errors if name != "__all__"]
+    assert fields, form.errors
+    page = response.content.decode()
+    for name in fields:
+        assert f"{escape(str(form.fields[name].label))}：" in page, name
+        assert all(chinese(message) for message in form.errors[name]), form.errors[name]
+
+
+def assert_api_field_messages(response) -> None:
+    """A refused API request names each field, its label and a Chinese message ("楼宇：…")."""
+    errors = response.json()["errors"]
+    assert errors and all(e["field"] and e["label"] for e in errors), errors
+    assert all(e["message"].startswith(f"{e['label']}：") and chinese(e["message"]) for e in errors), errors
+
+
+def chinese(text: str) -> bool:
+    return any("\u4e00" <= character <= "\u9fff" for character in str(text))
 
 
 def as_posted(value):
@@ -278,12 +301,19 @@ class ModelTests:
             with pytest.raises(NoReverseMatch):
                 self.url("import")
 
+    def test_sample_takes_overrides(self, world):
+        """The hook that tests of actions use to make an object in a given state: the overrides are stored."""
+        obj = self.sample(world, "a", **self.update)
+        fresh = self.model._default_manager.get(pk=obj.pk)
+        assert {name: getattr(fresh, name) for name in self.update} == self.update
+
     # ----- pages -------------------------------------------------------------------------------------------------
     def test_list(self, world, client_for, role):
         a, b = self.sample(world, "a"), self.sample(world, "b")
         response = client_for(world.users[role]).get(self.url("list"), {"per_page": 100})
         if not self.may(role, "v"):
             assert response.status_code == 403
+            assert NO_PERMISSION in response.content.decode()
             return
         assert response.status_code == 200
         page = response.content.decode()
@@ -313,10 +343,10 @@ class ModelTests:
         new = self.pks() - before
         if not self.may(role, "a"):
             assert (shown, response.status_code) == (403, 403)
+            assert NO_PERMISSION in response.content.decode()
         elif new_side not in self.sides_seen(role):
             assert (shown, response.status_code) == (200, 400)
-            errors = response.context["form"].errors
-            assert errors and set(errors) - {"__all__"}, errors  # named at a field
+            assert_field_messages(response)
         else:
             assert shown == 200
             assert response.status_code == 302, response.context["form"].errors if response.context else response
@@ -456,10 +486,11 @@ class ModelTests:
         if not self.may(role, "a"):
             assert (empty.status_code, response.status_code) == (403, 403)
         else:
-            assert empty.status_code == 400 and all(e["field"] for e in empty.json()["errors"])
+            assert empty.status_code == 400  # an empty body: every required field named
+            assert_api_field_messages(empty)
             if new_side not in self.sides_seen(role):
                 assert response.status_code == 400
-                assert any(e["field"] for e in response.json()["errors"]), response.json()
+                assert_api_field_messages(response)
             else:
                 assert response.status_code == 201, response.content.decode()
                 assert new == {response.json()["id"]}
