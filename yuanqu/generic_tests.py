@@ -31,7 +31,6 @@ object of that side in the state the overrides give (``sample(world, "a", status
 terminated_on=…)``), saved as it is, without the services, so that any state can be set up.
 """
 
-import csv
 import io
 import json
 from decimal import Decimal
@@ -41,12 +40,11 @@ import pytest
 from django.db import transaction
 from django.forms import CheckboxInput
 from django.urls import NoReverseMatch, reverse
-from openpyxl import load_workbook
 
 from core import audit, spreadsheets
 from core.choices import ChangeAction, ImportStatus
 from core.exports import export_value
-from core.importing import jobs
+from core.importing import jobs, reading
 from core.models import ImportBatch, ObjectChange
 from core.permissions import in_scope
 from core.surfaces import surface_for
@@ -145,13 +143,10 @@ def workbook(row: dict) -> bytes:
 
 
 def exported_keys(response, fmt: str) -> set[str]:
-    """The first column of an export's rows (its header left out), as text."""
+    """The first column of an export's rows (its header left out), as text, read as an import reads a file."""
     data = b"".join(response.streaming_content) if response.streaming else response.content
-    if fmt == "csv":
-        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        return {spreadsheets.from_csv(row[0]) for row in rows[1:] if row}
-    sheet = load_workbook(io.BytesIO(data), read_only=True).active
-    return {"" if row[0] is None else str(row[0]) for row in list(sheet.iter_rows(values_only=True))[1:]}
+    (_name, rows), *_others = reading.read_sheets(data, f"export.{fmt}")
+    return {"" if row[0] is None else str(row[0]) for row in rows[1:] if row}
 
 
 class ModelTests:
