@@ -106,7 +106,9 @@ def assert_api_field_messages(response) -> None:
     """A refused API request names each field, its label and a Chinese message ("楼宇：…")."""
     errors = response.json()["errors"]
     assert errors and all(e["field"] and e["label"] for e in errors), errors
-    assert all(e["message"].startswith(f"{e['label']}：") and chinese(e["message"]) for e in errors), errors
+    for error in errors:
+        label, _colon, message = error["message"].partition("：")
+        assert label == error["label"] and chinese(message), error
 
 
 def chinese(text: str) -> bool:
