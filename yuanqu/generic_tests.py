@@ -27,8 +27,8 @@ savepoint inside it (pytest-django's ``db``), so every test finds the world as i
 Python objects are shared by the class's tests: a test must not change them (build a sample instead).
 
 ``sample(world, side, **overrides)`` is also the hook for tests of a model's declared actions: it makes a new
-object of that side in the state the overrides give (``sample(world, "a", status=LeaseStatus.TERMINATED,
-terminated_on=…)``), saved as it is, without the services, so that any state can be set up.
+object of that side in the state the overrides give, saved as it is, without the services, so that any state
+can be set up. Outside the class: ``sample(world, Lease, "a", status=LeaseStatus.TERMINATED, terminated_on=…)``.
 """
 
 import io
@@ -526,6 +526,12 @@ class ModelTests:
         assert response.status_code == 204, response.content.decode()
         assert not exists
         assert self.changes_of(obj, ChangeAction.DELETE).filter(user_name=user.username).exists()
+
+
+def sample(world, model, side: str = "a", **overrides):
+    """A new object of ``model`` on ``side``, in the state the overrides give, made as the model's generic test
+    class makes its samples: where a test of a declared action starts from (e.g. a lease in each source state)."""
+    return declared_classes()[model]().sample(world, side, **overrides)
 
 
 def models_without_class(declared: dict | None = None) -> list[str]:

@@ -45,6 +45,18 @@ class World:
     lease_b: Lease
     contact_a: Contact
 
+    def objects(self, model_name: str, side: str):
+        """The world's own in-scope ('a': operator A's) or out-of-scope ('b') object of a model, for the tests
+        that change it in place; new tests make one with ``yuanqu.generic_tests.sample`` instead."""
+        mapping = {
+            "park": (self.park_a, self.park_b), "building": (self.building_a, self.building_b),
+            "floor": (self.floor_a, self.floor_b), "unit": (self.unit_a1, self.unit_b1),
+            "lease": (self.lease_a, self.lease_b), "enterprise": (self.tenant_a, self.tenant_b),
+            "operator": (self.op_a, self.op_b),
+        }
+        a, b = mapping[model_name]
+        return a if side == "a" else b
+
     def on(self, side: str) -> "Side":
         """What side "a" (operator A's park, enterprise A) or side "b" (operator B's) holds."""
         if side == "a":

@@ -6,8 +6,12 @@ import sys
 from pathlib import Path
 
 from core.models import Department
+from core.permissions import in_scope
 from core.surfaces import discover
-from yuanqu.generic_tests import ModelTests, declared_classes, models_without_class
+from leasing.choices import LeaseStatus
+from leasing.models import Lease
+from yuanqu.generic_tests import ModelTests, declared_classes, models_without_class, sample
+from yuanqu.testing import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,3 +61,14 @@ def test_the_registry_is_whole_before_any_page_is_served():
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(sorted(model._meta.label for model in discover()))
     assert "core.Department" in result.stdout
+
+
+def test_a_sample_in_a_given_state_for_tests_of_actions(world):
+    """What a test of a declared action starts from: a new object of a side, in the state it asks for."""
+    lease = sample(world, Lease, "a", status=LeaseStatus.TERMINATED, terminated_on=TODAY)
+    stored = Lease.objects.get(pk=lease.pk)
+    assert (stored.status, stored.terminated_on) == (LeaseStatus.TERMINATED, TODAY)
+    assert in_scope(world.users["operator"], stored) and in_scope(world.users["enterprise"], stored)
+    assert not in_scope(world.users["operator_b"], stored)
+    other = sample(world, Lease, "b")
+    assert other.status == LeaseStatus.ACTIVE and not in_scope(world.users["operator"], other)
