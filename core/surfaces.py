@@ -144,6 +144,9 @@ def discover() -> dict[type, Surface]:
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("surfaces")
+    from . import department_surface  # noqa: F401  core's own surfaces (core.surfaces is the framework itself)
+    from .reminders import surface  # noqa: F401
+
     return REGISTRY
 
 

@@ -47,7 +47,8 @@ class World:
     made: dict = field(default_factory=dict)  # samples made when a test first asks for them
 
     def objects(self, model_name: str, side: str):
-        """The in-scope ('a': operator A's) or out-of-scope ('b') sample of a model."""
+        """The world's own in-scope ('a': operator A's) or out-of-scope ('b') object of a model, for the tests
+        that change it in place; new tests make one with ``yuanqu.generic_tests.sample`` instead."""
         mapping = {
             "park": (self.park_a, self.park_b), "building": (self.building_a, self.building_b),
             "floor": (self.floor_a, self.floor_b), "unit": (self.unit_a1, self.unit_b1),
@@ -92,6 +93,21 @@ class World:
         theirs = jobs.batch_create(user=self.users["operator_b"], surface=surface, filename="units-b.xlsx",
                                    content=units_file([["b-1", "3", "390", "100", "办公", "120"]]))
         return jobs.batch_check(mine), jobs.batch_check(theirs)
+
+    def on(self, side: str) -> "Side":
+        """What side "a" (operator A's park, enterprise A) or side "b" (operator B's) holds."""
+        if side == "a":
+            return Side(self.op_a, self.park_a, self.building_a, self.floor_a, self.tenant_a)
+        return Side(self.op_b, self.park_b, self.building_b, self.floor_b, self.tenant_b)
+
+
+@dataclass
+class Side:
+    operator: Operator
+    park: Park
+    building: Building
+    floor: Floor
+    tenant: Enterprise
 
 
 def make_user(username, role, department=None):
