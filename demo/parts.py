@@ -30,8 +30,10 @@ import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import module_has_submodule
 
@@ -109,10 +111,11 @@ class Part:
 
 @functools.cache
 def parts() -> tuple[Part, ...]:
-    """The parts of the installed apps, in INSTALLED_APPS order."""
+    """The parts of the project's installed apps, in INSTALLED_APPS order."""
     found = []
     for config in apps.get_app_configs():
-        if config.name != "demo" and module_has_submodule(config.module, "demo"):
+        own = Path(config.path).parent == Path(settings.BASE_DIR)  # not a library's module that happens to be named so
+        if own and config.name != "demo" and module_has_submodule(config.module, "demo"):
             module = importlib.import_module(f"{config.name}.demo")
             part = getattr(module, "part", None)
             if not isinstance(part, Part):
