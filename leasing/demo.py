@@ -314,15 +314,15 @@ def write_leases(plan: DistrictPlan) -> None:
 
 # Generator ----------------------------------------------------------------------------------------------
 
-CITY_GROUP_SIZES = ([1, 2, 3, 4], [72, 17, 7, 4])
-CITY_LEASE_YEARS = ([1, 2, 3, 4, 5], [22, 33, 27, 6, 12])
+SYNTHETIC_GROUP_SIZES = ([1, 2, 3, 4], [72, 17, 7, 4])
+SYNTHETIC_LEASE_YEARS = ([1, 2, 3, 4, 5], [22, 33, 27, 6, 12])
 HISTORY_YEARS = 16
-CITY_UNAVAILABLE_SHARE = 0.01
-CITY_RESERVED_SHARE = 0.02
-CITY_EXPIRING_SHARE = 0.05
+SYNTHETIC_UNAVAILABLE_SHARE = 0.01
+SYNTHETIC_RESERVED_SHARE = 0.02
+SYNTHETIC_EXPIRING_SHARE = 0.05
 RENEWAL_SHARE = 0.3  # an earlier lease of the same units by the same tenant, ending the day before
-CITY_TERMINATED_SHARE = 0.12
-CITY_PREVIOUSLY_LEASED_SHARE = 0.6  # of vacant groups in buildings old enough
+SYNTHETIC_TERMINATED_SHARE = 0.12
+SYNTHETIC_PREVIOUSLY_LEASED_SHARE = 0.6  # of vacant groups in buildings old enough
 
 
 @part.synthetic.prepares
@@ -343,7 +343,7 @@ def plan_building_leases(plan: SyntheticPlan, *, building, units) -> None:
     open_rows = []
     by_floor: dict[int, list] = {}
     for row in units:
-        if rng.random() < CITY_UNAVAILABLE_SHARE:
+        if rng.random() < SYNTHETIC_UNAVAILABLE_SHARE:
             row.obj.status = "unavailable"
         else:
             open_rows.append(row)
@@ -353,7 +353,7 @@ def plan_building_leases(plan: SyntheticPlan, *, building, units) -> None:
         free = by_floor[number]
         i = 0
         while i < len(free):
-            size = min(rng.choices(*CITY_GROUP_SIZES)[0], len(free) - i)
+            size = min(rng.choices(*SYNTHETIC_GROUP_SIZES)[0], len(free) - i)
             groups.append(free[i : i + size])
             i += size
     rng.shuffle(groups)
@@ -368,20 +368,20 @@ def plan_building_leases(plan: SyntheticPlan, *, building, units) -> None:
         if occupied + cents / 2 <= target:
             occupied += cents
             r = rng.random()
-            if r < CITY_RESERVED_SHARE / 2:
+            if r < SYNTHETIC_RESERVED_SHARE / 2:
                 start = today + datetime.timedelta(days=rng.randint(7, 120))
-                years = rng.choices(*CITY_LEASE_YEARS)[0]
+                years = rng.choices(*SYNTHETIC_LEASE_YEARS)[0]
                 tenant = pick_tenant(plan, park.zone, start)
-                chain.append(city_lease(plan, building, group, tenant, start, add_years(start, years) - DAY, "active"))
+                chain.append(synthetic_lease(plan, building, group, tenant, start, add_years(start, years) - DAY, "active"))
                 status = "reserved"
                 last_end = today - datetime.timedelta(days=rng.randint(1, 300))
-            elif r < CITY_RESERVED_SHARE:
+            elif r < SYNTHETIC_RESERVED_SHARE:
                 status = "reserved"
                 last_end = today - datetime.timedelta(days=rng.randint(1, 600))
             else:
                 status = "leased"
-                years = rng.choices(*CITY_LEASE_YEARS)[0]
-                if rng.random() < CITY_EXPIRING_SHARE:
+                years = rng.choices(*SYNTHETIC_LEASE_YEARS)[0]
+                if rng.random() < SYNTHETIC_EXPIRING_SHARE:
                     end = today + datetime.timedelta(days=rng.randint(0, 90))
                     start = add_years(end + DAY, -years)
                 else:
@@ -390,17 +390,17 @@ def plan_building_leases(plan: SyntheticPlan, *, building, units) -> None:
                     end = add_years(start, years) - DAY
                 start = max(start, min(horizon, today))
                 tenant = pick_tenant(plan, park.zone, start)
-                chain.append(city_lease(plan, building, group, tenant, start, end, "active"))
+                chain.append(synthetic_lease(plan, building, group, tenant, start, end, "active"))
                 last_end = None
             for row in group:
                 row.obj.status = status
-            city_history(plan, building, group, chain, horizon, last_end)
+            synthetic_history(plan, building, group, chain, horizon, last_end)
         else:
             for row in group:
                 row.obj.status = "vacant"
-            if rng.random() < CITY_PREVIOUSLY_LEASED_SHARE:
+            if rng.random() < SYNTHETIC_PREVIOUSLY_LEASED_SHARE:
                 last_end = today - datetime.timedelta(days=rng.randint(1, 900))
-                city_history(plan, building, group, chain, horizon, last_end)
+                synthetic_history(plan, building, group, chain, horizon, last_end)
             if chain:
                 since = chain[0].end_date + DAY
             else:
@@ -440,7 +440,7 @@ def pick_tenant(plan: SyntheticPlan, zone, start: datetime.date) -> tuple[int, i
     return firms.ids[i], firms.established[i]
 
 
-def city_history(plan: SyntheticPlan, building, group, chain, horizon, last_end) -> None:
+def synthetic_history(plan: SyntheticPlan, building, group, chain, horizon, last_end) -> None:
     """Earlier leases of ``group``, newest first, each ending before the next one (or ``last_end``)."""
     rng = plan.rng
     zone = building.park.zone
@@ -455,16 +455,16 @@ def city_history(plan: SyntheticPlan, building, group, chain, horizon, last_end)
     else:
         end = last_end
     while True:
-        years = rng.choices(*CITY_LEASE_YEARS)[0]
+        years = rng.choices(*SYNTHETIC_LEASE_YEARS)[0]
         start = add_years(end + DAY, -years)
-        terminated = rng.random() < CITY_TERMINATED_SHARE
+        terminated = rng.random() < SYNTHETIC_TERMINATED_SHARE
         if terminated:
             start = end - datetime.timedelta(days=rng.randint(120, max(121, years * 365 - 30)))
         if start < horizon:
             return
         if tenant is None or tenant[1] > start.toordinal() - 30:
             tenant = pick_tenant(plan, zone, start)
-        lease = city_lease(plan, building, group, tenant, start, end, "terminated" if terminated else "expired")
+        lease = synthetic_lease(plan, building, group, tenant, start, end, "terminated" if terminated else "expired")
         chain.append(lease)
         if rng.random() < RENEWAL_SHARE and not terminated:
             end = start - DAY
@@ -473,7 +473,7 @@ def city_history(plan: SyntheticPlan, building, group, chain, horizon, last_end)
             tenant = None
 
 
-def city_lease(plan: SyntheticPlan, building, group, tenant, start, end, status) -> Lease:
+def synthetic_lease(plan: SyntheticPlan, building, group, tenant, start, end, status) -> Lease:
     rng = plan.rng
     asking = sum(r.rent for r in group) / len(group)
     years_ago = max(0.0, (plan.today - start).days / 365.25)

@@ -31,7 +31,7 @@ from shapely.prepared import prep
 from core.search import search_key
 from demo import district as D
 from demo.parts import Part
-from demo.plan import DistrictPlan
+from demo.plan import DistrictPlan, SyntheticPlan
 from demo.values import area, cached_search_key, coordinate, money, searchable
 
 from .models import Building, Floor, Operator, Park, Unit, Zone
@@ -555,12 +555,12 @@ class UnitRow:
 
 
 @part.synthetic.prepares
-def read_operator_codes(plan) -> None:
+def read_operator_codes(plan: SyntheticPlan) -> None:
     plan.codes_taken.update(Operator.objects.exclude(credit_code="").values_list("credit_code", flat=True))
 
 
 @part.synthetic.step("places")
-def generate_places(plan) -> None:
+def generate_places(plan: SyntheticPlan) -> None:
     """Zones (the demo's, written if there are none), operators, parks and buildings, in one transaction."""
     with transaction.atomic():
         plan.counts["zones"] = 0
@@ -627,7 +627,7 @@ def point_in_zone(rng, zone: ZonePlan, near=None, radius=0.002) -> tuple[float, 
     return point.x, point.y
 
 
-def write_operators_and_parks(plan) -> None:
+def write_operators_and_parks(plan: SyntheticPlan) -> None:
     rng = plan.rng
     n_buildings = plan.scale.buildings
     sizes, placed = [], 0
@@ -677,7 +677,7 @@ def write_operators_and_parks(plan) -> None:
     plan.counts["parks"] = len(parks)
 
 
-def write_buildings(plan) -> None:
+def write_buildings(plan: SyntheticPlan) -> None:
     rng = plan.rng
     factor = plan.scale.units_factor
     plan.buildings = []
@@ -718,7 +718,7 @@ def write_buildings(plan) -> None:
 
 
 @part.synthetic.step("units")
-def generate_units(plan) -> None:
+def generate_units(plan: SyntheticPlan) -> None:
     """Floors and units, building by building in batches of about ``batch_size`` units, each batch in its
     own transaction with what other parts plan on its units."""
     plan.count("floors", 0)
@@ -736,7 +736,7 @@ def generate_units(plan) -> None:
     plan.say(progress(plan))
 
 
-def write_batch(plan, buildings: list[BuildingPlan]) -> None:
+def write_batch(plan: SyntheticPlan, buildings: list[BuildingPlan]) -> None:
     with transaction.atomic():
         floors = []
         for building in buildings:
@@ -761,13 +761,13 @@ def write_batch(plan, buildings: list[BuildingPlan]) -> None:
         plan.say(f"{done}/{len(plan.buildings)} buildings: {progress(plan)}")
 
 
-def progress(plan) -> str:
+def progress(plan: SyntheticPlan) -> str:
     """Units written so far, and what other parts wrote on them (the counts that follow the units')."""
     keys = list(plan.counts)
     return ", ".join(f"{plan.counts[k]} {k}" for k in keys[keys.index("units"):] if k != "buildings_written")
 
 
-def plan_units(plan, building: BuildingPlan, floor_of: dict) -> list[UnitRow]:
+def plan_units(plan: SyntheticPlan, building: BuildingPlan, floor_of: dict) -> list[UnitRow]:
     """The units of one building, floor by floor; vacant until a part that lets them says otherwise."""
     rng = plan.rng
     b = building.obj
