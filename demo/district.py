@@ -2,8 +2,8 @@
 
 Everything here is plain data. Places and organisations named in the letter of 2021年6月21日
 (reply to JY 20210042) appear by name; the rest is plausible but invented. Coordinates are
-WGS-84 and approximate. The generator (``demo.builder``) fills in buildings, units, tenants and
-leases around these facts.
+WGS-84 and approximate. The apps' parts of the demo data (``<app>/demo.py``, ``demo.parts``) fill in
+buildings, units, tenants and leases around these facts.
 """
 
 # Zones -------------------------------------------------------------------------------------------

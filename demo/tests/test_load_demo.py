@@ -17,7 +17,7 @@ from shapely.geometry import Point, shape
 from core.models import ObjectChange, User
 from core.validators import check_credit_code
 from demo import district as D
-from demo.builder import DistrictBuilder
+from demo.plan import DistrictPlan as DistrictBuilder
 from enterprises.models import Contact, Enterprise, Qualification
 from leasing.models import Lease
 from spaces.models import Building, Operator, Park, Unit, Zone

@@ -9,7 +9,7 @@ from django.db.models import ProtectedError, RestrictedError
 
 from core import counting
 from demo import loader
-from demo.builder import SCALES
+from demo.plan import DISTRICT_SCALES
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2021, help="Random seed (default 2021).")
         parser.add_argument(
             "--scale",
-            choices=sorted(SCALES),
+            choices=sorted(DISTRICT_SCALES),
             default="full",
             help="full ≈ 130 buildings, 6,000 units, 2,500 enterprises; small ≈ 1/10 (for tests).",
         )
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 counts = loader.flush() if flush else None
-                _builder, notes = loader.load(seed=seed, scale=scale, today=today, reset_users=flush)
+                _plan, notes = loader.load(seed=seed, scale=scale, today=today, reset_users=flush)
         except (ProtectedError, RestrictedError) as error:
             objects = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
             blocking = sorted({type(obj)._meta.label for obj in objects})
