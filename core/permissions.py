@@ -46,11 +46,20 @@ def may(user, verb: str, target) -> bool:
     model = target if isinstance(target, type) else type(target)
     record = None if isinstance(target, type) else target
     if verb in ACTION_LETTERS:
-        return role_may(user, verb, model) and (record is None or in_scope(user, record))
+        return role_may(user, verb, model) and (
+            record is None or (in_scope(user, record) and not record_refusal(record, verb)))
     from .actions import action_for, allowed
 
     declared = action_for(model, verb)
     return declared is not None and allowed(user, declared, record)
+
+
+def record_refusal(record, verb: str) -> str | None:
+    """What a record's own state says against changing or deleting it, in words (a renewed lease is kept as it
+    was): the model's ``refusal(verb)`` when it declares one. The service refuses with these words; pages leave
+    out the button."""
+    declared = getattr(record, "refusal", None)
+    return declared(verb) if declared else None
 
 
 def ensure(user, verb: str, target) -> None:

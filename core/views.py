@@ -14,7 +14,7 @@ from . import home as home_page
 from .bulk import may_bulk
 from .counting import CountingPaginator
 from .importing.jobs import may_import
-from .permissions import ADD, CHANGE, DELETE, VIEW, role_may
+from .permissions import ADD, CHANGE, DELETE, VIEW, record_refusal, role_may
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -129,6 +129,9 @@ class ObjectDetailView(SurfaceView):
         obj = self.get_object(pk)
         context = self.base_context(
             object=obj,
+            # What the record's own state refuses is not offered (a renewed lease keeps its terms).
+            can_change=role_may(request.user, CHANGE, self.model) and not record_refusal(obj, CHANGE),
+            can_delete=role_may(request.user, DELETE, self.model) and not record_refusal(obj, DELETE),
             changes=audit.changes_for(obj)[:10],
             events=audit.events_for(obj)[:10],
         )
@@ -160,6 +163,10 @@ class ObjectEditView(SurfaceView):
         pk = kwargs.get("pk")
         self.object = self.get_object(pk) if pk else None
         self.require(CHANGE if self.object else ADD)
+        refused = record_refusal(self.object, CHANGE) if self.object else None
+        if refused:  # the service would refuse whatever is entered: say so before the form is filled in
+            messages.error(request, refused)
+            return HttpResponseRedirect(self.object.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pk=None):

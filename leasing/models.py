@@ -106,6 +106,14 @@ class Lease(BaseModel):
         if self.terminated_on and self.start_date and self.terminated_on < self.start_date:
             raise ValidationError({"terminated_on": _("The termination date cannot be before the start date.")})
 
+    def refusal(self, verb: str):
+        """Only an active lease is changed: expired, terminated and renewed ones are the record of what happened
+        (a renewed lease's end date is where its successor begins: change the successor)."""
+        if verb == "change" and self.status != LeaseStatus.ACTIVE:
+            return _("Only an active lease can be changed; expired, renewed and terminated leases are kept as "
+                     "they were.")
+        return None
+
     def units_area(self) -> Decimal:
         return self.units.aggregate(total=Sum("area"))["total"] or Decimal("0")
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from core import audit, reminders
 from core.actions import action
 from core.choices import ChangeAction, Role
+from core.permissions import CHANGE, record_refusal
 from core.services import object_create, object_delete, object_update
 from spaces.choices import UnitStatus
 from spaces.models import Park, Unit
@@ -180,9 +181,9 @@ def lease_update(*, user, instance, data):
     """Only an active lease is changed; expired, terminated and renewed ones are the record of what happened (a
     renewed lease's end date is where its successor begins: change the successor)."""
     _lock_units_of(instance.pk, data.get("units") or ())
-    if Lease.objects.get(pk=instance.pk).status != LeaseStatus.ACTIVE:
-        raise ValidationError(_("Only an active lease can be changed; expired, renewed and terminated leases are "
-                                "kept as they were."))
+    refused = record_refusal(Lease.objects.get(pk=instance.pk), CHANGE)  # read after the units' locks
+    if refused:
+        raise ValidationError(refused)
     before_units = list(instance.units.all())
     lease = object_update(user=user, instance=instance, data=data, check=_check_lease)
     units_refresh_status(units=set(before_units) | set(lease.units.all()), user=user)

@@ -212,3 +212,19 @@ def test_deleting_the_renewal_puts_the_old_lease_back_in_force(world):
     change = ObjectChange.objects.filter(content_type__model="lease", object_id=world.lease_a.pk).latest("pk")
     assert (change.data_before["status"], change.data_after["status"]) == ("renewed", "active")
     services.lease_terminate(user=world.users["officer"], instance=world.lease_a, terminated_on=TODAY)
+
+
+def test_a_renewed_lease_offers_no_edit_and_its_edit_page_says_why(world, client_for):
+    from core.permissions import may
+
+    client = client_for(world.users["officer"])
+    page = client.get(world.lease_a.get_absolute_url()).content.decode()
+    edit = reverse("leasing:lease_edit", args=[world.lease_a.pk])
+    assert f'href="{edit}"' in page and may(world.users["officer"], "change", world.lease_a)
+    Lease.objects.filter(pk=world.lease_a.pk).update(status=LeaseStatus.RENEWED)
+    world.lease_a.refresh_from_db()
+    assert not may(world.users["officer"], "change", world.lease_a)
+    assert f'href="{edit}"' not in client.get(world.lease_a.get_absolute_url()).content.decode()
+    response = client.get(edit, follow=True)
+    assert response.redirect_chain[-1][0] == world.lease_a.get_absolute_url()
+    assert "只有生效中的租约可以修改" in response.content.decode()

@@ -1,6 +1,6 @@
 """In Chromium: an operator works the expiry queue — records a follow-up, renews the lease from its row and is
-brought back to the queue — then finds the new lease, the old one 已续约 and the unit still 已出租; an officer
-reads the old lease's change records and its 续约 event."""
+brought back to the queue — then finds the new lease, the old one 已续约, the unit still 已出租 and the lease's
+reminder gone from the inbox; an officer reads the old lease's change records and its 续约 event."""
 
 import datetime
 import re
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core.reminders.services import reminders_raise
 from leasing.choices import FollowUpStatus, LeaseStatus
 from leasing.models import Lease
 from spaces.tests.test_browser import login
@@ -22,8 +23,15 @@ def row_of(page, contract):
 
 
 @pytest.mark.browser
-def test_operator_follows_up_and_renews_from_the_expiry_queue(live_server, transactional_db, world, page, browser):
+def test_operator_follows_up_and_renews_from_the_expiry_queue(live_server, transactional_db, world, reminder_rules,
+                                                              page, browser):
+    Lease.objects.filter(pk=world.lease_a.pk).update(end_date=TODAY + 20 * DAY)
+    world.lease_a.refresh_from_db()
+    reminders_raise(today=TODAY)
     login(page, live_server, "t_operator")
+    page.goto(f"{live_server.url}/reminders/")
+    unread_before = int(page.get_by_test_id("bell-count").inner_text())
+    assert "HT-A-001" in page.locator("main").inner_text()  # 租约 HT-A-001（…）将于 … 到期，还有 20 天
     queue = f"{live_server.url}/leasing/expiring/?park={world.park_a.pk}"
     page.goto(queue)
     row = row_of(page, "HT-A-001")
@@ -69,6 +77,12 @@ def test_operator_follows_up_and_renews_from_the_expiry_queue(live_server, trans
     assert new.start_date == start and new.contract_number == "HT-A-002"
     old = Lease.objects.get(pk=world.lease_a.pk)
     assert old.status == LeaseStatus.RENEWED and old.follow_up == FollowUpStatus.RENEWED
+
+    page.goto(f"{live_server.url}/reminders/")  # renewed: the lease's reminder has left the inbox
+    assert "HT-A-001" not in page.locator("main").inner_text()
+    bell = page.get_by_test_id("bell-count")
+    assert (int(bell.inner_text()) if bell.count() else 0) == unread_before - 1
+    page.screenshot(path=str(SHOTS / "lease-renewed-inbox.png"), full_page=True)
 
     officer = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900}).new_page()
     login(officer, live_server, "t_officer")
