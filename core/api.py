@@ -65,6 +65,16 @@ def on_request_shape_error(request, exc):
     return api.create_response(request, {"detail": _("Validation failed."), "errors": rows}, status=400)
 
 
+@api.exception_handler(ninja_errors.HttpError)
+def on_http_error(request, exc):
+    """A body that is not JSON (ninja's own English "Cannot parse request body") is said in Chinese; any other
+    HTTP error keeps its status and words."""
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return api.create_response(request, {"detail": _("The request body is not valid JSON; nothing was changed.")},
+                                   status=400)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
 @api.exception_handler(actions.Refused)
 def on_refused(request, exc):
     """A transition the record's present state does not allow: 409, with the reason in Chinese."""
@@ -348,7 +358,8 @@ def build_router(surface) -> Router:
             except ValidationError as error:
                 errors[name] = error.messages
         if errors:
-            raise ValidationError(errors)
+            return api.create_response(request, {"detail": _("Validation failed."), "errors": error_list(
+                ValidationError(errors), surface.form(user=request.user), model)}, status=400)
         try:
             result = bulk.objects_bulk_update(user=request.user, surface=surface, selection=selection, values=values,
                                               dry_run=payload.dry_run)
@@ -430,7 +441,8 @@ def _add_action_route(router, declared, *, scoped_object, Out, operation_prefix)
             try:
                 data = _action_data(form_class, dict(payload or {}))
             except ValidationError as exc:
-                return Status(400, {"detail": _("Validation failed."), "errors": error_list(exc)})
+                return Status(400, {"detail": _("Validation failed."),
+                                    "errors": error_list(exc, form_class(obj=obj, user=request.user))})
             initial = declared.initial(obj) if declared.initial else None
             form = form_class(data, obj=obj, user=request.user, initial=initial)
             if not form.is_valid():
