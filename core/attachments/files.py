@@ -128,9 +128,15 @@ def sha256_of(upload) -> str:
     return digest.hexdigest()
 
 
+# Marks that turn the direction of text: in a name, 合同<U+202E>fdp.exe reads as 合同exe.pdf.
+_DIRECTION_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e"
+                                          "\u2066\u2067\u2068\u2069"))
+
+
 def clean_name(name: str) -> str:
-    """The uploader's file name as data: no directories, no control characters, at most 200 characters."""
-    name = control_characters.removed(os.path.basename((name or "").replace("\\", "/")))
+    """The uploader's file name as data: no directories, no control characters nor direction marks, at most 200
+    characters."""
+    name = control_characters.removed(os.path.basename((name or "").replace("\\", "/"))).translate(_DIRECTION_MARKS)
     name = "".join(" " if c in "\t\r\n" else c for c in name).strip().strip(".")
     if len(name) > 200:
         stem, extension = os.path.splitext(name)
