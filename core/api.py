@@ -3,7 +3,8 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.forms.models import model_to_dict
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
@@ -73,6 +74,15 @@ def on_http_error(request, exc):
         return api.create_response(request, {"detail": _("The request body is not valid JSON; nothing was changed.")},
                                    status=400)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request, exc):
+    """A JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE: JSON in Chinese, as every other refusal of the API."""
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    return api.create_response(request, {"detail": _(
+        "The request body is larger than %(limit)s MB, the most the API takes; nothing was changed.") % {
+        "limit": f"{size:.1f}".rstrip("0").rstrip(".")}}, status=413)
 
 
 @api.exception_handler(actions.Refused)

@@ -47,3 +47,12 @@ def test_a_bulk_edit_names_the_field_of_a_value_out_of_range(world, client):
     assert row["message"] == "租金（元/㎡/月）：数值超出范围。"
     world.lease_a.refresh_from_db()
     assert str(world.lease_a.monthly_rent) == "140.00"
+
+
+def test_a_body_over_the_limit_is_refused_in_chinese_json(world, client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = json.dumps({"status": "talking", "note": "长" * (1024 * 1024)})
+    response = _post(client, f"/api/leasing/leases/{world.lease_a.pk}/follow_up", body, world.users["operator"])
+    assert response.status_code == 413
+    assert response.json()["detail"] == "请求内容超过 1 MB，即接口接受的上限，未作任何修改。"
+    assert not world.lease_a.follow_ups.exists()
