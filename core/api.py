@@ -129,7 +129,7 @@ class Message(Schema):
 
 class BulkSelection(Schema):
     """Which records: ``ids``, or ``filter`` (the list's filter parameters, run again on the server within the
-    caller's scope). ``dry_run``: go through every record, keep nothing (a preview)."""
+    caller's scope; a name the list's filter does not know is refused). ``dry_run``: go through every record, keep nothing (a preview)."""
 
     ids: list[int] | None = None
     filter: dict[str, Any] | None = None
@@ -339,6 +339,13 @@ def build_router(surface) -> Router:
             raise bulk.BulkRefused(_("Give either ids or filter."))
         if selection.ids is not None:
             return selection.ids
+        unknown = sorted(set(selection.filter) - _filter_names(surface))
+        if unknown:
+            # Ignored, a misspelt name would leave no filter: every record in scope would be changed or deleted.
+            raise ValidationError({name: _("%(name)s: the list of %(kind)s has no such filter; nothing was "
+                                           "changed.") % {"name": control_characters.removed(name)[:40],
+                                                          "kind": model._meta.verbose_name}
+                                   for name in unknown})
         params = _filter_params(selection.filter)
         filterset, qs, _sort = filtered_list(surface, request, params)
         if filterset.is_bound and not filterset.is_valid():
@@ -487,6 +494,16 @@ def _action_data(form_class, payload: dict) -> dict:
     if errors:
         raise ValidationError(errors)
     return data
+
+
+def _filter_names(surface) -> set[str]:
+    """The parameters a list's filter takes: its filters (a range's two halves by their suffixes) and ``sort``."""
+    names = {"sort"}
+    for name, declared in surface.filterset.base_filters.items():
+        widget = declared.extra.get("widget") or declared.field_class.widget
+        suffixes = getattr(widget, "suffixes", None)  # django-filter's RangeWidget: name_min, name_max
+        names.update([f"{name}_{suffix}" if suffix else name for suffix in suffixes] if suffixes else [name])
+    return names
 
 
 def _filter_params(given: dict) -> QueryDict:
