@@ -5,7 +5,7 @@
 # Variables: PORT (demo, default 8000), PYTEST_ARGS (extra pytest arguments, e.g.
 # PYTEST_ARGS="core/tests/test_x.py -k name"), PGPORT (throwaway PostgreSQL, default 54329),
 # ALLOW_NO_TESTS=1 (accept pytest's "no tests collected" even when CI=true); for `make bench`:
-# IMPORT_ROWS, BASELINE_ROWS, LOAD_SECONDS.
+# IMPORT_ROWS, BASELINE_ROWS, LOAD_SECONDS, WORKFLOW_ARGS.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -41,7 +41,7 @@ help:
 	@echo "make test-pg      suite on the throwaway PostgreSQL only"
 	@echo "make install      uv sync --frozen (dev group included)"
 	@echo "make lint         ruff, and the vendored front-end files against their manifest"
-	@echo "make bench        pages, 100k-row import/export, locust load (docs/benchmarks*.md)"
+	@echo "make bench        pages, 100k-row import/export, locust load, workflow seams (docs/benchmarks*.md)"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -82,11 +82,14 @@ lint: install
 # make bench: pages at demo scale; importing IMPORT_ROWS units against django-import-export (on
 # BASELINE_ROWS of the same file; 100000 for the full comparison, ≈ 15 min more); exporting them;
 # importing LEASE_ROWS leases (row by row through the lease services, against those services alone); and
-# LOAD_SECONDS of locust against granian on PostgreSQL at district scale. Results: docs/benchmarks*.md.
+# LOAD_SECONDS of locust against granian on PostgreSQL at district scale; the workflow seams (bulk edit, the daily
+# reminders run at district scale, an action's overhead, the bell; WORKFLOW_ARGS, e.g. "--parts bulk,bell").
+# Results: docs/benchmarks*.md.
 IMPORT_ROWS ?= 100000
 BASELINE_ROWS ?= 10000
 LEASE_ROWS ?= 2000
 LOAD_SECONDS ?= 60
+WORKFLOW_ARGS ?=
 
 bench: install
 	@$(RUN) --group bench python bench/pages.py $(BENCH_ARGS)
@@ -95,6 +98,7 @@ bench: install
 	@$(RUN) --group bench python bench/export.py --database-url sqlite:///$(CURDIR)/var/bench/imports-direct.sqlite3
 	@$(RUN) --group bench python bench/lease_import.py --rows $(LEASE_ROWS)
 	@$(RUN) --group bench python bench/load.py --duration $(LOAD_SECONDS)
+	@$(RUN) --group bench python bench/workflows.py $(WORKFLOW_ARGS)
 
 _pytest-sqlite:
 	@echo "=== pytest on SQLite ==="
