@@ -15,9 +15,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .choices import IMPORT_RUNNING, AccountState, ChangeAction, ImportStatus, Role, TokenState
-from .context import memo
-from .search import search_key
+from core.reference.choices import IMPORT_RUNNING, AccountState, ChangeAction, ImportStatus, Role, TokenState
+from core.reference.search import search_key
+from core.runtime.context import memo
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -103,7 +103,7 @@ class BaseModel(models.Model):
     scope_via: str | None = None
     # Fields left out of the change record (derived keys and timestamps).
     audit_exclude = ("created", "last_updated", "search_text")
-    # A write may change what a list holds, so cached list counts start again (core.counting.is_data).
+    # A write may change what a list holds, so cached list counts start again (core.surfaces.counting.is_data).
     changes_lists = True
 
     class Meta:
@@ -176,7 +176,7 @@ class User(AbstractUser):
 
     objects = UserManager()
 
-    # Deactivated and reactivated by the administrator (core.accounts: user_deactivate, user_reactivate).
+    # Deactivated and reactivated by the administrator (core.accounts.views: user_deactivate, user_reactivate).
     state = DerivedState(AccountState, read=_account_state,
                          stored=lambda state: {"is_active": state == AccountState.ACTIVE})
 
@@ -195,7 +195,7 @@ class User(AbstractUser):
 
     # ----- a new password, another role or a deactivation ends the account's access -------------------------
     # Checked here, in save(), so that every path gets it: the user pages, the password page, the Django
-    # commands (changepassword, createsuperuser), a shell. What follows is core.accounts.user_access_end.
+    # commands (changepassword, createsuperuser), a shell. What follows is core.accounts.views.user_access_end.
     _access_fields = ("password", "role", "is_active")
 
     @classmethod
@@ -232,7 +232,7 @@ class User(AbstractUser):
         if not changes:
             super().save(*args, **kwargs)
         else:
-            from .accounts import user_access_end
+            from core.accounts.views import user_access_end
 
             with transaction.atomic():
                 self.session_epoch += 1
@@ -285,7 +285,7 @@ def _token_stored(state) -> dict:
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 digest is stored; the key is shown once."""
 
-    changes_lists = False  # its last use is written on every API call; no list counts tokens (core.counting)
+    changes_lists = False  # its last use is written on every API call; no list counts tokens (core.surfaces.counting)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=60, blank=True)
@@ -299,7 +299,7 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
     role_actions = {Role.PARK_OPERATOR: "v", Role.ENTERPRISE: "v"}  # each account sees its own (for_user)
 
-    # Revoked by its owner or the administrator (core.tokens.token_revoke); expired by the passing of time.
+    # Revoked by its owner or the administrator (core.accounts.tokens.token_revoke); expired by the passing of time.
     state = DerivedState(TokenState, read=_token_state, stored=_token_stored)
 
     class Meta:
@@ -331,7 +331,7 @@ class ApiToken(models.Model):
 class AppendOnlyModel(models.Model):
     """Audit rows are written once. The database refuses UPDATE and DELETE too (see migration 0002)."""
 
-    changes_lists = False  # written beside every write; no list counts them (core.counting)
+    changes_lists = False  # written beside every write; no list counts them (core.surfaces.counting)
 
     class Meta:
         abstract = True
@@ -418,7 +418,7 @@ class DomainEvent(AppendOnlyModel):
 
     @property
     def label(self) -> str:
-        from .audit import event_label
+        from core.audit import event_label
 
         return event_label(self.name)
 
@@ -426,7 +426,7 @@ class DomainEvent(AppendOnlyModel):
 class LoginFailures(models.Model):
     """Failed logins per username (MLPS 2.0 level 3: lock an account after repeated failures)."""
 
-    changes_lists = False  # written on every failed login (core.counting)
+    changes_lists = False  # written on every failed login (core.surfaces.counting)
 
     username = models.CharField(_("username"), max_length=150, unique=True)
     count = models.PositiveSmallIntegerField(default=0)
@@ -442,8 +442,8 @@ class LoginFailures(models.Model):
 
 
 class DailyRun(models.Model):
-    """The day's run of the daily tasks (core.daily). One row per day: the worker that inserts it runs them, so
-    two workers never both do; one whose process died is taken over later (core.daily.daily_claim)."""
+    """The day's run of the daily tasks (core.reminders.daily). One row per day: the worker that inserts it runs them, so
+    two workers never both do; one whose process died is taken over later (core.reminders.daily.daily_claim)."""
 
     day = models.DateField(_("day"), unique=True)
     run = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -550,7 +550,7 @@ class DocumentQuerySet(models.QuerySet):
             return self.none()
         if user.role in UNRESTRICTED_ROLES:
             return self
-        from .attachments import registry
+        from core.attachments import registry
 
         return self.filter(registry.document_scope(user))
 
@@ -562,13 +562,13 @@ class AttachmentQuerySet(models.QuerySet):
             return self.none()
         if user.role in UNRESTRICTED_ROLES:
             return self
-        from .attachments import registry
+        from core.attachments import registry
 
         return self.filter(registry.attachment_scope(user))
 
 
 def attachment_storage():
-    from .attachments.storage import storage
+    from core.attachments.storage import storage
 
     return storage
 
@@ -612,14 +612,14 @@ class Document(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from .attachments.registry import kind_label
+        from core.attachments.registry import kind_label
 
         return kind_label(self.kind)
 
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from .attachments.registry import KINDS
+        from core.attachments.registry import KINDS
 
         if self.kind not in KINDS:
             raise ValidationError({"kind": _("Choose one of the kinds offered.")})
@@ -652,7 +652,7 @@ class DocumentVersion(models.Model):
     @property
     def download_name(self) -> str:
         """The uploader's file name with the extension of what the file really is."""
-        from .attachments.files import download_name
+        from core.attachments.files import download_name
 
         return download_name(self.original_name, self.content_type)
 
@@ -692,4 +692,4 @@ class Attachment(models.Model):
         return model._default_manager.filter(pk=self.object_id).first() if model else None
 
 
-from .reminders.models import Reminder, ReminderDelivery, ReminderRule  # noqa: E402,F401  (core's models)
+from core.reminders.models import Reminder, ReminderDelivery, ReminderRule  # noqa: E402,F401  (core's models)

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import accounts, actions, import_views
-from .attachments import views as attachment_views
-from .department_surface import department
-from .models import ApiToken, ImportBatch, User
-from .reminders import views as reminder_views
-from .reminders.surface import reminder_rule
+from core import actions
+from core.accounts import views as accounts
+from core.attachments import views as attachment_views
+from core.importing import views as import_views
+from core.models import ApiToken, ImportBatch, User
+from core.reminders import views as reminder_views
+from core.reminders.surface import reminder_rule
+from core.surfaces.department import department
 
 app_name = "core"
 

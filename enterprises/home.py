@@ -1,9 +1,9 @@
-"""What enterprises shows on the home page (core.home)."""
+"""What enterprises shows on the home page (core.surfaces.home)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import Role
-from core.home import add_figure, add_section
+from core.reference.choices import Role
+from core.surfaces.home import add_figure, add_section
 
 from .models import Enterprise
 

@@ -1,8 +1,8 @@
-"""What leasing shows on the home page (core.home)."""
+"""What leasing shows on the home page (core.surfaces.home)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.home import add_context, add_figure, add_section
+from core.surfaces.home import add_context, add_figure, add_section
 
 from . import selectors
 from .models import Lease

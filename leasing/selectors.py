@@ -33,7 +33,7 @@ def lease_expiring(*, user, days: int, today: datetime.date | None = None):
 def follow_up_visible(user) -> bool:
     """Renewal talks are the park's and the bureau's business: an enterprise user does not see its leases'
     follow-ups (their notes are about the enterprise)."""
-    from core.choices import Role
+    from core.reference.choices import Role
 
     return bool(user and user.is_authenticated and user.role != Role.ENTERPRISE)
 

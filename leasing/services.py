@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from core import audit, reminders
 from core.actions import action
-from core.choices import ChangeAction, Role
+from core.reference.choices import ChangeAction, Role
 from core.services import object_create, object_delete, object_update
 from spaces.choices import UnitStatus
 from spaces.models import Park, Unit

@@ -8,9 +8,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from core import actions, counting
-from core.permissions import VIEW, role_may
-from core.reports import export, filtered, page_of, querystring
+from core import actions
+from core.access.permissions import VIEW, role_may
+from core.surfaces import counting
+from core.surfaces.reports import export, filtered, page_of, querystring
 
 from . import selectors
 from .choices import OPEN_FOLLOW_UPS

@@ -1,10 +1,10 @@
-"""What spaces shows on the home page (core.home): the district (or the operator's parks) at a glance."""
+"""What spaces shows on the home page (core.surfaces.home): the district (or the operator's parks) at a glance."""
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.home import add_figure, add_section
-from core.permissions import VIEW, role_may
+from core.access.permissions import VIEW, role_may
+from core.surfaces.home import add_figure, add_section
 
 from . import selectors
 from .models import Building, Park, Unit

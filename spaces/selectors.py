@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db.models import Count, Q, Sum
 
-from core.geo import feature
+from core.reference.geo import feature
 
 from .choices import UnitStatus
 from .models import Building, Floor, Park, Unit, Zone

@@ -1,8 +1,8 @@
-"""The attachments panel on the detail page of every record that takes documents (core.extensions)."""
+"""The attachments panel on the detail page of every record that takes documents (core.surfaces.extensions)."""
 
-from . import files, selectors, services
-from .forms import AttachExistingForm, UploadForm
-from .registry import attachable_for
+from core.attachments import files, selectors, services
+from core.attachments.forms import AttachExistingForm, UploadForm
+from core.attachments.registry import attachable_for
 
 
 def attachments_panel(request, record, context):

@@ -7,7 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from ninja import Query, Router, Schema
 
-from . import selectors, services
+from core.reminders import selectors, services
 
 router = Router(tags=["reminders"])
 

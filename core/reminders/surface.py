@@ -4,10 +4,10 @@ the generic services (audited, like every change)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..filters import BaseFilterSet, YesNoFilter
-from ..forms import BaseModelForm
-from ..surfaces import Column, Surface, register
-from .models import ReminderRule
+from core.reminders.models import ReminderRule
+from core.surfaces import Column, Surface, register
+from core.surfaces.filters import BaseFilterSet, YesNoFilter
+from core.surfaces.forms import BaseModelForm
 
 
 class ReminderRuleForm(BaseModelForm):

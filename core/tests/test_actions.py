@@ -8,8 +8,8 @@ import json
 import pytest
 
 from core import actions
+from core.access.permissions import may
 from core.models import DomainEvent
-from core.permissions import may
 from yuanqu.testing import bearer
 
 ROLE_USERS = ("admin", "officer", "leader", "operator", "enterprise")

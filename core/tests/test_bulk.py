@@ -1,4 +1,4 @@
-"""Bulk edit and bulk delete services (core/bulk.py): each record through its surface's own service, all or
+"""Bulk edit and bulk delete services (core/surfaces/bulk.py): each record through its surface's own service, all or
 nothing, within the user's scope and role, capped by YUANQU_BULK_MAX."""
 
 import datetime
@@ -8,9 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 
-from core import bulk
 from core.models import DomainEvent, ObjectChange
-from core.surfaces import surface_for
+from core.surfaces import bulk, surface_for
 from enterprises.models import Contact, Enterprise, IndustryCategory
 from leasing import services as lease_services
 from leasing.models import Lease
@@ -48,7 +47,7 @@ def test_asking_rent_and_use_set_on_every_selected_unit_each_through_the_unit_se
     assert sorted(int(r.object_id) for r in records) == sorted([world.unit_a2.pk, u1101.pk])
     assert all(r.user_name == "t_operator" for r in records)
     assert records.get(object_id=str(u1101.pk)).data_after["asking_rent"] == "99.50"
-    event = DomainEvent.objects.get(name="core.bulk.update", request_id=result.request_id)
+    event = DomainEvent.objects.get(name="core.surfaces.bulk.update", request_id=result.request_id)
     assert event.data["count"] == 2 and event.data["ids"] == sorted([world.unit_a2.pk, u1101.pk])
 
 
@@ -68,7 +67,7 @@ def test_one_leased_unit_refuses_a_status_and_nothing_is_saved(world):
     assert world.unit_a2.status == UnitStatus.VACANT
     assert unit_1101(world).status == UnitStatus.UNAVAILABLE
     assert ObjectChange.objects.count() == before
-    assert not DomainEvent.objects.filter(name="core.bulk.update").exists()
+    assert not DomainEvent.objects.filter(name="core.surfaces.bulk.update").exists()
 
 
 def test_a_value_the_field_refuses_is_refused_once_naming_the_field(world):

@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.exports import EXPORT
 from core.models import DomainEvent
+from core.surfaces.exports import EXPORT
 from leasing.models import Lease
 
 TODAY = datetime.date.today()
