@@ -11,8 +11,9 @@ class CoreConfig(AppConfig):
         from django.core import checks
 
         from core.accounts import tokens, views  # noqa: F401 (accounts and tokens declare their actions)
+        from core.attachments import panels  # noqa: F401 (the attachments panel on every record that takes them)
         from core.audit.lock import register_sqlite_function
-        from core.importing import jobs  # noqa: F401 (an import batch's actions: whatever process runs, they exist)
+        from core.importing import jobs, tasks  # noqa: F401 (an import batch's actions: whatever process runs, they exist)
         from core.reminders.senders import check_senders
         from core.runtime import project
         from core.surfaces import counting

@@ -37,6 +37,16 @@ def ensure_can(user, action: str, model) -> None:
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
+# The declared actions (core.actions) answer for a verb beyond view/add/change/delete. core.actions hands its
+# lookups down when it is imported, so that this layer needs nothing above it; before that no action exists.
+DECLARED_ACTIONS: dict = {}
+
+
+def answer_actions_with(*, action_for, allowed, check) -> None:
+    """How ``may`` and ``ensure`` find a declared action and ask it (called once, by core.actions)."""
+    DECLARED_ACTIONS.update(action_for=action_for, allowed=allowed, check=check)
+
+
 def may(user, verb: str, target) -> bool:
     """The one question services, pages, the API and templates ask: may ``user`` do ``verb`` to ``target``?
 
@@ -47,10 +57,10 @@ def may(user, verb: str, target) -> bool:
     record = None if isinstance(target, type) else target
     if verb in ACTION_LETTERS:
         return role_may(user, verb, model) and (record is None or in_scope(user, record))
-    from core.actions import action_for, allowed
-
-    declared = action_for(model, verb)
-    return declared is not None and allowed(user, declared, record)
+    if not DECLARED_ACTIONS:
+        return False
+    declared = DECLARED_ACTIONS["action_for"](model, verb)
+    return declared is not None and DECLARED_ACTIONS["allowed"](user, declared, record)
 
 
 def ensure(user, verb: str, target) -> None:
@@ -61,12 +71,10 @@ def ensure(user, verb: str, target) -> None:
         if not may(user, verb, target):
             raise PermissionDenied(_("You do not have permission to do this."))
         return
-    from core.actions import action_for, check
-
-    declared = action_for(model, verb)
+    declared = DECLARED_ACTIONS["action_for"](model, verb) if DECLARED_ACTIONS else None
     if declared is None:
         raise PermissionDenied(_("You do not have permission to do this."))
-    check(user, declared, record)
+    DECLARED_ACTIONS["check"](user, declared, record)
 
 
 def in_scope(user, instance) -> bool:

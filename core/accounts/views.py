@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from core import actions, audit
 from core.accounts import tokens
 from core.actions import Refused
-from core.models import ApiToken, ObjectChange, User
+from core.models import ApiToken, ObjectChange, User, end_access_with
 from core.reference.choices import AccountState, ChangeAction, Role
 from core.services import save_or_explain
 from core.surfaces.forms import BaseModelForm
@@ -283,3 +283,6 @@ def token_list(request):
         "page": page, "tokens": page.object_list, "new_key": new_key, "token_days": settings.YUANQU_TOKEN_DAYS,
         "every_account": request.user.role == Role.BUREAU_ADMIN,
     })
+
+
+end_access_with(user_access_end)

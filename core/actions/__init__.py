@@ -35,6 +35,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.access import permissions
+from core.access.permissions import in_scope, user_active
 from core.models import DerivedState
 
 
@@ -158,13 +160,9 @@ def all_actions() -> list[Action]:
 def check(user, declared: Action, obj) -> None:
     """Raise PermissionDenied when ``user`` may not take the action on ``obj`` at all (role or scope), Refused
     when the record's state (or a further rule) does not allow it now."""
-    from core.access.permissions import user_active
-
     if not user_active(user) or user.role not in declared.roles:
         raise PermissionDenied(_("You do not have permission to do this."))
     if obj is not None:
-        from core.access.permissions import in_scope
-
         if not in_scope(user, obj):
             raise PermissionDenied(_("You do not have permission to do this."))
         if not declared.state_allows(obj):
@@ -264,34 +262,6 @@ def place(model, *, slug: str, url_prefix: str, list_url_name: str | None = None
     return PLACES[model]
 
 
-def place_urlpatterns(model) -> list:
-    """The form page and POST route of each action declared on ``model`` at its place."""
-    from django.urls import path, reverse_lazy
-
-    from core.actions import views as action_views
-
-    found = PLACES[model]
-    list_url = reverse_lazy(found.list_url_name) if found.list_url_name else None
-    return [path(f"{found.slug}/<int:pk>/{declared.verb}/",
-                 action_views.ActionView.as_view(action=declared, list_url=list_url),
-                 name=f"{found.url_prefix}_{declared.verb}")
-            for declared in actions_for(model)]
-
-
-def api_prefix(model) -> str:
-    """Where the model's API routes are mounted: ``/<app>/<slug>`` of its Surface or its place."""
-    from core.surfaces import surface_for
-
-    surface = surface_for(model)
-    slug = surface.slug if surface is not None else PLACES[model].slug
-    return f"/{model._meta.app_label}/{slug}"
-
-
-def api_path(declared: Action, pk="{pk}") -> str:
-    """The action's API endpoint for the record ``pk`` (``{pk}``: as the OpenAPI document writes it)."""
-    return f"/api{api_prefix(declared.model)}/{pk}/{declared.verb}"
-
-
 def landing(declared: Action, obj, result):
     """The record a person sees after the action: the declared one, the result when it is a record, or the
     object itself."""
@@ -337,11 +307,12 @@ def buttons(user, obj, *, scoped: bool = False) -> list[dict]:
 
 
 def _check_without_scope(user, declared: Action, obj) -> None:
-    from core.access.permissions import user_active
-
     if not user_active(user) or user.role not in declared.roles:
         raise PermissionDenied
     if not declared.state_allows(obj):
         raise Refused(declared.refusal(obj))
     if declared.condition:
         declared.condition(user, obj)
+
+
+permissions.answer_actions_with(action_for=action_for, allowed=allowed, check=check)

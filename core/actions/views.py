@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -101,3 +102,13 @@ class ActionView(LoginRequiredMixin, View):
             "object": self.object, "opts": opts, "action": self.action, "form": form, "refusal": refusal,
             "errors": errors or [], "list_url": self.list_url, "next": self.next_url(),
         }, status=status)
+
+
+def place_urlpatterns(model) -> list:
+    """The form page and POST route of each action declared on ``model`` at its place (core.actions.place)."""
+    found = actions.PLACES[model]
+    list_url = reverse_lazy(found.list_url_name) if found.list_url_name else None
+    return [path(f"{found.slug}/<int:pk>/{declared.verb}/",
+                 ActionView.as_view(action=declared, list_url=list_url),
+                 name=f"{found.url_prefix}_{declared.verb}")
+            for declared in actions.actions_for(model)]

@@ -14,6 +14,7 @@ from core.attachments import files, selectors, services
 from core.attachments.forms import AttachExistingForm, UploadForm, VersionForm
 from core.attachments.views import file_response, record_in_scope
 from core.models import Attachment, Document
+from core.surfaces.api import api, error_list
 
 router = Router(tags=["attachments"])
 
@@ -68,8 +69,6 @@ def _attachment(attachment) -> dict:
 
 
 def _refused(request, error: ValidationError, form):
-    from core.surfaces.api import api, error_list
-
     return api.create_response(request, {"detail": _("Validation failed."), "errors": error_list(error, form)},
                                status=400)
 
@@ -180,3 +179,8 @@ def attachment_download(request, attachment_id: int, version: int | None = Query
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
     return file_response(found, handle)
+
+
+def mount() -> None:
+    """Serve these endpoints under /api/attachments/ (yuanqu/urls.py, after the surfaces)."""
+    api.add_router("/attachments", router)

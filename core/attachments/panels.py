@@ -2,7 +2,8 @@
 
 from core.attachments import files, selectors, services
 from core.attachments.forms import AttachExistingForm, UploadForm
-from core.attachments.registry import attachable_for
+from core.attachments.registry import attachable_for, when_attachable
+from core.surfaces.extensions import add_detail_panel
 
 
 def attachments_panel(request, record, context):
@@ -19,3 +20,6 @@ def attachments_panel(request, record, context):
         if reusable is not None and reusable.exists() else None,
         "max_mb": files.megabytes(files.max_bytes()),
     }
+
+
+when_attachable(lambda label: add_detail_panel(label, "core/attachments/panel.html", attachments_panel))

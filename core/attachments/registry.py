@@ -60,15 +60,21 @@ class Attachable:
 
 
 ATTACHABLES: dict[str, Attachable] = {}
+ON_NEW_ATTACHABLE: list[Callable] = []
+
+
+def when_attachable(react: Callable) -> None:
+    """Call ``react(model_label)`` for every model that takes documents, those registered already and those to
+    come (core.attachments.panels puts its panel on their detail pages this way)."""
+    ON_NEW_ATTACHABLE.append(react)
+    for label in list(ATTACHABLES):
+        react(label)
 
 
 def register_attachable(model_label: str, *, kinds: Iterable[str], owner: Callable | None = None,
                         owner_model: str | None = None, also_attach: Callable | None = None) -> Attachable:
     """Records of ``model_label`` take documents of ``kinds`` (and "other"); their detail pages show the
     attachments panel. ``owner(record)``, an instance of ``owner_model``, owns the reusable ones."""
-    from core.attachments.panels import attachments_panel
-    from core.surfaces.extensions import add_detail_panel
-
     label = model_label.lower()
     codes = tuple(dict.fromkeys([*kinds, OTHER]))
     unknown = [code for code in codes if code not in KINDS]
@@ -80,7 +86,8 @@ def register_attachable(model_label: str, *, kinds: Iterable[str], owner: Callab
     first = label not in ATTACHABLES
     ATTACHABLES[label] = attachable
     if first:
-        add_detail_panel(label, "core/attachments/panel.html", attachments_panel)
+        for react in ON_NEW_ATTACHABLE:
+            react(label)
     return attachable
 
 

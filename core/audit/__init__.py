@@ -10,10 +10,8 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from core.models import DomainEvent, ObjectChange
+from core.models import EVENT_LABELS, DomainEvent, ObjectChange, event_label  # noqa: F401  (event_label: audit's API)
 from core.runtime.context import current_batch_id, current_request_id
-
-EVENT_LABELS: dict[str, str] = {}
 
 
 def register_event(name: str, label) -> str:
@@ -21,10 +19,6 @@ def register_event(name: str, label) -> str:
     returns the name."""
     EVENT_LABELS[name] = label
     return name
-
-
-def event_label(name: str) -> str:
-    return str(EVENT_LABELS.get(name, name))
 
 
 def _plain(value):

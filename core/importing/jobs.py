@@ -32,7 +32,7 @@ from core.importing.engine import CREATE, ERROR, UPDATE, Importer, Outcome, Stal
 from core.models import ImportBatch, ObjectChange
 from core.reference.choices import IMPORT_RUNNING, ChangeAction, ImportStatus, Role, yes_no
 from core.runtime.context import end_request, start_request
-from core.surfaces import counting, surface_for
+from core.surfaces import counting, navigation, surface_for
 from core.surfaces.forms import ActionForm
 
 CHECKED = audit.register_event("core.import.check", gettext_lazy("Import file checked"))
@@ -507,10 +507,17 @@ def batch_summary(batch) -> dict:
             "message": batch.message, "counts": batch.counts}
 
 
-def _start_commit(*, user, instance, result):
-    from core.importing.tasks import start_commit
+# How a confirmed batch starts being written (now, or by the worker): core.importing.tasks hands its starter down
+# when it is imported (CoreConfig.ready imports it), so that the jobs need nothing of the tasks that run them.
+COMMIT_STARTER: dict = {}
 
-    return start_commit(result)
+
+def start_commits_with(starter) -> None:
+    COMMIT_STARTER["start"] = starter
+
+
+def _start_commit(*, user, instance, result):
+    return COMMIT_STARTER["start"](result)
 
 
 @action(ImportBatch, "commit", label=gettext_lazy("Confirm import"), roles=IMPORTERS,
@@ -843,3 +850,6 @@ def batches_prune(*, days: int, user=None, now: datetime.datetime | None = None)
     if batches:
         audit.record_event(PRUNED, user=user, data={"batches": batches, "bytes": freed, "days": days})
     return {"batches": batches, "bytes": freed}
+
+
+navigation.add_entry("data", gettext_lazy("Import history"), "import_list", weight=10, visible=may_see_imports)

@@ -48,6 +48,9 @@ def start_commit(batch: ImportBatch) -> ImportBatch:
     return batch
 
 
+jobs.start_commits_with(start_commit)
+
+
 # ----- the warden ---------------------------------------------------------------------------------------------
 IMPORT_TASKS = (f"{__name__}.import_check", f"{__name__}.import_commit")
 

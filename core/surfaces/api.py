@@ -19,7 +19,7 @@ from core.access.permissions import ADD, CHANGE, DELETE, VIEW, role_may
 from core.accounts import tokens
 from core.accounts.lockout import account_locked_until, locked_message
 from core.reference import control_characters
-from core.surfaces import bulk, counting
+from core.surfaces import bulk, counting, surface_for
 from core.surfaces.views import filtered_list
 
 
@@ -503,18 +503,23 @@ def build_action_router(model) -> Router:
     return router
 
 
+def api_prefix(model) -> str:
+    """Where the model's API routes are mounted: ``/<app>/<slug>`` of its Surface or its place."""
+    surface = surface_for(model)
+    slug = surface.slug if surface is not None else actions.PLACES[model].slug
+    return f"/{model._meta.app_label}/{slug}"
+
+
+def api_path(declared: actions.Action, pk="{pk}") -> str:
+    """The action's API endpoint for the record ``pk`` (``{pk}``: as the OpenAPI document writes it)."""
+    return f"/api{api_prefix(declared.model)}/{pk}/{declared.verb}"
+
+
 def mount_surfaces():
-    from core.attachments.api import router as attachments
     from core.surfaces import REGISTRY
 
     for surface in REGISTRY.values():
         api.add_router(f"/{surface.app_label}/{surface.slug}", build_router(surface))
-    api.add_router("/attachments", attachments)
     for model in actions.PLACES:
-        api.add_router(actions.api_prefix(model), build_action_router(model))
+        api.add_router(api_prefix(model), build_action_router(model))
 
-
-def mount_reminders():
-    from core.reminders.api import router
-
-    api.add_router("/reminders", router)

@@ -1,5 +1,5 @@
 from core.models import Department
-from core.surfaces import Column, Surface, register
+from core.surfaces.base import Column, Surface, register
 from core.surfaces.filters import BaseFilterSet
 from core.surfaces.forms import BaseModelForm
 

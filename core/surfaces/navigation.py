@@ -74,18 +74,11 @@ def may_see(user, visible) -> bool:
     return role_may(user, VIEW, apps.get_model(visible))
 
 
-def _may_see_imports(user) -> bool:
-    from core.importing.jobs import may_see_imports
-
-    return may_see_imports(user)
-
-
 # Core's own groups and entries; the apps' groups fall between "overview" and "data".
 add_group("overview", _("Overview"), weight=100)
 add_group("data", _("Data"), weight=900)
 add_group("administration", _("Administration"), weight=1000)
 add_entry("overview", _("Home"), "home", weight=10)
-add_entry("data", _("Import history"), "import_list", weight=10, visible=_may_see_imports)
 add_entry("administration", _("Users"), "user_list", weight=10, visible=administrator)
 add_entry("administration", _("Departments"), "core:department_list", weight=20, visible=administrator)
 add_entry("administration", _("Reminder rules"), "core:reminderrule_list", weight=25, visible=administrator)

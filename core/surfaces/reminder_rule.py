@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.reminders.models import ReminderRule
-from core.surfaces import Column, Surface, register
+from core.surfaces.base import Column, Surface, register
 from core.surfaces.filters import BaseFilterSet, YesNoFilter
 from core.surfaces.forms import BaseModelForm
 
