@@ -30,8 +30,8 @@ from core.access.permissions import CHANGE, DELETE, ensure_can, role_may
 from core.runtime.context import current_request_id, end_memo, end_request, start_memo, start_request
 from core.surfaces.forms import refuse_control_characters, refuse_implausible_dates
 
-BULK_UPDATE = audit.register_event("core.surfaces.bulk.update", gettext_lazy("Bulk edit"))
-BULK_DELETE = audit.register_event("core.surfaces.bulk.delete", gettext_lazy("Bulk delete"))
+BULK_UPDATE = audit.register_event("core.bulk.update", gettext_lazy("Bulk edit"))
+BULK_DELETE = audit.register_event("core.bulk.delete", gettext_lazy("Bulk delete"))
 
 
 def bulk_max() -> int:

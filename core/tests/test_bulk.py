@@ -47,7 +47,7 @@ def test_asking_rent_and_use_set_on_every_selected_unit_each_through_the_unit_se
     assert sorted(int(r.object_id) for r in records) == sorted([world.unit_a2.pk, u1101.pk])
     assert all(r.user_name == "t_operator" for r in records)
     assert records.get(object_id=str(u1101.pk)).data_after["asking_rent"] == "99.50"
-    event = DomainEvent.objects.get(name="core.surfaces.bulk.update", request_id=result.request_id)
+    event = DomainEvent.objects.get(name="core.bulk.update", request_id=result.request_id)
     assert event.data["count"] == 2 and event.data["ids"] == sorted([world.unit_a2.pk, u1101.pk])
 
 
@@ -67,7 +67,7 @@ def test_one_leased_unit_refuses_a_status_and_nothing_is_saved(world):
     assert world.unit_a2.status == UnitStatus.VACANT
     assert unit_1101(world).status == UnitStatus.UNAVAILABLE
     assert ObjectChange.objects.count() == before
-    assert not DomainEvent.objects.filter(name="core.surfaces.bulk.update").exists()
+    assert not DomainEvent.objects.filter(name="core.bulk.update").exists()
 
 
 def test_a_value_the_field_refuses_is_refused_once_naming_the_field(world):
