@@ -76,6 +76,18 @@ class Occupancy:
         return self._share(self.reserved_area)
 
 
+def park_count(*, user) -> int:
+    return Park.objects.for_user(user).count()
+
+
+def building_count(*, user) -> int:
+    return Building.objects.for_user(user).count()
+
+
+def unit_list(*, user):
+    return Unit.objects.for_user(user)
+
+
 def occupancy_of(units) -> Occupancy:
     """One query: area and count of ``units`` by status."""
     result = Occupancy()

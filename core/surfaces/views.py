@@ -12,7 +12,7 @@ from django.views import View
 from core import audit
 from core.access.permissions import ADD, CHANGE, DELETE, VIEW, role_may
 from core.importing.jobs import may_import
-from core.surfaces import extensions
+from core.surfaces import extensions, selectors
 from core.surfaces import home as home_page
 from core.surfaces.bulk import may_bulk
 from core.surfaces.counting import CountingPaginator
@@ -130,6 +130,7 @@ class ObjectDetailView(SurfaceView):
         obj = self.get_object(pk)
         context = self.base_context(
             object=obj,
+            attributes=selectors.object_attributes(user=request.user, obj=obj, surface=self.surface),
             changes=audit.changes_for(obj)[:10],
             events=audit.events_for(obj)[:10],
         )
