@@ -57,12 +57,13 @@ def core_modules() -> dict[str, Path]:
     return found
 
 
-def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
-    """The core modules ``name`` imports anywhere in its text (``from core.x import y`` counts core.x.y when
-    that is a module, else core.x)."""
+def imports_of(name: str, path: Path, known: set[str], *, top: bool = False) -> set[str]:
+    """The core modules ``name`` imports anywhere in its text, or at module level only with ``top`` (``from
+    core.x import y`` counts core.x.y when that is a module, else core.x)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    tree = ast.parse(path.read_text(), str(path))
+    for node in tree.body if top else ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")[: len(package.split(".")) - node.level + 1]
@@ -89,9 +90,9 @@ def layer_of(name: str) -> int:
     return best
 
 
-def graph() -> dict[str, set[str]]:
+def graph(*, top: bool = False) -> dict[str, set[str]]:
     modules = core_modules()
-    return {name: imports_of(name, path, set(modules)) for name, path in modules.items()}
+    return {name: imports_of(name, path, set(modules), top=top) for name, path in modules.items()}
 
 
 def upward_imports(edges) -> list[str]:
@@ -103,9 +104,9 @@ def upward_imports(edges) -> list[str]:
     )
 
 
-def cycles(edges) -> list[list[str]]:
-    """Strongly connected components of more than one module (Tarjan), ignoring the allowed imports."""
-    edges = {name: {t for t in targets if (name, t) not in ALLOWED} for name, targets in edges.items()}
+def cycles(edges, *, allowed=ALLOWED) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan), leaving out the ``allowed`` imports."""
+    edges = {name: {t for t in targets if (name, t) not in allowed} for name, targets in edges.items()}
     index, low, stack, on_stack, found = {}, {}, [], set(), []
 
     def visit(node):
