@@ -86,10 +86,10 @@ def page(browser):
 
 @pytest.fixture(autouse=True, scope="session")
 def _flush_may_empty_audit_tables():
-    """Transactional tests end with a flush; the audit triggers would refuse it (core/auditlock.py)."""
+    """Transactional tests end with a flush; the audit triggers would refuse it (core/audit/lock.py)."""
     from django.db.backends.base.operations import BaseDatabaseOperations
 
-    from core.auditlock import audit_unlocked, flush_statements
+    from core.audit.lock import audit_unlocked, flush_statements
 
     original = BaseDatabaseOperations.execute_sql_flush
 

@@ -1,4 +1,4 @@
-"""Benchmark: a bulk edit of units, each through the unit's edit form and service (core/bulk.py).
+"""Benchmark: a bulk edit of units, each through the unit's edit form and service (core/surfaces/bulk.py).
 
     uv run python bench/bulk_edit.py [--rows 1000] [--database-url URL]
 
@@ -40,11 +40,10 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    from core import bulk
-    from core.choices import Role
-    from core.context import end_memo, end_request, start_memo, start_request
     from core.models import User
-    from core.surfaces import surface_for
+    from core.reference.choices import Role
+    from core.runtime.context import end_memo, end_request, start_memo, start_request
+    from core.surfaces import bulk, surface_for
     from spaces.models import Unit
 
     admin, _created = User.objects.get_or_create(username="bench_admin", defaults={"role": Role.BUREAU_ADMIN})

@@ -33,8 +33,8 @@ def main(argv=None):
     from django.test import Client
     from openpyxl import Workbook
 
-    from core.choices import Role
     from core.models import User
+    from core.reference.choices import Role
     from leasing.models import Lease
     from spaces.models import Unit
 

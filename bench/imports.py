@@ -62,8 +62,8 @@ def prepare(args, env) -> Path:
     setup_django()
     from openpyxl import Workbook
 
-    from core.choices import Role
     from core.models import User
+    from core.reference.choices import Role
     from spaces.models import Floor
 
     User.objects.get_or_create(username="bench_admin", defaults={"role": Role.BUREAU_ADMIN})

@@ -56,8 +56,8 @@ def prepare(rows: int, env) -> Path:
     setup_django()
     from openpyxl import Workbook
 
-    from core.choices import Role
     from core.models import User
+    from core.reference.choices import Role
     from enterprises.models import Enterprise
     from spaces.choices import UnitStatus
     from spaces.models import Unit

@@ -539,7 +539,7 @@ def render(args, facts, scale, users, runs, url, granian_cmd, started_at) -> str
         "",
         "Times in ms. *client*: locust's time for the request (queueing in granian, the network, locust's own "
         "CPU on the same 2 cores); *server*: the response's `Server-Timing: app;dur` (Django's view and the "
-        "middleware from `core.middleware.RequestContextMiddleware` inwards). p50 and p95 are locust's, from its "
+        "middleware from `core.runtime.middleware.RequestContextMiddleware` inwards). p50 and p95 are locust's, from its "
         "CSV (it rounds times between 100 and 1,000 ms to 10 ms); *server p95 exact* is the nearest rank of the "
         "raw samples; p95 ÷ baseline = server p95 exact ÷ the login page's.",
     ]

@@ -272,7 +272,7 @@ def list_rows(user, path) -> int:
     from django.test import RequestFactory
 
     from core.surfaces import REGISTRY
-    from core.views import filtered_list
+    from core.surfaces.views import filtered_list
 
     request = RequestFactory().get(path)
     request.user = user

@@ -58,13 +58,13 @@ PARTS = ("bulk", "reminders", "action", "bell")
 
 def product():
     """Every product module this benchmark uses, imported in this one place (after Django is set up)."""
-    from core import bulk, tokens
-    from core.choices import Role
-    from core.context import end_memo, end_request, start_memo, start_request
+    from core.access.permissions import CHANGE, record_refusal
+    from core.accounts import tokens
     from core.models import Reminder, ReminderRule, User
-    from core.permissions import CHANGE, record_refusal
+    from core.reference.choices import Role
     from core.reminders.services import reminders_raise
-    from core.surfaces import surface_for
+    from core.runtime.context import end_memo, end_request, start_memo, start_request
+    from core.surfaces import bulk, surface_for
     from leasing.choices import FollowUpStatus, LeaseStatus
     from leasing.models import Lease
     from leasing.services import _follow_up_add, lease_expire_due, lease_follow_up

@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Role
-from .models import (
+from core.access.personal import masked_data
+from core.models import (
     ApiToken,
     DailyRun,
     Department,
@@ -20,8 +20,8 @@ from .models import (
     ReminderRule,
     User,
 )
-from .personal import masked_data
-from .services import object_create, object_delete, object_update
+from core.reference.choices import Role
+from core.services import object_create, object_delete, object_update
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -54,7 +54,7 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
 
 def masked_json(record, data) -> str:
-    """A record's stored data with the personal fields of its object's model masked (core.personal)."""
+    """A record's stored data with the personal fields of its object's model masked (core.access.personal)."""
     model = ContentType.objects.get_for_id(record.content_type_id).model_class() if record.content_type_id else None
     shown = masked_data(model, data)
     return "—" if shown is None else json.dumps(shown, ensure_ascii=False, indent=1, sort_keys=True)

@@ -10,10 +10,13 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from . import accounts, counting, project, tokens  # noqa: F401 (accounts and tokens declare their actions)
-        from .auditlock import register_sqlite_function
-        from .importing import jobs  # noqa: F401 (an import batch's actions: whatever process runs, they exist)
-        from .reminders.senders import check_senders
+        from core.accounts import tokens, views  # noqa: F401 (accounts and tokens declare their actions)
+        from core.attachments import panels  # noqa: F401 (the attachments panel on every record that takes them)
+        from core.audit.lock import register_sqlite_function
+        from core.importing import jobs, tasks  # noqa: F401 (an import batch's actions: whatever process runs, they exist)
+        from core.reminders.senders import check_senders
+        from core.runtime import project
+        from core.surfaces import counting
 
         counting.connect()
         reminders_daily()
@@ -25,7 +28,7 @@ class CoreConfig(AppConfig):
 
 def reminders_daily():
     """Raising reminders is a daily task, after the tasks that change records (order 90)."""
-    from . import daily
-    from .reminders.services import reminders_raise
+    from core.reminders import daily
+    from core.reminders.services import reminders_raise
 
     daily.register("core.reminders", lambda today: reminders_raise(today=today), order=90)

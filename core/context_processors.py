@@ -1,4 +1,4 @@
-from .navigation import menu_for
+from core.surfaces.navigation import menu_for
 
 
 def navigation(request):
@@ -8,7 +8,7 @@ def navigation(request):
 
 def reminders(request):
     """The bell in the top bar (templates/base.html); its count is read only if the page shows it."""
-    from .reminders.selectors import Bell
+    from core.reminders.selectors import Bell
 
     user = getattr(request, "user", None)
     return {"reminder_bell": Bell(user) if user is not None and user.is_authenticated else None}

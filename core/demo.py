@@ -8,11 +8,10 @@ accounts). A new app whose records link to accounts does the same in its own par
 
 from __future__ import annotations
 
+from core.models import Department, DomainEvent, ObjectChange, User
 from demo import district as D
 from demo.parts import Part
 from demo.plan import DistrictPlan
-
-from .models import Department, DomainEvent, ObjectChange, User
 
 part = Part("core")
 

@@ -12,9 +12,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
-from . import audit
-from .choices import ChangeAction
-from .permissions import ADD, CHANGE, DELETE, ensure_can, in_scope, may_set_field
+from core import audit
+from core.access.permissions import ADD, CHANGE, DELETE, ensure_can, in_scope, may_set_field
+from core.reference.choices import ChangeAction
 
 
 def _split_m2m(model, data: dict) -> tuple[dict, dict]:
@@ -111,12 +111,12 @@ def locked_for_user(user, model, pk):
 def users_link_check(model, m2m: dict) -> None:
     """Accounts linked to a record (``model.user_links``: field → role) have that record's role: an operator's
     users are park operators, an enterprise's are enterprise accounts. The accounts' rows are locked (in id
-    order) before their roles are read, and core.accounts.user_save locks the same row before it changes a
+    order) before their roles are read, and core.accounts.views.user_save locks the same row before it changes a
     role, so a role changed at the same moment comes wholly before this link (refused here) or after it
     (refused there)."""
     from django.contrib.auth import get_user_model
 
-    from .choices import Role
+    from core.reference.choices import Role
 
     errors = {}
     for name, role in getattr(model, "user_links", {}).items():
@@ -138,7 +138,7 @@ def _ensure_still_in_scope(user, instance) -> None:
 
 
 def refuse_fields_beyond_role(user, model, data: dict, instance=None) -> None:
-    """A field the model reserves for some roles (``field_roles``, core.permissions.may_set_field) keeps its
+    """A field the model reserves for some roles (``field_roles``, core.access.permissions.may_set_field) keeps its
     stored value (or its default, for a new record) when anyone else writes the record: a value given for it
     is refused, naming the field, whichever page, import or API call gave it. Clearing a yes/no flag (e.g.
     withdrawing a confirmation) is not a privilege and passes."""
@@ -235,8 +235,8 @@ def _attachment_count(instance) -> int:
     locked here, and an attachment is only added under the same lock (core.attachments.services)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from .attachments.registry import attachable_for
-    from .models import Attachment
+    from core.attachments.registry import attachable_for
+    from core.models import Attachment
 
     if attachable_for(type(instance)) is None:
         return 0

@@ -19,8 +19,8 @@ from decimal import Decimal
 from pypinyin import Style, lazy_pinyin
 from stdnum.cn import uscc
 
-from core.search import search_key
-from core.validators import check_credit_code, organisation_code_check_char
+from core.reference.search import search_key
+from core.reference.validators import check_credit_code, organisation_code_check_char
 
 from . import district as D
 
@@ -106,12 +106,12 @@ def _pinyin(text: str) -> tuple[str, str]:
 
 @functools.lru_cache(maxsize=4096)
 def cached_search_key(text: str) -> str:
-    """``core.search.search_key(text)`` for values that repeat (unit codes, floor labels)."""
+    """``core.reference.search.search_key(text)`` for values that repeat (unit codes, floor labels)."""
     return search_key(text)
 
 
 def composed_search_key(prefix: str, trade: str, word: str, suffix: str, code: str) -> str:
-    """``core.search.search_key(name, code)`` for the name ``prefix + trade + word + suffix``, from cached
+    """``core.reference.search.search_key(name, code)`` for the name ``prefix + trade + word + suffix``, from cached
     pieces (pypinyin would take most of the run at city scale).
 
     The trade name is read character by character and each other part as a whole, so where a phrase

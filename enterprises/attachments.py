@@ -4,7 +4,7 @@ again wherever it is asked for, and the certificates of its qualifications (regi
 from django.utils.translation import gettext_lazy as _
 
 from core.attachments.registry import register_attachable, register_kind
-from core.choices import Role
+from core.reference.choices import Role
 
 BUSINESS_LICENCE = register_kind("business_licence", _("Business licence"), reusable=True)
 QUALIFICATION_CERTIFICATE = register_kind("qualification_certificate", _("Qualification certificate"), reusable=True)

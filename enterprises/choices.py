@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import ChoiceSet
+from core.reference.choices import ChoiceSet
 
 
 class IndustryLevel(ChoiceSet):

@@ -2,7 +2,7 @@ import django_filters
 from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BaseFilterSet, YesNoFilter
+from core.surfaces.filters import BaseFilterSet, YesNoFilter
 
 from .choices import QualificationKind
 from .models import Contact, Enterprise, Qualification

@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import Role
-from core.forms import BaseModelForm, DateInput, style_widget
-from core.permissions import may_set_field
-from core.validators import normalise_credit_code
+from core.access.permissions import may_set_field
+from core.reference.choices import Role
+from core.reference.validators import normalise_credit_code
+from core.surfaces.forms import BaseModelForm, DateInput, style_widget
 
 from .choices import IndustryLevel
 from .models import Contact, Enterprise, IndustryCategory, Qualification, credit_code_clash

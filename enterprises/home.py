@@ -1,22 +1,22 @@
-"""What enterprises shows on the home page (core.home)."""
+"""What enterprises shows on the home page (core.surfaces.home)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import Role
-from core.home import add_figure, add_section
+from core.reference.choices import Role
+from core.surfaces.home import add_figure, add_section
 
-from .models import Enterprise
+from . import selectors
 
 
 def enterprise_count(request, page):
-    return Enterprise.objects.for_user(request.user).count()
+    return selectors.enterprise_count(user=request.user)
 
 
 def my_enterprises(request, page):
     """An enterprise user's own enterprise, when the account is linked to one."""
     if request.user.role != Role.ENTERPRISE:
         return None
-    mine = Enterprise.objects.for_user(request.user)
+    mine = selectors.enterprise_list(user=request.user)
     return {"my_enterprises": mine} if mine else None
 
 

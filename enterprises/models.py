@@ -7,11 +7,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import Role
-from core.context import memo
+from core.access.personal import mask_mobile, mask_name
 from core.models import UNRESTRICTED_ROLES, BaseModel, ScopedQuerySet, SearchableModel, scope_ids
-from core.personal import mask_mobile, mask_name
-from core.validators import check_credit_code, normalise_credit_code
+from core.reference.choices import Role
+from core.reference.validators import check_credit_code, normalise_credit_code
+from core.runtime.context import memo
 
 from .choices import IndustryLevel, QualificationKind, SpecialisedLevel
 
@@ -61,7 +61,7 @@ class EnterpriseQuerySet(ScopedQuerySet):
         """
         from django.apps import apps
 
-        from core import counting
+        from core.surfaces import counting
         from spaces.models import Operator, Park
 
         Lease = apps.get_model("leasing", "Lease")  # leasing builds on enterprises
@@ -118,7 +118,7 @@ class Enterprise(SearchableModel):
 
     objects = EnterpriseQuerySet.as_manager()
     role_actions = {Role.PARK_OPERATOR: "vac", Role.ENTERPRISE: "v"}
-    # Only enterprise accounts are linked here (core.services.users_link_check, core.accounts.user_save).
+    # Only enterprise accounts are linked here (core.services.users_link_check, core.accounts.views.user_save).
     user_links = {"users": Role.ENTERPRISE}
     # Only the administrator links accounts; only the bureau stores a code that fails the check, or says which
     # operator registered a tenant (an operator's own registrations are set by enterprises.services).
@@ -129,7 +129,7 @@ class Enterprise(SearchableModel):
 
     class Meta:
         ordering = ["name"]
-        # The list's default order and its sortable columns, each with the id tie-break (core.views).
+        # The list's default order and its sortable columns, each with the id tie-break (core.surfaces.views).
         indexes = [models.Index(fields=["name", "id"], name="enterprise_name_id"),
                    models.Index(fields=["registered_capital", "id"], name="enterprise_capital_id"),
                    models.Index(fields=["established_on", "id"], name="enterprise_established_id")]

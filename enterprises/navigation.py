@@ -1,8 +1,8 @@
-"""The menu entries of enterprises (core.navigation)."""
+"""The menu entries of enterprises (core.surfaces.navigation)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.navigation import add_entry, add_group
+from core.surfaces.navigation import add_entry, add_group
 
 add_group("enterprises", _("Enterprises"), weight=300)
 add_entry("enterprises", _("Enterprises"), "enterprises:enterprise_list", weight=10,

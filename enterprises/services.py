@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from core import reminders
 from core.actions import action
-from core.choices import Role
+from core.reference.choices import Role
 from core.services import object_create, object_update
 
 from .models import Contact, Enterprise, Qualification, QualificationRule
@@ -80,5 +80,5 @@ def qualification_update(*, user, instance, data):
         api_response=lambda request, shown: shown, example=lambda contact: {})
 def contact_reveal(*, user, instance: Contact) -> dict:
     """Show a contact's full name and mobile to the roles that need them (the bureau's administrator and officers);
-    every reveal is audited. Everywhere else they stay masked (core.personal)."""
+    every reveal is audited. Everywhere else they stay masked (core.access.personal)."""
     return {"id": instance.pk, "name": instance.name, "mobile": instance.mobile}

@@ -1,8 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.importing.spec import ImportColumn, ImportSpec
+from core.reference.validators import normalise_credit_code
 from core.surfaces import Column, Surface, register
-from core.validators import normalise_credit_code
 
 from . import filters, forms, services
 from .choices import QualificationKind

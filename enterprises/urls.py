@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.surfaces.urls import surface_urlpatterns
+
 from . import surfaces, views
 
 app_name = "enterprises"
@@ -9,4 +11,4 @@ urlpatterns = [
     path("enterprises/options/", views.enterprise_options, name="enterprise_options"),
 ]
 for s in (surfaces.enterprise, surfaces.qualification, surfaces.contact):
-    urlpatterns += s.urlpatterns()
+    urlpatterns += surface_urlpatterns(s)

@@ -2,7 +2,7 @@ import django_filters
 from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BaseFilterSet
+from core.surfaces.filters import BaseFilterSet
 from spaces.filters import building_filter, operator_filter, park_filter
 
 from .choices import FollowUpStatus, LeaseStatus

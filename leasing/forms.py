@@ -5,7 +5,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ActionForm, BaseModelForm, DateInput
+from core.surfaces.forms import ActionForm, BaseModelForm, DateInput
 from enterprises.forms import EnterpriseField
 from spaces.models import Building, Unit
 

@@ -1,15 +1,14 @@
-"""What leasing shows on the home page (core.home)."""
+"""What leasing shows on the home page (core.surfaces.home)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.home import add_context, add_figure, add_section
+from core.surfaces.home import add_context, add_figure, add_section
 
 from . import selectors
-from .models import Lease
 
 
 def active_lease_count(request, page):
-    return Lease.objects.for_user(request.user).filter(status="active").count()
+    return selectors.lease_active_count(user=request.user)
 
 
 def expiring_count(request, page):
@@ -24,8 +23,7 @@ def my_leases(request, page):
     """An enterprise user's leases, below their enterprise."""
     if not page.get("my_enterprises"):
         return None
-    leases = Lease.objects.for_user(request.user).select_related("enterprise").prefetch_related("units__building")
-    return {"my_leases": leases}
+    return {"my_leases": selectors.leases_of_enterprise_user(user=request.user)}
 
 
 add_figure("spaces.overview", _("Active leases"), active_lease_count, weight=50)

@@ -8,8 +8,8 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import Role
 from core.models import BaseModel
+from core.reference.choices import Role
 
 from .choices import FollowUpStatus, LeaseStatus
 

@@ -1,8 +1,8 @@
-"""The menu entries of leasing (core.navigation)."""
+"""The menu entries of leasing (core.surfaces.navigation)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.navigation import add_entry, add_group
+from core.surfaces.navigation import add_entry, add_group
 
 add_group("leasing", _("Leasing"), weight=400)
 add_entry("leasing", _("Leases"), "leasing:lease_list", weight=10, visible="leasing.Lease")

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.attachments.registry import register_attachable, register_kind
-from core.extensions import add_detail_context
+from core.surfaces.extensions import add_detail_context
 
 from . import selectors
 
@@ -34,7 +34,7 @@ LEASE_CONTRACT = register_kind("lease_contract", _("Lease contract"))
 
 
 def register():
-    from core.extensions import add_hook
+    from core.surfaces.extensions import add_hook
     from enterprises.attachments import BUSINESS_LICENCE
 
     from .services import leases_follow_moved_units, leases_of_resized_unit

@@ -7,7 +7,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core import daily, reminders
+from core import reminders
+from core.reminders import daily
 from enterprises.models import Enterprise
 from spaces.models import Operator
 

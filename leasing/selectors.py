@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from enterprises.models import IndustryCategory
 
@@ -30,10 +30,40 @@ def lease_expiring(*, user, days: int, today: datetime.date | None = None):
     )
 
 
+# The expiry queue's windows, in days: its cards, its filter and its export.
+EXPIRY_WINDOWS = (30, 60, 90)
+
+
+def expiry_bands(leases, *, today: datetime.date, within: int) -> list[dict]:
+    """For each window of the expiry queue, how many of ``leases`` end within it and the area they hold (one
+    query); ``active`` marks the window shown."""
+    totals = leases.order_by().aggregate(**{
+        f"{key}{window}": function(field, filter=Q(end_date__lte=today + datetime.timedelta(days=window)))
+        for window in EXPIRY_WINDOWS
+        for key, function, field in (("count", Count, "pk"), ("area", Sum, "leased_area"))
+    })
+    return [{"days": window, "count": totals[f"count{window}"], "area": totals[f"area{window}"] or 0,
+             "active": window == within} for window in EXPIRY_WINDOWS]
+
+
+def leases_ending_within(leases, *, today: datetime.date, days: int):
+    """Those of ``leases`` that end within ``days`` of ``today``, with their park (the queue's rows, its export)."""
+    return leases.filter(end_date__lte=today + datetime.timedelta(days=days)).select_related("park")
+
+
+def lease_active_count(*, user) -> int:
+    return Lease.objects.for_user(user).filter(status=LeaseStatus.ACTIVE).count()
+
+
+def leases_of_enterprise_user(*, user):
+    """An enterprise user's leases, with what the home page shows of them."""
+    return Lease.objects.for_user(user).select_related("enterprise").prefetch_related("units__building")
+
+
 def follow_up_visible(user) -> bool:
     """Renewal talks are the park's and the bureau's business: an enterprise user does not see its leases'
     follow-ups (their notes are about the enterprise)."""
-    from core.choices import Role
+    from core.reference.choices import Role
 
     return bool(user and user.is_authenticated and user.role != Role.ENTERPRISE)
 

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit, reminders
+from core.access.permissions import CHANGE, record_refusal
 from core.actions import action
-from core.choices import ChangeAction, Role
-from core.permissions import CHANGE, record_refusal
+from core.reference.choices import ChangeAction, Role
 from core.services import object_create, object_delete, object_update
 from spaces.choices import UnitStatus
 from spaces.models import Park, Unit

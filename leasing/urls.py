@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.surfaces.urls import surface_urlpatterns
+
 from . import surfaces, views
 
 app_name = "leasing"
@@ -8,5 +10,5 @@ urlpatterns = [
     path("expiring/", views.lease_expiry_queue, name="expiry_queue"),
     path("expiring/export/", views.lease_expiry_export, name="expiry_export"),
     path("units/options/", views.unit_options, name="unit_options"),
-    *surfaces.lease.urlpatterns(),
+    *surface_urlpatterns(surfaces.lease),
 ]

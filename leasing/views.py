@@ -3,21 +3,21 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from core import actions, counting
-from core.permissions import VIEW, role_may
-from core.reports import export, filtered, page_of, querystring
+from core import actions
+from core.access.permissions import VIEW, role_may
+from core.surfaces import counting
+from core.surfaces.reports import export, filtered, page_of, querystring
 
 from . import selectors
 from .choices import OPEN_FOLLOW_UPS
 from .filters import LeaseExpiryFilterSet
 from .models import Lease
 
-WINDOWS = (30, 60, 90)
+WINDOWS = selectors.EXPIRY_WINDOWS
 # The actions offered in each row of the expiry queue (each page returns to the queue afterwards).
 ROW_ACTIONS = ("follow_up", "renew")
 
@@ -38,16 +38,11 @@ def lease_expiry_queue(request):
     shows its follow-up and offers 记录跟进 and 续约, which return here."""
     today = datetime.date.today()
     filterset, within, leases = _expiring(request, today)
-    totals = leases.order_by().aggregate(**{
-        f"{key}{window}": function(field, filter=Q(end_date__lte=today + datetime.timedelta(days=window)))
-        for window in WINDOWS for key, function, field in (("count", Count, "pk"), ("area", Sum, "leased_area"))
-    })
-    cards = [{"days": window, "count": totals[f"count{window}"], "area": totals[f"area{window}"] or 0,
-              "active": window == within} for window in WINDOWS]
-    shown = leases.filter(end_date__lte=today + datetime.timedelta(days=within)).select_related("park")
+    cards = selectors.expiry_bands(leases, today=today, within=within)
+    shown = selectors.leases_ending_within(leases, today=today, days=within)
     follow_ups = selectors.follow_up_visible(request.user)
     page = page_of(request, selectors.with_follow_up_note(shown) if follow_ups else shown,
-                   count=totals[f"count{within}"])
+                   count=next(card["count"] for card in cards if card["active"]))
     back = urlencode({"next": request.get_full_path()})
     for lease in page.object_list:
         lease.days_left = (lease.end_date - today).days
@@ -73,7 +68,7 @@ def lease_expiry_export(request):
     """Every lease the expiry page lists with its filters and window, as .xlsx or .csv."""
     today = datetime.date.today()
     _filterset, within, leases = _expiring(request, today)
-    leases = leases.filter(end_date__lte=today + datetime.timedelta(days=within)).select_related("park")
+    leases = selectors.leases_ending_within(leases, today=today, days=within)
     follow_ups = selectors.follow_up_visible(request.user)
     headers = [str(h) for h in EXPIRY_COLUMNS + (FOLLOW_UP_COLUMNS if follow_ups else ())]
 

@@ -28,7 +28,7 @@ from django.db import transaction
 from shapely.geometry import MultiPoint, Point, Polygon, mapping, shape
 from shapely.prepared import prep
 
-from core.search import search_key
+from core.reference.search import search_key
 from demo import district as D
 from demo.parts import Part
 from demo.plan import DistrictPlan, SyntheticPlan

@@ -3,7 +3,7 @@ from django.forms import Select
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BaseFilterSet, YesNoFilter, scoped
+from core.surfaces.filters import BaseFilterSet, YesNoFilter, scoped
 
 from .choices import ParkKind, UnitStatus, UnitUse, ZoneKind
 from .models import Building, Floor, Operator, Park, Unit, Zone

@@ -2,8 +2,8 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import Role
-from core.forms import BaseModelForm, style_widget
+from core.reference.choices import Role
+from core.surfaces.forms import BaseModelForm, style_widget
 
 from .choices import UnitStatus
 from .models import Building, Floor, Operator, Park, Unit, Zone

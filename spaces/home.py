@@ -1,13 +1,13 @@
-"""What spaces shows on the home page (core.home): the district (or the operator's parks) at a glance."""
+"""What spaces shows on the home page (core.surfaces.home): the district (or the operator's parks) at a glance."""
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.home import add_figure, add_section
-from core.permissions import VIEW, role_may
+from core.access.permissions import VIEW, role_may
+from core.surfaces.home import add_figure, add_section
 
 from . import selectors
-from .models import Building, Park, Unit
+from .models import Unit
 
 OVERVIEW = "spaces.overview"
 
@@ -17,7 +17,7 @@ def overview(request, page):
     user = request.user
     if not role_may(user, VIEW, Unit):
         return None
-    units = Unit.objects.for_user(user)
+    units = selectors.unit_list(user=user)
     # The 片区 and other zones without sub-zones, where parks sit.
     by_zone = selectors.occupancy_by_zone(user=user)
     parents = {zone.parent_id for zone, _depth, _occ in by_zone}
@@ -37,11 +37,11 @@ def overview(request, page):
 
 
 def park_count(request, page):
-    return Park.objects.for_user(request.user).count()
+    return selectors.park_count(user=request.user)
 
 
 def building_count(request, page):
-    return Building.objects.for_user(request.user).count()
+    return selectors.building_count(user=request.user)
 
 
 def unit_count(request, page):

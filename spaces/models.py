@@ -8,8 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import Role
 from core.models import ALL, SearchableModel
+from core.reference.choices import Role
 
 from .choices import ParkKind, UnitStatus, UnitUse, ZoneKind
 
@@ -30,7 +30,7 @@ class Operator(SearchableModel):
 
     role_actions = {Role.PARK_OPERATOR: "v"}
     scope_paths = {Role.PARK_OPERATOR: "users"}
-    # Only park operators' accounts are linked here (core.services.users_link_check, core.accounts.user_save).
+    # Only park operators' accounts are linked here (core.services.users_link_check, core.accounts.views.user_save).
     user_links = {"users": Role.PARK_OPERATOR}
     field_roles = {"users": (Role.BUREAU_ADMIN,)}  # only the administrator links accounts
 
@@ -85,7 +85,7 @@ class Zone(SearchableModel):
             seen.add(node.pk)
             node = node.parent
         if self.geometry is not None:
-            from core.geo import geometry_error
+            from core.reference.geo import geometry_error
 
             message = geometry_error(self.geometry)
             if message:
@@ -241,7 +241,7 @@ class Unit(SearchableModel):
             ),
         ]
         indexes = [models.Index(fields=["status", "vacant_since"]),
-                   # Sorting the unit list by area (the id tie-break follows the direction, core.views).
+                   # Sorting the unit list by area (the id tie-break follows the direction, core.surfaces.views).
                    models.Index(fields=["area", "id"], name="unit_area_id")]
 
     def __str__(self):

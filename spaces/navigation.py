@@ -1,8 +1,8 @@
-"""The menu entries of spaces (core.navigation)."""
+"""The menu entries of spaces (core.surfaces.navigation)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from core.navigation import add_entry, add_group, bureau_roles
+from core.surfaces.navigation import add_entry, add_group, bureau_roles
 
 add_group("space", _("Space"), weight=200)
 add_entry("overview", _("Map"), "spaces:map", weight=20, visible="spaces.Park")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db.models import Count, Q, Sum
 
-from core.geo import feature
+from core.reference.geo import feature
 
 from .choices import UnitStatus
 from .models import Building, Floor, Park, Unit, Zone
@@ -74,6 +74,18 @@ class Occupancy:
     @property
     def reserved_rate(self):
         return self._share(self.reserved_area)
+
+
+def park_count(*, user) -> int:
+    return Park.objects.for_user(user).count()
+
+
+def building_count(*, user) -> int:
+    return Building.objects.for_user(user).count()
+
+
+def unit_list(*, user):
+    return Unit.objects.for_user(user)
 
 
 def occupancy_of(units) -> Occupancy:

@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import audit, extensions
+from core import audit
 from core.actions import action
-from core.choices import ChangeAction, Role
+from core.reference.choices import ChangeAction, Role
+from core.surfaces import extensions
 
 from .choices import UnitStatus
 from .models import Building, Floor, Unit
@@ -165,7 +166,7 @@ def building_floors_generate(*, user, instance: Building) -> list[Floor]:
     """Create the floors a building records (地上层数 1..N, 地下层数 B1..Bn) that it lacks; existing floors are
     kept as they are, so running it twice creates nothing the second time (the building's row is locked by the
     action). Returns the floors created."""
-    from core.permissions import ADD, ensure_can
+    from core.access.permissions import ADD, ensure_can
 
     ensure_can(user, ADD, Floor)
     building = instance

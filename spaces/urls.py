@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.surfaces.urls import surface_urlpatterns
+
 from . import surfaces, views
 
 app_name = "spaces"
@@ -21,4 +23,4 @@ urlpatterns = [
     path("parks/<int:park>/quality/<slug:slug>/export/", views.quality_export, name="park_quality_export"),
 ]
 for s in (surfaces.operator, surfaces.zone, surfaces.park, surfaces.building, surfaces.floor, surfaces.unit):
-    urlpatterns += s.urlpatterns()
+    urlpatterns += surface_urlpatterns(s)

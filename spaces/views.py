@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from core import counting
-from core.permissions import VIEW, role_may
-from core.reports import export, filtered, page_of, querystring
+from core.access.permissions import VIEW, role_may
+from core.surfaces import counting
+from core.surfaces.reports import export, filtered, page_of, querystring
 
 from . import quality as quality_module
 from . import selectors
@@ -141,7 +141,7 @@ def quality(request, park=None):
     """The 数据质量 page: four lists of probably wrong data, each counted, the first rows shown."""
     park = _quality_scope(request, park)
     lists = quality_module.quality_lists(user=request.user, park=park)
-    # Counts are kept until the data change (core.counting), like every list's.
+    # Counts are kept until the data change (core.surfaces.counting), like every list's.
     sections = [{"list": item, "count": counting.count(item.rows), "rows": item.complete(item.rows[:QUALITY_SHOWN])}
                 for item in lists]
     return render(request, "spaces/quality.html", {"park": park, "sections": sections, "shown": QUALITY_SHOWN})
@@ -162,7 +162,7 @@ def quality_detail(request, slug, park=None):
 @login_required
 def quality_export(request, slug, park=None):
     """A list of the 数据质量 page as .xlsx or .csv, through the list export's writer; audited like it."""
-    from core.exports import export_value
+    from core.surfaces.exports import export_value
 
     park = _quality_scope(request, park)
     item = quality_module.quality_list(slug, user=request.user, park=park)

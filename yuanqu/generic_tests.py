@@ -41,14 +41,15 @@ from django.db import transaction
 from django.forms import CheckboxInput
 from django.urls import NoReverseMatch, reverse
 
-from core import audit, spreadsheets
-from core.choices import ChangeAction, ImportStatus
-from core.exports import export_value
+from core import audit
+from core.access.permissions import in_scope
 from core.importing import jobs, reading
 from core.models import ImportBatch, ObjectChange
-from core.permissions import in_scope
+from core.reference import spreadsheets
+from core.reference.choices import ChangeAction, ImportStatus
+from core.reference.validators import organisation_code_check_char
 from core.surfaces import surface_for
-from core.validators import organisation_code_check_char
+from core.surfaces.exports import export_value
 
 from .testing import bearer, build_world
 
@@ -134,7 +135,7 @@ def as_json(value):
 
 
 def workbook(row: dict) -> bytes:
-    """An .xlsx with the row's headers and its one row (written as every workbook is, by core.spreadsheets)."""
+    """An .xlsx with the row's headers and its one row (written as every workbook is, by core.reference.spreadsheets)."""
     book = spreadsheets.Book()
     sheet = book.sheet("导入")
     sheet.append(list(row))

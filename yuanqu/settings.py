@@ -69,7 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "core.csp.ContentSecurityPolicyMiddleware",
+    "core.access.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,12 +79,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "core.middleware.RequestContextMiddleware",
-    "core.middleware.QueryControlCharacterMiddleware",
-    "core.security.IdleTimeoutMiddleware",
+    "core.runtime.middleware.RequestContextMiddleware",
+    "core.runtime.middleware.QueryControlCharacterMiddleware",
+    "core.accounts.lockout.IdleTimeoutMiddleware",
 ]
 
-# Content-Security-Policy (core/csp.py): scripts only from the platform's own static files, no inline
+# Content-Security-Policy (core/access/csp.py): scripts only from the platform's own static files, no inline
 # script or event handler, no eval; style sheets only from static files. Style attributes stay allowed:
 # the templates use them for layout (no library needs them). The API docs (Swagger UI) need nothing more.
 YUANQU_CSP = os.environ.get("YUANQU_CSP", "; ".join([
@@ -94,7 +94,7 @@ YUANQU_CSP = os.environ.get("YUANQU_CSP", "; ".join([
 ]))
 YUANQU_CSP_REPORT_ONLY = env_bool("YUANQU_CSP_REPORT_ONLY", False)
 
-AUTHENTICATION_BACKENDS = ["core.security.LockoutBackend"]
+AUTHENTICATION_BACKENDS = ["core.accounts.lockout.LockoutBackend"]
 
 ROOT_URLCONF = "yuanqu.urls"
 
@@ -176,10 +176,10 @@ YUANQU_IDLE_MINUTES = int(os.environ.get("YUANQU_IDLE_MINUTES", 30))
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("YUANQU_SESSION_SECONDS", 8 * 3600))
-# Django's database sessions; a cookie that names no possible key is never looked up (core/sessions.py).
-SESSION_ENGINE = "core.sessions"
+# Django's database sessions; a cookie that names no possible key is never looked up (core/access/sessions.py).
+SESSION_ENGINE = "core.access.sessions"
 # An API token is valid for this many days after it is made; a new password, another role or a deactivation
-# revokes it sooner (core.accounts.user_access_end).
+# revokes it sooner (core.accounts.views.user_access_end).
 YUANQU_TOKEN_DAYS = int(os.environ.get("YUANQU_TOKEN_DAYS", 90))
 
 # Production behind HTTPS (YUANQU_HTTPS=1): cookies only over HTTPS, HTTP redirected to HTTPS, and browsers told
@@ -210,10 +210,10 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 YUANQU_IMPORT_MAX_BYTES = int(os.environ.get("YUANQU_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
-# Every upload passes core.uploads.LimitedUploadHandler first: on a URL with a limit (attachments) a file is
+# Every upload passes core.access.uploads.LimitedUploadHandler first: on a URL with a limit (attachments) a file is
 # dropped the moment it passes it, before the rest is kept in memory or in a temporary file.
 FILE_UPLOAD_HANDLERS = [
-    "core.uploads.LimitedUploadHandler",
+    "core.access.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -262,7 +262,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(BASE_DIR / "var" / "cache" / "progress"),
     },
-    # Counts of long lists until the data change (core/counting.py); shared by all processes.
+    # Counts of long lists until the data change (core/surfaces/counting.py); shared by all processes.
     "counts": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("YUANQU_COUNT_CACHE", str(BASE_DIR / "var" / "cache" / "counts")),
@@ -287,7 +287,7 @@ YUANQU_MAP_TILE_URL = os.environ.get("YUANQU_MAP_TILE_URL", "")
 YUANQU_MAP_TILE_ATTRIBUTION = os.environ.get("YUANQU_MAP_TILE_ATTRIBUTION", "")
 
 YUANQU_PAGE_SIZE = 25
-# The most records one bulk edit or bulk delete may touch (core/bulk.py): each goes through its services one by
+# The most records one bulk edit or bulk delete may touch (core/surfaces/bulk.py): each goes through its services one by
 # one, in one transaction that holds the rows' locks until it ends, within the web request (bench/bulk_edit.py:
 # tens of milliseconds per unit, more per lease). Larger changes: narrow the filter, or import a spreadsheet.
 YUANQU_BULK_MAX = int(os.environ.get("YUANQU_BULK_MAX", 1000))
@@ -303,7 +303,7 @@ YUANQU_RENT_OUTLIER_FACTOR = Decimal(os.environ.get("YUANQU_RENT_OUTLIER_FACTOR"
 YUANQU_RENT_MEDIAN_MIN_UNITS = int(os.environ.get("YUANQU_RENT_MEDIAN_MIN_UNITS", 3))
 YUANQU_SITE_TITLE = _("Yuanqu industrial parks platform")
 
-# Daily tasks (core/daily.py: expire leases, raise reminders): the worker (`manage.py db_worker`) runs them once a
+# Daily tasks (core/reminders/daily.py: expire leases, raise reminders): the worker (`manage.py db_worker`) runs them once a
 # day from this hour (0-23, the platform's time zone), and at its start when they have not run that day.
 YUANQU_DAILY_HOUR = int(os.environ.get("YUANQU_DAILY_HOUR", 6))
 if not 0 <= YUANQU_DAILY_HOUR <= 23:

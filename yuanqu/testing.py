@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from core.choices import Role
 from core.models import Department, User
-from core.reference import ensure_departments
+from core.reference.choices import Role
+from core.reference.departments import ensure_departments
 from enterprises.models import Contact, Enterprise, IndustryCategory, QualificationRule
 from enterprises.reference import ensure_industries, ensure_qualification_rules
 from leasing.models import Lease
@@ -70,7 +70,7 @@ class World:
 
     def _make_apitoken(self):
         """Operator A's token and operator B's: each operator sees only its own, the administrator both."""
-        from core import tokens
+        from core.accounts import tokens
 
         return (tokens.token_create(user=self.users["operator"], name="ERP")[0],
                 tokens.token_create(user=self.users["operator_b"], name="ERP")[0])
@@ -191,7 +191,7 @@ def client_for(client):
 
 def bearer(user) -> dict:
     """Test-client keyword arguments that authenticate an API call as ``user`` with a fresh token."""
-    from core import tokens
+    from core.accounts import tokens
 
     _token, key = tokens.token_create(user=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}

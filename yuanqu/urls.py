@@ -5,11 +5,13 @@ from django.urls import include, path
 from django.utils.module_loading import module_has_submodule
 from django.views.generic import RedirectView
 
-from core.api import api, mount_reminders, mount_surfaces
-from core.project import project_apps
-from core.security import LoginForm
+from core.accounts.lockout import LoginForm
+from core.attachments import api as attachments_api
+from core.reminders import api as reminders_api
+from core.runtime.project import project_apps
+from core.surfaces.api import api, mount_surfaces
+from core.surfaces.views import home
 from core.urls import account_urlpatterns
-from core.views import home
 
 # Every app of the project that has a urls module is served under its label (/spaces/, /leasing/, …).
 app_urlpatterns = [path(f"{config.label}/", include(f"{config.name}.urls")) for config in project_apps()
@@ -28,5 +30,6 @@ urlpatterns = [
     *account_urlpatterns,
 ]
 mount_surfaces()
-mount_reminders()
+attachments_api.mount()
+reminders_api.mount()
 urlpatterns.append(path("api/", api.urls))

@@ -9,7 +9,7 @@ Each user logs in once (GET /login/ for the CSRF token, then POST), then picks o
 page equally often, with a pause between pages (YUANQU_LOAD_WAIT, default "1,3": 1 to 3 s, uniformly).
 Every page must answer 200 without a redirect; anything else is a failure.
 
-Each response's ``Server-Timing: app;dur=<ms>`` (the server's own time, see core/middleware.py) is reported
+Each response's ``Server-Timing: app;dur=<ms>`` (the server's own time, see core/runtime/middleware.py) is reported
 as a second locust request of type SERVER under the same name, so locust's statistics show the client's
 time (GET) and the server's time (SERVER) side by side. The trivial login page, requested without a session
 by each user through a second, cookie-less client, is the baseline of the same run.

@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
-from ..models import Attachment, Document
-from ..uploads import refused_uploads
-from . import files, selectors, services
-from .forms import AttachExistingForm, UploadForm, VersionForm
-from .views import file_response, record_in_scope
+from core.access.uploads import refused_uploads
+from core.attachments import files, selectors, services
+from core.attachments.forms import AttachExistingForm, UploadForm, VersionForm
+from core.attachments.views import file_response, record_in_scope
+from core.models import Attachment, Document
+from core.surfaces.api import api, error_list
 
 router = Router(tags=["attachments"])
 
@@ -68,8 +69,6 @@ def _attachment(attachment) -> dict:
 
 
 def _refused(request, error: ValidationError, form):
-    from ..api import api, error_list
-
     return api.create_response(request, {"detail": _("Validation failed."), "errors": error_list(error, form)},
                                status=400)
 
@@ -88,7 +87,7 @@ FILE_DOC = "A PDF, JPEG, PNG, OFD, .docx or .xlsx file (its type is read from it
 
 
 # The upload is declared before the list on the same path: the path's URL takes the first operation's name, which
-# core.uploads reads to stop a file at its limit while it arrives.
+# core.access.uploads reads to stop a file at its limit while it arrives.
 @router.post("/of/{record}/{int:pk}", url_name="attachment_upload", response={201: AttachmentOut, 400: dict},
              summary="Upload a document to a record, or attach an existing one",
              operation_id="core_attachment_upload")
@@ -180,3 +179,8 @@ def attachment_download(request, attachment_id: int, version: int | None = Query
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
     return file_response(found, handle)
+
+
+def mount() -> None:
+    """Serve these endpoints under /api/attachments/ (yuanqu/urls.py, after the surfaces)."""
+    api.add_router("/attachments", router)

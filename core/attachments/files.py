@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .. import control_characters
+from core.reference import control_characters
 
 HEAD_BYTES = 8
 

@@ -4,10 +4,10 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from ..forms import refuse_control_characters, style_widget
-from ..uploads import refused_uploads
-from . import files
-from .registry import kind_label
+from core.access.uploads import refused_uploads
+from core.attachments import files
+from core.attachments.registry import kind_label
+from core.surfaces.forms import refuse_control_characters, style_widget
 
 
 class AttachmentForm(forms.Form):
@@ -20,7 +20,7 @@ class AttachmentForm(forms.Form):
                                     "type is read from the file's content.") % {
                                         "mb": files.megabytes(files.max_bytes())}
                 if name in refused_uploads(request):
-                    # Dropped while it arrived (core.uploads): say why it is missing.
+                    # Dropped while it arrived (core.access.uploads): say why it is missing.
                     field.error_messages["required"] = files.too_large_message()
 
     def full_clean(self):

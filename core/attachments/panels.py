@@ -1,8 +1,9 @@
-"""The attachments panel on the detail page of every record that takes documents (core.extensions)."""
+"""The attachments panel on the detail page of every record that takes documents (core.surfaces.extensions)."""
 
-from . import files, selectors, services
-from .forms import AttachExistingForm, UploadForm
-from .registry import attachable_for
+from core.attachments import files, selectors, services
+from core.attachments.forms import AttachExistingForm, UploadForm
+from core.attachments.registry import attachable_for, when_attachable
+from core.surfaces.extensions import add_detail_panel
 
 
 def attachments_panel(request, record, context):
@@ -19,3 +20,6 @@ def attachments_panel(request, record, context):
         if reusable is not None and reusable.exists() else None,
         "max_mb": files.megabytes(files.max_bytes()),
     }
+
+
+when_attachable(lambda label: add_detail_panel(label, "core/attachments/panel.html", attachments_panel))

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..permissions import VIEW, role_may
+from core.access.permissions import VIEW, role_may
 
 
 @dataclass(frozen=True)
@@ -60,15 +60,21 @@ class Attachable:
 
 
 ATTACHABLES: dict[str, Attachable] = {}
+ON_NEW_ATTACHABLE: list[Callable] = []
+
+
+def when_attachable(react: Callable) -> None:
+    """Call ``react(model_label)`` for every model that takes documents, those registered already and those to
+    come (core.attachments.panels puts its panel on their detail pages this way)."""
+    ON_NEW_ATTACHABLE.append(react)
+    for label in list(ATTACHABLES):
+        react(label)
 
 
 def register_attachable(model_label: str, *, kinds: Iterable[str], owner: Callable | None = None,
                         owner_model: str | None = None, also_attach: Callable | None = None) -> Attachable:
     """Records of ``model_label`` take documents of ``kinds`` (and "other"); their detail pages show the
     attachments panel. ``owner(record)``, an instance of ``owner_model``, owns the reusable ones."""
-    from ..extensions import add_detail_panel
-    from .panels import attachments_panel
-
     label = model_label.lower()
     codes = tuple(dict.fromkeys([*kinds, OTHER]))
     unknown = [code for code in codes if code not in KINDS]
@@ -80,7 +86,8 @@ def register_attachable(model_label: str, *, kinds: Iterable[str], owner: Callab
     first = label not in ATTACHABLES
     ATTACHABLES[label] = attachable
     if first:
-        add_detail_panel(label, "core/attachments/panel.html", attachments_panel)
+        for react in ON_NEW_ATTACHABLE:
+            react(label)
     return attachable
 
 
@@ -107,7 +114,7 @@ def attachment_scope(user) -> Q:
 
 def document_scope(user) -> Q:
     """Documents attached to a record ``user`` may see, or owned by an owner they may see."""
-    from ..models import Attachment
+    from core.models import Attachment
 
     conditions = [Q(pk__in=Attachment.objects.filter(attachment_scope(user)).values("document_id"))]
     for label in sorted({a.owner_model for a in ATTACHABLES.values() if a.owner_model}):

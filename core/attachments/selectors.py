@@ -3,8 +3,8 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 
-from ..models import Attachment, Document, DocumentVersion
-from .registry import KINDS, attachable_for
+from core.attachments.registry import KINDS, attachable_for
+from core.models import Attachment, Document, DocumentVersion
 
 
 def attachment_list(*, user, record):

@@ -15,14 +15,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit, control_characters
-from ..choices import ChangeAction
-from ..models import Attachment, Document, DocumentVersion
-from ..permissions import CHANGE, in_scope, role_may
-from ..services import locked_for_user, save_or_explain
-from . import files, selectors
-from .registry import KINDS, attachable_for
-from .storage import storage
+from core import audit
+from core.access.permissions import CHANGE, in_scope, role_may
+from core.attachments import files, selectors
+from core.attachments.registry import KINDS, attachable_for
+from core.attachments.storage import storage
+from core.models import Attachment, Document, DocumentVersion
+from core.reference import control_characters
+from core.reference.choices import ChangeAction
+from core.services import locked_for_user, save_or_explain
 
 UPLOAD = audit.register_event("core.document.upload", gettext_lazy("Attachment uploaded"))
 NEW_VERSION = audit.register_event("core.document.version_add", gettext_lazy("New version of an attachment uploaded"))

@@ -10,15 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..models import Attachment
-from ..permissions import VIEW, role_may
-from ..surfaces import surface_for
-from ..uploads import limit_uploads
-from . import files, selectors, services
-from .forms import AttachExistingForm, UploadForm, VersionForm
-from .registry import attachable_for
+from core.access.permissions import VIEW, role_may
+from core.access.uploads import limit_uploads
+from core.attachments import files, selectors, services
+from core.attachments.forms import AttachExistingForm, UploadForm, VersionForm
+from core.attachments.registry import attachable_for
+from core.models import Attachment
+from core.surfaces import surface_for
 
-# The two pages that take a document's file stop it at the limit while it arrives (core.uploads).
+# The two pages that take a document's file stop it at the limit while it arrives (core.access.uploads).
 limit_uploads("attachment_upload", files.max_bytes)
 limit_uploads("attachment_version", files.max_bytes)
 

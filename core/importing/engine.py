@@ -20,11 +20,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import audit, control_characters, counting
-from ..choices import ChangeAction
-from ..permissions import ADD, CHANGE, role_may
-from . import reading, values
-from .spec import MANY, RELATED, Layout
+from core import audit
+from core.access.permissions import ADD, CHANGE, role_may
+from core.importing import reading, values
+from core.importing.spec import MANY, RELATED, Layout
+from core.reference import control_characters
+from core.reference.choices import ChangeAction
+from core.surfaces import counting
 
 
 class StaleRows(ValidationError):

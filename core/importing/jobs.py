@@ -23,17 +23,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import actions, audit, counting
-from ..actions import Refused, action
-from ..choices import IMPORT_RUNNING, ChangeAction, ImportStatus, Role, yes_no
-from ..context import end_request, start_request
-from ..forms import ActionForm
-from ..models import ImportBatch, ObjectChange
-from ..permissions import ADD, CHANGE, role_may
-from ..personal import mask_field
-from ..surfaces import surface_for
-from . import reading, workbooks
-from .engine import CREATE, ERROR, UPDATE, Importer, Outcome, StaleRows
+from core import actions, audit
+from core.access.permissions import ADD, CHANGE, role_may
+from core.access.personal import mask_field
+from core.actions import Refused, action
+from core.importing import reading, workbooks
+from core.importing.engine import CREATE, ERROR, UPDATE, Importer, Outcome, StaleRows
+from core.models import ImportBatch, ObjectChange
+from core.reference.choices import IMPORT_RUNNING, ChangeAction, ImportStatus, Role, yes_no
+from core.runtime.context import end_request, start_request
+from core.surfaces import counting, navigation, surface_for
+from core.surfaces.forms import ActionForm
 
 CHECKED = audit.register_event("core.import.check", gettext_lazy("Import file checked"))
 COMMITTED = audit.register_event("core.import.commit", gettext_lazy("Import committed"))
@@ -325,7 +325,7 @@ def _shown(column, value):
 
 
 def _previewed(model, name, column, value):
-    """A value as the preview shows it, personal data masked as on every other page (core.personal)."""
+    """A value as the preview shows it, personal data masked as on every other page (core.access.personal)."""
     masked = mask_field(model, name, value) if value not in (None, "") else None
     return _shown(column, value) if masked is None else masked
 
@@ -376,7 +376,7 @@ def _checked_path(batch) -> str:
 
 def _latest_change() -> tuple:
     """Where the data stand: the last change record, and the data version that every save (audited or not:
-    `generate`, `load_demo`) moves on (core/counting.py)."""
+    `generate`, `load_demo`) moves on (core/surfaces/counting.py)."""
     return (ObjectChange.objects.order_by("-id").values_list("id", flat=True).first() or 0,
             counting.data_version())
 
@@ -507,10 +507,17 @@ def batch_summary(batch) -> dict:
             "message": batch.message, "counts": batch.counts}
 
 
-def _start_commit(*, user, instance, result):
-    from ..tasks import start_commit
+# How a confirmed batch starts being written (now, or by the worker): core.importing.tasks hands its starter down
+# when it is imported (CoreConfig.ready imports it), so that the jobs need nothing of the tasks that run them.
+COMMIT_STARTER: dict = {}
 
-    return start_commit(result)
+
+def start_commits_with(starter) -> None:
+    COMMIT_STARTER["start"] = starter
+
+
+def _start_commit(*, user, instance, result):
+    return COMMIT_STARTER["start"](result)
 
 
 @action(ImportBatch, "commit", label=gettext_lazy("Confirm import"), roles=IMPORTERS,
@@ -843,3 +850,6 @@ def batches_prune(*, days: int, user=None, now: datetime.datetime | None = None)
     if batches:
         audit.record_event(PRUNED, user=user, data={"batches": batches, "bytes": freed, "days": days})
     return {"batches": batches, "bytes": freed}
+
+
+navigation.add_entry("data", gettext_lazy("Import history"), "import_list", weight=10, visible=may_see_imports)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from ..spreadsheets import from_csv
-from . import measure, values
+from core.importing import measure, values
+from core.reference.spreadsheets import from_csv
 
 HEADER_SEARCH_ROWS = 15
 WORKBOOKS = (".xlsx", ".xlsm")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.utils.translation import gettext as _
 
-from . import values
+from core.importing import values
 
 TEXT, CODE, NUMBER, INTEGER, DATE, BOOLEAN, CHOICE, RELATED, MANY = (
     "text", "code", "number", "integer", "date", "boolean", "choice", "related", "many",

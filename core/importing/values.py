@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from .. import control_characters
+from core.reference import control_characters
 
 # Full-width ASCII (！ to ～) and the ideographic space map onto ASCII by a fixed offset.
 _WIDE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}

@@ -1,5 +1,5 @@
 """The workbooks people download: a template to fill, and the rows that could not be imported with why.
-Both are written through core/spreadsheets.py, like every other file the platform writes."""
+Both are written through core/reference/spreadsheets.py, like every other file the platform writes."""
 
 import datetime
 import io
@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..spreadsheets import Book
-from .spec import BOOLEAN, CHOICE, CODE, DATE, INTEGER, MANY, NUMBER, RELATED, Layout
+from core.importing.spec import BOOLEAN, CHOICE, CODE, DATE, INTEGER, MANY, NUMBER, RELATED, Layout
+from core.reference.spreadsheets import Book
 
 REQUIRED_FILL = PatternFill("solid", fgColor="FDE2E1")
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF7")

@@ -34,7 +34,7 @@ def create_triggers(apps, schema_editor):
 
 
 def departments(apps, schema_editor):
-    from core.reference import ensure_departments
+    from core.reference.departments import ensure_departments
 
     ensure_departments(apps.get_model("core", "Department"))
 

@@ -25,7 +25,7 @@ def fill_token_expiry(apps, schema_editor):
 
 
 def fill_batch_references(apps, schema_editor):
-    from core.auditlock import audit_unlocked
+    from core.audit.lock import audit_unlocked
 
     ImportBatch = apps.get_model("core", "ImportBatch")
     ObjectChange = apps.get_model("core", "ObjectChange")

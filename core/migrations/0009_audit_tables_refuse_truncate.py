@@ -3,7 +3,7 @@ owner holds more than SELECT and INSERT on them.
 
 The TRUNCATE trigger lets one case through: the tables' owner (or a superuser) in a transaction that has set
 ``yuanqu.audit_unlocked`` to ``on`` — the test suite's flush between transactional tests
-(core.auditlock.flush_statements). Any role may set a custom setting, so the setting alone would open
+(core.audit.lock.flush_statements). Any role may set a custom setting, so the setting alone would open
 nothing to an application role that owned the tables; the owner could drop the trigger anyway, so letting
 the owner through adds nothing it could not already do. An application role that is not the owner is
 refused by its privileges first and by the trigger second. ``search_path`` is pinned so that the caller's

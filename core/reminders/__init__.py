@@ -7,7 +7,7 @@ reminders once a day and whenever a service asks (``refresh_for``), resolves tho
 longer holds, keeps them in each user's inbox and hands new ones to the senders. Core names no app.
 """
 
-from .kinds import Due, audience_ids, register_kind
+from core.reminders.kinds import Due, audience_ids, register_kind
 
 __all__ = ["Due", "audience_ids", "register_kind", "refresh_for"]
 
@@ -15,6 +15,6 @@ __all__ = ["Due", "audience_ids", "register_kind", "refresh_for"]
 def refresh_for(record, *, today=None) -> None:
     """Evaluate every kind about ``record``'s model for this one record now (after a service changed it):
     reminders it no longer calls for are resolved, new ones raised. Call it inside the service's transaction."""
-    from .services import reminders_refresh_record
+    from core.reminders.services import reminders_refresh_record
 
     reminders_refresh_record(record=record, today=today)

@@ -7,7 +7,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from ninja import Query, Router, Schema
 
-from . import selectors, services
+from core.reminders import selectors, services
+from core.surfaces.api import api
 
 router = Router(tags=["reminders"])
 
@@ -75,3 +76,8 @@ def reminders_read(request, pk: int):
              operation_id="reminders_read_all")
 def reminders_read_all(request):
     return {"marked_read": services.reminders_read_all(user=request.user)}
+
+
+def mount() -> None:
+    """Serve these endpoints under /api/reminders/ (yuanqu/urls.py, after the surfaces)."""
+    api.add_router("/reminders", router)

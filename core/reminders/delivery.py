@@ -8,8 +8,8 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from .models import Reminder, ReminderDelivery
-from .senders import configured_senders
+from core.reminders.models import Reminder, ReminderDelivery
+from core.reminders.senders import configured_senders
 
 logger = logging.getLogger("yuanqu.reminders")
 

@@ -86,11 +86,11 @@ def audience_ids(rule, *, operators: Iterable = (), enterprise: Iterable = ()) -
 
 
 def bureau_ids() -> list[int]:
-    """The active administrators and officers (read once per run: core.context.memo)."""
+    """The active administrators and officers (read once per run: core.runtime.context.memo)."""
     from django.contrib.auth import get_user_model
 
-    from ..choices import Role
-    from ..context import memo
+    from core.reference.choices import Role
+    from core.runtime.context import memo
 
     return memo(("reminders-bureau",), lambda: list(get_user_model().objects.filter(
         is_active=True, role__in=(Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)).values_list("pk", flat=True)))

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import ReminderResolution
-from ..models import BaseModel
-from .kinds import applies_to_choices, kind_choices, kind_for
+from core.models.base import BaseModel
+from core.reference.choices import ReminderResolution
+from core.reminders.kinds import applies_to_choices, kind_choices, kind_for
 
 
 class ReminderRule(BaseModel):

@@ -2,7 +2,7 @@
 
 from functools import cached_property
 
-from .models import Reminder
+from core.reminders.models import Reminder
 
 
 def _open(user):

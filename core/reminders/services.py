@@ -17,13 +17,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from .. import audit
-from ..choices import ReminderResolution
-from ..context import end_memo, start_memo
-from ..models import UNRESTRICTED_ROLES
-from .delivery import deliver_on_commit, deliveries_retry
-from .kinds import KINDS, Kind, kinds_for_model, platform_language
-from .models import Reminder, ReminderRule
+from core import audit
+from core.models import UNRESTRICTED_ROLES
+from core.reference.choices import ReminderResolution
+from core.reminders.delivery import deliver_on_commit, deliveries_retry
+from core.reminders.kinds import KINDS, Kind, kinds_for_model, platform_language
+from core.reminders.models import Reminder, ReminderRule
+from core.runtime.context import end_memo, start_memo
 
 RAISE = audit.register_event("core.reminders.raise", gettext_lazy("Reminders raised or resolved"))
 READ = audit.register_event("core.reminder.read", gettext_lazy("Reminder marked read"))

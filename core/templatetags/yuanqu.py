@@ -1,30 +1,14 @@
-import datetime
 from decimal import Decimal
 
 from django import template
 from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+
+from core.surfaces.display import display, resolve
 
 register = template.Library()
-
-
-def resolve(record, accessor: str):
-    if accessor == "__str__":
-        return str(record)
-    value = record
-    for part in accessor.replace("__", ".").split("."):
-        if value is None:
-            return None
-        display = getattr(value, f"get_{part}_display", None)
-        value = display() if display else getattr(value, part, None)
-        if callable(value) and not isinstance(value, models.Manager):
-            value = value()
-    return value
 
 
 @register.simple_tag
@@ -41,19 +25,7 @@ def cell(record, column):
     return text
 
 
-@register.filter
-def display(value):
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
-    if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return date_format(value, "DATE_FORMAT")  # 2021年6月21日 in Chinese
-    return str(value)
+register.filter(display)
 
 
 @register.filter
@@ -80,14 +52,6 @@ def percent(value):
     return "—" if value is None else f"{value}%"
 
 
-@register.filter
-def verbose_name(obj, name):
-    try:
-        return obj._meta.get_field(name).verbose_name
-    except Exception:
-        return name
-
-
 @register.simple_tag(takes_context=True)
 def sort_url(context, column_name):
     current = context.get("sort", "")
@@ -110,29 +74,3 @@ def choice_color(record, field_name):
 @register.filter
 def verbose_column(column, model):
     return column.verbose(model)
-
-
-def visible_to(user, model):
-    """The objects of ``model`` the user may see (all of them for models without scopes)."""
-    manager = model._default_manager
-    return manager.for_user(user) if hasattr(manager, "for_user") else manager.all()
-
-
-@register.simple_tag(takes_context=True)
-def attribute(context, obj, field_name):
-    """An attribute on a detail page; a related object outside the user's scope is not named."""
-    value = resolve(obj, field_name)
-    if isinstance(value, dict) and value.get("type") in ("Polygon", "MultiPolygon"):
-        rings = value["coordinates"] if value["type"] == "Polygon" else [r for p in value["coordinates"] for r in p]
-        points = sum(len(ring) for ring in rings)
-        text = _("Boundary with %(n)d points") % {"n": points}
-        if hasattr(obj, "get_map_url"):  # the model says where its geometry is drawn
-            return format_html('{} <a href="{}">{}</a>', text, obj.get_map_url(), _("see the map"))
-        return text
-    if isinstance(value, models.Model):
-        user = context["request"].user
-        if not visible_to(user, type(value)).filter(pk=value.pk).exists():
-            return _("(outside the data you manage)")
-        if hasattr(value, "get_absolute_url"):
-            return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
-    return display(value)

@@ -1,9 +1,9 @@
-"""``{% readable_changes changes object as rows %}``: change records as people read them (core.changes)."""
+"""``{% readable_changes changes object as rows %}``: change records as people read them (core.audit.changes)."""
 
 from django import template
 
-from core.changes import district_time
-from core.changes import readable_changes as rows_of
+from core.audit.changes import district_time
+from core.audit.changes import readable_changes as rows_of
 
 register = template.Library()
 

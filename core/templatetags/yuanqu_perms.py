@@ -3,7 +3,7 @@ from django.apps import apps
 from django.db import models
 
 from core import actions
-from core.permissions import may as user_may
+from core.access.permissions import may as user_may
 
 register = template.Library()
 
@@ -11,7 +11,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def may(context, verb, target):
     """``{% may "view" "<app_label>.<Model>" as can_view %}`` or ``{% may "renew" object as can_renew %}``:
-    whether the page's user may do that (core.permissions.may)."""
+    whether the page's user may do that (core.access.permissions.may)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if not user:

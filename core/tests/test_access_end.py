@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from core import tokens
+from core.accounts import tokens
 from core.models import ApiToken, DomainEvent, User
 from yuanqu.testing import PASSWORD
 
@@ -48,7 +48,7 @@ def ended_event(user):
 @pytest.mark.parametrize("change, expected", [
     ({"password": NEW_PASSWORD}, ["password"]),
     ({"role": "leader"}, ["role"]),
-    (None, ["deactivated"]),  # the account's "deactivate" action (core.accounts.user_deactivate)
+    (None, ["deactivated"]),  # the account's "deactivate" action (core.accounts.views.user_deactivate)
 ])
 def test_the_administrators_change_revokes_tokens_and_ends_every_session(world, change, expected):
     officer, admin = world.users["officer"], world.users["admin"]

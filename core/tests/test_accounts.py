@@ -66,7 +66,7 @@ def test_user_creates_and_revokes_a_token_in_the_ui(world, client_for):
 
 
 def test_cannot_revoke_someone_elses_token(world, client_for):
-    from core import tokens
+    from core.accounts import tokens
 
     token, _key = tokens.token_create(user=world.users["officer"])
     response = client_for(world.users["operator"]).post(reverse("token_revoke", args=[token.pk]))
@@ -74,7 +74,7 @@ def test_cannot_revoke_someone_elses_token(world, client_for):
 
 
 def test_the_user_pages_show_the_records_the_apps_link_accounts_to(world, client_for):
-    from core.accounts import account_links
+    from core.accounts.views import account_links
 
     assert [r.related_model._meta.label for r in account_links()] == ["spaces.Operator", "enterprises.Enterprise"]
     client = client_for(world.users["admin"])

@@ -8,8 +8,9 @@ import json
 import pytest
 
 from core import actions
+from core.access.permissions import may
 from core.models import DomainEvent
-from core.permissions import may
+from core.surfaces.api import api_path
 from yuanqu.testing import bearer
 
 ROLE_USERS = ("admin", "officer", "leader", "operator", "enterprise")
@@ -69,7 +70,7 @@ def _json(inputs: dict) -> str:
 
 
 def _api_url(declared, obj):
-    return actions.api_path(declared, obj.pk)
+    return api_path(declared, obj.pk)
 
 
 CASES = [(declared, state) for declared in declared_actions() if declared.sources is not None
@@ -173,7 +174,7 @@ def test_the_page_button_and_form(world, client_for, declared):
 def test_actions_are_in_the_openapi_schema(client, world):
     schema = client.get("/api/openapi.json", **bearer(world.users["officer"])).json()
     for declared in declared_actions():
-        path = actions.api_path(declared)
+        path = api_path(declared)
         assert path in schema["paths"], path
         operation = schema["paths"][path]["post"]
         assert "409" in operation["responses"]

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from core import tokens
+from core.accounts import tokens
 from core.models import ApiToken, ObjectChange
 from spaces.models import Unit
 from yuanqu.testing import PASSWORD, bearer

@@ -8,7 +8,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from core import tokens
+from core.accounts import tokens
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from core import home
-from core.forms import BaseModelForm
+from core.surfaces import home
+from core.surfaces.forms import BaseModelForm
 
 KNOWN = {"园区", "楼宇", "单元", "企业", "生效租约", "90 天内到期租约", "空置超过 6 个月的单元"}
 

@@ -7,9 +7,9 @@ from django.core.files.uploadhandler import FileUploadHandler, MemoryFileUploadH
 from django.test import RequestFactory
 from django.urls import ResolverMatch
 
+from core.access.uploads import FORM_ALLOWANCE, LimitedUploadHandler, limit_uploads, refused_uploads
 from core.attachments import files
 from core.tests import attachment_files as samples
-from core.uploads import FORM_ALLOWANCE, LimitedUploadHandler, limit_uploads, refused_uploads
 
 
 def refusal(content, name="合同.pdf"):

@@ -16,7 +16,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.urls import reverse
 from psycopg import errors, sql
 
-from core.auditlock import flush_statements
+from core.audit.lock import flush_statements
 from core.importing import jobs
 from core.models import DomainEvent, ObjectChange
 from core.services import object_update

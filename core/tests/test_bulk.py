@@ -1,4 +1,4 @@
-"""Bulk edit and bulk delete services (core/bulk.py): each record through its surface's own service, all or
+"""Bulk edit and bulk delete services (core/surfaces/bulk.py): each record through its surface's own service, all or
 nothing, within the user's scope and role, capped by YUANQU_BULK_MAX."""
 
 import datetime
@@ -8,9 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 
-from core import bulk
 from core.models import DomainEvent, ObjectChange
-from core.surfaces import surface_for
+from core.surfaces import bulk, surface_for
 from enterprises.models import Contact, Enterprise, IndustryCategory
 from leasing import services as lease_services
 from leasing.models import Lease

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from core import counting
+from core.surfaces import counting
 from spaces.models import Unit
 from spaces.tests.test_browser import SHOTS, login
 

@@ -8,8 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from core import bulk
-from core.surfaces import surface_for
+from core.surfaces import bulk, surface_for
 from leasing.models import Lease
 from spaces.choices import UnitUse
 from spaces.models import Unit

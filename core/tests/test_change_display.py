@@ -1,4 +1,4 @@
-"""Change records as people read them (core/changes.py): names for ids within the viewer's scope, labels for
+"""Change records as people read them (core/audit/changes.py): names for ids within the viewer's scope, labels for
 codes, no empty or internal fields, times in the district's time zone."""
 
 import datetime
@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core import audit
-from core.changes import readable_changes
-from core.choices import ChangeAction
+from core.audit.changes import readable_changes
 from core.models import ObjectChange, User
+from core.reference.choices import ChangeAction
 from core.services import object_update
 from enterprises.models import Contact
 from leasing import services as lease_services

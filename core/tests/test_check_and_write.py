@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core import services as core_services
-from core.accounts import UserForm, user_save
-from core.choices import Role
+from core.accounts.views import UserForm, user_save
 from core.importing import jobs
 from core.models import DomainEvent, ImportStatus, ObjectChange, User
+from core.reference.choices import Role
 from core.surfaces import surface_for
 from enterprises.models import Enterprise
 from leasing import services as lease_services
@@ -116,8 +116,8 @@ def test_a_row_changed_after_the_check_is_not_written_over_what_the_check_saw(wo
 def test_two_clicks_queue_a_large_batch_for_the_worker_once(world, settings, monkeypatch):
     from types import SimpleNamespace
 
-    from core import tasks
     from core.actions import Refused
+    from core.importing import tasks
 
     settings.YUANQU_IMPORT_INLINE_BYTES = 0  # every file goes to the worker
     queued = []

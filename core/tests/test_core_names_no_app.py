@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from core.project import project_apps
+from core.runtime.project import project_apps
 
 ROOT = Path(settings.BASE_DIR)
 # Where a use is truly needed: path relative to the project → the reason.

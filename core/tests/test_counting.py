@@ -8,10 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, isolate_apps
 from openpyxl import Workbook
 
-from core import counting
 from core.importing import jobs
 from core.models import ApiToken
-from core.surfaces import discover, surface_for
+from core.surfaces import counting, discover, surface_for
 from spaces.models import Unit
 from yuanqu.testing import PASSWORD
 
@@ -125,7 +124,7 @@ def test_a_new_apps_model_moves_the_version_on_without_being_listed(db):
 
 def test_sessions_logins_and_audit_rows_keep_the_counts(world, client):
     from core import audit
-    from core.choices import ChangeAction
+    from core.reference.choices import ChangeAction
 
     version = counting.data_version()
     assert not client.login(username="t_officer", password="wrong")  # a LoginFailures row

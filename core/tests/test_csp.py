@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from core.project import project_apps
+from core.runtime.project import project_apps
 from yuanqu.testing import bearer
 
 
@@ -112,7 +112,7 @@ def test_favicon_is_linked_and_served(client, db):
 
 
 def test_a_configured_tile_service_may_serve_images_and_nothing_else(settings):
-    from core.csp import page_policy
+    from core.access.csp import page_policy
 
     settings.YUANQU_MAP_TILE_URL = "https://tiles.example.gov.cn/{z}/{x}/{y}.png"
     policy = dict((part.split()[0], part.split()[1:]) for part in page_policy().split(";") if part.strip())

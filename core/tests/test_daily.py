@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from core import daily
 from core.models import DailyRun, Reminder
+from core.reminders import daily
 from leasing.choices import LeaseStatus
 from leasing.models import Lease
 from yuanqu.racing import postgres_only, race

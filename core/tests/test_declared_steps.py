@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core import tokens
+from core.accounts import tokens
 from core.actions import Refused
 from core.importing import jobs
 from core.models import DomainEvent, ImportBatch, ImportStatus, ObjectChange, User
@@ -275,7 +275,7 @@ def test_rows_with_warnings_need_the_confirmation_in_the_api_too(world, client):
 def test_a_large_file_is_queued_and_the_api_says_it_is_importing(world, client, settings, monkeypatch):
     from types import SimpleNamespace
 
-    from core import tasks
+    from core.importing import tasks
 
     settings.YUANQU_IMPORT_INLINE_BYTES = 0
     queued = []

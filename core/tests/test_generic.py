@@ -5,8 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from core.access.permissions import in_scope
 from core.models import Department, ReminderRule
-from core.permissions import in_scope
 from core.surfaces import discover
 from leasing.choices import LeaseStatus
 from leasing.models import Lease

@@ -8,8 +8,7 @@ import pytest
 from django.core.cache import caches
 from openpyxl import Workbook
 
-from core import tasks
-from core.importing import jobs
+from core.importing import jobs, tasks
 from core.models import ImportBatch, ImportStatus
 from spaces.models import Unit
 from spaces.tests.test_browser import SHOTS, login
@@ -91,6 +90,6 @@ def test_background_import_shows_progress_and_reloads(live_server, transactional
     assert page.get_by_test_id("status").inner_text() == "导入中" and queued == [batch.pk, batch.pk]
     assert "正在导入" in page.get_by_test_id("progress").inner_text()
     taken = ImportBatch.objects.get(pk=batch.pk)
-    jobs.batch_commit(taken, run=str(taken.run))  # the worker, as core.tasks.import_commit
+    jobs.batch_commit(taken, run=str(taken.run))  # the worker, as core.importing.tasks.import_commit
     page.wait_for_function("() => document.querySelector('[data-testid=status]').innerText === '已导入'", timeout=5000)
     assert Unit.objects.filter(code__in=["1203", "1204"]).count() == 2

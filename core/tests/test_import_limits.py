@@ -14,8 +14,7 @@ from django.test import override_settings
 from django.urls import reverse_lazy
 from openpyxl import load_workbook
 
-from core import tasks
-from core.importing import jobs, measure, reading, workbooks
+from core.importing import jobs, measure, reading, tasks, workbooks
 from core.importing.spec import Layout
 from core.models import ImportBatch, ImportStatus
 from core.surfaces import surface_for

@@ -22,8 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from core import tasks
-from core.importing import jobs
+from core.importing import jobs, tasks
 from core.importing.engine import Importer
 from core.models import DomainEvent, ImportBatch, ImportStatus
 from core.surfaces import surface_for

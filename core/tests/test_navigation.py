@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from core import navigation
-from core.navigation import menu_for
+from core.surfaces import navigation
+from core.surfaces.navigation import menu_for
 
 SPACE = ["spaces:zone_tree", "spaces:park_list", "spaces:building_list", "spaces:floor_list", "spaces:unit_list",
          "spaces:long_vacancy", "spaces:operator_list"]

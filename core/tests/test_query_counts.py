@@ -14,7 +14,7 @@ from spaces.models import Floor, Unit
 
 # Each page's exact query count for a park operator (session, user, scope, count, rows, filter choices …),
 # filtered, sorted and paginated as people use them. Change a number only with a reason. An operator's
-# park ids and operator ids are read once per request (core.context.memo) and named in the scope's query;
+# park ids and operator ids are read once per request (core.runtime.context.memo) and named in the scope's query;
 # the enterprise list also counts the operator's leases (cached like any count) to choose its query. Every page
 # (not the API) counts the user's unread reminders for the bell in the top bar: one query, from a partial index.
 PINNED = {
@@ -56,7 +56,7 @@ def grow(world, n):
 
 def count(client, path):
     client.get(path)  # warm the content-type cache
-    caches["counts"].clear()  # pin the page as it is when its count is not cached (core/counting.py)
+    caches["counts"].clear()  # pin the page as it is when its count is not cached (core/surfaces/counting.py)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path

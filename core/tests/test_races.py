@@ -13,14 +13,14 @@ from django.urls import reverse
 from stdnum.cn import uscc
 
 from core import services as core_services
-from core.accounts import UserForm, user_save
+from core.accounts.tokens import token_create
+from core.accounts.views import UserForm, user_save
 from core.actions import Refused
-from core.choices import Role
 from core.importing import jobs
 from core.models import ApiToken, DomainEvent, ImportBatch, ImportStatus, ObjectChange, User
+from core.reference.choices import Role
+from core.reference.validators import check_credit_code, organisation_code_check_char
 from core.surfaces import surface_for
-from core.tokens import token_create
-from core.validators import check_credit_code, organisation_code_check_char
 from enterprises.models import Enterprise
 from spaces.models import Operator, Park, Unit
 from yuanqu.racing import call_api, postgres_only, race

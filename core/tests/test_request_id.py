@@ -12,10 +12,10 @@ from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 
 from core import audit
-from core.choices import ChangeAction
-from core.context import end_request, start_request
 from core.importing import jobs
 from core.models import ImportStatus, ObjectChange
+from core.reference.choices import ChangeAction
+from core.runtime.context import end_request, start_request
 from core.surfaces import surface_for
 from core.tests.test_import import UNIT_HEADER, xlsx
 from spaces.models import Unit

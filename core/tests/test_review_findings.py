@@ -129,7 +129,7 @@ def test_flagged_enterprise_stays_editable(world, client, client_for):
 def all_digit_credit_code():
     from stdnum.cn import uscc
 
-    from core.validators import check_credit_code, organisation_code_check_char
+    from core.reference.validators import check_credit_code, organisation_code_check_char
 
     for n in range(10_000_000, 10_001_000):
         body = f"91440304{n}"

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from core.search import search_key
+from core.reference.search import search_key
 
 
 def test_search_key_has_characters_pinyin_and_initials():

@@ -1,6 +1,6 @@
 """No value the platform writes to a spreadsheet is ever a formula: list and report exports, templates and
 error workbooks are read back here, in .xlsx (cell types) and .csv (text). An exported file imports back
-unchanged, and nothing but core/spreadsheets.py writes a workbook or a CSV."""
+unchanged, and nothing but core/reference/spreadsheets.py writes a workbook or a CSV."""
 
 import csv
 import datetime
@@ -16,9 +16,9 @@ from django.db import models
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core import spreadsheets
 from core.importing import jobs
 from core.models import ImportStatus
+from core.reference import spreadsheets
 from core.surfaces import discover, surface_for
 from core.tests.test_lint import project_files
 from enterprises.models import Enterprise
@@ -191,12 +191,12 @@ NOT_SERVED = ("bench/", "conftest.py", "yuanqu/testing.py")
 def test_only_the_spreadsheets_module_writes_workbooks_and_csv():
     found = []
     for relative, path in project_files():
-        if not relative.endswith(".py") or relative == "core/spreadsheets.py" or "/tests/" in relative \
+        if not relative.endswith(".py") or relative == "core/reference/spreadsheets.py" or "/tests/" in relative \
                 or relative.startswith(NOT_SERVED):
             continue
         for match in WRITES.finditer(path.read_text(encoding="utf-8")):
             found.append(f"{relative}: {match.group(0).strip()}")
-    assert found == [], "write spreadsheets through core/spreadsheets.py:\n" + "\n".join(found)
+    assert found == [], "write spreadsheets through core/reference/spreadsheets.py:\n" + "\n".join(found)
 
 
 def test_the_rule_catches_what_it_is_for():
@@ -206,7 +206,7 @@ def test_the_rule_catches_what_it_is_for():
     for good in ("from openpyxl.styles import Font", "from openpyxl.utils import get_column_letter",
                  "sheet.append(row)", "csv.reader(f)", "book = Book()"):
         assert not WRITES.search(good), good
-    assert Path(settings.BASE_DIR, "core", "spreadsheets.py").exists()
+    assert Path(settings.BASE_DIR, "core", "reference", "spreadsheets.py").exists()
 
 
 def test_dates_stay_dates():

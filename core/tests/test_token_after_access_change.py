@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from core import tokens
-from core.choices import Role
+from core.accounts import tokens
 from core.models import ApiToken, User
+from core.reference.choices import Role
 from yuanqu.racing import postgres_only, race
 from yuanqu.testing import make_user
 

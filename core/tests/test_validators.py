@@ -3,7 +3,7 @@
 import pytest
 from stdnum.cn import uscc
 
-from core.validators import check_credit_code, organisation_code_check_char
+from core.reference.validators import check_credit_code, organisation_code_check_char
 
 
 @pytest.mark.parametrize("code", ["914403001922038216", "91350200776049653A", "91440101MA5CJQ4N59"])

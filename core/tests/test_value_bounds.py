@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
-from core.choices import ImportStatus
 from core.importing import jobs
+from core.reference.choices import ImportStatus
 from core.surfaces import surface_for
 from enterprises.models import Qualification
 from leasing.models import Lease

@@ -14,8 +14,8 @@ from django.core.management.base import CommandError
 from django.db.models import Exists, F, Max, OuterRef, Sum
 
 from core.models import DomainEvent
-from core.search import search_key
-from core.validators import check_credit_code
+from core.reference.search import search_key
+from core.reference.validators import check_credit_code
 from demo import generate
 from enterprises.models import Enterprise
 from leasing.choices import HOLDING_STATUSES

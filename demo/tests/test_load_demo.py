@@ -15,7 +15,7 @@ from django.core.management import call_command
 from shapely.geometry import Point, shape
 
 from core.models import ObjectChange, User
-from core.validators import check_credit_code
+from core.reference.validators import check_credit_code
 from demo import district as D
 from demo.plan import DistrictPlan as DistrictBuilder
 from enterprises.models import Contact, Enterprise, Qualification

@@ -167,7 +167,7 @@ def test_operator_scope_is_the_same_whichever_query_shape(world, monkeypatch, la
 
 
 def test_scope_ids_are_read_once_per_request_only():
-    from core.context import end_memo, memo, start_memo
+    from core.runtime.context import end_memo, memo, start_memo
 
     calls = []
     assert memo("k", lambda: calls.append(1) or 1) == 1 and memo("k", lambda: calls.append(1) or 1) == 1

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from core.tokens import token_create
+from core.accounts.tokens import token_create
 from leasing.choices import LeaseStatus
 from leasing.models import Lease
 from leasing.tests.test_renewal_races import leases_on_fresh_units

@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.exports import EXPORT
 from core.models import DomainEvent
+from core.surfaces.exports import EXPORT
 from leasing.models import Lease
 
 TODAY = datetime.date.today()
@@ -106,3 +106,19 @@ def test_an_enterprise_is_not_offered_park_or_operator_choices(world, client_for
     response = client.get(reverse("leasing:expiry_queue"), {"park": world.park_b.pk})
     assert set(response.context["filterset"].form.fields) == {"q"}
     assert contracts(response) == ["HT-A-001"]
+
+
+def test_the_bands_count_each_window_and_its_area_within_the_scope(world):
+    from leasing import selectors
+
+    ending_soon(world, world.lease_a, 20)
+    ending_soon(world, world.lease_b, 75)
+    operator = world.users["operator"]
+    leases = selectors.lease_expiring(user=world.users["officer"], days=90, today=TODAY)
+    bands = selectors.expiry_bands(leases, today=TODAY, within=60)
+    assert [(b["days"], b["count"], b["active"]) for b in bands] == [(30, 1, False), (60, 1, True), (90, 2, False)]
+    assert bands[2]["area"] == world.lease_a.leased_area + world.lease_b.leased_area
+    mine = selectors.expiry_bands(selectors.lease_expiring(user=operator, days=90, today=TODAY), today=TODAY, within=90)
+    assert [b["count"] for b in mine] == [1, 1, 1]
+    shown = selectors.leases_ending_within(leases, today=TODAY, days=30)
+    assert [lease.contract_number for lease in shown] == ["HT-A-001"]

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.tokens import token_create
+from core.accounts.tokens import token_create
 from leasing import services
 from leasing.choices import HOLDING_STATUSES
 from leasing.models import Lease

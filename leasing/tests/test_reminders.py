@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from core import reminders as core_reminders
-from core.choices import ReminderResolution
 from core.models import DomainEvent, Reminder
+from core.reference.choices import ReminderResolution
 from core.reminders.services import reminders_raise
 from leasing import services
 from leasing.choices import LeaseStatus

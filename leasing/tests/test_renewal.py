@@ -215,7 +215,7 @@ def test_deleting_the_renewal_puts_the_old_lease_back_in_force(world):
 
 
 def test_a_renewed_lease_offers_no_edit_and_its_edit_page_says_why(world, client_for):
-    from core.permissions import may
+    from core.access.permissions import may
 
     client = client_for(world.users["officer"])
     page = client.get(world.lease_a.get_absolute_url()).content.decode()

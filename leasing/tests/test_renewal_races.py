@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.accounts.tokens import token_create
 from core.actions import Refused
-from core.tokens import token_create
 from leasing import services
 from leasing.choices import HOLDING_STATUSES, FollowUpStatus, LeaseStatus
 from leasing.models import Lease

@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.choices import ImportStatus
 from core.importing import jobs
 from core.models import DomainEvent, ImportBatch
-from core.navigation import menu_for
+from core.reference.choices import ImportStatus
 from core.surfaces import surface_for
+from core.surfaces.navigation import menu_for
 from spaces import quality, services
 from spaces.models import Building, Floor, Unit
 from yuanqu.testing import bearer, units_file
@@ -280,10 +280,10 @@ def test_the_quality_page_makes_the_same_queries_whatever_the_number_of_rows(wor
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE spaces_unit, spaces_building, spaces_floor")
         client.get(url)  # warm the session and the content-type cache
-        caches["counts"].clear()  # measure the page as it is when its counts are not cached (core/counting.py)
+        caches["counts"].clear()  # measure the page as it is when its counts are not cached (core/surfaces/counting.py)
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
-        # The page's own queries: a session written because a minute has passed (core.security) is not one.
+        # The page's own queries: a session written because a minute has passed (core.accounts.lockout) is not one.
         session_write = ("UPDATE \"django_session\"", "INSERT INTO \"django_session\"", "SAVEPOINT", "RELEASE SAVEPOINT")
         return len([q for q in captured if not q["sql"].startswith(session_write)])
 

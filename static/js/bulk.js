@@ -1,4 +1,4 @@
-// Bulk edit and bulk delete on list pages (core/bulk.py). A row's checkbox ticks it; the header's ticks every
+// Bulk edit and bulk delete on list pages (core/surfaces/bulk.py). A row's checkbox ticks it; the header's ticks every
 // row on the page; once the whole page is ticked, a link offers every record the filter matches, which the
 // server then selects again by the filter itself (select_all), never by ids sent from here. The bar with the
 // buttons shows only while something is selected. Text only: every label is set with textContent.

@@ -1,4 +1,4 @@
-"""``manage.py daily [--date YYYY-MM-DD] [--once] [--task NAME]``: run the daily tasks (core/daily.py)."""
+"""``manage.py daily [--date YYYY-MM-DD] [--once] [--task NAME]``: run the daily tasks (core/reminders/daily.py)."""
 
 import datetime
 import json
@@ -6,7 +6,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from core import daily
+from core.reminders import daily
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
-"""``manage.py db_worker``: django-tasks-db's worker, with the import warden beside it (core.tasks.start_warden)
-and the daily clock (core.daily.start_clock: the daily tasks at YUANQU_DAILY_HOUR, and at start if not run today).
+"""``manage.py db_worker``: django-tasks-db's worker, with the import warden beside it (core.importing.tasks.start_warden)
+and the daily clock (core.reminders.daily.start_clock: the daily tasks at YUANQU_DAILY_HOUR, and at start if not run today).
 
 django-tasks-db marks a task running when a worker takes it and nothing else: a worker killed mid-task leaves
 it, and the import batch it was checking or writing, running for ever. The warden fails such batches (with
@@ -10,8 +10,8 @@ before ``django_tasks_db`` in INSTALLED_APPS.
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from core.daily import start_clock
-from core.tasks import start_warden
+from core.importing.tasks import start_warden
+from core.reminders.daily import start_clock
 
 
 class Command(DatabaseWorkerCommand):

@@ -12,10 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.choices import ImportStatus, Role
 from core.importing import jobs, workbooks
 from core.importing.engine import CREATE, DUPLICATE, ERROR, UNCHANGED, UPDATE
 from core.importing.spec import Layout
+from core.reference.choices import ImportStatus, Role
 from core.surfaces import discover
 
 

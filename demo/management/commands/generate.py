@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from core import counting
+from core.surfaces import counting
 from demo import generate
 
 

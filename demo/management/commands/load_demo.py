@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 
-from core import counting
+from core.surfaces import counting
 from demo import loader
 from demo.plan import DISTRICT_SCALES
 
