@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core import reminders
-from spaces.models import Operator
+from spaces.selectors import operator_accounts_by_park
 
 from .choices import QualificationKind
 from .models import Enterprise, Qualification
+from .selectors import accounts_by_enterprise
 
 QUALIFICATION_LAPSING = "enterprises.qualification_lapsing"
 
@@ -33,11 +34,7 @@ def qualification_lapsing_due(today: datetime.date, rule, only=None):
         certificates = certificates.filter(pk__in=only)
     certificates = list(certificates.select_related("enterprise").order_by("valid_until", "pk"))
     enterprise_ids = {c.enterprise_id for c in certificates}
-    own = defaultdict(list)
-    if rule.to_enterprise:
-        for enterprise_id, user_id in Enterprise.users.through.objects.filter(
-                enterprise_id__in=enterprise_ids).values_list("enterprise_id", "user_id"):
-            own[enterprise_id].append(user_id)
+    own = accounts_by_enterprise(enterprise_ids) if rule.to_enterprise else {}
     operators = _operators_of(enterprise_ids) if rule.to_operators else {}
     for certificate in certificates:
         yield reminders.Due(
@@ -57,10 +54,9 @@ def _operators_of(enterprise_ids) -> dict[int, list[int]]:
     for enterprise_id, park_id in Lease.objects.filter(enterprise_id__in=enterprise_ids, status="active").values_list(
             "enterprise_id", "park_id"):
         park_of[park_id].add(enterprise_id)
-    for park_id, user_id in Operator.users.through.objects.filter(operator__parks__in=park_of).values_list(
-            "operator__parks", "user_id"):
+    for park_id, user_ids in operator_accounts_by_park(park_of).items():
         for enterprise_id in park_of[park_id]:
-            found[enterprise_id].add(user_id)
+            found[enterprise_id].update(user_ids)
     for enterprise_id, user_id in Enterprise.objects.filter(
             pk__in=enterprise_ids, registered_by__isnull=False).values_list("pk", "registered_by__users"):
         if user_id:

@@ -1,7 +1,6 @@
 """What leasing contributes to the daily run and to reminders (registered in LeasingConfig.ready)."""
 
 import datetime
-from collections import defaultdict
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -9,8 +8,8 @@ from django.utils.translation import ngettext
 
 from core import reminders
 from core.reminders import daily
-from enterprises.models import Enterprise
-from spaces.models import Operator
+from enterprises.selectors import accounts_by_enterprise
+from spaces.selectors import operator_accounts_by_park
 
 from .choices import OPEN_FOLLOW_UPS, LeaseStatus
 from .models import Lease
@@ -48,16 +47,8 @@ def lease_expiring_text(lease, today: datetime.date) -> str:
 
 def _audiences(rule, leases):
     """{park id: operator account ids}, {enterprise id: its account ids} for the leases, as the rule asks."""
-    operators, tenants = defaultdict(list), defaultdict(list)
-    if rule.to_operators:
-        parks = {lease.park_id for lease in leases if lease.park_id}
-        for park_id, user_id in Operator.users.through.objects.filter(operator__parks__in=parks).values_list(
-                "operator__parks", "user_id"):
-            operators[park_id].append(user_id)
-    if rule.to_enterprise:
-        for enterprise_id, user_id in Enterprise.users.through.objects.filter(
-                enterprise_id__in={lease.enterprise_id for lease in leases}).values_list("enterprise_id", "user_id"):
-            tenants[enterprise_id].append(user_id)
+    operators = operator_accounts_by_park({lease.park_id for lease in leases if lease.park_id}) if rule.to_operators else {}
+    tenants = accounts_by_enterprise({lease.enterprise_id for lease in leases}) if rule.to_enterprise else {}
     return operators, tenants
 
 

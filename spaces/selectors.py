@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 from core.reference.geo import feature
 
 from .choices import UnitStatus
-from .models import Building, Floor, Park, Unit, Zone
+from .models import Building, Floor, Operator, Park, Unit, Zone
 
 ZERO = Decimal("0")
 
@@ -231,3 +231,13 @@ def map_features(*, user) -> tuple[dict, list[dict], list[dict]]:
         for park in Park.objects.for_user(user).select_related("zone").exclude(latitude=None)
     ]
     return boundary, zones, parks
+
+
+def operator_accounts_by_park(park_ids) -> dict[int, list[int]]:
+    """{park id: ids of the accounts of the park's operator} (who is told about a park's records; the
+    reminders re-check each account's scope)."""
+    found: dict[int, list[int]] = {}
+    for park_id, user_id in Operator.users.through.objects.filter(operator__parks__in=list(park_ids)).values_list(
+            "operator__parks", "user_id"):
+        found.setdefault(park_id, []).append(user_id)
+    return found

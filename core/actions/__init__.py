@@ -24,8 +24,6 @@ A transition the state does not allow raises ``Refused``: a Chinese message in t
 is a choice field (``status``) or one derived from other fields (``core.models.DerivedState``: a token's).
 """
 
-import datetime
-import decimal
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -157,13 +155,14 @@ def all_actions() -> list[Action]:
     return [declared for verbs in REGISTRY.values() for declared in verbs.values()]
 
 
-def check(user, declared: Action, obj) -> None:
+def check(user, declared: Action, obj, *, scoped: bool = False) -> None:
     """Raise PermissionDenied when ``user`` may not take the action on ``obj`` at all (role or scope), Refused
-    when the record's state (or a further rule) does not allow it now."""
+    when the record's state (or a further rule) does not allow it now. ``scoped``: ``obj`` was read from the
+    user's scope already (a page's record, a row of a list), so the scope is not asked again."""
     if not user_active(user) or user.role not in declared.roles:
         raise PermissionDenied(_("You do not have permission to do this."))
     if obj is not None:
-        if not in_scope(user, obj):
+        if not scoped and not in_scope(user, obj):
             raise PermissionDenied(_("You do not have permission to do this."))
         if not declared.state_allows(obj):
             raise Refused(declared.refusal(obj))
@@ -175,10 +174,7 @@ def allowed(user, declared: Action, obj, *, scoped: bool = False) -> bool:
     """Whether ``user`` may take the action on ``obj`` now. ``scoped``: ``obj`` was read from the user's scope
     already, so it is not asked again (a row of a list)."""
     try:
-        if scoped:
-            _check_without_scope(user, declared, obj)
-        else:
-            check(user, declared, obj)
+        check(user, declared, obj, scoped=scoped)
     except (PermissionDenied, Refused):
         return False
     return True
@@ -191,8 +187,6 @@ def _plain_inputs(inputs: dict) -> dict:
             value = value.pk
         elif isinstance(value, (list, tuple, set, models.QuerySet)):
             value = sorted(getattr(v, "pk", v) for v in value)
-        elif isinstance(value, (datetime.date, decimal.Decimal)):
-            value = value
         plain[name] = value
     return plain
 
@@ -291,28 +285,12 @@ def buttons(user, obj, *, scoped: bool = False) -> list[dict]:
     read ``obj`` from the user's scope already, so it is not asked again."""
     found = []
     for declared in actions_for(obj):
-        if not declared.button:
-            continue
-        try:
-            if scoped:
-                _check_without_scope(user, declared, obj)
-            else:
-                check(user, declared, obj)
-        except (PermissionDenied, Refused):
+        if not declared.button or not allowed(user, declared, obj, scoped=scoped):
             continue
         url = url_for(declared, obj)
         if url:
             found.append({"verb": declared.verb, "label": declared.label_text, "url": url, "style": declared.style})
     return found
-
-
-def _check_without_scope(user, declared: Action, obj) -> None:
-    if not user_active(user) or user.role not in declared.roles:
-        raise PermissionDenied
-    if not declared.state_allows(obj):
-        raise Refused(declared.refusal(obj))
-    if declared.condition:
-        declared.condition(user, obj)
 
 
 permissions.answer_actions_with(action_for=action_for, allowed=allowed, check=check)
