@@ -5,7 +5,7 @@ A model with a Surface gets one class, in its app's ``tests/test_generic.py``::
 
     class TestFloor(ModelTests):
         model = Floor
-        expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vacd", "enterprise": ""}
+        expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vacd", "enterprise": "", "expert": ""}
         update = {"name": "空中大堂"}
 
         def sample(self, world, side, **overrides): ...      # a new floor of side "a" or "b"
@@ -53,7 +53,7 @@ from core.surfaces.exports import export_value
 
 from .testing import bearer, build_world
 
-ROLES = ("admin", "officer", "leader", "operator", "enterprise")
+ROLES = ("admin", "officer", "leader", "operator", "enterprise", "expert")
 SIDES = ("a", "b")
 UNRESTRICTED = ("admin", "officer", "leader")
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "spaces",
     "enterprises",
     "leasing",
+    "certification",
     "demo",
 ]
 

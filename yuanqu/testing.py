@@ -130,6 +130,7 @@ def build_world() -> World:
         "operator": make_user("t_operator", Role.PARK_OPERATOR),
         "operator_b": make_user("t_operator_b", Role.PARK_OPERATOR),
         "enterprise": make_user("t_enterprise", Role.ENTERPRISE),
+        "expert": make_user("t_expert", Role.EXPERT),
     }
     zone = Zone.objects.create(code="engine", name="三大新引擎", kind="engine")
     area = Zone.objects.create(code="hetao", name="河套深港科技创新合作区", kind="area", parent=zone)

@@ -20,6 +20,8 @@ class Role(ChoiceSet):
     LEADER = "leader", _("Leader")
     PARK_OPERATOR = "park_operator", _("Park operator")
     ENTERPRISE = "enterprise", _("Enterprise")
+    # Scores the qualitative indicators of the assessment rounds it is assigned to, and sees nothing else.
+    EXPERT = "expert", _("Assessment expert")
 
 
 class TokenState(ChoiceSet):

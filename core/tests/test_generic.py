@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class TestDepartment(ModelTests):
     model = Department
     # Departments are the administrator's alone: to everyone else the pages and the API do not exist.
-    expected = {"admin": "vacd", "officer": "", "leader": "", "operator": "", "enterprise": ""}
+    expected = {"admin": "vacd", "officer": "", "leader": "", "operator": "", "enterprise": "", "expert": ""}
     create_sides = "a"  # a department belongs to no operator
     update = {"description": "负责全区科技创新和产业空间工作"}
 
@@ -34,7 +34,7 @@ class TestDepartment(ModelTests):
 class TestReminderRule(ModelTests):
     model = ReminderRule
     # Rules are the administrator's alone (系统管理 › 提醒规则): to everyone else they do not exist.
-    expected = {"admin": "vacd", "officer": "", "leader": "", "operator": "", "enterprise": ""}
+    expected = {"admin": "vacd", "officer": "", "leader": "", "operator": "", "enterprise": "", "expert": ""}
     create_sides = "a"  # a rule belongs to no operator
     update = {"title": "租约45天内到期", "days_before": 45}
 

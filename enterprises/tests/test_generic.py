@@ -12,7 +12,7 @@ NAME = {"a": "甲", "b": "乙"}
 class TestEnterprise(ModelTests):
     model = Enterprise
     # An operator records its tenants and changes them, but deletes none; an enterprise user sees its own.
-    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vac", "enterprise": "v"}
+    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vac", "enterprise": "v", "expert": ""}
     create_sides = "a"  # an enterprise an operator records is registered by that operator: always its own
     update = {"address": "深圳市福田区福华三路88号"}
 
@@ -35,7 +35,7 @@ class TestEnterprise(ModelTests):
 
 class TestQualification(ModelTests):
     model = Qualification
-    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "v", "enterprise": "v"}
+    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "v", "enterprise": "v", "expert": ""}
     update = {"certificate_number": "GR202444209999"}
     ISSUED = datetime.date(2024, 12, 2)
 
@@ -58,7 +58,7 @@ class TestQualification(ModelTests):
 
 class TestContact(ModelTests):
     model = Contact
-    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vac", "enterprise": "v"}
+    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vac", "enterprise": "v", "expert": ""}
     update = {"title": "财务总监"}
     PERSON = {"a": ("王小明", "13900001111"), "b": ("赵小红", "13700002222")}  # listed masked: 王**, 赵**
 

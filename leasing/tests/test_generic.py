@@ -19,7 +19,7 @@ def vacant_unit(world, side, code):
 
 class TestLease(ModelTests):
     model = Lease
-    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vacd", "enterprise": "v"}
+    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vacd", "enterprise": "v", "expert": ""}
     update = {"monthly_rent": Decimal("123.00")}
     START = TODAY - datetime.timedelta(days=30)
     # The export names a lease's units with their building in one column ("科技楼A座 1201"); the import asks for

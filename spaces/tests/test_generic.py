@@ -13,7 +13,7 @@ NAME = {"a": "甲", "b": "乙"}
 class TestZone(ModelTests):
     model = Zone
     # Every operator sees every zone (the district's plan is public to it); enterprises see none.
-    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "v", "enterprise": ""}
+    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "v", "enterprise": "", "expert": ""}
     scope = {"operator": "ab"}
     create_sides = "a"  # a zone belongs to no operator: there is no other side to put a new one
     update = {"name": "香蜜湖新金融片区"}
@@ -31,7 +31,7 @@ class TestZone(ModelTests):
 
 class TestPark(ModelTests):
     model = Park
-    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vc", "enterprise": ""}
+    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vc", "enterprise": "", "expert": ""}
     update = {"name": "深港开放创新中心"}
 
     def sample(self, world, side, **overrides):
@@ -48,7 +48,7 @@ class TestPark(ModelTests):
 
 class TestBuilding(ModelTests):
     model = Building
-    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vacd", "enterprise": ""}
+    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vacd", "enterprise": "", "expert": ""}
     update = {"name": "创新大厦B座"}
 
     def sample(self, world, side, **overrides):
@@ -65,7 +65,7 @@ class TestBuilding(ModelTests):
 
 class TestFloor(ModelTests):
     model = Floor
-    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vacd", "enterprise": ""}
+    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vacd", "enterprise": "", "expert": ""}
     update = {"name": "空中大堂"}
     NUMBER = {"a": 30, "b": 31}  # the list shows a floor by its label (30F, 31F)
 
@@ -82,7 +82,7 @@ class TestFloor(ModelTests):
 
 class TestUnit(ModelTests):
     model = Unit
-    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vacd", "enterprise": ""}
+    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "vacd", "enterprise": "", "expert": ""}
     update = {"asking_rent": Decimal("166.00")}
 
     def sample(self, world, side, **overrides):
@@ -102,7 +102,7 @@ class TestUnit(ModelTests):
 class TestOperator(ModelTests):
     model = Operator
     # An operator sees its own organisation only and changes nothing of it; enterprises see none.
-    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "v", "enterprise": ""}
+    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "v", "enterprise": "", "expert": ""}
     create_sides = "a"  # a new operator has no users yet: the administrator links them afterwards
     update = {"contact_phone": "0755-83330000"}
 

@@ -1,0 +1,17 @@
+"""The filters of certification's lists (shared by the list, its export and the API)."""
+
+
+# ===== schemes and their versions ==========================================================================
+# (end of this part)
+
+
+# ===== incubatees, service records, applications and certifications ========================================
+# (end of this part)
+
+
+# ===== yearly assessment rounds, experts and scores ========================================================
+# (end of this part)
+
+
+# ===== facts computed from the records, and their evidence =================================================
+# (end of this part)

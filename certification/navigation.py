@@ -1,0 +1,23 @@
+"""The menu entries of certification (core.surfaces.navigation)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.surfaces.navigation import add_entry, add_group  # noqa: F401
+
+add_group("certification", _("Certification"), weight=500)
+
+
+# ===== schemes and their versions ==========================================================================
+# (end of this part)
+
+
+# ===== incubatees, service records, applications and certifications ========================================
+# (end of this part)
+
+
+# ===== yearly assessment rounds, experts and scores ========================================================
+# (end of this part)
+
+
+# ===== facts computed from the records, and their evidence =================================================
+# (end of this part)

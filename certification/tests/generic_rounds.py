@@ -1,0 +1,1 @@
+"""Generic test classes (collected through test_generic.py)."""

@@ -1,0 +1,23 @@
+from django.urls import path  # noqa: F401
+
+from core.surfaces.urls import surface_urlpatterns  # noqa: F401
+
+app_name = "certification"
+
+urlpatterns = []
+
+
+# ===== schemes and their versions ==========================================================================
+# (end of this part)
+
+
+# ===== incubatees, service records, applications and certifications ========================================
+# (end of this part)
+
+
+# ===== yearly assessment rounds, experts and scores ========================================================
+# (end of this part)
+
+
+# ===== facts computed from the records, and their evidence =================================================
+# (end of this part)
