@@ -288,6 +288,8 @@ def test_validate_without_parameters_and_at_the_root():
         "整体条件：比较条件不能超过 64 个（现有 65 个）"]
     assert validate(leaf("subject.incubatee_count", "ge", True), CATALOGUE) == [
         "整体条件：比较值 true 不是指标“在孵企业”的类型（数量，整数）"]
+    assert validate(leaf("subject.fund_size", "ge", 2**63), CATALOGUE) == [
+        f"整体条件：比较值 {2**63} 超出可比较的范围（绝对值不超过 {2**63 - 1}）"]
     assert validate(leaf("subject.incubatee_count", "ge", 50), CATALOGUE) == []
     with pytest.raises(InvalidTree) as raised:
         evaluate({"any": [leaf("subject.xxx", "eq", 1)]}, {}, CATALOGUE)
