@@ -76,7 +76,8 @@ def test_cannot_revoke_someone_elses_token(world, client_for):
 def test_the_user_pages_show_the_records_the_apps_link_accounts_to(world, client_for):
     from core.accounts.views import account_links
 
-    assert [r.related_model._meta.label for r in account_links()] == ["spaces.Operator", "enterprises.Enterprise"]
+    assert [r.related_model._meta.label for r in account_links()] == [
+        "spaces.Operator", "enterprises.Enterprise", "certification.AssessmentRound"]
     client = client_for(world.users["admin"])
     listing = client.get(reverse("user_list")).content.decode()
     assert f'<a href="{world.op_a.get_absolute_url()}">甲运营公司</a>' in listing
