@@ -11,7 +11,7 @@ from . import filters as certification_filters  # noqa: E402
 from . import forms as certification_forms  # noqa: E402
 from . import selectors as certification_selectors  # noqa: E402
 from . import services as certification_services  # noqa: E402
-from .choices import Grade  # noqa: E402
+from .choices import Grade, VersionStatus  # noqa: E402
 from .models import Scheme, SchemeVersion  # noqa: E402
 
 
@@ -31,6 +31,9 @@ def schemeversion_context(request, version) -> dict:
         "band_rows": [{"grade": b.get("grade"), "label": Grade(b["grade"]).label if b.get("grade") in Grade.values
                        else b.get("grade"), "min": b.get("min")} for b in version.grade_bands or []],
         "can_build": may(request.user, CHANGE, version),
+        # What still keeps a draft from being published, shown to those who build it (the button stays hidden).
+        "problems": certification_services.version_problems(version)
+        if version.status == VersionStatus.DRAFT and may(request.user, CHANGE, version) else [],
     }
 
 
