@@ -17,8 +17,9 @@ from .models import Scheme, SchemeVersion  # noqa: E402
 
 def scheme_context(request, scheme) -> dict:
     today = datetime.date.today()
-    return {"versions": certification_selectors.scheme_versions(user=request.user, scheme=scheme),
-            "in_force": certification_services.version_in_force(scheme, today), "today": today}
+    versions = list(certification_selectors.scheme_versions(user=request.user, scheme=scheme))
+    return {"versions": versions, "in_force": certification_services.version_in_force(scheme, today), "today": today,
+            "has_draft": any(v.status == VersionStatus.DRAFT for v in versions)}
 
 
 def schemeversion_context(request, version) -> dict:

@@ -363,3 +363,16 @@ def test_a_draft_page_says_what_keeps_it_from_being_published(world, client_for)
     ready = a_version()
     admin_page = client_for(world.users["admin"]).get(ready.get_absolute_url()).content.decode()
     assert f"/certification/scheme-versions/{ready.pk}/publish/" in admin_page and "本草稿发布前还需处理" not in admin_page
+
+
+def test_the_scheme_page_lists_its_versions_and_the_one_in_force(world, client_for):
+    scheme = a_scheme("a")
+    old = a_version(scheme, status=VersionStatus.RETIRED, effective_from=D(2019, 1, 1))
+    current = a_version(scheme, status=VersionStatus.PUBLISHED, effective_from=D(2021, 1, 1))
+    officer = client_for(world.users["officer"]).get(scheme.get_absolute_url()).content.decode()
+    assert old.get_absolute_url() in officer and current.get_absolute_url() in officer
+    assert "今日施行：第 2 版" in officer
+    assert f"/certification/scheme-versions/add/?scheme={scheme.pk}" in officer
+    assert "/scheme-versions/add/" not in client_for(world.users["operator"]).get(scheme.get_absolute_url()).content.decode()
+    a_version(scheme, effective_from=D(2026, 1, 1))  # a draft: no second one is offered
+    assert "/scheme-versions/add/" not in client_for(world.users["officer"]).get(scheme.get_absolute_url()).content.decode()
