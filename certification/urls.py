@@ -31,4 +31,9 @@ for _surface in (records_surfaces.incubatee, records_surfaces.servicerecord, rec
 
 
 # ===== facts computed from the records, and their evidence =================================================
+from . import views  # noqa: E402
+
+urlpatterns += [
+    path("evidence/<int:park_id>/<str:fact>/", views.fact_evidence, name="evidence"),
+]
 # (end of this part)
