@@ -135,11 +135,12 @@ def application_supplied_set(*, user, application: Application, values: dict) ->
 
     application = Application.objects.select_for_update().get(pk=application.pk)
     ensure(user, "change", application)
-    needed = {fact.name for fact in application_needed_facts(application)}
+    from .facts import CATALOGUE
+
     attached = _attached_document_ids(application)
     supplied = {}
     for name, entry in values.items():
-        if name not in needed:
+        if name not in CATALOGUE or CATALOGUE.get(name).source != "supplied":
             raise ValidationError(_("“%(fact)s” is not a value this scheme asks for.") % {"fact": name})
         document = entry.get("document")
         if document is not None and int(document) not in attached:
