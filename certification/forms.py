@@ -174,6 +174,24 @@ class ApplicationCommentForm(ActionForm):
     comment = forms.CharField(label=_("comments"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
+def supplied_fact_choices():
+    from .facts import CATALOGUE
+
+    return [(fact.name, f"{fact.label}（{fact.name}）") for fact in CATALOGUE if fact.source == "supplied"]
+
+
+class SuppliedValueForm(ActionForm):
+    """One value the records do not hold, in the units people write (㎡, 元, % or a count), and the id of the
+    document attached to the application that shows it."""
+
+    fact = forms.ChoiceField(label=_("indicator"), choices=supplied_fact_choices)
+    value = forms.DecimalField(label=_("value"), required=False, max_digits=18, decimal_places=2,
+                               help_text=_("Areas in ㎡, amounts in 元, shares in per cent (35.5 for 35.5 per cent), counts as whole "
+                                           "numbers; empty: not given."))
+    document = forms.IntegerField(label=_("document"), required=False, min_value=1,
+                                  help_text=_("The document attached to this application that shows the value."))
+
+
 class ApplicationNoteForm(ActionForm):
     comment = forms.CharField(label=_("comments"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
                               required=False)

@@ -231,6 +231,8 @@ def schemeversion_retire(*, user, instance: SchemeVersion) -> SchemeVersion:
 # ===== incubatees, service records, applications and certifications ========================================
 # (datetime, ValidationError, IntegrityError, transaction, timezone, _, gettext_lazy, audit, action, Refused,
 # ChangeAction, Role, object_create, object_update, VersionStatus and SchemeVersion come from the part above.)
+from decimal import Decimal  # noqa: E402
+
 from core import reminders  # noqa: E402
 
 from . import forms as records_forms  # noqa: E402
@@ -241,8 +243,10 @@ DAY = datetime.timedelta(days=1)
 OFFICERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
 APPLICANTS = (Role.PARK_OPERATOR,)
 
-# The application's workflow: verb → (the states it starts from, the state it leads to, who takes it).
+# The application's workflow: verb → (the states it starts from, the state it leads to, who takes it);
+# supplying a value keeps the state.
 APPLICATION_TRANSITIONS = {
+    "supply": ((ApplicationStatus.DRAFT, ApplicationStatus.RETURNED), None, APPLICANTS),
     "submit": ((ApplicationStatus.DRAFT, ApplicationStatus.RETURNED), ApplicationStatus.SUBMITTED, APPLICANTS),
     "return": ((ApplicationStatus.SUBMITTED,), ApplicationStatus.RETURNED, OFFICERS),
     "accept": ((ApplicationStatus.SUBMITTED,), ApplicationStatus.ACCEPTED, OFFICERS),
@@ -333,34 +337,92 @@ def _attached_document_ids(application) -> set[int]:
     return application_document_ids(application)
 
 
-@transaction.atomic
-def application_supplied_set(*, user, application: Application, values: dict) -> Application:
-    """Store what the applicant states for the facts the records do not hold: ``values`` = {fact: {"value": int in
-    the fact's storage unit or None, "document": the id of a document attached to the application or None}}.
-    Only a draft or a returned application takes them."""
-    from core.access.permissions import ensure
+def supplied_from_human(fact, value: Decimal) -> int:
+    """A value as people write it (㎡, 元, %, a count) → the fact's storage unit (core.rules), rounded half-up."""
+    from core import rules
 
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    ensure(user, "change", application)
-    from .facts import CATALOGUE
+    kind = getattr(fact.type, "value", fact.type)
+    if value < 0:
+        raise ValidationError(_("The value cannot be negative."))
+    converters = {"area": rules.area_from_m2, "money": rules.money_from_yuan, "share": rules.share_from_percent,
+                  "ratio": rules.ratio_from_decimal}
+    if kind in converters:
+        return converters[kind](value)
+    if value != value.to_integral_value():
+        raise ValidationError(_("%(fact)s is a whole number.") % {"fact": fact.label})
+    return int(value)
 
-    attached = _attached_document_ids(application)
-    supplied = {}
-    for name, entry in values.items():
-        if name not in CATALOGUE or CATALOGUE.get(name).source != "supplied":
-            raise ValidationError(_("“%(fact)s” is not a value this scheme asks for.") % {"fact": name})
-        document = entry.get("document")
-        if document is not None and int(document) not in attached:
-            raise ValidationError({name: _("Choose a document attached to this application.")})
-        value = entry.get("value")
-        supplied[name] = {"value": None if value is None else int(value),
-                          "document": None if document is None else int(document)}
+
+def supplied_to_human(fact, value) -> str:
+    """The stored value as people write it (the inverse of supplied_from_human); "" when not given."""
+    from core import rules
+
+    if value is None:
+        return ""
+    kind = getattr(fact.type, "value", fact.type)
+    converters = {"area": rules.area_to_m2, "money": rules.money_to_yuan, "share": rules.share_to_percent,
+                  "ratio": rules.ratio_to_decimal}
+    return str(converters[kind](value)) if kind in converters else str(value)
+
+
+def _supplied_store(*, user, application, supplied: dict) -> Application:
     before = audit.snapshot(application)
     application.supplied = supplied
     application.save(update_fields=["supplied", "last_updated"])
     audit.record_change(instance=application, action=ChangeAction.UPDATE, user=user, before=before,
                         after=audit.snapshot(application))
     return application
+
+
+def _supplied_entry(application, attached, name, value, document) -> dict:
+    from .facts import CATALOGUE
+
+    if name not in CATALOGUE or CATALOGUE.get(name).source != "supplied":
+        raise ValidationError({"fact": _("“%(fact)s” is not a value this scheme asks for.") % {"fact": name}})
+    if document is not None and int(document) not in attached:
+        raise ValidationError({"document": _("Choose a document attached to this application.")})
+    return {"value": None if value is None else int(value), "document": None if document is None else int(document)}
+
+
+@transaction.atomic
+def application_supplied_set(*, user, application: Application, values: dict) -> Application:
+    """Store what the applicant states for the facts the records do not hold, all at once (the page of supplied
+    values): ``values`` = {fact: {"value": int in the fact's storage unit or None, "document": the id of a
+    document attached to the application or None}}. Taken as the action ``supply``: by the applicant, while the
+    application is a draft or returned."""
+    from core.access.permissions import ensure
+
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    ensure(user, "supply", application)
+    attached = _attached_document_ids(application)
+    supplied = {}
+    for name, entry in values.items():
+        try:
+            supplied[name] = _supplied_entry(application, attached, name, entry.get("value"), entry.get("document"))
+        except ValidationError as error:
+            raise ValidationError({name: [m for ms in error.message_dict.values() for m in ms]}) from error
+    return _supplied_store(user=user, application=application, supplied=supplied)
+
+
+def _supply_example(application):
+    return {"fact": "subject.fund_size", "value": Decimal("6000000")}
+
+
+@action(Application, "supply", label=gettext_lazy("Enter one supplied value"), **_transition("supply"),
+        form=records_forms.SuppliedValueForm, event_label=gettext_lazy("Supplied value entered"),
+        style="outline-primary", button=False,
+        help=gettext_lazy("A value the records do not hold, with the document attached to the application that "
+                          "shows it; the application is then evaluated with it."),
+        example=_supply_example)
+def application_supply(*, user, instance: Application, fact: str, value: Decimal | None = None,
+                       document: int | None = None) -> Application:
+    """Enter (or clear) one value the records do not hold, in the units people write, with its document."""
+    from .facts import CATALOGUE
+
+    known = CATALOGUE.get(fact) if fact in CATALOGUE else None
+    stored = None if value is None or known is None else supplied_from_human(known, value)
+    entry = _supplied_entry(instance, _attached_document_ids(instance), fact, stored, document)
+    return _supplied_store(user=user, application=instance, supplied={**(instance.supplied or {}), fact: entry})
 
 
 def _submit_check(application, version) -> None:

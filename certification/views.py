@@ -118,37 +118,8 @@ from . import services as records_services  # noqa: E402
 from .choices import ApplicationStatus  # noqa: E402
 from .models import Application  # noqa: E402
 
-# How a person writes each kind of supplied value, and how it is kept (core.rules' storage units).
+# How a person writes each kind of supplied value.
 HUMAN_UNITS = {"area": "㎡", "money": "元", "share": "%"}
-
-
-def _to_storage(fact, text):
-    from core import rules
-
-    kind = getattr(fact.type, "value", fact.type)
-    value = Decimal(str(text).strip().replace(",", "").replace("，", ""))
-    if kind == "area":
-        return rules.area_from_m2(value)
-    if kind == "money":
-        return rules.money_from_yuan(value)
-    if kind == "share":
-        return rules.share_from_percent(value)
-    if kind == "ratio":
-        return rules.ratio_from_decimal(value)
-    if value != value.to_integral_value():
-        raise InvalidOperation
-    return int(value)
-
-
-def _to_human(fact, value):
-    from core import rules
-
-    if value is None:
-        return ""
-    kind = getattr(fact.type, "value", fact.type)
-    converters = {"area": rules.area_to_m2, "money": rules.money_to_yuan, "share": rules.share_to_percent,
-                  "ratio": rules.ratio_to_decimal}
-    return str(converters[kind](value)) if kind in converters else str(value)
 
 
 def _formatted(fact, value):
@@ -171,7 +142,7 @@ class SuppliedValuesForm(forms.Form):
             unit = HUMAN_UNITS.get(getattr(fact.type, "value", fact.type), fact.unit)
             self.fields[f"{key}__value"] = forms.CharField(
                 label=f"{fact.label}（{unit}）" if unit else str(fact.label), required=False,
-                initial=_to_human(fact, entry.get("value")))
+                initial=records_services.supplied_to_human(fact, entry.get("value")))
             self.fields[f"{key}__document"] = forms.ChoiceField(
                 label=_("document behind %(fact)s") % {"fact": fact.label}, choices=document_choices, required=False,
                 initial=str(entry.get("document") or ""))
@@ -192,12 +163,11 @@ class SuppliedValuesForm(forms.Form):
             value = None
             if text:
                 try:
-                    value = _to_storage(fact, text.rstrip("%㎡元"))
-                except (InvalidOperation, ValueError):
-                    self.add_error(f"{key}__value", _("“%(value)s” is not a number.") % {"value": text})
-                    continue
-                if value < 0:
-                    self.add_error(f"{key}__value", _("The value cannot be negative."))
+                    value = records_services.supplied_from_human(
+                        fact, Decimal(text.rstrip("%㎡元").replace(",", "").replace("，", "")))
+                except (InvalidOperation, ValueError, ValidationError) as error:
+                    self.add_error(f"{key}__value", error.messages[0] if isinstance(error, ValidationError)
+                                   else _("“%(value)s” is not a number.") % {"value": text})
                     continue
             document = cleaned.get(f"{key}__document") or None
             values[fact.name] = {"value": value, "document": int(document) if document else None}
@@ -213,7 +183,7 @@ def _scoped_application(request, pk) -> Application:
 def application_supplied(request, pk):
     """The applicant's page for the values the records do not hold, each with the document behind it."""
     application = _scoped_application(request, pk)
-    if not may(request.user, "change", application):
+    if not may(request.user, "supply", application):
         raise PermissionDenied
     facts = records_services.application_needed_facts(application)
     documents = records_selectors.application_documents(user=request.user, application=application)
@@ -259,7 +229,7 @@ def application_detail_context(request, application) -> dict:
         "renews": records_services.application_renews(application),
         "issued": getattr(application, "certification", None) if application.status == ApplicationStatus.APPROVED
         else None,
-        "can_supply": live and bool(supplied_rows) and may(request.user, "change", application),
+        "can_supply": may(request.user, "supply", application),
     }
 
 

@@ -70,7 +70,7 @@ ROLE_OF = {"admin": "bureau_admin", "officer": "bureau_officer", "leader": "lead
 
 
 def test_the_declared_actions_follow_the_transition_table():
-    assert set(services.APPLICATION_TRANSITIONS) == {"submit", "return", "accept", "approve", "reject"}
+    assert set(services.APPLICATION_TRANSITIONS) == {"supply", "submit", "return", "accept", "approve", "reject"}
     for verb, (sources, target, roles) in services.APPLICATION_TRANSITIONS.items():
         declared = action_for(Application, verb)
         assert declared.sources == frozenset(sources) and declared.target == target, verb
@@ -78,7 +78,7 @@ def test_the_declared_actions_follow_the_transition_table():
         assert declared.event == f"certification.application.{verb}"
 
 
-@pytest.mark.parametrize("verb", ["submit", "return", "accept", "approve", "reject"])
+@pytest.mark.parametrize("verb", ["supply", "submit", "return", "accept", "approve", "reject"])
 def test_every_state_and_role(world, scheme, verb):
     """From each of the six states, as each of the six roles: the action leads to its target only from its
     sources and only for its roles; otherwise PermissionDenied (the role) or Refused (the state), nothing changed."""
@@ -102,11 +102,11 @@ def test_every_state_and_role(world, scheme, verb):
                 else:
                     application.refresh_from_db()
                     outcomes[state, role] = application.status
-                if outcomes[state, role] != target:
+                if outcomes[state, role] != (target or state):
                     assert Application.objects.get(pk=application.pk).status == state
                     assert DomainEvent.objects.filter(name=f"certification.application.{verb}").count() == events
                 transaction.set_rollback(True)
-    expected = {(state, role): (target if state in sources else "refused") if ROLE_OF[role] in roles
+    expected = {(state, role): ((target or state) if state in sources else "refused") if ROLE_OF[role] in roles
                 else "no permission" for state in ApplicationStatus.values for role in ROLES}
     assert outcomes == expected
 
@@ -335,3 +335,29 @@ def test_the_detail_page_shows_the_criteria_live_before_submission(world, scheme
     page = client_for(world.users["operator"]).get(application.get_absolute_url()).content.decode()
     assert "按当前记录实时评估" in page
     assert "管理面积" in page and "孵化基金规模：数据缺失" in page
+
+
+def test_the_api_enters_one_supplied_value_in_human_units_with_its_document(world, scheme, client):
+    application = new_application(world, scheme)
+    document = attach(world, application).document_id
+    api = bearer(world.users["operator"])
+    url = f"/api/certification/applications/{application.pk}/supply"
+    refused = client.post(url, data=json.dumps({"fact": FUND, "value": "6000000", "document": document + 999}),
+                          content_type="application/json", **api)
+    assert refused.status_code == 400
+    assert [(e["field"], e["message"]) for e in refused.json()["errors"]] == [
+        ("document", "文档：请选择已上传到本申请的证明材料。")]
+    negative = client.post(url, data=json.dumps({"fact": FUND, "value": "-1"}), content_type="application/json", **api)
+    assert negative.status_code == 400 and "数值不能为负数。" in json.dumps(negative.json(), ensure_ascii=False)
+    done = client.post(url, data=json.dumps({"fact": FUND, "value": "6000000.5", "document": document}),
+                       content_type="application/json", **api)
+    assert done.status_code == 200, done.content
+    application.refresh_from_db()
+    assert application.supplied == {FUND: {"value": 600000050, "document": document}}
+    assert DomainEvent.objects.filter(name="certification.application.supply").count() == 1
+    other = client.post(url, data=json.dumps({"fact": FUND, "value": "1"}), content_type="application/json",
+                        **bearer(world.users["operator_b"]))
+    assert other.status_code == 404
+    assert take("submit", world, application, "operator").status == ApplicationStatus.SUBMITTED
+    late = client.post(url, data=json.dumps({"fact": FUND, "value": "1"}), content_type="application/json", **api)
+    assert late.status_code == 409
