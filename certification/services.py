@@ -271,8 +271,11 @@ def _numbered(make, prefix: str, model, field: str):
         try:
             with transaction.atomic():
                 return make(number)
-        except IntegrityError:
-            if not model.objects.filter(**{field: number}).exists():
+        except (IntegrityError, ValidationError) as error:
+            # The number was taken by a writer that committed meanwhile: the database refused it, or the model's
+            # check of unique fields saw it first.
+            clash = isinstance(error, IntegrityError) or field in getattr(error, "error_dict", {})
+            if not clash or not model.objects.filter(**{field: number}).exists():
                 raise
     raise ValidationError(_("Could not give the record a number; try again."))
 
