@@ -136,6 +136,8 @@ def test_apply_return_resubmit_review_approve_then_the_evidence(live_server, tra
     panel = page.get_by_test_id("certifications")
     assert certification.certificate_number in panel.inner_text()
     assert "福田区科技企业孵化器认定" in panel.inner_text() and "有效" in panel.inner_text()
+    panel.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "certification-park-panel.png"))
 
     # The evidence behind the number of incubatees lists the incubatee counted.
     page.goto(f"{live_server.url}{application.get_absolute_url()}")
