@@ -202,11 +202,12 @@ def compute(subjects: Iterable, on: datetime.date) -> dict[Subject, dict]:
 
     # Areas, building by building (a park's are the sum of its buildings'), and gross floor areas.
     areas = {}
-    rows = (Unit.objects.filter(building__park_id__in=parks).order_by().values("building_id")
-            .annotate(total=Sum("area"),
-                      leased=Sum("area", filter=Q(Exists(_holding_leases(on)))),
-                      incubating=Sum("area", filter=Q(_incubatee_holding(on, by_building=False))),
-                      incubating_here=Sum("area", filter=Q(_incubatee_holding(on, by_building=True)))))
+    sums = dict(total=Sum("area"), leased=Sum("area", filter=Q(Exists(_holding_leases(on)))),
+                incubating=Sum("area", filter=Q(_incubatee_holding(on, by_building=False))))
+    if buildings:  # a building subject's incubatees are those that name it
+        sums["incubating_here"] = Sum("area", filter=Q(building_id__in=buildings)
+                                      & Q(_incubatee_holding(on, by_building=True)))
+    rows = Unit.objects.filter(building__park_id__in=parks).order_by().values("building_id").annotate(**sums)
     for row in rows:
         areas[row["building_id"]] = row
     floor = {}
