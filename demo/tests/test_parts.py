@@ -32,8 +32,7 @@ def test_steps_run_in_the_order_the_parts_declare():
     tables = [name for p in reversed(registry.parts()) for name, _model in p.tables]
     assert tables.index("lease_units") < tables.index("units") and tables.index("leases") < tables.index("enterprises")
     assert tables.index("enterprises") < tables.index("operators")  # an enterprise may be registered by an operator
-    assert tables.index("certifications") < tables.index("parks") and tables.index("incubatees") < tables.index(
-        "enterprises")
+    assert tables.index("certifications") < tables.index("parks") and tables.index("incubatees") < tables.index("enterprises")
 
 
 def test_a_step_naming_a_missing_step_or_waiting_in_a_circle_is_refused(monkeypatch):
