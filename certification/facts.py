@@ -191,7 +191,7 @@ def _incubatee_holding(on: datetime.date, *, by_building: bool) -> Exists:
 
 def compute(subjects: Iterable, on: datetime.date) -> dict[Subject, dict]:
     """Every computed fact of each subject as of ``on``: {(park_id, building_id | None): {fact: value}}.
-    ``subjects`` are (park, building | None) pairs of objects or ids, or parks. At most nine queries, grouped by
+    ``subjects`` are (park, building | None) pairs of objects or ids, or parks. Eight queries at most, grouped by
     park and by building, whatever the number of subjects."""
     keys = _keys(subjects)
     if not keys:

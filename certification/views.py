@@ -123,10 +123,7 @@ def schemeversion_rules(request, pk):
 import datetime  # noqa: E402
 
 from django.contrib.auth.decorators import login_required  # noqa: E402
-from django.http import Http404  # noqa: E402
-from django.shortcuts import render  # noqa: E402
 
-from core.access.permissions import VIEW, role_may  # noqa: E402
 from core.rules import format_value  # noqa: E402
 from core.surfaces.reports import page_of, querystring  # noqa: E402
 from spaces.models import Building, Park  # noqa: E402
