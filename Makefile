@@ -91,6 +91,7 @@ BASELINE_ROWS ?= 10000
 LEASE_ROWS ?= 2000
 LOAD_SECONDS ?= 60
 WORKFLOW_ARGS ?=
+CERTIFICATION_ARGS ?= --scale district
 
 bench: install
 	@$(RUN) --group bench python bench/pages.py $(BENCH_ARGS)
@@ -101,6 +102,7 @@ bench: install
 	@$(RUN) --group bench python bench/load.py --duration $(LOAD_SECONDS)
 	@$(RUN) --group bench python bench/workflows.py $(WORKFLOW_ARGS)
 	@$(RUN) python bench/rules.py
+	@$(RUN) --group bench python bench/certification.py $(CERTIFICATION_ARGS)
 
 _pytest-sqlite:
 	@echo "=== pytest on SQLite ==="

@@ -191,7 +191,7 @@ def _incubatee_holding(on: datetime.date, *, by_building: bool) -> Exists:
 
 def compute(subjects: Iterable, on: datetime.date) -> dict[Subject, dict]:
     """Every computed fact of each subject as of ``on``: {(park_id, building_id | None): {fact: value}}.
-    ``subjects`` are (park, building | None) pairs of objects or ids, or parks. At most nine queries, grouped by
+    ``subjects`` are (park, building | None) pairs of objects or ids, or parks. Eight queries at most, grouped by
     park and by building, whatever the number of subjects."""
     keys = _keys(subjects)
     if not keys:
@@ -202,11 +202,12 @@ def compute(subjects: Iterable, on: datetime.date) -> dict[Subject, dict]:
 
     # Areas, building by building (a park's are the sum of its buildings'), and gross floor areas.
     areas = {}
-    rows = (Unit.objects.filter(building__park_id__in=parks).order_by().values("building_id")
-            .annotate(total=Sum("area"),
-                      leased=Sum("area", filter=Q(Exists(_holding_leases(on)))),
-                      incubating=Sum("area", filter=Q(_incubatee_holding(on, by_building=False))),
-                      incubating_here=Sum("area", filter=Q(_incubatee_holding(on, by_building=True)))))
+    sums = dict(total=Sum("area"), leased=Sum("area", filter=Q(Exists(_holding_leases(on)))),
+                incubating=Sum("area", filter=Q(_incubatee_holding(on, by_building=False))))
+    if buildings:  # a building subject's incubatees are those that name it
+        sums["incubating_here"] = Sum("area", filter=Q(building_id__in=buildings)
+                                      & Q(_incubatee_holding(on, by_building=True)))
+    rows = Unit.objects.filter(building__park_id__in=parks).order_by().values("building_id").annotate(**sums)
     for row in rows:
         areas[row["building_id"]] = row
     floor = {}

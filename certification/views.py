@@ -19,16 +19,21 @@ from .models import SchemeVersion  # noqa: E402
 
 
 def _filled(formset) -> list:
-    """The formset's rows that hold something and are not ticked for deletion, in order."""
+    """The formset's rows that hold something (rows read from the version, changed or not, and new rows typed
+    in) and are not ticked for deletion, in order. An empty new row has no cleaned data."""
     return [form for form in formset.forms
-            if form.has_changed() and not (formset.can_delete and form.cleaned_data.get("DELETE"))]
+            if any(value not in (None, "", False) for name, value in form.cleaned_data.items() if name != "DELETE")
+            and not form.cleaned_data.get("DELETE")]
 
 
 def _row_errors(formset, rows, errors) -> None:
+    """Put each error of the builder (numbered by the rows that hold something) on its row, named by the number
+    the page shows beside it."""
     for number, messages_ in errors.items():
         for message in messages_:
             if number and number <= len(rows):
-                rows[number - 1].add_error(None, _("Row %(row)s: %(error)s") % {"row": number, "error": message})
+                shown = formset.forms.index(rows[number - 1]) + 1
+                rows[number - 1].add_error(None, _("Row %(row)s: %(error)s") % {"row": shown, "error": message})
             else:
                 formset.non_form_errors().append(message)
 
@@ -99,6 +104,9 @@ def schemeversion_rules(request, pk):
     return render(request, "certification/schemeversion_rules.html", {
         "object": version, "opts": SchemeVersion._meta, "sets": sets, "shaped": initial["shaped"],
         "list_url": reverse("certification:schemeversion_list"),
+        "criteria_footer": _("Thresholds are typed in the fact's unit: ㎡ for areas, % for shares, 元 for money, whole "
+                             "numbers for counts, 2021-06-21 for dates; a~b for a range; values separated by 、 for a "
+                             "list."),
     }, status=status)
 # (end of this part)
 
@@ -244,10 +252,7 @@ def application_detail_context(request, application) -> dict:
 import datetime  # noqa: E402
 
 from django.contrib.auth.decorators import login_required  # noqa: E402
-from django.http import Http404  # noqa: E402
-from django.shortcuts import render  # noqa: E402
 
-from core.access.permissions import VIEW, role_may  # noqa: E402
 from core.rules import format_value  # noqa: E402
 from core.surfaces.reports import page_of, querystring  # noqa: E402
 from spaces.models import Building, Park  # noqa: E402
