@@ -208,6 +208,16 @@ def test_a_decision_reads_parameters_on_its_day():
         evaluate(tree, facts, CATALOGUE, PARAMETERS)
 
 
+def test_a_bound_of_between_may_be_a_parameter():
+    tree = leaf("subject.leased_area", "between", [10_000, {"param": "max_leased_area"}])
+    assert validate(tree, CATALOGUE, PARAMETERS) == []
+    outcome = evaluate(tree, {"subject.leased_area": 100_001}, CATALOGUE, PARAMETERS, on=D(2024, 1, 1))
+    assert not outcome.passed and outcome.leaves[0].threshold == (10_000, 100_000)
+    assert outcome.leaves[0].sentence == "租赁面积 1,000.01 ㎡，不在要求的 100 ㎡ 至 1,000 ㎡ 之间"
+    with pytest.raises(ParameterUndefined):
+        evaluate(tree, {"subject.leased_area": 1}, CATALOGUE, PARAMETERS, on=D(2023, 12, 31))
+
+
 def test_a_period_is_split_at_each_change():
     parameters = [PARAMETERS["min_incubatees"], PARAMETERS["max_leased_area"]]
     assert split_period(D(2025, 1, 1), D(2025, 12, 31), parameters) == [
@@ -288,6 +298,8 @@ def test_validate_without_parameters_and_at_the_root():
         "整体条件：比较条件不能超过 64 个（现有 65 个）"]
     assert validate(leaf("subject.incubatee_count", "ge", True), CATALOGUE) == [
         "整体条件：比较值 true 不是指标“在孵企业”的类型（数量，整数）"]
+    assert validate(leaf("subject.fund_size", "ge", 2**63), CATALOGUE) == [
+        f"整体条件：比较值 {2**63} 超出可比较的范围（绝对值不超过 {2**63 - 1}）"]
     assert validate(leaf("subject.incubatee_count", "ge", 50), CATALOGUE) == []
     with pytest.raises(InvalidTree) as raised:
         evaluate({"any": [leaf("subject.xxx", "eq", 1)]}, {}, CATALOGUE)
