@@ -176,6 +176,13 @@ class CertificationForm(BaseModelForm):
                   "valid_until", "status", "revoked_on", "revocation_reason"]
         widgets = {"valid_from": DateInput(), "valid_until": DateInput(), "revoked_on": DateInput()}
 
+    def clean(self):
+        cleaned = super().clean()
+        scheme, version = cleaned.get("scheme"), cleaned.get("version")
+        if scheme and version and version.scheme_id != scheme.pk:
+            self.add_error("version", _("Choose a version of %(scheme)s.") % {"scheme": scheme})
+        return cleaned
+
 
 class ApplicationCommentForm(ActionForm):
     """Returning or rejecting an application says why."""

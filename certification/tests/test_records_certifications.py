@@ -133,3 +133,17 @@ def test_an_operator_sees_its_parks_certifications_only(world, client, client_fo
     assert operator.get(theirs.get_absolute_url()).status_code == 404
     listed = client.get("/api/certification/certifications", **bearer(world.users["operator"])).json()["results"]
     assert [row["certificate_number"] for row in listed] == [mine.certificate_number]
+
+
+def test_an_officer_records_an_older_certificate_with_a_version_of_its_scheme(world, client_for):
+    scheme, other = sample_scheme(), sample_scheme("another-scheme")
+    data = {"park": world.park_a.pk, "scheme": scheme.pk, "version": other.versions.get().pk, "level": "district",
+            "certificate_number": "FTKC-RZ-2019-0003", "valid_from": "2019-07-01", "valid_until": "2022-06-30",
+            "status": "expired"}
+    client = client_for(world.users["officer"])
+    response = client.post("/certification/certifications/add/", data)
+    assert response.context["form"].errors["version"] == [f"请选择{scheme.name}的版本。"]
+    response = client.post("/certification/certifications/add/", {**data, "version": scheme.versions.get().pk})
+    assert response.status_code == 302
+    assert Certification.objects.get().certificate_number == "FTKC-RZ-2019-0003"
+    assert ObjectChange.objects.filter(content_type__model="certification", action="create").count() == 1
