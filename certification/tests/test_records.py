@@ -148,3 +148,25 @@ def test_an_import_row_error_names_the_row_and_the_field_in_chinese(world):
                            "企业": f"“{world.tenant_b.credit_code}”不在您管理的范围内"}}
     jobs.batch_commit(batch)
     assert not Incubatee.objects.exists()
+
+
+@pytest.mark.parametrize("model", [Incubatee, ServiceRecord])
+def test_the_templates_own_example_row_passes_its_import(world, client_for, monkeypatch, model):
+    """A newcomer copies the example row first: with the park and the enterprise it names, it imports."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from enterprises.models import Enterprise
+    from spaces.models import Park
+
+    Park.objects.create(code="DEMO-P01", name="示例孵化器", zone=world.area, operator=world.op_a)
+    Enterprise.objects.create(name="深圳示例科技有限公司", credit_code="91440300MA5DEXAM87", registered_by=world.op_a)
+    operator = world.users["operator"]
+    surface = surface_for(model)
+    template = client_for(operator).get(reverse(surface.url_name("import_template"))).content
+    assert any(cell.value for cell in load_workbook(io.BytesIO(template)).worksheets[0][2])
+    monkeypatch.setattr(surface.importer, "example", {})  # the import skips a row equal to the example
+    batch = jobs.batch_check(jobs.batch_create(user=operator, surface=surface, filename="模板.xlsx", content=template))
+    assert batch.status == ImportStatus.CHECKED, batch.message
+    assert (batch.counts["error"], batch.counts["create"]) == (0, 1), batch.errors
