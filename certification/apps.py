@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CertificationConfig(AppConfig):
     name = "certification"
     verbose_name = _("Certification")
+
+    def ready(self):
+        from . import panels, reminders
+
+        panels.register()
+        reminders.register()

@@ -30,6 +30,7 @@ from enterprises.models import Qualification
 from leasing.models import Lease
 from spaces.models import Building, Park
 
+from . import generate
 from .builder import version_hash
 from .choices import (
     ApplicationStatus,
@@ -475,3 +476,7 @@ def write_round(plan, today, scheme) -> None:
         Assessment(round=round_, certification=certification, park_id=certification.park_id)
         for certification in Certification.objects.filter(scheme=scheme, valid_from__lte=reference,
                                                           valid_until__gte=reference).order_by("pk")])
+
+
+# The synthetic records of ``manage.py generate`` (certification.generate).
+generate.register(part)

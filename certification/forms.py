@@ -124,6 +124,95 @@ ParameterRows = builder_rows(ParameterRowForm)
 
 
 # ===== incubatees, service records, applications and certifications ========================================
+from django import forms  # noqa: E402
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from core.surfaces.forms import ActionForm, BaseModelForm, DateInput  # noqa: E402
+from enterprises.forms import EnterpriseField  # noqa: E402
+
+from .models import Application, Certification, Incubatee, ServiceRecord  # noqa: E402
+
+
+class IncubateeForm(BaseModelForm):
+    """An incubatee's entry, and its leaving (a date with a reason; a graduate with its basis: Incubatee.clean)."""
+
+    enterprise = EnterpriseField(label=_("enterprise"))
+
+    class Meta:
+        model = Incubatee
+        fields = ["park", "building", "enterprise", "entered_on", "left_on", "exit_reason", "graduation_basis",
+                  "industry_match", "note"]
+        widgets = {"entered_on": DateInput(), "left_on": DateInput()}
+        help_texts = {"building": _("Only when a building of the park is certified on its own."),
+                      "graduation_basis": _("For a graduate only: which graduation rule it meets.")}
+
+
+class ServiceRecordForm(BaseModelForm):
+    enterprise = EnterpriseField(label=_("tenant"))
+
+    class Meta:
+        model = ServiceRecord
+        fields = ["park", "building", "enterprise", "area", "served_on", "description", "outcome"]
+        widgets = {"served_on": DateInput()}
+
+
+class ApplicationForm(BaseModelForm):
+    """The operator picks its park (or a building of it, for a building scheme), the scheme and the reference
+    date; the version in force on that date is fixed when the application is submitted."""
+
+    class Meta:
+        model = Application
+        fields = ["park", "building", "scheme", "reference_date"]
+        widgets = {"reference_date": DateInput()}
+        help_texts = {"reference_date": _("The criteria are computed from the records as of this date.")}
+
+
+class CertificationForm(BaseModelForm):
+    """A certification recorded directly by an officer (e.g. one granted before the platform)."""
+
+    class Meta:
+        model = Certification
+        fields = ["park", "building", "scheme", "version", "level", "certificate_number", "valid_from",
+                  "valid_until", "status", "revoked_on", "revocation_reason"]
+        widgets = {"valid_from": DateInput(), "valid_until": DateInput(), "revoked_on": DateInput()}
+
+    def clean(self):
+        cleaned = super().clean()
+        scheme, version = cleaned.get("scheme"), cleaned.get("version")
+        if scheme and version and version.scheme_id != scheme.pk:
+            self.add_error("version", _("Choose a version of %(scheme)s.") % {"scheme": scheme})
+        return cleaned
+
+
+class ApplicationCommentForm(ActionForm):
+    """Returning or rejecting an application says why."""
+
+    comment = forms.CharField(label=_("comments"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+def supplied_fact_choices():
+    from .facts import CATALOGUE
+
+    return [(fact.name, f"{fact.label}（{fact.name}）") for fact in CATALOGUE if fact.source == "supplied"]
+
+
+class SuppliedValueForm(ActionForm):
+    """One value the records do not hold, in the units people write (㎡, 元, % or a count), and the id of the
+    document attached to the application that shows it."""
+
+    fact = forms.ChoiceField(label=_("indicator"), choices=supplied_fact_choices)
+    value = forms.DecimalField(label=_("value"), required=False, max_digits=18, decimal_places=2,
+                               help_text=_("Areas in ㎡, amounts in 元, shares in per cent (35.5 for 35.5 per cent), counts as whole "
+                                           "numbers; empty: not given."))
+    document = forms.IntegerField(label=_("document"), required=False, min_value=1,
+                                  help_text=_("The document attached to this application that shows the value."))
+
+
+class ApplicationNoteForm(ActionForm):
+    comment = forms.CharField(label=_("comments"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                              required=False)
+
+
 # (end of this part)
 
 

@@ -112,6 +112,135 @@ def schemeversion_rules(request, pk):
 
 
 # ===== incubatees, service records, applications and certifications ========================================
+# (login_required, PermissionDenied, ValidationError, get_object_or_404, render and _ come from the part above.)
+from decimal import Decimal, InvalidOperation  # noqa: E402
+
+from django import forms  # noqa: E402
+from django.shortcuts import redirect  # noqa: E402
+
+from core.access.permissions import may  # noqa: E402
+from core.surfaces.forms import style_widget  # noqa: E402
+
+from . import selectors as records_selectors  # noqa: E402
+from . import services as records_services  # noqa: E402
+from .choices import ApplicationStatus  # noqa: E402
+from .models import Application  # noqa: E402
+
+# How a person writes each kind of supplied value.
+HUMAN_UNITS = {"area": "㎡", "money": "元", "share": "%"}
+
+
+def _formatted(fact, value):
+    from core import rules
+
+    return rules.format_value(fact.type, value, fact.unit)
+
+
+class SuppliedValuesForm(forms.Form):
+    """One value (in the units people write: ㎡, 元, %, 家) and the document behind it per supplied fact."""
+
+    def __init__(self, *args, facts, documents, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.facts = facts
+        stored = application.supplied or {}
+        document_choices = [("", _("— choose an attached document —")), *[(str(pk), title) for pk, title in documents]]
+        for fact in facts:
+            key = fact.name.replace(".", "__")
+            entry = stored.get(fact.name) or {}
+            unit = HUMAN_UNITS.get(getattr(fact.type, "value", fact.type), fact.unit)
+            self.fields[f"{key}__value"] = forms.CharField(
+                label=f"{fact.label}（{unit}）" if unit else str(fact.label), required=False,
+                initial=records_services.supplied_to_human(fact, entry.get("value")))
+            self.fields[f"{key}__document"] = forms.ChoiceField(
+                label=_("document behind %(fact)s") % {"fact": fact.label}, choices=document_choices, required=False,
+                initial=str(entry.get("document") or ""))
+        for field in self.fields.values():
+            style_widget(field.widget)
+
+    def rows(self):
+        for fact in self.facts:
+            key = fact.name.replace(".", "__")
+            yield fact, self[f"{key}__value"], self[f"{key}__document"]
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {}
+        for fact in self.facts:
+            key = fact.name.replace(".", "__")
+            text = (cleaned.get(f"{key}__value") or "").strip()
+            value = None
+            if text:
+                try:
+                    value = records_services.supplied_from_human(
+                        fact, Decimal(text.rstrip("%㎡元").replace(",", "").replace("，", "")))
+                except (InvalidOperation, ValueError, ValidationError) as error:
+                    self.add_error(f"{key}__value", error.messages[0] if isinstance(error, ValidationError)
+                                   else _("“%(value)s” is not a number.") % {"value": text})
+                    continue
+            document = cleaned.get(f"{key}__document") or None
+            values[fact.name] = {"value": value, "document": int(document) if document else None}
+        cleaned["values"] = values
+        return cleaned
+
+
+def _scoped_application(request, pk) -> Application:
+    return get_object_or_404(Application.objects.for_user(request.user), pk=pk)
+
+
+@login_required
+def application_supplied(request, pk):
+    """The applicant's page for the values the records do not hold, each with the document behind it."""
+    application = _scoped_application(request, pk)
+    if not may(request.user, "supply", application):
+        raise PermissionDenied
+    facts = records_services.application_needed_facts(application)
+    documents = records_selectors.application_documents(user=request.user, application=application)
+    form = SuppliedValuesForm(request.POST or None, facts=facts, documents=documents, application=application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            records_services.application_supplied_set(user=request.user, application=application,
+                                                      values=form.cleaned_data["values"])
+        except ValidationError as error:
+            for name, messages in getattr(error, "message_dict", {None: error.messages}).items():
+                target = f"{name.replace('.', '__')}__document" if name else None
+                form.add_error(target if target in form.fields else None, messages)
+        else:
+            return redirect(application.get_absolute_url())
+    return render(request, "certification/application_supplied.html", {
+        "object": application, "form": form, "opts": Application._meta, "has_facts": bool(facts)},
+        status=400 if request.method == "POST" else 200)
+
+
+def application_detail_context(request, application) -> dict:
+    """The application's page: the criteria as evaluated now (a draft or a returned one: live, from the records and
+    the values supplied so far) or as kept at submission; the values supplied; the certification it renews or
+    issued."""
+    live = application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+    version = application.version
+    if live:
+        version = records_services.version_in_force(application.scheme, application.reference_date)
+    outcome = None
+    if live and version is not None:
+        outcome = records_services.application_outcome(application, version).as_dict()
+    elif not live:
+        outcome = (application.evaluation or {}).get("outcome")
+    documents = dict(records_selectors.application_documents(user=request.user, application=application))
+    supplied_rows = []
+    for fact in (records_services.application_needed_facts(application, version) if version else []):
+        entry = (application.supplied or {}).get(fact.name) or {}
+        value = entry.get("value")
+        supplied_rows.append({
+            "label": fact.label, "value": _formatted(fact, value) if value is not None else None,
+            "document": documents.get(entry.get("document")) if entry.get("document") else None})
+    return {
+        "live": live, "version": version, "outcome": outcome, "supplied_rows": supplied_rows,
+        "renews": records_services.application_renews(application),
+        "issued": getattr(application, "certification", None) if application.status == ApplicationStatus.APPROVED
+        else None,
+        "can_supply": may(request.user, "supply", application),
+    }
+
+
 # (end of this part)
 
 
@@ -120,4 +249,49 @@ def schemeversion_rules(request, pk):
 
 
 # ===== facts computed from the records, and their evidence =================================================
+import datetime  # noqa: E402
+
+from django.contrib.auth.decorators import login_required  # noqa: E402
+
+from core.rules import format_value  # noqa: E402
+from core.surfaces.reports import page_of, querystring  # noqa: E402
+from spaces.models import Building, Park  # noqa: E402
+
+from . import facts  # noqa: E402
+from .models import Incubatee  # noqa: E402
+
+
+def _day(text: str | None) -> datetime.date:
+    if not text:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as error:
+        raise Http404 from error
+
+
+@login_required
+def fact_evidence(request, park_id: int, fact: str):
+    """The records behind one number of a subject on a day: the units, tenants, incubatees or service records
+    it counts, with the number itself. Outside the user's parks, not found."""
+    if not role_may(request.user, VIEW, Incubatee):
+        raise Http404
+    on = _day(request.GET.get("on"))
+    building_id = request.GET.get("building") or None
+    if building_id is not None and not building_id.isdigit():
+        raise Http404
+    found = facts.evidence(user=request.user, park=park_id, building=building_id, fact=fact, on=on)
+    if found is None:
+        raise Http404
+    page = page_of(request, found.queryset)
+    rows = [[{"text": column.value(row), "url": column.url(row) if column.url else None}
+             for column in found.columns] for row in page]
+    return render(request, "certification/evidence.html", {
+        "evidence": found, "page": page, "rows": rows, "querystring": querystring(request, "page"),
+        "park": Park.objects.get(pk=park_id),
+        "building": Building.objects.get(pk=building_id) if building_id else None,
+        "value": format_value(found.fact.type, found.value, found.fact.unit),
+    })
+
+
 # (end of this part)

@@ -4,8 +4,9 @@ Unlike the demo district (``demo.loader``, a few thousand hand-shaped records), 
 rows, so it never holds them all in memory. Each app's part (``<app>/demo.py``, ``demo.parts``) writes its
 records as it plans them, in batches, each batch in its own transaction: spaces plans the operators, parks and
 buildings (a few numbers each), enterprises writes the enterprises, then spaces writes floors and units
-building by building while leasing plans and writes each building's leases with them. What each part
-generates is described in its module.
+building by building while leasing plans and writes each building's leases with them; last, certification
+certifies about one subject per 12 buildings and adds incubatees, qualifications and service records
+(``certification.generate``). What each part generates is described in its module.
 
 Determinism: one ``random.Random(seed)`` is drawn from in a fixed order (the steps' order), and nothing drawn
 depends on database ids, so the same seed, scale and day give the same names, codes, areas and dates. Names
