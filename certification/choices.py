@@ -69,6 +69,10 @@ class ApplicationStatus(ChoiceSet):
     REJECTED = "rejected", _("Rejected")
 
 
+# An application its operator may still change, with its stated values and its documents.
+APPLICATION_OPEN_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+
+
 class CertificationStatus(ChoiceSet):
     VALID = "valid", _("Valid")
     EXPIRED = "expired", _("Expired")

@@ -18,6 +18,7 @@ from certification.models import Application, Certification, SchemeVersion
 from certification.tests.generic_records import sample_scheme, second_officer
 from core.actions import Refused, action_for
 from core.attachments import services as attachments
+from core.attachments.selectors import attachment_list
 from core.models import DomainEvent
 from core.tests import attachment_files as samples
 from yuanqu.testing import bearer
@@ -361,3 +362,18 @@ def test_the_api_enters_one_supplied_value_in_human_units_with_its_document(worl
     assert take("submit", world, application, "operator").status == ApplicationStatus.SUBMITTED
     late = client.post(url, data=json.dumps({"fact": FUND, "value": "1"}), content_type="application/json", **api)
     assert late.status_code == 409
+
+
+def test_a_submitted_application_keeps_its_documents_until_it_is_returned(world, scheme, client_for):
+    application = submitted(world, scheme)
+    for role in ("operator", "officer"):
+        with pytest.raises(PermissionDenied):
+            attachments.document_upload(user=world.users[role], record=application, kind="certification_evidence",
+                                        upload=samples.upload("补充材料.pdf", samples.PDF))
+    kept = list(attachment_list(user=world.users["officer"], record=application))
+    with pytest.raises(PermissionDenied):
+        attachments.attachment_remove(user=world.users["operator"], attachment=kept[0])
+    page = client_for(world.users["operator"]).get(application.get_absolute_url()).content.decode()
+    assert "孵化基金证明.pdf" in page  # still read
+    application = take("return", world, application, "officer", comment="请补充基金托管协议")
+    attach(world, application, "基金托管协议.pdf")  # open again once returned

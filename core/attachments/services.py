@@ -35,9 +35,12 @@ DOWNLOAD = audit.register_event("core.document.download", gettext_lazy("Attachme
 def may_attach(user, record) -> bool:
     """Whoever may change a record may attach documents to it, upload new versions of them and remove them
     (administrators, officers, a restricted role its model lets change it, within its scope); a record's app may
-    let more in (an enterprise's own users, for their enterprise's certificates). Leaders never."""
+    let more in (an enterprise's own users, for their enterprise's certificates), or fix a record's documents
+    once its state says so (a submitted application). Leaders never."""
     attachable = attachable_for(type(record))
     if attachable is None or user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if attachable.fixed and attachable.fixed(record):
         return False
     if not in_scope(user, record):
         return False
