@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: PostgreSQL (second DB run), Chromium
-# (browser tests), a CJK font (readable screenshots), gettext (compilemessages).
+# (browser tests), CJK fonts (readable screenshots; official documents as PDF, core/documents/), gettext
+# (compilemessages).
 # Quiet and idempotent when everything is present. As root, installs what is
 # missing; otherwise prints what to install and fails only when CI=true.
 set -euo pipefail
 
-PACKAGES=(postgresql chromium fonts-wqy-microhei gettext)
+PACKAGES=(postgresql chromium fonts-wqy-microhei fonts-noto-cjk gettext)
 
 is_ci() { [[ "${CI:-}" == "true" || "${CI:-}" == "1" ]]; }
 

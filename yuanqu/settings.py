@@ -224,6 +224,14 @@ FILE_UPLOAD_HANDLERS = [
 # hundred pages at 200 dpi).
 YUANQU_ATTACHMENT_ROOT = Path(os.environ.get("YUANQU_ATTACHMENT_ROOT", BASE_DIR / "var" / "attachments"))
 YUANQU_ATTACHMENT_MAX_BYTES = int(os.environ.get("YUANQU_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+# Official documents as PDF (core/documents/, ADR 0022) take their fonts only from these folders (separated by
+# ":"), not from whatever the system has: by default Debian's fonts-noto-cjk (Noto Serif and Sans CJK SC, which
+# scripts/system-deps.sh installs), then Arphic's and WenQuanYi's folders.
+YUANQU_PDF_FONT_PATHS = [p for p in os.environ.get("YUANQU_PDF_FONT_PATHS", ":".join([
+    "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/truetype/arphic",
+    "/usr/share/fonts/truetype/wqy",
+])).split(":") if p]
 # An uploaded file is measured before it is read (core/importing/measure.py). The defaults admit a sheet of a
 # million data rows (plus up to a hundred rows of titles and headers) as wide as the widest template (10
 # columns) with as many columns of one's own again; a wider sheet must be shorter. Columns stop at IV (256, the

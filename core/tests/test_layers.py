@@ -23,7 +23,7 @@ LAYERS = [
     ("services", ["core.services"]),
     ("actions", ["core.actions"]),
     ("surfaces", ["core.surfaces"]),
-    ("features", ["core.accounts", "core.attachments", "core.importing", "core.reminders"]),
+    ("features", ["core.accounts", "core.attachments", "core.documents", "core.importing", "core.reminders"]),
     ("pages", []),
     ("project", ["core.urls", "core.apps", "core.admin", "core.context_processors", "core.templatetags",
                  "core.management", "core.demo"]),
