@@ -16,6 +16,10 @@ add_group("certification", _("Certification"), weight=500)
 
 
 # ===== yearly assessment rounds, experts and scores ========================================================
+add_entry("certification", _("Assessment rounds"), "certification:assessmentround_list", weight=40,
+          visible="certification.AssessmentRound")
+add_entry("certification", _("My reviews"), "certification:my_reviews", weight=45,
+          visible=lambda user: getattr(user, "role", None) == "expert")
 # (end of this part)
 
 
