@@ -6,12 +6,15 @@ A module's layer is that of the longest prefix below that names it; modules that
 """
 
 import ast
+import sys
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parent.parent
 
 # Lowest first. A module may import its own layer and those below it.
 LAYERS = [
+    # The rule language is pure: the standard library and numpy, nothing of core above it, no Django.
+    ("rules", ["core.rules"]),
     ("reference", ["core.reference"]),
     ("runtime", ["core.runtime"]),
     # core.models imports the models kept with their feature; what those need sits in this layer too: the kinds
@@ -161,3 +164,22 @@ def test_the_check_sees_an_import_inside_a_function():
     edges = {"core.reference.search": {"core.models"}, "core.models": {"core.reference.search"}}
     assert upward_imports(edges) == ["core.reference.search (reference) imports core.models (models)"]
     assert cycles(edges) == [["core.models", "core.reference.search"]]
+
+
+def test_the_rule_language_imports_only_the_standard_library_and_numpy():
+    """core.rules is evaluated in screenings over millions of rows and in tests without a database: no Django, no
+    ORM, nothing of the project outside its own package (decisions/0021-the-rule-language-a-pure-room-of-core.md)."""
+    allowed = set(sys.stdlib_module_names) | {"numpy"}
+    found = []
+    for path in sorted((CORE / "rules").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            found += [f"{path.relative_to(CORE.parent)}: {name}" for name in names
+                      if name.split(".")[0] not in allowed]
+    assert found == []
+    assert list((CORE / "rules").rglob("*.py")), "core/rules is where the rule language lives"

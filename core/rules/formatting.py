@@ -1,0 +1,62 @@
+"""Values as Chinese offices write them: "1,200 ㎡", "5,000,000 元", "75.5%", "42 家", "2021年6月21日", "是".
+
+Areas and amounts keep two decimals only when they have some ("1,200.50 ㎡", "1,234.56 元"); shares and ratios
+drop trailing zeros ("75%", "75.5%", "3.5"). Area, money and share carry their own unit; a count or a ratio
+takes the unit of its fact ("家", "人", "年").
+"""
+
+import datetime
+
+from .types import MISSING, FactType
+
+MISSING_TEXT = "数据缺失"
+YES, NO = "是", "否"
+
+
+def _grouped(units: int, places: int, *, keep_zeros: bool) -> str:
+    """``units`` ÷ 10^places with thousands separators; decimals shown as 2 places (``keep_zeros``, unless all
+    zero) or trimmed of trailing zeros."""
+    sign = "-" if units < 0 else ""
+    whole, fraction = divmod(abs(units), 10**places)
+    text = f"{whole:,}"
+    if fraction:
+        digits = f"{fraction:0{places}d}"
+        text += "." + (digits if keep_zeros else digits.rstrip("0"))
+    return sign + text
+
+
+def _with_unit(text: str, unit: str) -> str:
+    return f"{text} {unit}" if unit else text
+
+
+def format_value(fact_type: FactType, value, unit: str = "") -> str:
+    if not isinstance(fact_type, FactType):
+        fact_type = FactType(fact_type)
+    if value is MISSING:
+        return MISSING_TEXT
+    if fact_type is FactType.AREA:
+        return _grouped(value, 2, keep_zeros=True) + " ㎡"
+    if fact_type is FactType.MONEY:
+        return _grouped(value, 2, keep_zeros=True) + " 元"
+    if fact_type is FactType.SHARE:
+        return _grouped(value, 2, keep_zeros=False) + "%"
+    if fact_type is FactType.RATIO:
+        return _with_unit(_grouped(value, 2, keep_zeros=False), unit)
+    if fact_type is FactType.COUNT:
+        return _with_unit(f"{value:,}", unit)
+    if fact_type is FactType.DATE:
+        if not isinstance(value, datetime.date):
+            raise TypeError(f"not a date: {value!r}")
+        return f"{value.year}年{value.month}月{value.day}日"
+    if fact_type is FactType.BOOL:
+        return YES if value else NO
+    return str(value)
+
+
+def format_list(fact_type: FactType, values, unit: str = "", *, at_most: int = 10) -> str:
+    """"6511、6512、6513" — or the first ``at_most`` and "等 N 项" after them."""
+    shown = [format_value(fact_type, value, unit) for value in list(values)[:at_most]]
+    text = "、".join(shown)
+    if len(values) > at_most:
+        text += f" 等 {len(values)} 项"
+    return text
