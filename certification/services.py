@@ -24,9 +24,19 @@ from core import audit  # noqa: E402
 from core import services as core_services  # noqa: E402
 from core.actions import Refused, action  # noqa: E402
 from core.reference.choices import Role  # noqa: E402
+from core.rules import (  # noqa: E402
+    FactType,
+    area_from_m2,
+    format_value,
+    is_missing,
+    money_from_yuan,
+    ratio_from_decimal,
+    share_from_percent,
+)
 
-from . import scoring  # noqa: E402
+from . import facts, scoring  # noqa: E402
 from .choices import CertificationStatus, Grade, RoundStatus  # noqa: E402
+from .facts import CATALOGUE  # noqa: E402
 from .forms import AdjustForm, RevokeForm, SupplyForm  # noqa: E402
 from .models import Assessment, AssessmentRound, Certification, ConflictDeclaration, ExpertScore  # noqa: E402
 
@@ -35,9 +45,9 @@ EXPERT_DECLARE = audit.register_event("certification.assessmentround.declare",
                                       gettext_lazy("Conflicts of interest declared"))
 PACK_DOWNLOAD = audit.register_event("certification.certification.pack", gettext_lazy("Decision pack downloaded"))
 EXPERT_SCORE = audit.register_event("certification.assessment.expert_score", gettext_lazy("Expert scores recorded"))
-# The storage unit of each kind of fact against the unit people write (core.rules: area and ratio in hundredths,
-# shares in basis points of a per cent, money in fen).
-STORAGE_SCALE = {"area": 100, "share": 100, "ratio": 100, "money": 100, "count": 1}
+# A value people write (㎡, %, 元, 家/千㎡) in the storage units of its kind of fact (core.rules), half-up.
+FROM_WRITTEN = {FactType.AREA: area_from_m2, FactType.SHARE: share_from_percent, FactType.MONEY: money_from_yuan,
+                FactType.RATIO: ratio_from_decimal}
 
 
 def _round_version(scheme, on: datetime.date):
@@ -45,41 +55,26 @@ def _round_version(scheme, on: datetime.date):
     return scheme.version_on(on)
 
 
-def _fact(name: str):
-    """The fact ``name`` of the catalogue (certification.facts), or None for a name the catalogue lacks."""
-    try:
-        from .facts import CATALOGUE
-    except ImportError:
-        return None
-    return CATALOGUE.get(name) if name in CATALOGUE else None
-
-
-def fact_kind(name: str) -> str:
-    fact = _fact(name)
-    return getattr(getattr(fact, "type", None), "value", None) or "count"
-
-
 def fact_label(name: str, indicators=()) -> str:
-    fact = _fact(name)
+    fact = CATALOGUE.get(name)
     if fact is not None:
-        return f"{fact.label}（{fact.unit}）" if getattr(fact, "unit", "") else fact.label
+        return f"{fact.label}（{fact.unit}）" if fact.unit else fact.label
     return next((i.get("label") for i in indicators if i.get("fact") == name), name)
 
 
 def describe_value(name: str, value: int) -> str:
-    """A value in storage units as people read it, with the fact's unit."""
-    fact = _fact(name)
-    if fact is not None:
-        from core.rules import format_value
-
-        return format_value(fact.type, value, fact.unit)
-    return str(value)
+    """A value in storage units as people read it, with the fact's unit ("42 家", "75%", "1,200 ㎡")."""
+    fact = CATALOGUE.get(name)
+    return format_value(fact.type, value, fact.unit) if fact is not None else str(value)
 
 
 def to_storage(name: str, written: Decimal) -> int:
-    """A value written in the page's unit (㎡, %, 元, 家) in the fact's storage units, rounded half-up."""
-    scale = STORAGE_SCALE.get(fact_kind(name), 1)
-    return int((Decimal(written) * scale).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """A value written in the page's unit in the fact's storage units, rounded half-up (a count is whole)."""
+    fact = CATALOGUE.get(name)
+    convert = FROM_WRITTEN.get(fact.type) if fact is not None else None
+    if convert is not None:
+        return convert(written)
+    return int(Decimal(written).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def round_of(instance) -> AssessmentRound:
@@ -143,17 +138,10 @@ def quantitative_facts(version) -> list[str]:
                               if i.get("kind") == scoring.QUANTITATIVE and i.get("fact")))
 
 
-def facts_compute(subjects: list, on: datetime.date) -> dict:
-    """Every fact of each subject (park id, building id or None) as of ``on``, in one set-based computation
-    (certification.facts); a value the records cannot give is core.rules.MISSING."""
-    from . import facts
-
-    return facts.compute(subjects, on)
-
-
 def _stored(value):
-    """A computed value as an assessment keeps it: an integer, or None for a missing one."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """A computed value as an assessment keeps it: an integer, or None for a missing one (core.rules.MISSING,
+    or a fact the records do not give)."""
+    return None if value is None or is_missing(value) else value
 
 
 def _compute_example(round_):
@@ -175,7 +163,7 @@ def round_compute(*, user, instance: AssessmentRound) -> int:
         raise Refused(_("No version of the scheme is in force on the round's reference date."))
     certifications = list(valid_certifications(round_.scheme, round_.reference_date))
     subjects = list(dict.fromkeys((c.park_id, c.building_id) for c in certifications))
-    computed = facts_compute(subjects, round_.reference_date) if subjects else {}
+    computed = facts.compute(subjects, round_.reference_date) if subjects else {}
     wanted = quantitative_facts(round_.version)
     existing = {a.certification_id: a for a in round_.assessments.all()}
     new, changed = [], []
