@@ -7,6 +7,9 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification")
 
     def ready(self):
+        from . import panels, reminders
         from .services import rounds_register
 
+        panels.register()
+        reminders.register()
         rounds_register()

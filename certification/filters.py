@@ -6,6 +6,73 @@
 
 
 # ===== incubatees, service records, applications and certifications ========================================
+import django_filters  # noqa: E402
+from django.forms import HiddenInput  # noqa: E402
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from core.surfaces.filters import BaseFilterSet, YesNoFilter  # noqa: E402
+from spaces.filters import building_filter, park_filter  # noqa: E402
+
+from .choices import ApplicationStatus, CertificationStatus, ExitReason, ServiceArea  # noqa: E402
+from .models import Application, Certification, Incubatee, ServiceRecord  # noqa: E402
+
+
+class IncubateeFilterSet(BaseFilterSet):
+    search_lookups = ("enterprise__search_text__contains", "note__icontains")
+    park = park_filter(field_name="park")
+    building = building_filter(field_name="building")
+    current = YesNoFilter(label=_("still incubated"), field_name="left_on", lookup_expr="isnull")
+    exit_reason = django_filters.ChoiceFilter(label=_("reason for leaving"), choices=ExitReason.choices)
+    industry_match = YesNoFilter(label=_("in the incubator's target industry"))
+    # By id, from links such as an enterprise page's; people search by name with q.
+    enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id",
+                                              widget=HiddenInput)
+
+    class Meta:
+        model = Incubatee
+        fields = ["q", "park", "building", "current", "exit_reason", "industry_match", "enterprise"]
+
+
+class ServiceRecordFilterSet(BaseFilterSet):
+    search_lookups = ("enterprise__search_text__contains", "description__icontains")
+    park = park_filter(field_name="park")
+    building = building_filter(field_name="building")
+    area = django_filters.ChoiceFilter(label=_("service area"), choices=ServiceArea.choices)
+    served_after = django_filters.DateFilter(label=_("served on or after"), field_name="served_on",
+                                              lookup_expr="gte")
+    served_before = django_filters.DateFilter(label=_("served on or before"), field_name="served_on",
+                                               lookup_expr="lte")
+    enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id",
+                                              widget=HiddenInput)
+
+    class Meta:
+        model = ServiceRecord
+        fields = ["q", "park", "building", "area", "served_after", "served_before", "enterprise"]
+
+
+class ApplicationFilterSet(BaseFilterSet):
+    search_lookups = ("number__icontains", "park__search_text__contains", "scheme__search_text__contains")
+    status = django_filters.ChoiceFilter(label=_("status"), choices=ApplicationStatus.choices)
+    park = park_filter(field_name="park")
+
+    class Meta:
+        model = Application
+        fields = ["q", "status", "park"]
+
+
+class CertificationFilterSet(BaseFilterSet):
+    search_lookups = ("certificate_number__icontains", "park__search_text__contains",
+                      "scheme__search_text__contains")
+    status = django_filters.ChoiceFilter(label=_("status"), choices=CertificationStatus.choices)
+    park = park_filter(field_name="park")
+    expires_before = django_filters.DateFilter(label=_("valid until on or before"),
+                                                field_name="valid_until", lookup_expr="lte")
+
+    class Meta:
+        model = Certification
+        fields = ["q", "status", "park", "expires_before"]
+
+
 # (end of this part)
 
 

@@ -12,6 +12,16 @@ add_group("certification", _("Certification"), weight=500)
 
 
 # ===== incubatees, service records, applications and certifications ========================================
+add_entry("certification", _("Applications"), "certification:application_list", weight=30,
+          visible="certification.Application")
+add_entry("certification", _("Certifications"), "certification:certification_list", weight=40,
+          visible="certification.Certification")
+add_entry("certification", _("Incubatees"), "certification:incubatee_list", weight=50,
+          visible="certification.Incubatee")
+add_entry("certification", _("Service records"), "certification:servicerecord_list", weight=60,
+          visible="certification.ServiceRecord")
+
+
 # (end of this part)
 
 

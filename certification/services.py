@@ -6,6 +6,340 @@
 
 
 # ===== incubatees, service records, applications and certifications ========================================
+import datetime  # noqa: E402
+
+from django.core.exceptions import ValidationError  # noqa: E402
+from django.db import IntegrityError, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
+from django.utils.translation import gettext_lazy  # noqa: E402
+
+from core import audit, reminders  # noqa: E402
+from core.actions import Refused, action  # noqa: E402
+from core.reference.choices import ChangeAction, Role  # noqa: E402
+from core.services import object_create, object_update  # noqa: E402
+
+from . import forms as records_forms  # noqa: E402
+from .choices import ApplicationStatus, CertificationStatus, VersionStatus  # noqa: E402
+from .models import Application, Certification, SchemeVersion  # noqa: E402
+
+DAY = datetime.timedelta(days=1)
+OFFICERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
+APPLICANTS = (Role.PARK_OPERATOR,)
+
+# The application's workflow: verb → (the states it starts from, the state it leads to, who takes it).
+APPLICATION_TRANSITIONS = {
+    "submit": ((ApplicationStatus.DRAFT, ApplicationStatus.RETURNED), ApplicationStatus.SUBMITTED, APPLICANTS),
+    "return": ((ApplicationStatus.SUBMITTED,), ApplicationStatus.RETURNED, OFFICERS),
+    "accept": ((ApplicationStatus.SUBMITTED,), ApplicationStatus.ACCEPTED, OFFICERS),
+    "approve": ((ApplicationStatus.ACCEPTED,), ApplicationStatus.APPROVED, OFFICERS),
+    "reject": ((ApplicationStatus.ACCEPTED,), ApplicationStatus.REJECTED, OFFICERS),
+}
+
+
+def _transition(verb):
+    sources, target, roles = APPLICATION_TRANSITIONS[verb]
+    return {"sources": list(sources), "target": target, "roles": roles}
+
+
+def _version_in_force(scheme, on: datetime.date):
+    """The scheme's published version in force on ``on``: the latest to take effect on or before it. (The schemes
+    part's ``version_in_force`` says the same; this private copy serves until both are merged.)"""
+    return (SchemeVersion.objects.filter(scheme=scheme, status=VersionStatus.PUBLISHED, effective_from__lte=on)
+            .order_by("-effective_from", "-number").first())
+
+
+def _numbered(make, prefix: str, model, field: str):
+    """Save a record under the next free number ``<prefix>0001`` (a number taken meanwhile by another writer
+    is skipped: the unique constraint refuses it and the next one is tried)."""
+    for _attempt in range(5):
+        last = (model.objects.filter(**{f"{field}__startswith": prefix}).order_by(f"-{field}")
+                .values_list(field, flat=True).first())
+        sequence = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+        number = f"{prefix}{sequence:04d}"
+        try:
+            with transaction.atomic():
+                return make(number)
+        except IntegrityError:
+            if not model.objects.filter(**{field: number}).exists():
+                raise
+    raise ValidationError(_("Could not give the record a number; try again."))
+
+
+def certificate_number_next(scheme, on: datetime.date) -> str:
+    """The next certificate number of the year of ``on``: FTKC-RZ-2026-0001, FTKC-RZ-2026-0002, …"""
+    prefix = f"FTKC-RZ-{on.year}-"
+    last = (Certification.objects.filter(certificate_number__startswith=prefix).order_by("-certificate_number")
+            .values_list("certificate_number", flat=True).first())
+    sequence = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    return f"{prefix}{sequence:04d}"
+
+
+def valid_until_for(valid_from: datetime.date, years: int) -> datetime.date:
+    """The last valid day of a certification of ``years`` years from ``valid_from`` (3 years from 2026-03-01:
+    2029-02-28)."""
+    try:
+        end = valid_from.replace(year=valid_from.year + years)
+    except ValueError:  # 29 February
+        end = valid_from.replace(year=valid_from.year + years, day=28) + DAY
+    return end - DAY
+
+
+@transaction.atomic
+def application_create(*, user, model=Application, data):
+    """Open an application (a draft) under the next number of the year: SQ-2026-0001."""
+    prefix = f"SQ-{timezone.localdate().year}-"
+    return _numbered(lambda number: object_create(user=user, model=model, data=data, preset={"number": number}),
+                     prefix, Application, "number")
+
+
+def application_renews(application) -> Certification | None:
+    """The subject's certification under the same scheme that is valid now: the application then renews it."""
+    return (Certification.objects.filter(scheme_id=application.scheme_id, park_id=application.park_id,
+                                         building_id=application.building_id, status=CertificationStatus.VALID)
+            .exclude(application_id=application.pk).order_by("-valid_until").first())
+
+
+def application_needed_facts(application, version=None) -> list:
+    """The facts the applicant supplies for the version in force on the reference date (empty without one)."""
+    from .evaluation import supplied_facts
+
+    version = version or _version_in_force(application.scheme, application.reference_date)
+    return supplied_facts(version) if version else []
+
+
+def application_outcome(application, version=None):
+    """The criteria of the version in force on the reference date, evaluated now against the records and the
+    values supplied so far (None when no version is in force on that date)."""
+    from .evaluation import evaluate_subject
+
+    version = version or _version_in_force(application.scheme, application.reference_date)
+    if version is None:
+        return None
+    return evaluate_subject(version=version, park=application.park, building=application.building,
+                            on=application.reference_date, supplied=application.supplied or {})
+
+
+def _attached_document_ids(application) -> set[int]:
+    from .selectors import application_document_ids
+
+    return application_document_ids(application)
+
+
+@transaction.atomic
+def application_supplied_set(*, user, application: Application, values: dict) -> Application:
+    """Store what the applicant states for the facts the records do not hold: ``values`` = {fact: {"value": int in
+    the fact's storage unit or None, "document": the id of a document attached to the application or None}}.
+    Only a draft or a returned application takes them."""
+    from core.access.permissions import ensure
+
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    ensure(user, "change", application)
+    needed = {fact.name for fact in application_needed_facts(application)}
+    attached = _attached_document_ids(application)
+    supplied = {}
+    for name, entry in values.items():
+        if name not in needed:
+            raise ValidationError(_("“%(fact)s” is not a value this scheme asks for.") % {"fact": name})
+        document = entry.get("document")
+        if document is not None and int(document) not in attached:
+            raise ValidationError({name: _("Choose a document attached to this application.")})
+        value = entry.get("value")
+        supplied[name] = {"value": None if value is None else int(value),
+                          "document": None if document is None else int(document)}
+    before = audit.snapshot(application)
+    application.supplied = supplied
+    application.save(update_fields=["supplied", "last_updated"])
+    audit.record_change(instance=application, action=ChangeAction.UPDATE, user=user, before=before,
+                        after=audit.snapshot(application))
+    return application
+
+
+def _submit_check(application, version) -> None:
+    if version is None:
+        raise Refused(_("No version of %(scheme)s is in force on %(date)s, the reference date: choose another date.")
+                      % {"scheme": application.scheme, "date": application.reference_date.isoformat()})
+    attached = _attached_document_ids(application)
+    lacking = []
+    for fact in application_needed_facts(application, version):
+        entry = (application.supplied or {}).get(fact.name) or {}
+        if entry.get("value") is None or entry.get("document") is None or int(entry["document"]) not in attached:
+            lacking.append(str(fact.label))
+    if lacking:
+        raise Refused(_("Fill in these values and name the document behind each before submitting: %(facts)s.")
+                      % {"facts": "、".join(lacking)})
+
+
+def _submit_example(application):
+    return {}
+
+
+@action(Application, "submit", label=gettext_lazy("Submit"), **_transition("submit"),
+        event_label=gettext_lazy("Certification application submitted"), style="primary",
+        help=gettext_lazy("The criteria are evaluated as of the reference date under the version then in force, "
+                          "and the result is kept with the application."),
+        event_data=lambda application, _result: {"version": application.version_id,
+                                                 "passed": application.evaluation.get("passed")},
+        example=_submit_example)
+def application_submit(*, user, instance: Application) -> Application:
+    """Submit a draft or returned application: the version in force on the reference date is fixed, the criteria
+    evaluated and the evaluation kept (the outcome, the version and its content hash). Every value the criteria
+    take from the applicant needs a value and the document behind it."""
+    application = instance
+    version = _version_in_force(application.scheme, application.reference_date)
+    _submit_check(application, version)
+    outcome = application_outcome(application, version)
+    before = audit.snapshot(application)
+    application.version = version
+    application.evaluation = {"outcome": outcome.as_dict(), "passed": bool(outcome.passed), "version": version.pk,
+                              "version_number": version.number, "version_hash": version.content_hash,
+                              "on": application.reference_date.isoformat()}
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.full_clean()
+    application.save()
+    audit.record_change(instance=application, action=ChangeAction.UPDATE, user=user, before=before,
+                        after=audit.snapshot(application))
+    return application
+
+
+def _review(application, user, *, status, reviewer: bool, comment: str) -> Application:
+    before = audit.snapshot(application)
+    application.status = status
+    application.review_comment = comment
+    if reviewer:
+        application.reviewed_by = user
+    application.full_clean()
+    application.save()
+    audit.record_change(instance=application, action=ChangeAction.UPDATE, user=user, before=before,
+                        after=audit.snapshot(application))
+    return application
+
+
+@action(Application, "return", label=gettext_lazy("Return for correction"), **_transition("return"),
+        form=records_forms.ApplicationCommentForm, event_label=gettext_lazy("Certification application returned"),
+        style="outline-warning",
+        help=gettext_lazy("The operator corrects the application and submits it again; say what to correct."),
+        example=lambda application: {"comment": "请补充孵化基金规模的证明材料"})
+def application_return(*, user, instance: Application, comment: str) -> Application:
+    """Return a submitted application to its operator for correction, saying what to correct."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what the operator should correct.")})
+    return _review(instance, user, status=ApplicationStatus.RETURNED, reviewer=False, comment=comment)
+
+
+@action(Application, "accept", label=gettext_lazy("Pass first review"), **_transition("accept"),
+        form=records_forms.ApplicationNoteForm, event_label=gettext_lazy("Certification application reviewed"),
+        style="outline-success",
+        help=gettext_lazy("A second officer then approves or rejects it."),
+        example=lambda application: {"comment": "材料齐全，指标符合要求"})
+def application_accept(*, user, instance: Application, comment: str = "") -> Application:
+    """Pass a submitted application's first review; the officer is recorded as its reviewer."""
+    return _review(instance, user, status=ApplicationStatus.ACCEPTED, reviewer=True, comment=comment)
+
+
+def _not_the_reviewer(user, application) -> None:
+    if application.reviewed_by_id is not None and application.reviewed_by_id == user.pk:
+        raise Refused(_("The approver cannot be the officer who reviewed the application."))
+
+
+def _decide(application, user, *, status, comment: str) -> Application:
+    before = audit.snapshot(application)
+    application.status = status
+    application.decided_by = user
+    application.decided_at = timezone.now()
+    application.decision_comment = comment
+    application.full_clean()
+    application.save()
+    audit.record_change(instance=application, action=ChangeAction.UPDATE, user=user, before=before,
+                        after=audit.snapshot(application))
+    return application
+
+
+def certification_from(application, *, decided_on: datetime.date) -> dict:
+    """What an approval certifies: the scheme's level, a validity of the version's years from the decision day,
+    or, for a renewal decided while the certification it renews is valid, from the day after that one ends."""
+    version = application.version or _version_in_force(application.scheme, application.reference_date)
+    renewed = application_renews(application)
+    valid_from = decided_on
+    if renewed is not None and renewed.valid_until >= decided_on:
+        valid_from = renewed.valid_until + DAY
+    return {"scheme": application.scheme, "version": version, "application": application, "park": application.park,
+            "building": application.building, "level": application.scheme.level, "valid_from": valid_from,
+            "valid_until": valid_until_for(valid_from, version.validity_years)}
+
+
+@action(Application, "approve", label=gettext_lazy("Approve"), **_transition("approve"),
+        form=records_forms.ApplicationNoteForm, condition=_not_the_reviewer,
+        event_label=gettext_lazy("Certification application approved"), style="success",
+        event_data=lambda application, certification: {"certification": certification.pk,
+                                                       "certificate_number": certification.certificate_number},
+        result_of=lambda certification: certification.application,
+        help=gettext_lazy("The certification is issued with its certificate number and validity; the approver "
+                          "cannot be the officer who reviewed it."),
+        example=lambda application: {"comment": "同意认定"})
+def application_approve(*, user, instance: Application, comment: str = "") -> Certification:
+    """Approve a reviewed application (by an officer other than its reviewer) and issue the certification: the next
+    certificate number of the year, the scheme's level, valid from the decision day for the version's years."""
+    application = _decide(instance, user, status=ApplicationStatus.APPROVED, comment=comment)
+    today = timezone.localdate()
+    data = certification_from(application, decided_on=today)
+
+    def make(number):
+        certification = Certification(**data, certificate_number=number)
+        certification.full_clean()
+        certification.save()
+        return certification
+
+    certification = _numbered(make, f"FTKC-RZ-{today.year}-", Certification, "certificate_number")
+    audit.record_change(instance=certification, action=ChangeAction.CREATE, user=user, before=None,
+                        after=audit.snapshot(certification))
+    reminders.refresh_for(certification)
+    return certification
+
+
+@action(Application, "reject", label=gettext_lazy("Reject"), **_transition("reject"),
+        form=records_forms.ApplicationCommentForm, event_label=gettext_lazy("Certification application rejected"),
+        style="outline-danger", help=gettext_lazy("Say why the subject is not certified."),
+        example=lambda application: {"comment": "在孵企业数量未达到要求"})
+def application_reject(*, user, instance: Application, comment: str) -> Application:
+    """Decide not to certify a reviewed application, saying why."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the subject is not certified.")})
+    return _decide(instance, user, status=ApplicationStatus.REJECTED, comment=comment)
+
+
+@transaction.atomic
+def certification_create(*, user, model=Certification, data):
+    """Record a certification directly (one granted before the platform, say); its reminders follow."""
+    certification = object_create(user=user, model=model, data=data)
+    reminders.refresh_for(certification)
+    return certification
+
+
+@transaction.atomic
+def certification_update(*, user, instance, data):
+    certification = object_update(user=user, instance=instance, data=data)
+    reminders.refresh_for(certification)
+    return certification
+
+
+@transaction.atomic
+def certifications_expire_due(*, today: datetime.date | None = None, user=None) -> int:
+    """Mark valid certifications past their last valid day as expired (run daily); each change is audited."""
+    today = today or timezone.localdate()
+    due = list(Certification.objects.select_for_update().filter(status=CertificationStatus.VALID,
+                                                                valid_until__lt=today).order_by("pk"))
+    for certification in due:
+        before = audit.snapshot(certification)
+        certification.status = CertificationStatus.EXPIRED
+        certification.save(update_fields=["status", "last_updated"])
+        audit.record_change(instance=certification, action=ChangeAction.UPDATE, user=user, before=before,
+                            after=audit.snapshot(certification))
+        reminders.refresh_for(certification)
+    return len(due)
+
+
 # (end of this part)
 
 

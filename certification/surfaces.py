@@ -6,6 +6,100 @@
 
 
 # ===== incubatees, service records, applications and certifications ========================================
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from core.importing.spec import ImportColumn, ImportSpec  # noqa: E402
+from core.surfaces import Column, Surface, register  # noqa: E402
+from enterprises.surfaces import ENTERPRISE  # noqa: E402
+from spaces.surfaces import BUILDING  # noqa: E402
+
+from . import filters, forms, services  # noqa: E402
+from .choices import ExitReason, GraduationBasis, ServiceArea  # noqa: E402
+from .models import Application, Certification, Incubatee, ServiceRecord  # noqa: E402
+
+PARK = ImportColumn(match=("code", "name"), aliases=("园区", "园区编码", "园区名称", "孵化器", "孵化载体", "载体名称"),
+                    help=_("The park's code (or its exact name)"))
+SUBJECT_BUILDING = ImportColumn(match=BUILDING.match, aliases=BUILDING.aliases,
+                                help=_("Only when a building of the park is certified on its own: its code"))
+TENANT = ImportColumn(match=ENTERPRISE.match, parse=ENTERPRISE.parse,
+                      aliases=("企业", "企业名称", "服务对象", "服务企业", *ENTERPRISE.aliases), help=ENTERPRISE.help)
+
+incubatee = register(Surface(
+    model=Incubatee, filterset=filters.IncubateeFilterSet, form=forms.IncubateeForm, slug="incubatees",
+    columns=[Column("enterprise", order_by="enterprise__name", link=True), Column("park", order_by="park__name"),
+             Column("entered_on"), Column("left_on"), Column("exit_reason", template="certification/cells/choice.html"),
+             Column("graduation_basis"), Column("industry_match")],
+    select_related=("enterprise", "park", "building"), default_sort="-entered_on",
+    bulk_fields=("industry_match",),
+    importer=ImportSpec(
+        key=("park", "enterprise", "entered_on"),
+        columns={"park": PARK, "building": SUBJECT_BUILDING,
+                 "enterprise": ImportColumn(match=ENTERPRISE.match, parse=ENTERPRISE.parse,
+                                            aliases=("在孵企业", "企业名称", *ENTERPRISE.aliases), help=ENTERPRISE.help),
+                 "entered_on": ImportColumn(aliases=("入孵日期", "入孵时间", "入驻日期")),
+                 "left_on": ImportColumn(aliases=("离孵日期", "出孵日期", "毕业日期", "离开日期")),
+                 "exit_reason": ImportColumn(aliases=("离孵原因", "出孵原因", "离开原因")),
+                 "graduation_basis": ImportColumn(aliases=("毕业条件", "毕业依据", "毕业标准")),
+                 "industry_match": ImportColumn(aliases=("主导产业", "是否主导产业", "属于主导产业")),
+                 "note": ImportColumn(aliases=("备注",))},
+        example={"park": "DEMO-P01", "enterprise": "91440300MA5DEXAM87", "entered_on": "2023-03-01",
+                 "left_on": "2025-12-31", "exit_reason": ExitReason.GRADUATED.label,
+                 "graduation_basis": GraduationBasis.HIGH_TECH.label, "industry_match": "是"},
+    ),
+))
+
+servicerecord = register(Surface(
+    model=ServiceRecord, filterset=filters.ServiceRecordFilterSet, form=forms.ServiceRecordForm,
+    slug="service-records",
+    columns=[Column("served_on", link=True), Column("area", template="certification/cells/choice.html"),
+             Column("enterprise", order_by="enterprise__name"), Column("park", order_by="park__name"),
+             Column("description"), Column("outcome")],
+    select_related=("enterprise", "park"), default_sort="-served_on",
+    bulk_fields=("area",),
+    importer=ImportSpec(
+        key=("park", "enterprise", "area", "served_on"),
+        columns={"park": PARK, "building": SUBJECT_BUILDING, "enterprise": TENANT,
+                 "area": ImportColumn(aliases=("服务领域", "服务类别", "服务类型", "领域")),
+                 "served_on": ImportColumn(aliases=("服务日期", "服务时间", "日期")),
+                 "description": ImportColumn(aliases=("服务内容", "内容", "服务事项")),
+                 "outcome": ImportColumn(aliases=("服务成效", "成效", "服务结果", "结果"))},
+        example={"park": "DEMO-P01", "enterprise": "91440300MA5DEXAM87", "area": ServiceArea.FINANCE.label,
+                 "served_on": "2026-03-18", "description": "组织银企对接会，推荐科技信贷产品",
+                 "outcome": "企业获得科技贷款300万元"},
+    ),
+))
+
+
+def application_context(request, application) -> dict:
+    from . import views
+
+    return views.application_detail_context(request, application)
+
+
+application = register(Surface(
+    model=Application, filterset=filters.ApplicationFilterSet, form=forms.ApplicationForm, slug="applications",
+    columns=[Column("number", link=True), Column("scheme", order_by="scheme__name"),
+             Column("park", order_by="park__name"), Column("building", order_by="building__name"),
+             Column("reference_date"), Column("status", template="certification/cells/choice.html"),
+             Column("submitted_at")],
+    select_related=("scheme", "park", "building"), default_sort="-created",
+    api_read_only=("number", "status", "version", "evaluation", "supplied"),
+    create=services.application_create, detail_template="certification/application_detail.html",
+    extra_context=application_context,
+))
+
+certification = register(Surface(
+    model=Certification, filterset=filters.CertificationFilterSet, form=forms.CertificationForm,
+    slug="certifications",
+    columns=[Column("certificate_number", link=True), Column("scheme", order_by="scheme__name"),
+             Column("park", order_by="park__name"), Column("building", order_by="building__name"),
+             Column("level", template="certification/cells/choice.html"), Column("valid_from"), Column("valid_until"),
+             Column("status", template="certification/cells/choice.html")],
+    select_related=("scheme", "park", "building"), default_sort="-valid_from",
+    create=services.certification_create, update=services.certification_update,
+))
+
+
 # (end of this part)
 
 

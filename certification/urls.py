@@ -12,6 +12,17 @@ urlpatterns = []
 
 
 # ===== incubatees, service records, applications and certifications ========================================
+from . import surfaces as records_surfaces  # noqa: E402
+from . import views as records_views  # noqa: E402
+
+urlpatterns += [
+    path("applications/<int:pk>/supplied/", records_views.application_supplied, name="application_supplied"),
+]
+for _surface in (records_surfaces.incubatee, records_surfaces.servicerecord, records_surfaces.application,
+                 records_surfaces.certification):
+    urlpatterns += surface_urlpatterns(_surface)
+
+
 # (end of this part)
 
 

@@ -6,6 +6,167 @@
 
 
 # ===== incubatees, service records, applications and certifications ========================================
+from decimal import Decimal, InvalidOperation  # noqa: E402
+
+from django import forms  # noqa: E402
+from django.contrib.auth.decorators import login_required  # noqa: E402
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
+from django.shortcuts import get_object_or_404, redirect, render  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
+
+from core.access.permissions import may  # noqa: E402
+from core.surfaces.forms import style_widget  # noqa: E402
+
+from . import selectors as records_selectors  # noqa: E402
+from . import services as records_services  # noqa: E402
+from .choices import ApplicationStatus  # noqa: E402
+from .models import Application  # noqa: E402
+
+# How a person writes each kind of supplied value, and how it is kept (core.rules' storage units).
+HUMAN_UNITS = {"area": "㎡", "money": "元", "share": "%"}
+
+
+def _to_storage(fact, text):
+    from core import rules
+
+    kind = getattr(fact.type, "value", fact.type)
+    value = Decimal(str(text).strip().replace(",", "").replace("，", ""))
+    if kind == "area":
+        return rules.area_from_m2(value)
+    if kind == "money":
+        return rules.money_from_yuan(value)
+    if kind == "share":
+        return rules.share_from_percent(value)
+    if kind == "ratio":
+        return rules.ratio_from_decimal(value)
+    if value != value.to_integral_value():
+        raise InvalidOperation
+    return int(value)
+
+
+def _to_human(fact, value):
+    from core import rules
+
+    if value is None:
+        return ""
+    kind = getattr(fact.type, "value", fact.type)
+    converters = {"area": rules.area_to_m2, "money": rules.money_to_yuan, "share": rules.share_to_percent,
+                  "ratio": rules.ratio_to_decimal}
+    return str(converters[kind](value)) if kind in converters else str(value)
+
+
+def _formatted(fact, value):
+    from core import rules
+
+    return rules.format_value(fact.type, value, fact.unit)
+
+
+class SuppliedValuesForm(forms.Form):
+    """One value (in the units people write: ㎡, 元, %, 家) and the document behind it per supplied fact."""
+
+    def __init__(self, *args, facts, documents, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.facts = facts
+        stored = application.supplied or {}
+        document_choices = [("", _("— choose an attached document —")), *[(str(pk), title) for pk, title in documents]]
+        for fact in facts:
+            key = fact.name.replace(".", "__")
+            entry = stored.get(fact.name) or {}
+            unit = HUMAN_UNITS.get(getattr(fact.type, "value", fact.type), fact.unit)
+            self.fields[f"{key}__value"] = forms.CharField(
+                label=f"{fact.label}（{unit}）" if unit else str(fact.label), required=False,
+                initial=_to_human(fact, entry.get("value")))
+            self.fields[f"{key}__document"] = forms.ChoiceField(
+                label=_("document behind %(fact)s") % {"fact": fact.label}, choices=document_choices, required=False,
+                initial=str(entry.get("document") or ""))
+        for field in self.fields.values():
+            style_widget(field.widget)
+
+    def rows(self):
+        for fact in self.facts:
+            key = fact.name.replace(".", "__")
+            yield fact, self[f"{key}__value"], self[f"{key}__document"]
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {}
+        for fact in self.facts:
+            key = fact.name.replace(".", "__")
+            text = (cleaned.get(f"{key}__value") or "").strip()
+            value = None
+            if text:
+                try:
+                    value = _to_storage(fact, text.rstrip("%㎡元"))
+                except (InvalidOperation, ValueError):
+                    self.add_error(f"{key}__value", _("“%(value)s” is not a number.") % {"value": text})
+                    continue
+                if value < 0:
+                    self.add_error(f"{key}__value", _("The value cannot be negative."))
+                    continue
+            document = cleaned.get(f"{key}__document") or None
+            values[fact.name] = {"value": value, "document": int(document) if document else None}
+        cleaned["values"] = values
+        return cleaned
+
+
+def _scoped_application(request, pk) -> Application:
+    return get_object_or_404(Application.objects.for_user(request.user), pk=pk)
+
+
+@login_required
+def application_supplied(request, pk):
+    """The applicant's page for the values the records do not hold, each with the document behind it."""
+    application = _scoped_application(request, pk)
+    if not may(request.user, "change", application):
+        raise PermissionDenied
+    facts = records_services.application_needed_facts(application)
+    documents = records_selectors.application_documents(user=request.user, application=application)
+    form = SuppliedValuesForm(request.POST or None, facts=facts, documents=documents, application=application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            records_services.application_supplied_set(user=request.user, application=application,
+                                                      values=form.cleaned_data["values"])
+        except ValidationError as error:
+            for name, messages in getattr(error, "message_dict", {None: error.messages}).items():
+                target = f"{name.replace('.', '__')}__document" if name else None
+                form.add_error(target if target in form.fields else None, messages)
+        else:
+            return redirect(application.get_absolute_url())
+    return render(request, "certification/application_supplied.html", {
+        "object": application, "form": form, "opts": Application._meta, "has_facts": bool(facts)},
+        status=400 if request.method == "POST" else 200)
+
+
+def application_detail_context(request, application) -> dict:
+    """The application's page: the criteria as evaluated now (a draft or a returned one: live, from the records and
+    the values supplied so far) or as kept at submission; the values supplied; the certification it renews or
+    issued."""
+    live = application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+    version = application.version
+    if live:
+        version = records_services._version_in_force(application.scheme, application.reference_date)
+    outcome = None
+    if live and version is not None:
+        outcome = records_services.application_outcome(application, version).as_dict()
+    elif not live:
+        outcome = (application.evaluation or {}).get("outcome")
+    documents = dict(records_selectors.application_documents(user=request.user, application=application))
+    supplied_rows = []
+    for fact in (records_services.application_needed_facts(application, version) if version else []):
+        entry = (application.supplied or {}).get(fact.name) or {}
+        value = entry.get("value")
+        supplied_rows.append({
+            "label": fact.label, "value": _formatted(fact, value) if value is not None else None,
+            "document": documents.get(entry.get("document")) if entry.get("document") else None})
+    return {
+        "live": live, "version": version, "outcome": outcome, "supplied_rows": supplied_rows,
+        "renews": records_services.application_renews(application),
+        "issued": getattr(application, "certification", None) if application.status == ApplicationStatus.APPROVED
+        else None,
+        "can_supply": live and bool(supplied_rows) and may(request.user, "change", application),
+    }
+
+
 # (end of this part)
 
 
