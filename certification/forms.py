@@ -2,6 +2,115 @@
 
 
 # ===== schemes and their versions ==========================================================================
+from django import forms as django_forms  # noqa: E402
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from core.rules import FactType  # noqa: E402
+from core.rules.operators import OPERATORS  # noqa: E402
+from core.surfaces.forms import ActionForm, BaseModelForm, style_widget  # noqa: E402
+
+from .choices import Grade  # noqa: E402
+from .models import Scheme, SchemeVersion  # noqa: E402
+
+
+class SchemeForm(BaseModelForm):
+    class Meta:
+        model = Scheme
+        fields = ["code", "name", "category", "subject_kind", "level", "issuer", "description"]
+
+
+class SchemeVersionForm(BaseModelForm):
+    """A version's dates, source and notes. Its criteria, indicators, grade bands and parameters are built on the
+    version's own page (the condition builder), never typed as JSON."""
+
+    class Meta:
+        model = SchemeVersion
+        fields = ["scheme", "effective_from", "source_document", "source_date", "validity_years", "notes"]
+        widgets = {"effective_from": django_forms.DateInput(attrs={"type": "date"}),
+                   "source_date": django_forms.DateInput(attrs={"type": "date"})}
+
+
+class NewVersionForm(ActionForm):
+    effective_from = django_forms.DateField(label=_("effective from"),
+                                            widget=django_forms.DateInput(attrs={"type": "date"}))
+
+
+def fact_choices():
+    from .services import fact_catalogue
+
+    return [("", "—")] + [(fact.name, f"{fact.label}（{fact.unit or HUMAN_UNIT_LABELS[fact.type]}）")
+                          for fact in fact_catalogue()]
+
+
+# The unit a person types a fact's values in, shown beside the fact's name.
+HUMAN_UNIT_LABELS = {FactType.AREA: "㎡", FactType.SHARE: "%", FactType.MONEY: "元", FactType.RATIO: "比率",
+                     FactType.COUNT: "个", FactType.DATE: "日期", FactType.CODE: "代码", FactType.BOOL: "是/否"}
+OPERATOR_CHOICES = [(op.code, f"{op.symbol} {op.label}") for op in OPERATORS.values()]
+INDICATOR_KINDS = [("quantitative", _("Quantitative (computed)")), ("qualitative", _("Qualitative (experts)"))]
+TYPE_CHOICES = [(t.value, t.label) for t in FactType]
+
+
+class RowForm(django_forms.Form):
+    """A row of a builder formset, styled as the edit forms are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            style_widget(field.widget)
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
+
+class CriterionRowForm(RowForm):
+    label = django_forms.CharField(label=_("criterion"), max_length=100, required=False)
+    fact = django_forms.ChoiceField(label=_("fact"), choices=())
+    op = django_forms.ChoiceField(label=_("operator"), choices=OPERATOR_CHOICES)
+    value = django_forms.CharField(label=_("threshold"), max_length=200, required=False,
+                                   help_text=_("In ㎡, %, 元, 家 or a date; a~b for a range, 、 between listed values."))
+    param = django_forms.CharField(label=_("or parameter"), max_length=60, required=False)
+    group = django_forms.IntegerField(label=_("group"), min_value=1, max_value=99, required=False)
+    negate = django_forms.BooleanField(label=_("NOT"), required=False)
+    note = django_forms.CharField(label=_("note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fact"].choices = fact_choices()
+
+
+class IndicatorRowForm(RowForm):
+    code = django_forms.CharField(label=_("code"), max_length=10)
+    label = django_forms.CharField(label=_("indicator"), max_length=100)
+    kind = django_forms.ChoiceField(label=_("kind"), choices=INDICATOR_KINDS)
+    fact = django_forms.ChoiceField(label=_("fact"), choices=(), required=False)
+    weight = django_forms.IntegerField(label=_("weight"), min_value=0, max_value=100)
+    full_at = django_forms.CharField(label=_("full points at"), max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fact"].choices = fact_choices()
+
+
+class GradeBandRowForm(RowForm):
+    grade = django_forms.ChoiceField(label=_("grade"), choices=Grade.choices)
+    min = django_forms.IntegerField(label=_("lowest score"), min_value=0, max_value=100)
+
+
+class ParameterRowForm(RowForm):
+    name = django_forms.SlugField(label=_("parameter"), max_length=60)
+    label = django_forms.CharField(label=_("name"), max_length=100, required=False)
+    type = django_forms.ChoiceField(label=_("type"), choices=TYPE_CHOICES)
+    effective_from = django_forms.DateField(label=_("effective from"),
+                                            widget=django_forms.DateInput(attrs={"type": "date"}))
+    value = django_forms.CharField(label=_("value"), max_length=100)
+
+
+def builder_formset(form, prefix):
+    return django_forms.formset_factory(form, extra=2, can_delete=True, max_num=64, validate_max=True)
+
+
+CriterionRows = builder_formset(CriterionRowForm, "criteria")
+IndicatorRows = builder_formset(IndicatorRowForm, "indicators")
+GradeBandRows = django_forms.formset_factory(GradeBandRowForm, extra=1, can_delete=True, max_num=8, validate_max=True)
+ParameterRows = builder_formset(ParameterRowForm, "parameters")
 # (end of this part)
 
 

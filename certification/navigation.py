@@ -8,6 +8,10 @@ add_group("certification", _("Certification"), weight=500)
 
 
 # ===== schemes and their versions ==========================================================================
+add_entry("certification", _("Certification schemes"), "certification:scheme_list", weight=10,
+          visible="certification.Scheme")
+add_entry("certification", _("Scheme versions"), "certification:schemeversion_list", weight=20,
+          visible="certification.SchemeVersion")
 # (end of this part)
 
 

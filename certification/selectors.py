@@ -2,6 +2,118 @@
 
 
 # ===== schemes and their versions ==========================================================================
+import datetime  # noqa: E402
+
+from core.rules import FactType, ParameterSet, ParameterUndefined, format_value  # noqa: E402
+from core.rules.conditions import leaves  # noqa: E402
+from core.rules.operators import LIST, NONE, OPERATORS, PAIR  # noqa: E402
+
+from .models import Scheme, SchemeVersion  # noqa: E402
+
+
+def scheme_versions(*, user, scheme: Scheme):
+    """The versions of a scheme the user sees, newest first."""
+    return SchemeVersion.objects.for_user(user).filter(scheme=scheme).order_by("-number")
+
+
+def _threshold_text(fact, op, value, parameters, on) -> str:
+    if op.arity == NONE:
+        return ""
+    if isinstance(value, dict) and "param" in value:
+        parameter = parameters.get(value["param"])
+        if parameter is None:
+            return value["param"]
+        try:
+            current = format_value(parameter.type, parameter.value_on(on), fact.unit)
+        except ParameterUndefined:
+            current = "—"
+        return f"{parameter.label}（{current}）"
+    if fact.type is FactType.DATE:
+        value = [datetime.date.fromisoformat(v) for v in value] if isinstance(value, list) else \
+            datetime.date.fromisoformat(value)
+    if op.arity == PAIR:
+        return " 至 ".join(format_value(fact.type, v, fact.unit) for v in value)
+    if op.arity == LIST:
+        return "、".join(format_value(fact.type, v, fact.unit) for v in value)
+    return format_value(fact.type, value, fact.unit)
+
+
+def criteria_rows(version: SchemeVersion, catalogue, on: datetime.date | None = None) -> list[dict]:
+    """The criteria as a person reads them: path, the group's joining word, fact label, operator symbol,
+    threshold in its unit (a parameter with its value on ``on``), NOT, note."""
+    on = on or max(version.effective_from, datetime.date.today())
+    try:
+        parameters = ParameterSet.from_json(version.parameters or {})
+    except ValueError:
+        parameters = ParameterSet()
+    rows = []
+    for path, leaf in leaves(version.criteria or {}):
+        fact = catalogue.get(leaf.get("fact", ""))
+        op = OPERATORS.get(leaf.get("op", ""))
+        negated = path.endswith(".1") and _negated(version.criteria, path)
+        rows.append({
+            "path": path,
+            "group": path.split(".")[0],
+            "either": _in_any(version.criteria, path),
+            "label": leaf.get("label") or (fact.label if fact else leaf.get("fact", "")),
+            "fact": fact.label if fact else leaf.get("fact", ""),
+            "fact_name": leaf.get("fact", ""),
+            "symbol": op.symbol if op else leaf.get("op", ""),
+            "operator": op.label if op else "",
+            "threshold": _threshold_text(fact, op, leaf.get("value"), parameters, on) if fact and op else
+            str(leaf.get("value", "")),
+            "negated": negated,
+            "note": leaf.get("note", ""),
+        })
+    return rows
+
+
+def _node_at(tree, path):
+    node = tree
+    for part in path.split(".") if path else []:
+        index = int(part) - 1
+        if "not" in node:
+            node = node["not"]
+        else:
+            node = (node.get("all") or node.get("any"))[index]
+    return node
+
+
+def _negated(tree, path) -> bool:
+    parent = _node_at(tree, path.rsplit(".", 1)[0])
+    return isinstance(parent, dict) and "not" in parent
+
+
+def _in_any(tree, path) -> bool:
+    parts = path.split(".")
+    if len(parts) < 2:
+        return False
+    parent = _node_at(tree, parts[0])
+    return isinstance(parent, dict) and "any" in parent
+
+
+def indicator_rows(version: SchemeVersion, catalogue) -> list[dict]:
+    rows = []
+    for entry in version.indicators or []:
+        fact = catalogue.get(entry.get("fact") or "") if entry.get("fact") else None
+        full_at = entry.get("full_at")
+        rows.append({**entry, "fact_label": fact.label if fact else "",
+                     "full_at_text": format_value(fact.type, full_at, fact.unit) if fact and full_at is not None
+                     else ""})
+    return rows
+
+
+def parameter_rows(version: SchemeVersion) -> list[dict]:
+    rows = []
+    try:
+        parameters = ParameterSet.from_json(version.parameters or {})
+    except ValueError:
+        return rows
+    for name, parameter in parameters.items():
+        for day, value in parameter.values:
+            rows.append({"name": name, "label": parameter.label, "from": day,
+                         "value": format_value(parameter.type, value)})
+    return rows
 # (end of this part)
 
 

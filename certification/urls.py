@@ -8,6 +8,14 @@ urlpatterns = []
 
 
 # ===== schemes and their versions ==========================================================================
+from . import surfaces as certification_surfaces  # noqa: E402
+from . import views as certification_views  # noqa: E402
+
+urlpatterns += [
+    path("scheme-versions/<int:pk>/rules/", certification_views.schemeversion_rules, name="schemeversion_rules"),
+    *surface_urlpatterns(certification_surfaces.scheme),
+    *surface_urlpatterns(certification_surfaces.schemeversion),
+]
 # (end of this part)
 
 

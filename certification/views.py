@@ -2,6 +2,104 @@
 
 
 # ===== schemes and their versions ==========================================================================
+from django.contrib import messages  # noqa: E402
+from django.contrib.auth.decorators import login_required  # noqa: E402
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
+from django.http import Http404, HttpResponseRedirect  # noqa: E402
+from django.shortcuts import get_object_or_404, render  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
+
+from core.access.permissions import CHANGE, VIEW, record_refusal, role_may  # noqa: E402
+
+from . import builder  # noqa: E402
+from . import forms as certification_forms  # noqa: E402
+from . import services as certification_services  # noqa: E402
+from .models import SchemeVersion  # noqa: E402
+
+
+def _filled(formset) -> list:
+    """The formset's rows that hold something and are not ticked for deletion, in order."""
+    return [form for form in formset.forms
+            if form.has_changed() and not (formset.can_delete and form.cleaned_data.get("DELETE"))]
+
+
+def _row_errors(formset, rows, errors) -> None:
+    for number, messages_ in errors.items():
+        for message in messages_:
+            if number and number <= len(rows):
+                rows[number - 1].add_error(None, _("Row %(row)s: %(error)s") % {"row": number, "error": message})
+            else:
+                formset.non_form_errors().append(message)
+
+
+def _initial_rows(version, catalogue):
+    rows = builder.tree_to_rows(version.criteria) or []
+    criteria = []
+    for row in rows:
+        fact = catalogue.get(row["fact"])
+        text = builder.threshold_text(fact.type, row["op"], row["raw"]) if fact and row["raw"] is not None else ""
+        criteria.append({"label": row["label"], "fact": row["fact"], "op": row["op"], "value": text,
+                         "param": row["param"], "group": row["group"], "negate": row["negate"], "note": row["note"]})
+    return {
+        "parameters": builder.parameters_to_rows(version.parameters),
+        "criteria": criteria,
+        "indicators": builder.indicators_to_rows(version.indicators, catalogue),
+        "bands": list(version.grade_bands or []),
+        "shaped": rows is not None if version.criteria else True,
+    }
+
+
+@login_required
+def schemeversion_rules(request, pk):
+    """The condition builder: a draft's parameters, criteria, indicators and grade bands in rows typed in human
+    units, checked together and saved through the service (never JSON typed by hand)."""
+    if not role_may(request.user, VIEW, SchemeVersion):
+        raise Http404
+    version = get_object_or_404(SchemeVersion.objects.for_user(request.user).select_related("scheme"), pk=pk)
+    if not role_may(request.user, CHANGE, SchemeVersion):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    refused = record_refusal(version, CHANGE)
+    if refused:
+        messages.error(request, refused)
+        return HttpResponseRedirect(version.get_absolute_url())
+    catalogue = certification_services.fact_catalogue()
+    initial = _initial_rows(version, catalogue)
+    data = request.POST if request.method == "POST" else None
+    sets = {
+        "parameters": certification_forms.ParameterRows(data, initial=initial["parameters"], prefix="parameters"),
+        "criteria": certification_forms.CriterionRows(data, initial=initial["criteria"], prefix="criteria"),
+        "indicators": certification_forms.IndicatorRows(data, initial=initial["indicators"], prefix="indicators"),
+        "bands": certification_forms.GradeBandRows(data, initial=initial["bands"], prefix="bands"),
+    }
+    status = 200
+    if request.method == "POST":
+        if all(formset.is_valid() for formset in sets.values()):
+            rows = {key: _filled(formset) for key, formset in sets.items()}
+            parameters, errors = builder.parameters_from_rows([f.cleaned_data for f in rows["parameters"]])
+            _row_errors(sets["parameters"], rows["parameters"], errors)
+            criteria, errors = builder.criteria_from_rows([f.cleaned_data for f in rows["criteria"]], catalogue,
+                                                          parameters)
+            _row_errors(sets["criteria"], rows["criteria"], errors)
+            indicators, errors = builder.indicators_from_rows([f.cleaned_data for f in rows["indicators"]], catalogue)
+            _row_errors(sets["indicators"], rows["indicators"], errors)
+            bands, errors = builder.grade_bands_from_rows([f.cleaned_data for f in rows["bands"]])
+            _row_errors(sets["bands"], rows["bands"], errors)
+            if all(formset.is_valid() for formset in sets.values()):
+                try:
+                    certification_services.schemeversion_rules_set(
+                        user=request.user, instance=version, criteria=criteria, indicators=indicators,
+                        grade_bands=bands, parameters=parameters)
+                except ValidationError as error:
+                    messages.error(request, "；".join(error.messages))
+                else:
+                    messages.success(request, _("Saved: %(object)s") % {"object": version})
+                    return HttpResponseRedirect(version.get_absolute_url())
+        status = 400
+    return render(request, "certification/schemeversion_rules.html", {
+        "object": version, "opts": SchemeVersion._meta, "sets": sets, "shaped": initial["shaped"],
+        "list_url": reverse("certification:schemeversion_list"),
+    }, status=status)
 # (end of this part)
 
 

@@ -1,0 +1,372 @@
+"""The condition builder's conversions: rows typed in human units (㎡, %, 元, 家, dates) to a version's JSON in
+storage units and back, with errors in Chinese naming the row. Plain data in, plain data out: no ORM.
+
+Criteria rows carry a group number: rows of one group are OR-ed, groups are AND-ed, and a row's NOT tick negates
+that row alone. The tree built is ``{"all": [group, ...]}`` where a group of one row is the row's leaf (or
+``{"not": leaf}``) and a group of several rows is ``{"any": [...]}``; ``tree_to_rows`` reads back exactly the trees
+of that shape. The tree is then checked by ``core.rules.validate``, whose errors name a node by its path ("条件
+2.1"); they are given back naming the row ("第 3 行") instead.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+from core.rules import (
+    FactType,
+    ParameterSet,
+    area_from_m2,
+    area_to_m2,
+    content_hash,
+    money_from_yuan,
+    money_to_yuan,
+    ratio_from_decimal,
+    ratio_to_decimal,
+    share_from_percent,
+    share_to_percent,
+    validate,
+)
+from core.rules.operators import LIST, NONE, OPERATORS, PAIR
+
+# What a person types after the number, by type: the unit the field's help shows.
+HUMAN_UNITS = {
+    FactType.AREA: "㎡", FactType.SHARE: "%", FactType.MONEY: "元", FactType.RATIO: "", FactType.COUNT: "",
+    FactType.DATE: "", FactType.CODE: "", FactType.BOOL: "",
+}
+# Units a person may type with the number; they are dropped before the number is read.
+_UNIT_WORDS = re.compile(r"(㎡|m²|m2|平方米|%|％|元|家|人|年|名|项|类|个)$")
+_LIST_SEPARATORS = re.compile(r"[、,，;；\s]+")
+_RANGE_SEPARATORS = re.compile(r"\s*(?:~|～|至|到|—|–)\s*")
+YES_WORDS = {"是", "有", "true", "yes", "1", "y"}
+NO_WORDS = {"否", "无", "false", "no", "0", "n"}
+GRADES = ("A", "B", "C", "D")
+
+
+class RowError(ValueError):
+    """A value a row cannot hold: the message is Chinese, for the page."""
+
+
+def _number(text: str) -> Decimal:
+    cleaned = _UNIT_WORDS.sub("", text.strip().replace(",", "").replace("，", "")).strip()
+    try:
+        value = Decimal(cleaned)
+    except Exception:
+        raise RowError(f"“{text}”不是数字") from None
+    if not value.is_finite():
+        raise RowError(f"“{text}”不是数字")
+    return value
+
+
+def parse_value(fact_type: FactType, text: str):
+    """One value typed in human units → storage units: "10,000" ㎡ → 1000000, "75" % → 7500, "2021-06-21"."""
+    fact_type = FactType(fact_type)
+    text = (text or "").strip()
+    if not text:
+        raise RowError("缺少比较值")
+    if fact_type is FactType.AREA:
+        return area_from_m2(_number(text))
+    if fact_type is FactType.SHARE:
+        return share_from_percent(_number(text))
+    if fact_type is FactType.MONEY:
+        return money_from_yuan(_number(text))
+    if fact_type is FactType.RATIO:
+        return ratio_from_decimal(_number(text))
+    if fact_type is FactType.COUNT:
+        number = _number(text)
+        if number != number.to_integral_value():
+            raise RowError(f"“{text}”应为整数")
+        return int(number)
+    if fact_type is FactType.DATE:
+        try:
+            return datetime.date.fromisoformat(text.replace("/", "-"))
+        except ValueError:
+            raise RowError(f"“{text}”不是日期，请写作 2021-06-21") from None
+    if fact_type is FactType.BOOL:
+        if text.lower() in YES_WORDS:
+            return True
+        if text.lower() in NO_WORDS:
+            return False
+        raise RowError(f"“{text}”应为“是”或“否”")
+    return text
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def value_text(fact_type: FactType, value) -> str:
+    """A stored value as a person types it (the inverse of ``parse_value``): 1000000 ㎡ → "10000"."""
+    fact_type = FactType(fact_type)
+    if fact_type is FactType.AREA:
+        return _plain(area_to_m2(value))
+    if fact_type is FactType.SHARE:
+        return _plain(share_to_percent(value))
+    if fact_type is FactType.MONEY:
+        return _plain(money_to_yuan(value))
+    if fact_type is FactType.RATIO:
+        return _plain(ratio_to_decimal(value))
+    if fact_type is FactType.DATE:
+        return value if isinstance(value, str) else value.isoformat()
+    if fact_type is FactType.BOOL:
+        return "是" if value else "否"
+    return str(value)
+
+
+def _json_value(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def parse_threshold(fact_type: FactType, op_code: str, text: str):
+    """The JSON value of a row's threshold for ``op_code``: one value, [lo, hi] for 介于 (typed "lo~hi" or
+    "lo 至 hi"), a list for 属于 / 不属于 (typed with 、 or commas), none for 数据缺失."""
+    op = OPERATORS[op_code]
+    if op.arity == NONE:
+        if (text or "").strip():
+            raise RowError(f"运算“{op.label}”不取比较值")
+        return None
+    if op.arity == PAIR:
+        parts = [p for p in _RANGE_SEPARATORS.split((text or "").strip()) if p]
+        if len(parts) != 2:
+            raise RowError("“介于”需要两个值，写作“下限~上限”")
+        return [_json_value(parse_value(fact_type, p)) for p in parts]
+    if op.arity == LIST:
+        parts = [p for p in _LIST_SEPARATORS.split((text or "").strip()) if p]
+        if not parts:
+            raise RowError(f"运算“{op.label}”需要至少一个值，以顿号分隔")
+        return [_json_value(parse_value(fact_type, p)) for p in parts]
+    return _json_value(parse_value(fact_type, text))
+
+
+def threshold_text(fact_type: FactType, op_code: str, value) -> str:
+    op = OPERATORS[op_code]
+    if op.arity == NONE or value is None:
+        return ""
+    if op.arity == PAIR:
+        return "~".join(value_text(fact_type, v) for v in value)
+    if op.arity == LIST:
+        return "、".join(value_text(fact_type, v) for v in value)
+    return value_text(fact_type, value)
+
+
+# ----- parameters ---------------------------------------------------------------------------------------------------
+def parameters_from_rows(rows: list[dict]) -> tuple[dict, dict]:
+    """Rows {name, label, type, effective_from, value (human units)} → a ParameterSet's JSON; rows of one name are
+    its dated values. Returns (json, {row number: [errors]})."""
+    errors: dict[int, list[str]] = {}
+    found: dict[str, dict] = {}
+    for number, row in enumerate(rows, 1):
+        name, fact_type = row["name"], FactType(row["type"])
+        spec = found.setdefault(name, {"type": fact_type.value, "label": row.get("label") or name, "values": []})
+        if spec["type"] != fact_type.value:
+            errors.setdefault(number, []).append(f"参数 {name} 在前面的行是另一种类型")
+            continue
+        try:
+            value = parse_value(fact_type, row["value"])
+        except (RowError, ValueError, TypeError) as error:
+            errors.setdefault(number, []).append(str(error))
+            continue
+        day = row["effective_from"].isoformat()
+        if any(existing == day for existing, _v in spec["values"]):
+            errors.setdefault(number, []).append(f"参数 {name} 在 {day} 已有一个值")
+            continue
+        spec["values"].append([day, _json_value(value)])
+    for spec in found.values():
+        spec["values"].sort()
+    if not errors:
+        try:
+            ParameterSet.from_json(found)
+        except ValueError as error:
+            errors.setdefault(0, []).append(str(error))
+    return found, errors
+
+
+def parameters_to_rows(data: dict) -> list[dict]:
+    rows = []
+    for name, spec in (data or {}).items():
+        fact_type = FactType(spec["type"])
+        for day, value in spec["values"]:
+            rows.append({"name": name, "label": spec.get("label", ""), "type": fact_type.value,
+                         "effective_from": datetime.date.fromisoformat(day), "value": value_text(fact_type, value)})
+    return rows
+
+
+# ----- criteria -----------------------------------------------------------------------------------------------------
+def criteria_from_rows(rows: list[dict], catalogue, parameters: dict | None = None) -> tuple[dict, dict]:
+    """Rows {label, fact, op, value (human units), param, group, negate, note} → a condition tree, checked.
+    Returns (tree, {row number: [errors]}); row numbers count from 1 in the order given (0: the whole)."""
+    errors: dict[int, list[str]] = {}
+    groups: dict[int, list[tuple[int, dict]]] = {}
+    for number, row in enumerate(rows, 1):
+        fact = catalogue.get(row["fact"])
+        if fact is None:
+            errors.setdefault(number, []).append(f"未知的指标 {row['fact']}")
+            continue
+        op = OPERATORS.get(row["op"])
+        if op is None:
+            errors.setdefault(number, []).append(f"未知的运算 {row['op']}")
+            continue
+        if not op.allows(fact.type):
+            errors.setdefault(number, []).append(f"指标“{fact.label}”（{fact.type.label}）不能使用运算“{op.label}”")
+            continue
+        leaf = {"fact": fact.name, "op": op.code}
+        param = (row.get("param") or "").strip()
+        if param:
+            if (row.get("value") or "").strip():
+                errors.setdefault(number, []).append("比较值与参数只能填一个")
+                continue
+            if op.arity in (NONE, LIST):
+                errors.setdefault(number, []).append(f"运算“{op.label}”不能引用参数")
+                continue
+            if op.arity == PAIR:
+                errors.setdefault(number, []).append("“介于”的上下限请直接填写数值")
+                continue
+            leaf["value"] = {"param": param}
+        else:
+            try:
+                value = parse_threshold(fact.type, op.code, row.get("value") or "")
+            except (RowError, ValueError, TypeError) as error:
+                errors.setdefault(number, []).append(str(error))
+                continue
+            if op.arity != NONE:
+                leaf["value"] = value
+        if (row.get("label") or "").strip():
+            leaf["label"] = row["label"].strip()
+        if (row.get("note") or "").strip():
+            leaf["note"] = row["note"].strip()
+        node = {"not": leaf} if row.get("negate") else leaf
+        groups.setdefault(int(row.get("group") or number * 1000), []).append((number, node))
+    if errors:
+        return {}, errors
+    if not groups:
+        return {}, {}
+    children, paths = [], {}
+    for position, key in enumerate(sorted(groups), 1):
+        members = groups[key]
+        if len(members) == 1:
+            number, node = members[0]
+            children.append(node)
+            paths[str(position)] = number
+            if "not" in node:
+                paths[f"{position}.1"] = number
+        else:
+            children.append({"any": [node for _n, node in members]})
+            for inner, (number, node) in enumerate(members, 1):
+                paths[f"{position}.{inner}"] = number
+                if "not" in node:
+                    paths[f"{position}.{inner}.1"] = number
+    tree = {"all": children}
+    parameter_set = ParameterSet.from_json(parameters or {})
+    for message in validate(tree, catalogue, parameter_set):
+        where, _sep, text = message.partition("：")
+        path = where.replace("条件 ", "").strip()
+        errors.setdefault(paths.get(path, 0), []).append(text or message)
+    return tree, errors
+
+
+def tree_to_rows(tree: dict) -> list[dict] | None:
+    """The rows of a tree of the builder's shape (None when the tree has another shape)."""
+    if not tree:
+        return []
+    if set(tree) != {"all"} or not isinstance(tree["all"], list):
+        return None
+    rows = []
+
+    def leaf_row(node, group):
+        negate = "not" in node
+        leaf = node["not"] if negate else node
+        if not isinstance(leaf, dict) or "fact" not in leaf:
+            return None
+        value = leaf.get("value")
+        param = value["param"] if isinstance(value, dict) and "param" in value else ""
+        return {"label": leaf.get("label", ""), "fact": leaf["fact"], "op": leaf["op"], "raw": None if param else value,
+                "param": param, "group": group, "negate": negate, "note": leaf.get("note", "")}
+
+    for group, node in enumerate(tree["all"], 1):
+        members = node["any"] if isinstance(node, dict) and set(node) == {"any"} else [node]
+        for member in members:
+            row = leaf_row(member, group)
+            if row is None:
+                return None
+            rows.append(row)
+    return rows
+
+
+# ----- indicators and grade bands ---------------------------------------------------------------------------------
+def indicators_from_rows(rows: list[dict], catalogue) -> tuple[list, dict]:
+    """Rows {code, label, kind, fact, weight, full_at (human units)} → the indicators' JSON. Weights are whole
+    points summing to 100; a quantitative indicator names a number fact and the value that earns full points."""
+    errors: dict[int, list[str]] = {}
+    indicators, codes = [], set()
+    for number, row in enumerate(rows, 1):
+        code = row["code"].strip()
+        entry = {"code": code, "label": row["label"].strip(), "kind": row["kind"], "weight": row["weight"]}
+        if code in codes:
+            errors.setdefault(number, []).append(f"代码 {code} 重复")
+        codes.add(code)
+        if row["weight"] is None or row["weight"] < 0:
+            errors.setdefault(number, []).append("权重应为不小于 0 的整数")
+        if row["kind"] == "quantitative":
+            fact = catalogue.get(row.get("fact") or "")
+            if fact is None:
+                errors.setdefault(number, []).append("定量指标须选择一个指标数据")
+            elif not fact.type.is_number:
+                errors.setdefault(number, []).append(f"“{fact.label}”不是数值，不能计分")
+            else:
+                entry["fact"] = fact.name
+                try:
+                    full_at = parse_value(fact.type, row.get("full_at") or "")
+                except (RowError, ValueError, TypeError) as error:
+                    errors.setdefault(number, []).append(f"满分值：{error}")
+                else:
+                    if full_at <= 0:
+                        errors.setdefault(number, []).append("满分值应大于 0")
+                    entry["full_at"] = full_at
+        elif (row.get("fact") or "").strip() or (row.get("full_at") or "").strip():
+            errors.setdefault(number, []).append("定性指标由专家评分，不填指标数据和满分值")
+        indicators.append(entry)
+    total = sum(r["weight"] or 0 for r in rows)
+    if indicators and total != 100 and not errors:
+        errors.setdefault(0, []).append(f"各项权重之和应为 100，现为 {total}")
+    return indicators, errors
+
+
+def indicators_to_rows(indicators: list, catalogue) -> list[dict]:
+    rows = []
+    for entry in indicators or []:
+        fact = catalogue.get(entry.get("fact") or "") if entry.get("fact") else None
+        full_at = entry.get("full_at")
+        rows.append({"code": entry["code"], "label": entry.get("label", ""), "kind": entry["kind"],
+                     "fact": entry.get("fact", ""), "weight": entry["weight"],
+                     "full_at": value_text(fact.type, full_at) if fact is not None and full_at is not None
+                     else ("" if full_at is None else str(full_at))})
+    return rows
+
+
+def grade_bands_from_rows(rows: list[dict]) -> tuple[list, dict]:
+    """Rows {grade, min} → the bands, from the highest: each lower than the one before, the last from 0."""
+    errors: dict[int, list[str]] = {}
+    bands = [{"grade": row["grade"], "min": row["min"]} for row in rows]
+    seen = set()
+    for number, band in enumerate(bands, 1):
+        if band["grade"] in seen:
+            errors.setdefault(number, []).append(f"等级 {band['grade']} 重复")
+        seen.add(band["grade"])
+        if band["min"] is None or not 0 <= band["min"] <= 100:
+            errors.setdefault(number, []).append("最低分应在 0 至 100 之间")
+        elif number > 1 and bands[number - 2]["min"] is not None and band["min"] >= bands[number - 2]["min"]:
+            errors.setdefault(number, []).append("等级应从高到低排列，最低分逐级递减")
+    if bands and not errors and bands[-1]["min"] != 0:
+        errors.setdefault(len(bands), []).append("最后一个等级的最低分应为 0，使每个得分都有等级")
+    return bands, errors
+
+
+def version_content(version) -> dict:
+    """What a published version fixes, whose hash it keeps."""
+    return {"criteria": version.criteria, "indicators": version.indicators, "grade_bands": version.grade_bands,
+            "parameters": version.parameters, "effective_from": version.effective_from.isoformat(),
+            "validity_years": version.validity_years, "source_document": version.source_document}
+
+
+def version_hash(version) -> str:
+    return content_hash(version_content(version))
