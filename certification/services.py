@@ -570,16 +570,13 @@ def certifications_expire_due(*, today: datetime.date | None = None, user=None) 
 import datetime  # noqa: E402
 from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
 
-from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
+from django.core.exceptions import PermissionDenied  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
 from django.utils.translation import gettext_lazy  # noqa: E402
 
-from core import audit  # noqa: E402
 from core import services as core_services  # noqa: E402
-from core.actions import Refused, action  # noqa: E402
+from core.actions import action  # noqa: E402
 from core.reference.choices import Role  # noqa: E402
 from core.rules import (  # noqa: E402
     FactType,
@@ -592,7 +589,7 @@ from core.rules import (  # noqa: E402
 )
 
 from . import facts, scoring  # noqa: E402
-from .choices import CertificationStatus, Grade, RoundStatus  # noqa: E402
+from .choices import Grade, RoundStatus  # noqa: E402
 from .facts import CATALOGUE  # noqa: E402
 from .forms import AdjustForm, RevokeForm, SupplyForm  # noqa: E402
 from .models import Assessment, AssessmentRound, Certification, ConflictDeclaration, ExpertScore  # noqa: E402
@@ -605,11 +602,6 @@ EXPERT_SCORE = audit.register_event("certification.assessment.expert_score", get
 # A value people write (㎡, %, 元, 家/千㎡) in the storage units of its kind of fact (core.rules), half-up.
 FROM_WRITTEN = {FactType.AREA: area_from_m2, FactType.SHARE: share_from_percent, FactType.MONEY: money_from_yuan,
                 FactType.RATIO: ratio_from_decimal}
-
-
-def _round_version(scheme, on: datetime.date):
-    """The version of ``scheme`` in force on ``on`` (published, the latest to take effect by then)."""
-    return scheme.version_on(on)
 
 
 def fact_label(name: str, indicators=()) -> str:
@@ -641,7 +633,7 @@ def round_of(instance) -> AssessmentRound:
 # ----- rounds: create, change, delete -------------------------------------------------------------------------
 def _fix_version(data: dict) -> dict:
     scheme, on = data.get("scheme"), data.get("reference_date")
-    version = _round_version(scheme, on) if scheme and on else None
+    version = version_in_force(scheme, on) if scheme and on else None
     if scheme and on and version is None:
         raise ValidationError({"reference_date": _("No published version of the scheme is in force on this date.")})
     return {"version": version}

@@ -269,17 +269,11 @@ def application_detail_context(request, application) -> dict:
 
 
 # ===== yearly assessment rounds, experts and scores ========================================================
-from decimal import Decimal, InvalidOperation  # noqa: E402
-
 from django import forms as django_forms  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
-from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
-from django.http import Http404, HttpResponse  # noqa: E402
-from django.shortcuts import get_object_or_404, redirect, render  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
 from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
 
-from core.access.permissions import VIEW, role_may  # noqa: E402
 from core.actions import Refused  # noqa: E402
 from core.reference.choices import Role  # noqa: E402
 from core.surfaces.reports import export  # noqa: E402
@@ -446,7 +440,8 @@ def round_results_export(request, pk):
     rows = ([a.rank, str(a.certification.subject), a.park.name, a.certification.certificate_number,
              *[number(p) for p in a.points], number(a.adjustment), a.adjustment_reason,
              number(a.score), a.get_grade_display()] for a in assessments)
-    return export(request, title=f"{round_.title}{_('ranked list')}", model=Assessment, headers=headers,
+    title = _("%(round)s ranked list") % {"round": round_.title}
+    return export(request, title=title, model=Assessment, headers=headers,
                   rows=rows, count=len(assessments), about={"round": round_.pk})
 
 
