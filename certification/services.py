@@ -826,9 +826,16 @@ def round_close(*, user, instance: AssessmentRound) -> list:
 
 
 # ----- certifications: revocation ----------------------------------------------------------------------------
+def _certification_valid(user, certification):
+    # A revoked certification keeps its date of revocation (a constraint), so the state is checked here rather
+    # than declared as the action's sources, which a test sets by the status alone.
+    if certification.status != CertificationStatus.VALID:
+        raise Refused(_("%(object)s is %(state)s: it cannot be revoked.") % {
+            "object": certification, "state": certification.get_status_display()})
+
+
 @action(Certification, "revoke", label=gettext_lazy("Revoke the certification"), roles=ROUND_OFFICE,
-        sources=[CertificationStatus.VALID], target=CertificationStatus.REVOKED, form=RevokeForm,
-        style="outline-danger",
+        condition=_certification_valid, form=RevokeForm, style="outline-danger",
         help=gettext_lazy("The certification ends on this date; the reason is recorded and shown on it."),
         initial=lambda certification: {"revoked_on": timezone.localdate()},
         example=lambda certification: {"revoked_on": certification.valid_from,

@@ -317,6 +317,10 @@ def test_an_officer_revokes_a_certification_by_hand_with_a_reason(world, scheme,
         CertificationStatus.REVOKED, datetime.date(2025, 3, 1), "园区运营机构申请退出认定")
     assert post_action(client, world.users["operator"], certification, "revoke",
                        {"revoked_on": "2025-03-01", "reason": "x"}).status_code == 403
+    twice = post_action(client, officer, certification, "revoke", {"revoked_on": "2025-04-01", "reason": "再次撤销"})
+    assert twice.status_code == 409 and "不能撤销" in twice.json()["detail"]
+    certification.refresh_from_db()
+    assert certification.revoked_on == datetime.date(2025, 3, 1)
 
 
 def test_a_round_in_scoring_cannot_be_closed_by_an_operator_and_a_closed_one_is_kept(world, scoring_round, client,
