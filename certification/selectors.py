@@ -174,6 +174,12 @@ def round_assessments(*, user, round):
             .order_by("rank", "park__name", "id"))
 
 
+def certification_assessments(*, user, certification):
+    """A certification's assessments the user sees, oldest round first."""
+    return (_Assessment.objects.for_user(user).filter(certification=certification)
+            .select_related("round").order_by("round__reference_date", "id"))
+
+
 def expert_rounds(*, user):
     """The rounds ``user`` is an expert of, newest first."""
     return (_AssessmentRound.objects.for_user(user).filter(experts=user)

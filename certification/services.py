@@ -1034,11 +1034,24 @@ def _operator_may_attach(user, assessment) -> bool:
 
 
 def rounds_register() -> None:
-    """What the rounds add to the platform when the app is ready: an assessment takes documents."""
+    """What the rounds add to the platform when the app is ready: an assessment takes documents, and a
+    certification's page lists its assessments with the link to its decision pack."""
     from core.attachments.registry import register_attachable, register_kind
+    from core.surfaces.extensions import add_detail_panel
 
     register_kind(ASSESSMENT_EVIDENCE, gettext_lazy("Assessment evidence"))
     register_attachable("certification.assessment", kinds=[ASSESSMENT_EVIDENCE], also_attach=_operator_may_attach)
+    add_detail_panel("certification.certification", "certification/certification_assessments.html",
+                     _certification_assessments_panel)
+
+
+def _certification_assessments_panel(request, certification, context) -> dict:
+    """The certification page's yearly assessments, and its decision pack for those who may download it."""
+    from .selectors import certification_assessments
+
+    user = request.user
+    return {"assessments": certification_assessments(user=user, certification=certification),
+            "pack": user.role in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.LEADER, Role.PARK_OPERATOR)}
 # (end of this part)
 
 

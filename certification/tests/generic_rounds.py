@@ -23,7 +23,7 @@ BANDS = [{"grade": "A", "min": 90}, {"grade": "B", "min": 75}, {"grade": "C", "m
 
 def scheme_with_version(name="科技园区认定办法", **version):
     n = next(NUMBERS)
-    scheme = Scheme.objects.create(code=f"round-scheme-{n}", name=f"{name}{n}", category=SchemeCategory.SCIENCE_PARK,
+    scheme = Scheme.objects.create(code=f"round-scheme-{n}", name=name, category=SchemeCategory.SCIENCE_PARK,
                                    level=SchemeLevel.DISTRICT, issuer="深圳市福田区科技创新局")
     values = {"number": 1, "status": VersionStatus.PUBLISHED, "effective_from": datetime.date(2020, 1, 1),
               "source_document": "福科创规〔2020〕1号", "indicators": INDICATORS, "grade_bands": BANDS,

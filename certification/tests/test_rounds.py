@@ -399,3 +399,14 @@ def local_today():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def test_the_certification_page_lists_its_assessments_and_links_the_pack(world, scheme, client_for):
+    scheme_, version = scheme
+    certification = certification_of(world, "a", scheme_, version)
+    round_ = round_of(world, "a", scheme_, version, status=RoundStatus.SCORING, title="2025年度科技园区考核")
+    assessment_of(round_, certification, computed={"subject.incubatee_count": 50, "subject.occupancy": 9000})
+    services.round_close(user=world.users["officer"], instance=round_)
+    pack = reverse("certification:certification_pack", args=[certification.pk])
+    page = client_for(world.users["operator"]).get(certification.get_absolute_url()).content.decode()
+    assert "2025年度科技园区考核" in page and "70.00" in page and "合格（C）" in page and pack in page
