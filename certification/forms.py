@@ -204,6 +204,8 @@ class AssessmentRoundForm(BaseModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "title" in self.fields:
+            self.fields["title"].label = _("assessment title")
         if "experts" in self.fields:
             self.fields["experts"].queryset = get_user_model().objects.filter(
                 role=Role.EXPERT, is_active=True).order_by("username")

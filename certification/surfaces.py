@@ -157,6 +157,8 @@ certification = register(Surface(
 
 # ===== yearly assessment rounds, experts and scores ========================================================
 
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
 from core.surfaces import Column, Surface, register  # noqa: E402
 
 from . import filters, forms, selectors, services  # noqa: E402
@@ -212,7 +214,8 @@ def assessment_context(request, assessment) -> dict:
 assessmentround = register(Surface(
     model=AssessmentRound, filterset=filters.AssessmentRoundFilterSet, form=forms.AssessmentRoundForm,
     slug="rounds",
-    columns=[Column("title", link=True), Column("scheme", order_by="scheme__name"), Column("year"),
+    columns=[Column("title", label=_("assessment title"), link=True), Column("scheme", order_by="scheme__name"),
+             Column("year"),
              Column("reference_date"), Column("status", template="core/cells/choice.html")],
     select_related=("scheme",), default_sort="-year",
     create=services.assessmentround_create, update=services.assessmentround_update,

@@ -10,7 +10,7 @@ import re
 import openpyxl
 import pypdf
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from certification import services
@@ -410,3 +410,33 @@ def test_the_certification_page_lists_its_assessments_and_links_the_pack(world, 
     pack = reverse("certification:certification_pack", args=[certification.pk])
     page = client_for(world.users["operator"]).get(certification.get_absolute_url()).content.decode()
     assert "2025年度科技园区考核" in page and "70.00" in page and "合格（C）" in page and pack in page
+
+
+def test_the_operator_attaches_the_document_behind_what_it_adds(world, scheme, client, attachment_root):
+    from core.attachments.services import document_upload
+    from core.tests import attachment_files as samples
+
+    scheme_, version = scheme
+    round_ = round_of(world, "a", scheme_, version)
+    assessment = assessment_of(round_, certification_of(world, "a", scheme_, version),
+                               computed={"subject.incubatee_count": None, "subject.occupancy": 8000})
+    other = assessment_of(round_of(world, "a", *scheme_with_version()), certification_of(world, "a", scheme_, version))
+    operator = world.users["operator"]
+    attached = document_upload(user=operator, record=assessment, kind="assessment_evidence",
+                               upload=samples.upload("在孵企业名单.pdf", samples.PDF), title="在孵企业名单")
+    elsewhere = document_upload(user=operator, record=other, kind="assessment_evidence",
+                                upload=samples.upload("其他.pdf", samples.PDF))
+    wrong = post_action(client, operator, assessment, "supply",
+                        {"fact": "subject.incubatee_count", "value": "45", "document": elsewhere.document_id})
+    assert wrong.status_code == 400 and wrong.json()["errors"][0]["field"] == "document"
+    done = post_action(client, operator, assessment, "supply",
+                       {"fact": "subject.incubatee_count", "value": "45", "document": attached.document_id})
+    assert done.status_code == 200, done.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.supplied["subject.incubatee_count"] == {"value": 45, "document": attached.document_id,
+                                                              "by": operator.username}
+    # Once experts score, the operator attaches nothing more to it.
+    AssessmentRound.objects.filter(pk=round_.pk).update(status=RoundStatus.SCORING)
+    with pytest.raises(PermissionDenied):
+        document_upload(user=operator, record=Assessment.objects.get(pk=assessment.pk), kind="assessment_evidence",
+                        upload=samples.upload("迟交.pdf", samples.PDF))
