@@ -170,7 +170,7 @@ def round_assessments(*, user, round):
     """The round's assessments the user sees (an operator its own parks', an expert all but its conflicts),
     ranked when the round is closed, then by subject."""
     return (_Assessment.objects.for_user(user).filter(round=round)
-            .select_related("park", "certification__building", "certification__park")
+            .select_related("park", "round__version", "certification__building", "certification__park")
             .order_by("rank", "park__name", "id"))
 
 

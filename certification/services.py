@@ -935,14 +935,39 @@ def assessment_adjust(*, user, instance: Assessment, points: Decimal, reason: st
 
 @transaction.atomic
 def assessment_create(*, user, model=Assessment, data: dict) -> Assessment:
-    """Add a subject to a round by hand (certified after the round was computed): it is computed at once."""
+    """Add a subject to a round by hand (certified after the round was computed): its quantitative indicators
+    are computed at once, as of the round's reference date."""
     certification, round_ = data.get("certification"), data.get("round")
     if certification and round_ and certification.scheme_id != round_.scheme_id:
         raise ValidationError({"certification": _("The certification is not of the round's scheme.")})
     if round_ and round_.status == RoundStatus.CLOSED:
         raise ValidationError({"round": _("The round is closed.")})
-    return core_services.object_create(user=user, model=model, data=data,
-                                       preset={"park": certification.park if certification else None})
+    computed = {}
+    if certification and round_ and round_.version_id:
+        key = (certification.park_id, certification.building_id)
+        values = facts.compute([key], round_.reference_date).get(key, {})
+        computed = {name: _stored(values.get(name)) for name in quantitative_facts(round_.version)}
+    return core_services.object_create(user=user, model=model, data=data, preset={
+        "park": certification.park if certification else None, "computed": computed})
+
+
+@transaction.atomic
+def assessment_update(*, user, instance: Assessment, data: dict) -> Assessment:
+    """Change an assessment's opinion; the round and the subject it assesses stay as they were."""
+    stored = core_services.locked_for_user(user, Assessment, instance.pk)
+    for name in ("round", "certification"):
+        if name in data and getattr(data[name], "pk", data[name]) != getattr(stored, f"{name}_id"):
+            raise ValidationError({name: _("An assessment keeps its round and its subject: add another instead.")})
+    return core_services.object_update(user=user, instance=instance, data=data)
+
+
+@transaction.atomic
+def assessment_delete(*, user, instance: Assessment) -> None:
+    """Remove a subject from a round that is not closed (a closed round's results are kept)."""
+    stored = core_services.locked_for_user(user, Assessment, instance.pk)
+    if stored.round.status == RoundStatus.CLOSED:
+        raise ValidationError(_("The round is closed: its assessments are kept."))
+    core_services.object_delete(user=user, instance=instance)
 
 
 # ----- experts: conflicts of interest, then scores ----------------------------------------------------------

@@ -232,7 +232,7 @@ assessment = register(Surface(
              Column("grade", template="core/cells/choice.html"), Column("rank")],
     select_related=("round", "park", "certification__scheme", "certification__building"),
     default_sort="rank",
-    create=services.assessment_create,
+    create=services.assessment_create, update=services.assessment_update, delete=services.assessment_delete,
     detail_template="certification/assessment_detail.html", extra_context=assessment_context,
 ))
 # (end of this part)

@@ -440,3 +440,25 @@ def test_the_operator_attaches_the_document_behind_what_it_adds(world, scheme, c
     with pytest.raises(PermissionDenied):
         document_upload(user=operator, record=Assessment.objects.get(pk=assessment.pk), kind="assessment_evidence",
                         upload=samples.upload("迟交.pdf", samples.PDF))
+
+
+def test_a_subject_added_by_hand_is_computed_and_keeps_its_round(world, scheme, client):
+    scheme_, version = scheme
+    round_ = round_of(world, "a", scheme_, version, reference_date=TODAY, year=TODAY.year)
+    certification = certification_of(world, "a", scheme_, version, valid_from=TODAY.replace(year=TODAY.year - 1))
+    officer = world.users["officer"]
+    response = client.post("/api/certification/assessments", data=json.dumps(
+        {"round": round_.pk, "certification": certification.pk, "opinion": ""}), content_type="application/json",
+        **bearer(officer))
+    assert response.status_code == 201, response.content.decode()
+    assessment = Assessment.objects.get(pk=response.json()["id"])
+    assert (assessment.park_id, assessment.computed) == (
+        world.park_a.pk, {"subject.incubatee_count": 0, "subject.occupancy": 6000})
+    other = certification_of(world, "a", scheme_, version)
+    moved = client.patch(f"/api/certification/assessments/{assessment.pk}", data=json.dumps(
+        {"certification": other.pk}), content_type="application/json", **bearer(officer))
+    assert moved.status_code == 400 and moved.json()["errors"][0]["field"] == "certification"
+    AssessmentRound.objects.filter(pk=round_.pk).update(status=RoundStatus.CLOSED)
+    gone = client.delete(f"/api/certification/assessments/{assessment.pk}", **bearer(officer))
+    assert gone.status_code == 400
+    assert Assessment.objects.filter(pk=assessment.pk).exists()
