@@ -41,7 +41,7 @@ help:
 	@echo "make test-pg      suite on the throwaway PostgreSQL only"
 	@echo "make install      uv sync --frozen (dev group included)"
 	@echo "make lint         ruff, and the vendored front-end files against their manifest"
-	@echo "make bench        pages, 100k-row import/export, locust load, workflow seams (docs/benchmarks*.md)"
+	@echo "make bench        pages, 100k-row import/export, locust load, workflow seams, rule evaluators (docs/benchmarks*.md)"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -83,7 +83,8 @@ lint: install
 # BASELINE_ROWS of the same file; 100000 for the full comparison, ≈ 15 min more); exporting them;
 # importing LEASE_ROWS leases (row by row through the lease services, against those services alone); and
 # LOAD_SECONDS of locust against granian on PostgreSQL at district scale; the workflow seams (bulk edit, the daily
-# reminders run at district scale, an action's overhead, the bell; WORKFLOW_ARGS, e.g. "--parts bulk,bell").
+# reminders run at district scale, an action's overhead, the bell; WORKFLOW_ARGS, e.g. "--parts bulk,bell"); the
+# rule language's two evaluators (one case explained; 1,000,000 rows screened).
 # Results: docs/benchmarks*.md.
 IMPORT_ROWS ?= 100000
 BASELINE_ROWS ?= 10000
@@ -99,6 +100,7 @@ bench: install
 	@$(RUN) --group bench python bench/lease_import.py --rows $(LEASE_ROWS)
 	@$(RUN) --group bench python bench/load.py --duration $(LOAD_SECONDS)
 	@$(RUN) --group bench python bench/workflows.py $(WORKFLOW_ARGS)
+	@$(RUN) python bench/rules.py
 
 _pytest-sqlite:
 	@echo "=== pytest on SQLite ==="

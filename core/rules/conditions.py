@@ -32,6 +32,7 @@ GROUPS = ("all", "any", "not")
 LEAF_KEYS = {"fact", "op", "value", "label", "note"}
 GROUP_EXTRA_KEYS = {"label", "note"}
 MAX_LEAVES = 64  # one bit each in the screening evaluator's uint64 mask
+INT64_MIN, INT64_MAX = -(2**63) + 1, 2**63 - 1  # the screening evaluator's integer columns are int64
 
 TYPE_HINTS = {
     FactType.AREA: "面积，整数，以 0.01 ㎡ 计（10,000 ㎡ 写作 1000000）",
@@ -214,11 +215,15 @@ class _Compiler:
         if _is_param(raw):
             return self.param(raw["param"], path, fact, params)
         try:
-            return value_from_json(fact.type, raw)
+            value = value_from_json(fact.type, raw)
         except ValueError:
             shown = json.dumps(raw, ensure_ascii=False)
             self.error(path, f"{what} {shown} 不是指标“{fact.label}”的类型（{TYPE_HINTS[fact.type]}）")
             return _BAD
+        if fact.type.is_number and not INT64_MIN <= value <= INT64_MAX:
+            self.error(path, f"{what} {value} 超出可比较的范围（绝对值不超过 {INT64_MAX}）")
+            return _BAD
+        return value
 
     def param(self, name, path: str, fact: Fact, params: list):
         if self.parameters is None:

@@ -25,13 +25,13 @@ ONE, PAIR, LIST, NONE = "one", "pair", "list", "none"
 class Operator:
     code: str
     symbol: str
-    label: str  # what a form shows: 不少于
     types: frozenset
     arity: str
     scalar: Callable
     vector: Callable
     pass_text: str
     fail_text: str
+    label: str = ""  # what a form shows: 不少于
     when_missing: bool | None = None
 
     def allows(self, fact_type: FactType) -> bool:
@@ -52,39 +52,55 @@ def _never_vector(array, threshold):
     return np.zeros(len(array), dtype=bool)
 
 
+def _eq(array, threshold):
+    return np.asarray(array == threshold, dtype=bool)
+
+
+def _ne(array, threshold):
+    return np.asarray(array != threshold, dtype=bool)
+
+
+def _isin(array, threshold):
+    return np.isin(array, list(threshold))
+
+
+def _not_isin(array, threshold):
+    return ~np.isin(array, list(threshold))
+
+
 OPERATORS: dict[str, Operator] = {
     op.code: op
     for op in [
-        Operator("eq", "=", "等于", ALL_TYPES, ONE,
-                 lambda v, t: v == t, lambda a, t: np.asarray(a == t, dtype=bool),
-                 "{label}：{value}，符合要求的“{threshold}”", "{label}：{value}，不符合要求的“{threshold}”"),
-        Operator("ne", "≠", "不等于", ALL_TYPES, ONE,
-                 lambda v, t: v != t, lambda a, t: np.asarray(a != t, dtype=bool),
-                 "{label}：{value}，不是排除的“{threshold}”", "{label}：{value}，是排除的“{threshold}”"),
-        Operator("lt", "<", "低于", ORDERED, ONE,
-                 lambda v, t: v < t, lambda a, t: a < t,
-                 "{label} {value}，低于要求的上限 {threshold}", "{label} {value}，未低于要求的上限 {threshold}"),
-        Operator("le", "≤", "不超过", ORDERED, ONE,
-                 lambda v, t: v <= t, lambda a, t: a <= t,
-                 "{label} {value}，未超过上限 {threshold}", "{label} {value}，超过上限 {threshold}"),
-        Operator("gt", ">", "超过", ORDERED, ONE,
-                 lambda v, t: v > t, lambda a, t: a > t,
-                 "{label} {value}，超过要求的 {threshold}", "{label} {value}，未超过要求的 {threshold}"),
-        Operator("ge", "≥", "不少于", ORDERED, ONE,
-                 lambda v, t: v >= t, lambda a, t: a >= t,
-                 "{label} {value}，达到要求的 {threshold}", "{label} {value}，低于要求的 {threshold}"),
-        Operator("between", "∈", "介于", ORDERED, PAIR,
-                 _between, _between,
-                 "{label} {value}，在要求的 {lo} 至 {hi} 之间", "{label} {value}，不在要求的 {lo} 至 {hi} 之间"),
-        Operator("in", "∈", "属于", LISTED, LIST,
-                 lambda v, t: v in t, lambda a, t: np.isin(a, list(t)),
-                 "{label} {value}，属于 {threshold}", "{label} {value}，不属于 {threshold}"),
-        Operator("not_in", "∉", "不属于", LISTED, LIST,
-                 lambda v, t: v not in t, lambda a, t: ~np.isin(a, list(t)),
-                 "{label} {value}，不属于排除的 {threshold}", "{label} {value}，属于排除的 {threshold}"),
-        Operator("missing", "∅", "数据缺失", ALL_TYPES, NONE,
-                 lambda v, t: False, _never_vector,
-                 "{label}：数据缺失", "{label}：已有数据（{value}）", when_missing=True),
+        Operator("eq", "=", ALL_TYPES, ONE, lambda v, t: v == t, _eq,
+                 "{label}：{value}，符合要求的“{threshold}”", "{label}：{value}，不符合要求的“{threshold}”",
+                 label="等于"),
+        Operator("ne", "≠", ALL_TYPES, ONE, lambda v, t: v != t, _ne,
+                 "{label}：{value}，不为“{threshold}”，符合要求", "{label}：{value}，要求不为“{threshold}”",
+                 label="不等于"),
+        Operator("lt", "<", ORDERED, ONE, lambda v, t: v < t, lambda a, t: a < t,
+                 "{label} {value}，低于 {threshold}，符合要求", "{label} {value}，要求低于 {threshold}",
+                 label="低于"),
+        Operator("le", "≤", ORDERED, ONE, lambda v, t: v <= t, lambda a, t: a <= t,
+                 "{label} {value}，未超过上限 {threshold}", "{label} {value}，超过上限 {threshold}",
+                 label="不超过"),
+        Operator("gt", ">", ORDERED, ONE, lambda v, t: v > t, lambda a, t: a > t,
+                 "{label} {value}，超过要求的 {threshold}", "{label} {value}，未超过要求的 {threshold}",
+                 label="超过"),
+        Operator("ge", "≥", ORDERED, ONE, lambda v, t: v >= t, lambda a, t: a >= t,
+                 "{label} {value}，达到要求的 {threshold}", "{label} {value}，低于要求的 {threshold}",
+                 label="不少于"),
+        Operator("between", "∈", ORDERED, PAIR, _between, _between,
+                 "{label} {value}，在要求的 {lo} 至 {hi} 之间", "{label} {value}，不在要求的 {lo} 至 {hi} 之间",
+                 label="介于"),
+        Operator("in", "∈", LISTED, LIST, lambda v, t: v in t, _isin,
+                 "{label} {value}，属于 {threshold}", "{label} {value}，不属于 {threshold}",
+                 label="属于"),
+        Operator("not_in", "∉", LISTED, LIST, lambda v, t: v not in t, _not_isin,
+                 "{label} {value}，不属于排除的 {threshold}", "{label} {value}，属于排除的 {threshold}",
+                 label="不属于"),
+        Operator("missing", "∅", ALL_TYPES, NONE, lambda v, t: False, _never_vector,
+                 "{label}：数据缺失，符合条件", "{label}：已有数据（{value}），不符合“数据缺失”的条件",
+                 label="数据缺失", when_missing=True),
     ]
 }
 

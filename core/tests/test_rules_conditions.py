@@ -70,7 +70,7 @@ def sentences(tree, facts, **kwargs):
     (leaf("subject.operating_years", "ge", 3), MISSING, "运营年限：数据缺失"),
     (leaf("subject.leased_area", "le", 100_000), 120_000, "租赁面积 1,200 ㎡，超过上限 1,000 ㎡"),
     (leaf("subject.leased_area", "le", 100_000), 80_050, "租赁面积 800.50 ㎡，未超过上限 1,000 ㎡"),
-    (leaf("subject.leased_area", "lt", 100_000), 100_000, "租赁面积 1,000 ㎡，未低于要求的上限 1,000 ㎡"),
+    (leaf("subject.leased_area", "lt", 100_000), 100_000, "租赁面积 1,000 ㎡，要求低于 1,000 ㎡"),
     (leaf("subject.fund_size", "gt", 500_000_000), 500_000_001, "孵化资金 5,000,000.01 元，超过要求的 5,000,000 元"),
     (leaf("subject.incubatee_count", "between", [20, 50]), 51, "在孵企业 51 家，不在要求的 20 家 至 50 家 之间"),
     (leaf("subject.incubatee_count", "between", [20, 50]), 20, "在孵企业 20 家，在要求的 20 家 至 50 家 之间"),
@@ -79,12 +79,16 @@ def sentences(tree, facts, **kwargs):
     (leaf("enterprise.industry_code", "not_in", ["7210"]), "7210", "行业代码 7210，属于排除的 7210"),
     (leaf("enterprise.high_tech", "eq", True), True, "是否国家高新技术企业：是，符合要求的“是”"),
     (leaf("enterprise.high_tech", "eq", True), False, "是否国家高新技术企业：否，不符合要求的“是”"),
-    (leaf("enterprise.listed", "ne", True), True, "是否上市：是，是排除的“是”"),
+    (leaf("enterprise.listed", "ne", True), True, "是否上市：是，要求不为“是”"),
+    (leaf("enterprise.listed", "ne", True), False, "是否上市：否，不为“是”，符合要求"),
+    (leaf("subject.leased_area", "lt", 100_000), 99_999, "租赁面积 999.99 ㎡，低于 1,000 ㎡，符合要求"),
+    (leaf("subject.incubatee_count", "eq", 42), 42, "在孵企业：42 家，符合要求的“42 家”"),
+    (leaf("enterprise.industry_code", "not_in", ["7210"]), "6511", "行业代码 6511，不属于排除的 7210"),
     (leaf("enterprise.registered_on", "ge", "2021-01-01"), D(2021, 6, 21),
      "注册日期 2021年6月21日，达到要求的 2021年1月1日"),
     (leaf("enterprise.incubatees_per_1000m2", "ge", 300), 350, "每千平方米在孵企业 3.5 家，达到要求的 3 家"),
-    (leaf("subject.operating_years", "missing"), MISSING, "运营年限：数据缺失"),
-    (leaf("subject.operating_years", "missing"), 4, "运营年限：已有数据（4 年）"),
+    (leaf("subject.operating_years", "missing"), MISSING, "运营年限：数据缺失，符合条件"),
+    (leaf("subject.operating_years", "missing"), 4, "运营年限：已有数据（4 年），不符合“数据缺失”的条件"),
     (leaf("subject.incubatee_count", "ge", 50, label="在孵企业数量"), 42, "在孵企业数量 42 家，低于要求的 50 家"),
 ])
 def test_one_sentence_per_leaf(node, value, expected):
@@ -204,6 +208,16 @@ def test_a_decision_reads_parameters_on_its_day():
         evaluate(tree, facts, CATALOGUE, PARAMETERS)
 
 
+def test_a_bound_of_between_may_be_a_parameter():
+    tree = leaf("subject.leased_area", "between", [10_000, {"param": "max_leased_area"}])
+    assert validate(tree, CATALOGUE, PARAMETERS) == []
+    outcome = evaluate(tree, {"subject.leased_area": 100_001}, CATALOGUE, PARAMETERS, on=D(2024, 1, 1))
+    assert not outcome.passed and outcome.leaves[0].threshold == (10_000, 100_000)
+    assert outcome.leaves[0].sentence == "租赁面积 1,000.01 ㎡，不在要求的 100 ㎡ 至 1,000 ㎡ 之间"
+    with pytest.raises(ParameterUndefined):
+        evaluate(tree, {"subject.leased_area": 1}, CATALOGUE, PARAMETERS, on=D(2023, 12, 31))
+
+
 def test_a_period_is_split_at_each_change():
     parameters = [PARAMETERS["min_incubatees"], PARAMETERS["max_leased_area"]]
     assert split_period(D(2025, 1, 1), D(2025, 12, 31), parameters) == [
@@ -284,6 +298,8 @@ def test_validate_without_parameters_and_at_the_root():
         "整体条件：比较条件不能超过 64 个（现有 65 个）"]
     assert validate(leaf("subject.incubatee_count", "ge", True), CATALOGUE) == [
         "整体条件：比较值 true 不是指标“在孵企业”的类型（数量，整数）"]
+    assert validate(leaf("subject.fund_size", "ge", 2**63), CATALOGUE) == [
+        f"整体条件：比较值 {2**63} 超出可比较的范围（绝对值不超过 {2**63 - 1}）"]
     assert validate(leaf("subject.incubatee_count", "ge", 50), CATALOGUE) == []
     with pytest.raises(InvalidTree) as raised:
         evaluate({"any": [leaf("subject.xxx", "eq", 1)]}, {}, CATALOGUE)

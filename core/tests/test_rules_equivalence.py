@@ -77,6 +77,9 @@ def leaf_strategy(draw):
     elif op.arity == "pair":
         low, high = sorted([draw(values), draw(values)])
         node["value"] = [as_json(low), as_json(high)]
+        params = PARAMS_BY_TYPE.get(fact.type, [])
+        if params and draw(st.booleans()):  # a bound named by a parameter (its order then unchecked)
+            node["value"][draw(st.sampled_from([0, 1]))] = {"param": draw(st.sampled_from(params))}
     elif op.arity == "list":
         node["value"] = [as_json(v) for v in draw(st.lists(values, min_size=1, max_size=3))]
     return node
