@@ -41,7 +41,7 @@ help:
 	@echo "make test-pg      suite on the throwaway PostgreSQL only"
 	@echo "make install      uv sync --frozen (dev group included)"
 	@echo "make lint         ruff, and the vendored front-end files against their manifest"
-	@echo "make bench        pages, 100k-row import/export, locust load, workflow seams, rule evaluators (docs/benchmarks*.md)"
+	@echo "make bench        pages, 100k-row import/export, locust load, workflow seams, rule evaluators, PDF documents (docs/benchmarks*.md)"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -84,7 +84,8 @@ lint: install
 # importing LEASE_ROWS leases (row by row through the lease services, against those services alone); and
 # LOAD_SECONDS of locust against granian on PostgreSQL at district scale; the workflow seams (bulk edit, the daily
 # reminders run at district scale, an action's overhead, the bell; WORKFLOW_ARGS, e.g. "--parts bulk,bell"); the
-# rule language's two evaluators (one case explained; 1,000,000 rows screened).
+# rule language's two evaluators (one case explained; 1,000,000 rows screened); an official document of 10
+# pages typeset as PDF against one of a page.
 # Results: docs/benchmarks*.md.
 IMPORT_ROWS ?= 100000
 BASELINE_ROWS ?= 10000
@@ -101,6 +102,7 @@ bench: install
 	@$(RUN) --group bench python bench/load.py --duration $(LOAD_SECONDS)
 	@$(RUN) --group bench python bench/workflows.py $(WORKFLOW_ARGS)
 	@$(RUN) python bench/rules.py
+	@$(RUN) --group bench python bench/documents.py
 
 _pytest-sqlite:
 	@echo "=== pytest on SQLite ==="

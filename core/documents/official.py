@@ -118,16 +118,6 @@ def _table_data(table: Table, where: str) -> dict:
     return {"columns": columns, "rows": rows, "widths": widths}
 
 
-def _mark_size(mark: str) -> tuple[float, float]:
-    """The issuer's mark's size and letter spacing in points: as large as fits the 156 mm text block (at most
-    22 mm per character, counting a Latin letter or digit as half), spread out when it is short."""
-    block = 156 / 25.4 * 72
-    width = sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in mark) or 1.0
-    size = min(22 / 25.4 * 72, block * 0.96 / width)
-    tracking = min(size * 0.5, (block * 0.8 - size * width) / max(len(mark) - 1, 1)) if width < 8 else 0.0
-    return round(size, 2), round(max(tracking, 0.0), 2)
-
-
 def payload(doc: OfficialDocument, fonts: dict[str, str]) -> dict:
     """The JSON data the template reads: every text of ``doc``, dates written out, checked."""
     for name in ("issuer", "number", "title", "addressee", "seal_text", "copy_to", "printed_by", "mark"):
@@ -136,7 +126,9 @@ def payload(doc: OfficialDocument, fonts: dict[str, str]) -> dict:
         raise ValueError("a document needs an issuer and a title")
     if not isinstance(doc.date, datetime.date):
         raise TypeError("date must be a datetime.date")
-    write_date = {"chinese": chinese_date, "arabic": arabic_date}[doc.date_style]
+    if doc.date_style not in ("chinese", "arabic"):
+        raise ValueError(f"date_style must be 'chinese' or 'arabic', not {doc.date_style!r}")
+    write_date = chinese_date if doc.date_style == "chinese" else arabic_date
     sections, numbered = [], 0
     for index, section in enumerate(doc.sections, start=1):
         where = f"section {index}"
@@ -147,13 +139,9 @@ def payload(doc: OfficialDocument, fonts: dict[str, str]) -> dict:
             "paragraphs": [_check_text(p, f"{where}: paragraph") for p in section.paragraphs],
             "tables": [_table_data(t, f"{where}, table {n}") for n, t in enumerate(section.tables, start=1)],
         })
-    mark = doc.mark or doc.issuer + "文件"
-    mark_size, mark_tracking = _mark_size(mark)
     return {
         "issuer": doc.issuer,
-        "mark": mark,
-        "mark_size": mark_size,
-        "mark_tracking": mark_tracking,
+        "mark": doc.mark or doc.issuer + "文件",
         "number": doc.number,
         "title": doc.title,
         "addressee": doc.addressee,

@@ -177,3 +177,31 @@ def test_fonts_come_from_the_configured_folders_only(settings):
     assert faces == {"serif": "Noto Serif CJK SC", "sans": "Noto Sans CJK SC"}
     paths = {font.path for font in fonts.fonts() if font.path}
     assert paths and all(any(p.startswith(folder) for folder in settings.YUANQU_PDF_FONT_PATHS) for p in paths)
+
+
+def test_the_signature_never_stands_alone_on_a_page():
+    """However the body falls, the page with the signature and date also holds the last paragraph."""
+    crossed = False
+    for count in range(8, 26):
+        paragraphs = [f"第{n}段，运营机构按要求报送了年度服务记录。" for n in range(1, count + 1)]
+        pages = [flat(text) for text in pages_text(render_pdf(pack(sections=[Section("说明", paragraphs)],
+                                                                    copy_to="", printed_by="")))]
+        signed = next(text for text in pages if "深圳市福田区科技创新局二〇二六年十二月六日" in text)
+        assert f"第{count}段" in signed
+        crossed = crossed or not any(f"第{count - 1}段" in text for text in pages[-1:])
+    assert crossed, "no length tried moved the last paragraph to a page of its own: try more lengths"
+
+
+def test_a_long_code_wraps_inside_the_page_and_its_cell():
+    """A run with no place to break (a file's hash, a long code) is broken rather than run off the page."""
+    code = "SHA256:" + "9f86d081884c7d659a2feaa0c55ad015" * 3
+    text = pages_text(render_pdf(pack(sections=[Section("校验码", [code], [Table(["校验码", "说明"], [[code, "原件"]])])])))
+    lines = "\n".join(text).splitlines()
+    assert flat("".join(text)).count(code) == 2  # read back whole, nothing added between its characters
+    assert not any(code in line for line in lines)  # but on several lines, both times
+
+
+def test_a_sans_font_alone_serves_for_both(settings):
+    settings.YUANQU_PDF_FONT_PATHS = ["/usr/share/fonts/truetype/wqy"]  # fonts-wqy-microhei, from system-deps
+    assert font_setup()[1] == {"serif": "WenQuanYi Micro Hei", "sans": "WenQuanYi Micro Hei"}
+    assert "福科创〔2026〕12号" in flat(pages_text(render_pdf(pack()))[0])
