@@ -92,6 +92,7 @@ BASELINE_ROWS ?= 10000
 LEASE_ROWS ?= 2000
 LOAD_SECONDS ?= 60
 WORKFLOW_ARGS ?=
+CERTIFICATION_ARGS ?= --scale district
 
 bench: install
 	@$(RUN) --group bench python bench/pages.py $(BENCH_ARGS)
@@ -103,6 +104,7 @@ bench: install
 	@$(RUN) --group bench python bench/workflows.py $(WORKFLOW_ARGS)
 	@$(RUN) python bench/rules.py
 	@$(RUN) --group bench python bench/documents.py
+	@$(RUN) --group bench python bench/certification.py $(CERTIFICATION_ARGS)
 
 _pytest-sqlite:
 	@echo "=== pytest on SQLite ==="

@@ -30,13 +30,16 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.rules import MISSING, Catalogue, Fact, FactType, per_thousand_m2, share_of
+from core.surfaces.selectors import visible_to
 from enterprises.choices import QualificationKind
 from enterprises.models import Enterprise, Qualification
 from leasing.choices import HOLDING_STATUSES
@@ -199,11 +202,12 @@ def compute(subjects: Iterable, on: datetime.date) -> dict[Subject, dict]:
 
     # Areas, building by building (a park's are the sum of its buildings'), and gross floor areas.
     areas = {}
-    rows = (Unit.objects.filter(building__park_id__in=parks).order_by().values("building_id")
-            .annotate(total=Sum("area"),
-                      leased=Sum("area", filter=Q(Exists(_holding_leases(on)))),
-                      incubating=Sum("area", filter=Q(_incubatee_holding(on, by_building=False))),
-                      incubating_here=Sum("area", filter=Q(_incubatee_holding(on, by_building=True)))))
+    sums = dict(total=Sum("area"), leased=Sum("area", filter=Q(Exists(_holding_leases(on)))),
+                incubating=Sum("area", filter=Q(_incubatee_holding(on, by_building=False))))
+    if buildings:  # a building subject's incubatees are those that name it
+        sums["incubating_here"] = Sum("area", filter=Q(building_id__in=buildings)
+                                      & Q(_incubatee_holding(on, by_building=True)))
+    rows = Unit.objects.filter(building__park_id__in=parks).order_by().values("building_id").annotate(**sums)
     for row in rows:
         areas[row["building_id"]] = row
     floor = {}
@@ -417,3 +421,135 @@ def compute_loop(subjects: Iterable, on: datetime.date) -> dict[Subject, dict]:
             service_areas=records.services().order_by().values("area").distinct().count(),
         )
     return results
+
+
+# Evidence: the records behind a number, for the user who asks --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    value: Callable  # row → text
+    url: Callable | None = None  # row → address of the record, or None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The records a fact of a subject counts on a day: their ``kind`` ("unit", "lease", "enterprise",
+    "incubatee", "servicerecord", "qualification"), the rows (scoped to the user), and how to show them."""
+
+    kind: str
+    fact: Fact
+    value: object
+    on: datetime.date
+    queryset: QuerySet
+    columns: tuple[Column, ...]
+
+
+def _link(row, *names) -> str | None:
+    target = row
+    for name in names:
+        target = getattr(target, name, None)
+        if target is None:
+            return None
+    try:
+        return target.get_absolute_url()
+    except NoReverseMatch:
+        return None
+
+
+def _text(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _units(rows: QuerySet, on: datetime.date) -> QuerySet:
+    holder = _holding_leases(on).order_by("start_date", "pk")
+    return (rows.select_related("building").order_by("building__code", "code")
+            .annotate(lease_id=Subquery(holder.values("pk")[:1]),
+                      lease_number=Subquery(holder.values("contract_number")[:1]),
+                      tenant_name=Subquery(holder.values("enterprise__name")[:1])))
+
+
+UNIT_COLUMNS = (
+    Column(_("building"), lambda u: u.building.name, lambda u: _link(u, "building")),
+    Column(_("unit number"), lambda u: u.code, lambda u: _link(u)),
+    Column(_("area (m²)"), lambda u: _text(u.area)),
+    Column(_("tenant"), lambda u: _text(u.tenant_name)),
+    Column(_("contract number"), lambda u: _text(u.lease_number or (u.lease_id and f"#{u.lease_id}")),
+           lambda u: reverse("leasing:lease_detail", args=[u.lease_id]) if u.lease_id else None),
+)
+ENTERPRISE_COLUMNS = (
+    Column(_("name"), lambda e: e.name, lambda e: _link(e)),
+    Column(_("unified social credit code"), lambda e: e.credit_code),
+    Column(_("industry (GB/T 4754-2017)"), lambda e: _text(e.industry and f"{e.industry.code} {e.industry.name}")),
+)
+INCUBATEE_COLUMNS = (
+    Column(_("enterprise"), lambda i: i.enterprise.name, lambda i: _link(i)),
+    Column(_("building"), lambda i: _text(i.building and i.building.name)),
+    Column(_("entered on"), lambda i: _text(i.entered_on)),
+    Column(_("left on"), lambda i: _text(i.left_on)),
+    Column(_("reason for leaving"), lambda i: _text(i.get_exit_reason_display())),
+    Column(_("graduation basis"), lambda i: _text(i.get_graduation_basis_display())),
+    Column(_("in the incubator's target industry"), lambda i: _("Yes") if i.industry_match else _("No")),
+)
+SERVICE_COLUMNS = (
+    Column(_("date"), lambda s: _text(s.served_on), lambda s: _link(s)),
+    Column(_("service area"), lambda s: s.get_area_display()),
+    Column(_("tenant"), lambda s: s.enterprise.name),
+    Column(_("building"), lambda s: _text(s.building and s.building.name)),
+    Column(_("description"), lambda s: s.description),
+)
+
+# fact → (kind, the record set of Records that it counts)
+EVIDENCE = {
+    "subject.area_controlled": ("unit", lambda r: r.units()),
+    "subject.leased_area": ("unit", lambda r: r.held_units()),
+    "subject.occupancy": ("unit", lambda r: r.held_units()),
+    "subject.tenant_count": ("enterprise", lambda r: r.tenants()),
+    "subject.incubatee_count": ("incubatee", lambda r: r.incubatees()),
+    "subject.incubatee_area": ("unit", lambda r: r.incubating_units()),
+    "subject.incubatee_area_share": ("unit", lambda r: r.incubating_units()),
+    "subject.incubatees_per_1000m2": ("incubatee", lambda r: r.incubatees()),
+    "subject.same_industry_share": ("incubatee", lambda r: r.matched_incubatees()),
+    "subject.new_incubatee_share": ("incubatee", lambda r: r.new_incubatees()),
+    "subject.graduate_count": ("incubatee", lambda r: r.graduates()),
+    "subject.high_tech_tenant_share": ("enterprise", lambda r: r.qualified_tenants(QualificationKind.HIGH_TECH)),
+    "subject.specialised_tenant_share": ("enterprise",
+                                         lambda r: r.qualified_tenants(QualificationKind.SPECIALISED)),
+    "subject.services_per_1000m2": ("servicerecord", lambda r: r.services()),
+    "subject.service_areas_covered": ("servicerecord", lambda r: r.services()),
+    "subject.cultural_tenant_share": ("enterprise", lambda r: r.cultural_tenants()),
+}
+
+
+def evidence(*, user, park, building, fact: str, on: datetime.date) -> Evidence | None:
+    """The records behind ``fact`` of the subject on ``on``, as ``user`` may see them; None when the park (or
+    the building) is outside the user's scope, the building is not the park's, or the fact has no records."""
+    if fact not in EVIDENCE:
+        return None
+    park_id, building_id = subject_key(park, building)
+    if not visible_to(user, Park).filter(pk=park_id).exists():
+        return None
+    if building_id is not None and not Building.objects.filter(pk=building_id, park_id=park_id).exists():
+        return None
+    kind, records_of = EVIDENCE[fact]
+    records = Records(park_id, building_id, on)
+    rows = records_of(records)
+    model = rows.model
+    rows = rows.filter(pk__in=visible_to(user, model).values("pk"))
+    if kind == "unit":
+        rows, columns = _units(rows, on), UNIT_COLUMNS
+    elif kind == "enterprise":
+        rows, columns = rows.select_related("industry").order_by("name", "pk"), ENTERPRISE_COLUMNS
+    elif kind == "incubatee":
+        rows, columns = (rows.select_related("enterprise", "building").order_by("-entered_on", "pk"),
+                         INCUBATEE_COLUMNS)
+    else:
+        rows, columns = (rows.select_related("enterprise", "building").order_by("-served_on", "-pk"),
+                         SERVICE_COLUMNS)
+    value = compute([(park_id, building_id)], on)[(park_id, building_id)][fact]
+    return Evidence(kind=kind, fact=CATALOGUE[fact], value=value, on=on, queryset=rows, columns=columns)

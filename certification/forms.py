@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _  # noqa: E402
 
 from core.rules import FactType  # noqa: E402
 from core.rules.operators import OPERATORS  # noqa: E402
-from core.surfaces.forms import ActionForm, BaseModelForm, style_widget  # noqa: E402
+from core.surfaces.forms import ActionForm, BaseModelForm, DateInput, style_widget  # noqa: E402
 
 from .choices import Grade  # noqa: E402
 from .models import Scheme, SchemeVersion  # noqa: E402
@@ -26,13 +26,11 @@ class SchemeVersionForm(BaseModelForm):
     class Meta:
         model = SchemeVersion
         fields = ["scheme", "effective_from", "source_document", "source_date", "validity_years", "notes"]
-        widgets = {"effective_from": django_forms.DateInput(attrs={"type": "date"}),
-                   "source_date": django_forms.DateInput(attrs={"type": "date"})}
+        widgets = {"effective_from": DateInput(), "source_date": DateInput()}
 
 
 class NewVersionForm(ActionForm):
-    effective_from = django_forms.DateField(label=_("effective from"),
-                                            widget=django_forms.DateInput(attrs={"type": "date"}))
+    effective_from = django_forms.DateField(label=_("effective from"), widget=DateInput())
 
 
 def fact_choices():
@@ -45,9 +43,18 @@ def fact_choices():
 # The unit a person types a fact's values in, shown beside the fact's name.
 HUMAN_UNIT_LABELS = {FactType.AREA: "㎡", FactType.SHARE: "%", FactType.MONEY: "元", FactType.RATIO: "比率",
                      FactType.COUNT: "个", FactType.DATE: "日期", FactType.CODE: "代码", FactType.BOOL: "是/否"}
-OPERATOR_CHOICES = [(op.code, f"{op.symbol} {op.label}") for op in OPERATORS.values()]
-INDICATOR_KINDS = [("quantitative", _("Quantitative (computed)")), ("qualitative", _("Qualitative (experts)"))]
-TYPE_CHOICES = [(t.value, t.label) for t in FactType]
+# Every choice of a row starts blank, so that an empty row posts nothing and is left out.
+BLANK = [("", "—")]
+OPERATOR_CHOICES = BLANK + [(op.code, f"{op.symbol} {op.label}") for op in OPERATORS.values()]
+INDICATOR_KINDS = BLANK + [("quantitative", _("Quantitative (computed)")), ("qualitative", _("Qualitative (experts)"))]
+TYPE_CHOICES = BLANK + [(t.value, t.label) for t in FactType]
+
+
+# The width a column of the builder's tables needs to show what is typed in it.
+WIDTHS = {"label": "min-width: 12rem", "fact": "min-width: 15rem", "op": "min-width: 8.5rem",
+          "value": "min-width: 8rem", "param": "min-width: 9rem", "group": "width: 4.5rem",
+          "note": "min-width: 11rem", "code": "width: 5rem", "kind": "min-width: 10rem", "weight": "width: 5.5rem",
+          "full_at": "min-width: 7rem", "name": "min-width: 10rem", "type": "min-width: 6rem"}
 
 
 class RowForm(django_forms.Form):
@@ -55,15 +62,17 @@ class RowForm(django_forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             style_widget(field.widget)
             field.widget.attrs.setdefault("aria-label", str(field.label))
+            if name in WIDTHS:
+                field.widget.attrs["style"] = WIDTHS[name]
 
 
 class CriterionRowForm(RowForm):
     label = django_forms.CharField(label=_("criterion"), max_length=100, required=False)
     fact = django_forms.ChoiceField(label=_("fact"), choices=())
-    op = django_forms.ChoiceField(label=_("operator"), choices=OPERATOR_CHOICES)
+    op = django_forms.ChoiceField(label=_("comparison"), choices=OPERATOR_CHOICES)
     value = django_forms.CharField(label=_("threshold"), max_length=200, required=False,
                                    help_text=_("In ㎡, %, 元, 家 or a date; a~b for a range, 、 between listed values."))
     param = django_forms.CharField(label=_("or parameter"), max_length=60, required=False)
@@ -90,16 +99,15 @@ class IndicatorRowForm(RowForm):
 
 
 class GradeBandRowForm(RowForm):
-    grade = django_forms.ChoiceField(label=_("grade"), choices=Grade.choices)
+    grade = django_forms.ChoiceField(label=_("grade"), choices=BLANK + list(Grade.choices))
     min = django_forms.IntegerField(label=_("lowest score"), min_value=0, max_value=100)
 
 
 class ParameterRowForm(RowForm):
     name = django_forms.SlugField(label=_("parameter"), max_length=60)
     label = django_forms.CharField(label=_("name"), max_length=100, required=False)
-    type = django_forms.ChoiceField(label=_("type"), choices=TYPE_CHOICES)
-    effective_from = django_forms.DateField(label=_("effective from"),
-                                            widget=django_forms.DateInput(attrs={"type": "date"}))
+    type = django_forms.ChoiceField(label=_("kind of value"), choices=TYPE_CHOICES)
+    effective_from = django_forms.DateField(label=_("effective from"), widget=DateInput())
     value = django_forms.CharField(label=_("value"), max_length=100)
 
 

@@ -52,4 +52,9 @@ urlpatterns += [
 
 
 # ===== facts computed from the records, and their evidence =================================================
+from . import views  # noqa: E402
+
+urlpatterns += [
+    path("evidence/<int:park_id>/<str:fact>/", views.fact_evidence, name="evidence"),
+]
 # (end of this part)

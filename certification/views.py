@@ -19,16 +19,21 @@ from .models import SchemeVersion  # noqa: E402
 
 
 def _filled(formset) -> list:
-    """The formset's rows that hold something and are not ticked for deletion, in order."""
+    """The formset's rows that hold something (rows read from the version, changed or not, and new rows typed
+    in) and are not ticked for deletion, in order. An empty new row has no cleaned data."""
     return [form for form in formset.forms
-            if form.has_changed() and not (formset.can_delete and form.cleaned_data.get("DELETE"))]
+            if any(value not in (None, "", False) for name, value in form.cleaned_data.items() if name != "DELETE")
+            and not form.cleaned_data.get("DELETE")]
 
 
 def _row_errors(formset, rows, errors) -> None:
+    """Put each error of the builder (numbered by the rows that hold something) on its row, named by the number
+    the page shows beside it."""
     for number, messages_ in errors.items():
         for message in messages_:
             if number and number <= len(rows):
-                rows[number - 1].add_error(None, _("Row %(row)s: %(error)s") % {"row": number, "error": message})
+                shown = formset.forms.index(rows[number - 1]) + 1
+                rows[number - 1].add_error(None, _("Row %(row)s: %(error)s") % {"row": shown, "error": message})
             else:
                 formset.non_form_errors().append(message)
 
@@ -99,6 +104,9 @@ def schemeversion_rules(request, pk):
     return render(request, "certification/schemeversion_rules.html", {
         "object": version, "opts": SchemeVersion._meta, "sets": sets, "shaped": initial["shaped"],
         "list_url": reverse("certification:schemeversion_list"),
+        "criteria_footer": _("Thresholds are typed in the fact's unit: ㎡ for areas, % for shares, 元 for money, whole "
+                             "numbers for counts, 2021-06-21 for dates; a~b for a range; values separated by 、 for a "
+                             "list."),
     }, status=status)
 # (end of this part)
 
@@ -475,4 +483,52 @@ def _quote(text):
 
 
 # ===== facts computed from the records, and their evidence =================================================
+import datetime  # noqa: E402
+
+from django.contrib.auth.decorators import login_required  # noqa: E402
+from django.http import Http404  # noqa: E402
+from django.shortcuts import render  # noqa: E402
+
+from core.access.permissions import VIEW, role_may  # noqa: E402
+from core.rules import format_value  # noqa: E402
+from core.surfaces.reports import page_of, querystring  # noqa: E402
+from spaces.models import Building, Park  # noqa: E402
+
+from . import facts  # noqa: E402
+from .models import Incubatee  # noqa: E402
+
+
+def _day(text: str | None) -> datetime.date:
+    if not text:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as error:
+        raise Http404 from error
+
+
+@login_required
+def fact_evidence(request, park_id: int, fact: str):
+    """The records behind one number of a subject on a day: the units, tenants, incubatees or service records
+    it counts, with the number itself. Outside the user's parks, not found."""
+    if not role_may(request.user, VIEW, Incubatee):
+        raise Http404
+    on = _day(request.GET.get("on"))
+    building_id = request.GET.get("building") or None
+    if building_id is not None and not building_id.isdigit():
+        raise Http404
+    found = facts.evidence(user=request.user, park=park_id, building=building_id, fact=fact, on=on)
+    if found is None:
+        raise Http404
+    page = page_of(request, found.queryset)
+    rows = [[{"text": column.value(row), "url": column.url(row) if column.url else None}
+             for column in found.columns] for row in page]
+    return render(request, "certification/evidence.html", {
+        "evidence": found, "page": page, "rows": rows, "querystring": querystring(request, "page"),
+        "park": Park.objects.get(pk=park_id),
+        "building": Building.objects.get(pk=building_id) if building_id else None,
+        "value": format_value(found.fact.type, found.value, found.fact.unit),
+    })
+
+
 # (end of this part)

@@ -356,6 +356,7 @@ USERS = [
     ("operator", "park_operator", "刘经理", None, False),
     ("operator2", "park_operator", "周经理", None, False),
     ("enterprise", "enterprise", "孙专员", None, False),
+    ("expert", "expert", "李专家", None, False),
 ]
 DEMO_USERNAMES = [u[0] for u in USERS]
 DEMO_PASSWORD = "yuanqu-demo"

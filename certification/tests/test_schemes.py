@@ -331,3 +331,24 @@ def test_operators_and_experts_do_not_build(world, client_for):
     assert client_for(world.users["expert"]).get(
         f"/certification/scheme-versions/{version.pk}/rules/").status_code == 404
     assert CRITERIA == SchemeVersion.objects.get(pk=version.pk).criteria
+
+
+def test_saving_the_builder_unchanged_keeps_every_row(world, client_for):
+    """The rows read from the version are kept when a person changes nothing (or only another row)."""
+    from yuanqu.generic_tests import form_values
+
+    version = a_version()
+    client = client_for(world.users["officer"])
+    page = client.get(f"/certification/scheme-versions/{version.pk}/rules/")
+    data = {}
+    for formset in page.context["sets"].values():
+        data.update({f"{formset.prefix}-{key}": value for key, value in formset.management_form.initial.items()})
+        for form in formset.forms:
+            data.update({form.add_prefix(name): value for name, value in form_values(form).items()})
+    before = SchemeVersion.objects.filter(pk=version.pk).values("criteria", "indicators", "grade_bands",
+                                                                "parameters").get()
+    response = client.post(f"/certification/scheme-versions/{version.pk}/rules/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = SchemeVersion.objects.filter(pk=version.pk).values("criteria", "indicators", "grade_bands",
+                                                               "parameters").get()
+    assert after == before

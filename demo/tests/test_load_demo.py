@@ -194,6 +194,7 @@ def test_demo_users_roles_and_scopes(district):
         "operator": "park_operator",
         "operator2": "park_operator",
         "enterprise": "enterprise",
+        "expert": "expert",
     }
     admin = User.objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser and admin.check_password(D.DEMO_PASSWORD)
@@ -254,7 +255,7 @@ def test_flush_keeps_a_demo_user_that_audit_records_point_at(district):
     assert "admin" in out.split("Kept and reset")[1]
     kept = User.objects.get(username="admin")
     assert kept.pk == admin.pk and kept.role == "bureau_admin"
-    assert User.objects.filter(username__in=D.DEMO_USERNAMES).count() == 6
+    assert User.objects.filter(username__in=D.DEMO_USERNAMES).count() == len(D.USERS) == 7
 
 
 @pytest.mark.django_db
