@@ -111,14 +111,15 @@ class ParameterRowForm(RowForm):
     value = django_forms.CharField(label=_("value"), max_length=100)
 
 
-def builder_formset(form, prefix):
-    return django_forms.formset_factory(form, extra=2, can_delete=True, max_num=64, validate_max=True)
+def builder_rows(form, *, extra=2, most=64):
+    """A formset of builder rows: the rows read from the version, ``extra`` empty ones, each row removable."""
+    return django_forms.formset_factory(form, extra=extra, can_delete=True, max_num=most, validate_max=True)
 
 
-CriterionRows = builder_formset(CriterionRowForm, "criteria")
-IndicatorRows = builder_formset(IndicatorRowForm, "indicators")
-GradeBandRows = django_forms.formset_factory(GradeBandRowForm, extra=1, can_delete=True, max_num=8, validate_max=True)
-ParameterRows = builder_formset(ParameterRowForm, "parameters")
+CriterionRows = builder_rows(CriterionRowForm)
+IndicatorRows = builder_rows(IndicatorRowForm)
+GradeBandRows = builder_rows(GradeBandRowForm, extra=1, most=8)
+ParameterRows = builder_rows(ParameterRowForm)
 # (end of this part)
 
 

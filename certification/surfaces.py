@@ -11,14 +11,15 @@ from . import filters as certification_filters  # noqa: E402
 from . import forms as certification_forms  # noqa: E402
 from . import selectors as certification_selectors  # noqa: E402
 from . import services as certification_services  # noqa: E402
-from .choices import Grade  # noqa: E402
+from .choices import Grade, VersionStatus  # noqa: E402
 from .models import Scheme, SchemeVersion  # noqa: E402
 
 
 def scheme_context(request, scheme) -> dict:
     today = datetime.date.today()
-    return {"versions": certification_selectors.scheme_versions(user=request.user, scheme=scheme),
-            "in_force": certification_services.version_in_force(scheme, today), "today": today}
+    versions = list(certification_selectors.scheme_versions(user=request.user, scheme=scheme))
+    return {"versions": versions, "in_force": certification_services.version_in_force(scheme, today), "today": today,
+            "has_draft": any(v.status == VersionStatus.DRAFT for v in versions)}
 
 
 def schemeversion_context(request, version) -> dict:
@@ -31,6 +32,9 @@ def schemeversion_context(request, version) -> dict:
         "band_rows": [{"grade": b.get("grade"), "label": Grade(b["grade"]).label if b.get("grade") in Grade.values
                        else b.get("grade"), "min": b.get("min")} for b in version.grade_bands or []],
         "can_build": may(request.user, CHANGE, version),
+        # What still keeps a draft from being published, shown to those who build it (the button stays hidden).
+        "problems": certification_services.version_problems(version)
+        if version.status == VersionStatus.DRAFT and may(request.user, CHANGE, version) else [],
     }
 
 

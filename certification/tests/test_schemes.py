@@ -352,3 +352,27 @@ def test_saving_the_builder_unchanged_keeps_every_row(world, client_for):
     after = SchemeVersion.objects.filter(pk=version.pk).values("criteria", "indicators", "grade_bands",
                                                                "parameters").get()
     assert after == before
+
+
+def test_a_draft_page_says_what_keeps_it_from_being_published(world, client_for):
+    version = a_version(indicators=[{"code": "E1", "label": "服务", "kind": "qualitative", "weight": 90}])
+    page = client_for(world.users["officer"]).get(version.get_absolute_url()).content.decode()
+    assert "本草稿发布前还需处理" in page and "各项权重之和应为 100，现为 90" in page
+    admin_page = client_for(world.users["admin"]).get(version.get_absolute_url()).content.decode()
+    assert "/publish/" not in admin_page
+    ready = a_version()
+    admin_page = client_for(world.users["admin"]).get(ready.get_absolute_url()).content.decode()
+    assert f"/certification/scheme-versions/{ready.pk}/publish/" in admin_page and "本草稿发布前还需处理" not in admin_page
+
+
+def test_the_scheme_page_lists_its_versions_and_the_one_in_force(world, client_for):
+    scheme = a_scheme("a")
+    old = a_version(scheme, status=VersionStatus.RETIRED, effective_from=D(2019, 1, 1))
+    current = a_version(scheme, status=VersionStatus.PUBLISHED, effective_from=D(2021, 1, 1))
+    officer = client_for(world.users["officer"]).get(scheme.get_absolute_url()).content.decode()
+    assert old.get_absolute_url() in officer and current.get_absolute_url() in officer
+    assert "今日施行：第 2 版" in officer
+    assert f"/certification/scheme-versions/add/?scheme={scheme.pk}" in officer
+    assert "/scheme-versions/add/" not in client_for(world.users["operator"]).get(scheme.get_absolute_url()).content.decode()
+    a_version(scheme, effective_from=D(2026, 1, 1))  # a draft: no second one is offered
+    assert "/scheme-versions/add/" not in client_for(world.users["officer"]).get(scheme.get_absolute_url()).content.decode()
