@@ -127,7 +127,7 @@ ParameterRows = builder_rows(ParameterRowForm)
 from django import forms  # noqa: E402
 from django.utils.translation import gettext_lazy as _  # noqa: E402
 
-from core.surfaces.forms import BaseModelForm, DateInput  # noqa: E402
+from core.surfaces.forms import ActionForm, BaseModelForm, DateInput  # noqa: E402
 from enterprises.forms import EnterpriseField  # noqa: E402
 
 from .models import Application, Certification, Incubatee, ServiceRecord  # noqa: E402
@@ -177,13 +177,13 @@ class CertificationForm(BaseModelForm):
         widgets = {"valid_from": DateInput(), "valid_until": DateInput(), "revoked_on": DateInput()}
 
 
-class ApplicationCommentForm(forms.Form):
+class ApplicationCommentForm(ActionForm):
     """Returning or rejecting an application says why."""
 
     comment = forms.CharField(label=_("comments"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class ApplicationNoteForm(forms.Form):
+class ApplicationNoteForm(ActionForm):
     comment = forms.CharField(label=_("comments"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
                               required=False)
 

@@ -229,22 +229,13 @@ def schemeversion_retire(*, user, instance: SchemeVersion) -> SchemeVersion:
 
 
 # ===== incubatees, service records, applications and certifications ========================================
-import datetime  # noqa: E402
-
-from django.core.exceptions import ValidationError  # noqa: E402
-from django.db import IntegrityError, transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-from django.utils.translation import gettext_lazy  # noqa: E402
-
-from core import audit, reminders  # noqa: E402
-from core.actions import Refused, action  # noqa: E402
-from core.reference.choices import ChangeAction, Role  # noqa: E402
-from core.services import object_create, object_update  # noqa: E402
+# (datetime, ValidationError, IntegrityError, transaction, timezone, _, gettext_lazy, audit, action, Refused,
+# ChangeAction, Role, object_create, object_update, VersionStatus and SchemeVersion come from the part above.)
+from core import reminders  # noqa: E402
 
 from . import forms as records_forms  # noqa: E402
-from .choices import ApplicationStatus, CertificationStatus, VersionStatus  # noqa: E402
-from .models import Application, Certification, SchemeVersion  # noqa: E402
+from .choices import ApplicationStatus, CertificationStatus  # noqa: E402
+from .models import Application, Certification  # noqa: E402
 
 DAY = datetime.timedelta(days=1)
 OFFICERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
@@ -263,13 +254,6 @@ APPLICATION_TRANSITIONS = {
 def _transition(verb):
     sources, target, roles = APPLICATION_TRANSITIONS[verb]
     return {"sources": list(sources), "target": target, "roles": roles}
-
-
-def _version_in_force(scheme, on: datetime.date):
-    """The scheme's published version in force on ``on``: the latest to take effect on or before it. (The schemes
-    part's ``version_in_force`` says the same; this private copy serves until both are merged.)"""
-    return (SchemeVersion.objects.filter(scheme=scheme, status=VersionStatus.PUBLISHED, effective_from__lte=on)
-            .order_by("-effective_from", "-number").first())
 
 
 def _numbered(make, prefix: str, model, field: str):
@@ -327,7 +311,7 @@ def application_needed_facts(application, version=None) -> list:
     """The facts the applicant supplies for the version in force on the reference date (empty without one)."""
     from .evaluation import supplied_facts
 
-    version = version or _version_in_force(application.scheme, application.reference_date)
+    version = version or version_in_force(application.scheme, application.reference_date)
     return supplied_facts(version) if version else []
 
 
@@ -336,7 +320,7 @@ def application_outcome(application, version=None):
     values supplied so far (None when no version is in force on that date)."""
     from .evaluation import evaluate_subject
 
-    version = version or _version_in_force(application.scheme, application.reference_date)
+    version = version or version_in_force(application.scheme, application.reference_date)
     if version is None:
         return None
     return evaluate_subject(version=version, park=application.park, building=application.building,
@@ -358,11 +342,12 @@ def application_supplied_set(*, user, application: Application, values: dict) ->
 
     application = Application.objects.select_for_update().get(pk=application.pk)
     ensure(user, "change", application)
-    needed = {fact.name for fact in application_needed_facts(application)}
+    from .facts import CATALOGUE
+
     attached = _attached_document_ids(application)
     supplied = {}
     for name, entry in values.items():
-        if name not in needed:
+        if name not in CATALOGUE or CATALOGUE.get(name).source != "supplied":
             raise ValidationError(_("“%(fact)s” is not a value this scheme asks for.") % {"fact": name})
         document = entry.get("document")
         if document is not None and int(document) not in attached:
@@ -409,7 +394,7 @@ def application_submit(*, user, instance: Application) -> Application:
     evaluated and the evaluation kept (the outcome, the version and its content hash). Every value the criteria
     take from the applicant needs a value and the document behind it."""
     application = instance
-    version = _version_in_force(application.scheme, application.reference_date)
+    version = version_in_force(application.scheme, application.reference_date)
     _submit_check(application, version)
     outcome = application_outcome(application, version)
     before = audit.snapshot(application)
@@ -482,7 +467,7 @@ def _decide(application, user, *, status, comment: str) -> Application:
 def certification_from(application, *, decided_on: datetime.date) -> dict:
     """What an approval certifies: the scheme's level, a validity of the version's years from the decision day,
     or, for a renewal decided while the certification it renews is valid, from the day after that one ends."""
-    version = application.version or _version_in_force(application.scheme, application.reference_date)
+    version = application.version or version_in_force(application.scheme, application.reference_date)
     renewed = application_renews(application)
     valid_from = decided_on
     if renewed is not None and renewed.valid_until >= decided_on:

@@ -112,13 +112,11 @@ def schemeversion_rules(request, pk):
 
 
 # ===== incubatees, service records, applications and certifications ========================================
+# (login_required, PermissionDenied, ValidationError, get_object_or_404, render and _ come from the part above.)
 from decimal import Decimal, InvalidOperation  # noqa: E402
 
 from django import forms  # noqa: E402
-from django.contrib.auth.decorators import login_required  # noqa: E402
-from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
-from django.shortcuts import get_object_or_404, redirect, render  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
+from django.shortcuts import redirect  # noqa: E402
 
 from core.access.permissions import may  # noqa: E402
 from core.surfaces.forms import style_widget  # noqa: E402
@@ -250,7 +248,7 @@ def application_detail_context(request, application) -> dict:
     live = application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
     version = application.version
     if live:
-        version = records_services._version_in_force(application.scheme, application.reference_date)
+        version = records_services.version_in_force(application.scheme, application.reference_date)
     outcome = None
     if live and version is not None:
         outcome = records_services.application_outcome(application, version).as_dict()

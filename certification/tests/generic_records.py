@@ -5,7 +5,6 @@ import datetime
 import itertools
 
 from certification.choices import (
-    ApplicationStatus,
     CertificationStatus,
     SchemeCategory,
     SchemeLevel,
@@ -101,9 +100,10 @@ class TestApplication(ModelTests):
 
     def sample(self, world, side, **overrides):
         serial = next(_serial)
+        # Reviewed and decided by another officer, so that a test may put it in any state (an approved one has
+        # its decider) and either of the world's bureau users may take the next step.
         overrides.setdefault("reviewed_by", second_officer())
-        if overrides.get("status") == ApplicationStatus.APPROVED:
-            overrides.setdefault("decided_by", second_officer())
+        overrides.setdefault("decided_by", second_officer())
         return Application.objects.create(**{
             "number": f"SQ-T{'A' if side == 'a' else 'B'}-{serial:04d}", "scheme": sample_scheme(),
             "park": world.on(side).park, "reference_date": datetime.date(2025, 12, 31), **overrides})

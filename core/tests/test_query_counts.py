@@ -80,4 +80,4 @@ def test_building_page_query_count_is_flat(world, client_for):
     grow(world, 2)
     small = count(client, url)
     grow(world, 12)
-    assert count(client, url) == small == 15  # 14 + the bell
+    assert count(client, url) == small == 16  # 14 + the bell + the certifications panel (certification.panels)
