@@ -203,7 +203,8 @@ def assessment_context(request, assessment) -> dict:
         if fact:
             if computed.get(fact) is not None:
                 row["source"] = "computed"
-                row["evidence"] = selectors.evidence_url(park_id=assessment.park_id,
+                # An expert reads the values, not the leases and tenants behind them (outside its scope).
+                row["evidence"] = None if request.user.role == "expert" else selectors.evidence_url(park_id=assessment.park_id,
                                                          building_id=assessment.certification.building_id,
                                                          fact=fact, on=round_.reference_date)
             elif fact in supplied:

@@ -63,7 +63,8 @@ def test_the_version_in_force_on_the_reference_date_is_fixed_at_opening(world, s
     assert "reference_date" in refused.value.message_dict
 
 
-def test_starting_the_assessment_computes_every_subject_certified_on_the_reference_date(world, scheme, client):
+def test_starting_the_assessment_computes_every_subject_certified_on_the_reference_date(world, scheme, client,
+                                                                                       client_for):
     scheme_, version = scheme
     valid_a = certification_of(world, "a", scheme_, version, valid_from=TODAY.replace(year=TODAY.year - 1),
                                valid_until=TODAY.replace(year=TODAY.year + 2))
@@ -83,6 +84,13 @@ def test_starting_the_assessment_computes_every_subject_certified_on_the_referen
     assert assessments[valid_a.pk].computed == {"subject.incubatee_count": 0, "subject.occupancy": 6000}
     assert assessments[valid_b.pk].computed == {"subject.incubatee_count": 0, "subject.occupancy": 10000}
     assert assessments[valid_a.pk].park_id == world.park_a.pk
+    # Each computed value links to the records behind it (facts' evidence page), for those who may read them.
+    evidence = f"/certification/evidence/{world.park_a.pk}/subject.occupancy/?on={TODAY.isoformat()}"
+    page = client_for(world.users["officer"]).get(assessments[valid_a.pk].get_absolute_url()).content.decode()
+    assert evidence in page and "出租率 60%，未达满分标准 90%，得 20.00 分（满分 30 分）" in page
+    assert client_for(world.users["officer"]).get(evidence).status_code == 200
+    expert_page = client_for(world.users["expert"]).get(assessments[valid_a.pk].get_absolute_url()).content.decode()
+    assert "出租率 60%" in expert_page and evidence not in expert_page
     # Computed again: the same assessments, nothing doubled.
     assert post_action(client, world.users["officer"], round_, "compute").status_code == 200
     assert round_.assessments.count() == 2
