@@ -15,7 +15,14 @@ from django.urls import reverse
 
 from certification import services
 from certification.choices import CertificationStatus, Grade, RoundStatus, VersionStatus
-from certification.models import Assessment, AssessmentRound, Certification, ExpertScore, SchemeVersion
+from certification.models import (
+    Application,
+    Assessment,
+    AssessmentRound,
+    Certification,
+    ExpertScore,
+    SchemeVersion,
+)
 from core.actions import Refused
 from core.models import DomainEvent, ObjectChange
 from yuanqu.testing import bearer
@@ -378,7 +385,17 @@ def _pdf_text(content: bytes) -> str:
 
 def test_the_decision_pack_renders_as_an_official_document_whose_chinese_text_reads_back(world, scheme, client_for):
     scheme_, version = scheme
-    certification = certification_of(world, "a", scheme_, version)
+    leaves = [{"label": "在孵企业数量", "fact": "subject.incubatee_count", "passed": True, "missing": False,
+               "sentence": "在孵企业 60 家，达到要求的 50 家"},
+              {"label": "运营团队人数", "fact": "subject.team_size", "passed": False, "missing": True,
+               "sentence": "运营团队人数：数据缺失"}]
+    application = Application.objects.create(
+        number="SQ-2024-0001", scheme=scheme_, version=version, park=world.park_a, status="approved",
+        reference_date=datetime.date(2023, 12, 31), decided_by=world.users["officer"],
+        evaluation={"passed": False, "leaves": leaves})
+    certification = certification_of(world, "a", scheme_, version, application=application)
+    services.certification_revoke(user=world.users["officer"], instance=certification,
+                                  revoked_on=datetime.date(2026, 1, 15), reason="运营机构申请退出")
     round_ = round_of(world, "a", scheme_, version, status=RoundStatus.SCORING, title="2025年度科技园区考核")
     assessment_of(round_, certification, computed={"subject.incubatee_count": 42, "subject.occupancy": 8100})
     # 40 × 42/50 = 33.60, 30 × 8100/9000 = 27.00, no expert score: 60.60, 合格 (C)
@@ -392,7 +409,9 @@ def test_the_decision_pack_renders_as_an_official_document_whose_chinese_text_re
     from core.documents import chinese_date
 
     assert chinese_date(local_today()) in text
-    for words in ("认定情况", "年度考核", "2025年度科技园区考核", "60.60", "合格", "在孵企业数量42",
+    for words in ("认定标准", "在孵企业60家，达到要求的50家", "满足", "运营团队人数：数据缺失", "SQ-2024-0001",
+                  "2026年1月15日撤销，理由：运营机构申请退出", "认定历程", "撤销认定", "t_officer",
+                  "认定情况", "年度考核", "2025年度科技园区考核", "60.60", "合格", "在孵企业数量42",
                   certification.certificate_number):
         assert words in text, words
     assert DomainEvent.objects.filter(name="certification.certification.pack",
