@@ -279,7 +279,7 @@ def certification_pack(*, user, certification):
     if criteria:
         sections.append(Section("认定标准", [
             f"认定申请{application.number}以{arabic_date(application.reference_date)}为基准日，逐项评价如下。"],
-            [Table(["序号", "标准", "结论", "说明"], criteria, widths=[0.8, 3, 1.2, 6])]))
+            [Table(["序号", "标准", "结论", "说明"], criteria, widths=[1, 3, 1.6, 6])]))
     else:
         sections.append(Section("认定标准", ["本认定未经系统内申请评价，无逐项标准记录。"]))
     documents = attachment_list(user=user, record=application).count() if application else 0
@@ -297,14 +297,14 @@ def certification_pack(*, user, certification):
               for a in assessments]
     sections.append(Section("年度考核", [] if rounds else ["尚无年度考核记录。"],
                             [Table(["年度", "考核", "得分", "等级", "排名", "调整"], rounds,
-                                   widths=[1, 3.5, 1.2, 1.6, 0.9, 2.4])] if rounds else []))
+                                   widths=[1.1, 4, 1.2, 1.8, 1, 2.4])] if rounds else []))
     for a in assessments:
         items = (a.result or {}).get("items", [])
         if items:
             sections.append(Section(f"{a.round.title}评分明细", [], [Table(
                 ["指标", "权重", "得分", "说明"],
                 [[f"{i['code']} {i['label']}", str(i["weight"]), points_text(i["points"]), i["sentence"]]
-                 for i in items], widths=[2.4, 0.9, 1.1, 6])]))
+                 for i in items], widths=[3, 1, 1.2, 6])]))
     events = sorted([*audit.events_for(certification)] + ([*audit.events_for(application)] if application else []),
                     key=lambda e: e.time)
     history = [[arabic_date(timezone.localtime(e.time).date()), str(audit.event_label(e.name)), e.user_name or "—"]
