@@ -742,11 +742,13 @@ def assessment_values(assessment: Assessment) -> dict:
     return values
 
 
-def expert_scores_of(assessments) -> dict:
-    """assessment id → indicator code → the experts' scores."""
+def expert_scores_of(assessments, *, expert=None) -> dict:
+    """assessment id → indicator code → the experts' scores (only ``expert``'s when given)."""
     found: dict = {}
-    for assessment_id, code, value in (ExpertScore.objects.filter(assessment__in=assessments)
-                                       .order_by("id").values_list("assessment_id", "indicator", "score")):
+    rows = ExpertScore.objects.filter(assessment__in=assessments)
+    if expert is not None:
+        rows = rows.filter(expert=expert)
+    for assessment_id, code, value in rows.order_by("id").values_list("assessment_id", "indicator", "score"):
         found.setdefault(assessment_id, {}).setdefault(code, []).append(value)
     return found
 

@@ -174,13 +174,16 @@ def assessmentround_context(request, round_) -> dict:
     """The round's subjects (ranked once closed), its experts and, for an expert, its declaration."""
     user = request.user
     assessments = list(selectors.round_assessments(user=user, round=round_))
-    if round_.status != RoundStatus.CLOSED and round_.version_id:
+    expert = user.role == "expert"
+    if round_.status != RoundStatus.CLOSED and round_.version_id and not expert:
         scores = services.expert_scores_of(assessments)
         for assessment in assessments:
             assessment.live = services.assessment_result(assessment, scores.get(assessment.pk, {}))
     context = {"assessments": assessments, "closed": round_.status == RoundStatus.CLOSED}
-    if user.role == "expert":
+    if expert:
+        # An expert sees which subjects it has scored, not the totals the others' scores make.
         context["declaration"] = selectors.expert_declaration(user=user, round=round_)
+        context["scored"] = set(services.expert_scores_of(assessments, expert=user))
     elif user.role in selectors.OFFICE_READERS:
         context["experts"] = selectors.round_experts(round=round_)
     return context
@@ -192,7 +195,11 @@ def assessment_context(request, assessment) -> dict:
     round_ = assessment.round
     version = round_.version
     closed = round_.status == RoundStatus.CLOSED and assessment.result
-    result = assessment.result if closed else (services.assessment_result(assessment).as_dict() if version else {})
+    # Until the round closes, an expert's page counts its own scores only: the others' do not sway it.
+    expert = request.user if request.user.role == "expert" else None
+    own = services.expert_scores_of([assessment], expert=expert).get(assessment.pk, {}) if expert else None
+    result = assessment.result if closed else (
+        services.assessment_result(assessment, own).as_dict() if version else {})
     supplied = assessment.supplied or {}
     computed = assessment.computed or {}
     rows = []

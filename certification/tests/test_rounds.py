@@ -489,3 +489,21 @@ def test_a_subject_added_by_hand_is_computed_and_keeps_its_round(world, scheme, 
     gone = client.delete(f"/api/certification/assessments/{assessment.pk}", **bearer(officer))
     assert gone.status_code == 400
     assert Assessment.objects.filter(pk=assessment.pk).exists()
+
+
+def test_an_expert_is_not_swayed_by_the_other_experts_scores(world, scoring_round, client_for):
+    round_, mine, _theirs = scoring_round
+    expert = world.users["expert"]
+    ExpertScore.objects.create(assessment=mine, expert=world.users["admin"], indicator="E1", score=4000)
+    web = client_for(expert)
+    page = web.get(round_.get_absolute_url()).content.decode()
+    assert "未评分" in page and "当前得分" not in page
+    detail = web.get(mine.get_absolute_url()).content.decode()
+    assert "数据缺失（无专家评分）" in detail and "40.00" not in detail
+    services.conflicts_declare(user=expert, round=round_)
+    services.expert_scores_save(user=expert, assessment=mine, scores={"E1": (90, "")})
+    assert "已评分" in web.get(round_.get_absolute_url()).content.decode()
+    detail = web.get(mine.get_absolute_url()).content.decode()
+    assert "1 位专家平均 90.00 分" in detail
+    officer = client_for(world.users["officer"]).get(mine.get_absolute_url()).content.decode()
+    assert "2 位专家平均 65.00 分" in officer
