@@ -8,6 +8,8 @@ class CertificationConfig(AppConfig):
 
     def ready(self):
         from . import panels, reminders
+        from .services import rounds_register
 
         panels.register()
         reminders.register()
+        rounds_register()

@@ -217,6 +217,102 @@ class ApplicationNoteForm(ActionForm):
 
 
 # ===== yearly assessment rounds, experts and scores ========================================================
+from django import forms  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from core.reference.choices import Role  # noqa: E402
+from core.surfaces.forms import ActionForm, BaseModelForm, DateInput  # noqa: E402
+
+from .models import Assessment, AssessmentRound  # noqa: E402
+
+
+class AssessmentRoundForm(BaseModelForm):
+    """A round: the scheme, the year assessed, the reference date (which fixes the version in force) and the
+    experts assigned (accounts of the role 评审专家 only)."""
+
+    class Meta:
+        model = AssessmentRound
+        fields = ["scheme", "year", "reference_date", "title", "experts"]
+        widgets = {"reference_date": DateInput(), "experts": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "title" in self.fields:
+            self.fields["title"].label = _("assessment title")
+        if "experts" in self.fields:
+            self.fields["experts"].queryset = get_user_model().objects.filter(
+                role=Role.EXPERT, is_active=True).order_by("username")
+            self.fields["experts"].label_from_instance = lambda user: user.display_name or user.username
+
+
+class AssessmentForm(BaseModelForm):
+    """A subject added to a round by hand (a certification granted after the round was opened), and the
+    officers' written opinion."""
+
+    class Meta:
+        model = Assessment
+        fields = ["round", "certification", "opinion"]
+        widgets = {"opinion": forms.Textarea(attrs={"rows": 3})}
+
+
+class SupplyForm(ActionForm):
+    """One value the records lack, in the unit the page shows (㎡, %, 元, 家 …), with the document behind it."""
+
+    fact = forms.CharField(label=_("indicator data"), max_length=80)
+    value = forms.DecimalField(label=_("value"), max_digits=16, decimal_places=2, min_value=0)
+    document = forms.IntegerField(label=_("document"), required=False, min_value=1,
+                                  help_text=_("The number of a document attached to this assessment."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            from .services import supply_choices
+
+            choices = supply_choices(self.obj)
+            self.fields["fact"] = forms.ChoiceField(label=_("indicator data"), choices=choices)
+            self.fields["fact"].widget.attrs["class"] = "form-select"
+
+
+class AdjustForm(ActionForm):
+    points = forms.DecimalField(label=_("adjustment (points)"), max_digits=5, decimal_places=2,
+                                min_value=-10, max_value=10,
+                                help_text=_("Added to the sum of the indicators' points; at most 10 points either way."))
+    reason = forms.CharField(label=_("reason for the adjustment"), max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RevokeForm(ActionForm):
+    revoked_on = forms.DateField(label=_("revoked on"), widget=DateInput())
+    reason = forms.CharField(label=_("reason for revocation"), max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConflictForm(forms.Form):
+    """An expert's declaration for a round: no conflict at all, or the subjects it has one with and why."""
+
+    none = forms.BooleanField(label=_("I have no conflict of interest with any subject of this round"),
+                              required=False)
+    certifications = forms.MultipleChoiceField(label=_("Subjects I have a conflict of interest with"),
+                                               required=False, widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label=_("reason"), max_length=300, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+    def __init__(self, *args, subjects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certifications"].choices = [(str(pk), label) for pk, label in subjects]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("certifications") or []
+        if cleaned.get("none") and chosen:
+            raise forms.ValidationError(_("Declare either no conflict or the subjects you have one with, not both."))
+        if not cleaned.get("none") and not chosen:
+            raise forms.ValidationError(_("Declare that you have no conflict, or choose the subjects you have "
+                                          "one with."))
+        if chosen and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for the conflict of interest."))
+        return cleaned
 # (end of this part)
 
 

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ALL, BaseModel, SearchableModel
+from core.models import ALL, BaseModel, ScopedQuerySet, SearchableModel
 from core.reference.choices import Role
 
 from .choices import (
@@ -340,6 +340,18 @@ class AssessmentRound(BaseModel):
         return reverse("certification:assessmentround_detail", args=[self.pk])
 
 
+class AssessmentQuerySet(ScopedQuerySet):
+    def for_user(self, user):
+        """An expert sees the assessments of its rounds but those of the subjects it declared a conflict of
+        interest with."""
+        scoped = super().for_user(user)
+        if getattr(user, "role", None) == Role.EXPERT and user.is_authenticated:
+            conflicts = ConflictDeclaration.objects.filter(round=models.OuterRef("round"), expert=user,
+                                                           certification=models.OuterRef("certification"))
+            scoped = scoped.exclude(models.Exists(conflicts))
+        return scoped
+
+
 class Assessment(BaseModel):
     """One certified subject's assessment in a round: computed values, what the operator added, the experts'
     scores, an officer's adjustment with its reason, and the resulting score, grade and rank."""
@@ -358,6 +370,12 @@ class Assessment(BaseModel):
     adjustment_reason = models.CharField(_("reason for the adjustment"), max_length=300, blank=True, editable=False)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True, editable=False)
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True, editable=False)
+    # The officers' written opinion, printed in the decision pack.
+    opinion = models.TextField(_("assessment opinion"), blank=True)
+    # The points of each indicator with its sentence, fixed when the round closes (certification.scoring).
+    result = models.JSONField(_("result"), default=dict, blank=True, editable=False)
+
+    objects = AssessmentQuerySet.as_manager()
 
     role_actions = {Role.PARK_OPERATOR: "v", Role.EXPERT: "v"}
     scope_paths = {Role.PARK_OPERATOR: "park__operator__users", Role.EXPERT: "round__experts"}

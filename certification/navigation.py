@@ -30,6 +30,10 @@ add_entry("certification", _("Service records"), "certification:servicerecord_li
 
 
 # ===== yearly assessment rounds, experts and scores ========================================================
+add_entry("certification", _("Assessment rounds"), "certification:assessmentround_list", weight=40,
+          visible="certification.AssessmentRound")
+add_entry("certification", _("My reviews"), "certification:my_reviews", weight=45,
+          visible=lambda user: getattr(user, "role", None) == "expert")
 # (end of this part)
 
 

@@ -154,6 +154,172 @@ def certifications_of_subject(*, user, park, building=None):
 
 
 # ===== yearly assessment rounds, experts and scores ========================================================
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+from core.reference.choices import Role as _Role  # noqa: E402
+
+from .models import Assessment as _Assessment  # noqa: E402
+from .models import AssessmentRound as _AssessmentRound  # noqa: E402
+from .models import ConflictDeclaration as _ConflictDeclaration  # noqa: E402
+from .models import ExpertScore as _ExpertScore  # noqa: E402
+
+OFFICE_READERS = (_Role.BUREAU_ADMIN, _Role.BUREAU_OFFICER, _Role.LEADER)
+
+
+def round_assessments(*, user, round):
+    """The round's assessments the user sees (an operator its own parks', an expert all but its conflicts),
+    ranked when the round is closed, then by subject."""
+    return (_Assessment.objects.for_user(user).filter(round=round)
+            .select_related("park", "round__version", "certification__building", "certification__park")
+            .order_by("rank", "park__name", "id"))
+
+
+def certification_assessments(*, user, certification):
+    """A certification's assessments the user sees, oldest round first."""
+    return (_Assessment.objects.for_user(user).filter(certification=certification)
+            .select_related("round").order_by("round__reference_date", "id"))
+
+
+def expert_rounds(*, user):
+    """The rounds ``user`` is an expert of, newest first."""
+    return (_AssessmentRound.objects.for_user(user).filter(experts=user)
+            .select_related("scheme", "version").order_by("-reference_date", "-id"))
+
+
+def expert_declaration(*, user, round) -> dict:
+    """Whether the expert declared for the round, and the subjects it has a conflict with."""
+    rows = list(_ConflictDeclaration.objects.filter(round=round, expert=user).select_related("certification__park",
+                                                                                             "certification__building"))
+    return {"declared": bool(rows), "conflicts": [row for row in rows if row.certification_id]}
+
+
+def round_experts(*, round) -> list[dict]:
+    """Each expert of a round with its declaration and how many assessments it scored (for officers)."""
+    declared = {}
+    for row in _ConflictDeclaration.objects.filter(round=round).select_related("certification__park"):
+        declared.setdefault(row.expert_id, []).append(row)
+    scored = {}
+    for expert_id, _assessment in (_ExpertScore.objects.filter(assessment__round=round)
+                                     .values_list("expert_id", "assessment_id").distinct()):
+        scored[expert_id] = scored.get(expert_id, 0) + 1
+    return [{"user": expert, "declared": expert.pk in declared,
+             "conflicts": [r for r in declared.get(expert.pk, []) if r.certification_id],
+             "scored": scored.get(expert.pk, 0)} for expert in round.experts.order_by("username")]
+
+
+def assessment_scores(*, user, assessment) -> list[dict]:
+    """The experts' scores of an assessment: officers and leaders read who gave each; an expert only its own;
+    an operator the scores without names."""
+    rows = _ExpertScore.objects.filter(assessment=assessment).select_related("expert").order_by("indicator", "id")
+    if user.role == _Role.EXPERT:
+        rows = rows.filter(expert=user)
+    named = user.role in OFFICE_READERS or user.role == _Role.EXPERT
+    numbers: dict = {}
+    result = []
+    for row in rows:
+        numbers.setdefault(row.expert_id, len(numbers) + 1)
+        who = (row.expert.display_name or row.expert.username) if named else f"专家{numbers[row.expert_id]}"
+        result.append({"indicator": row.indicator, "expert": who, "score": row.score, "comment": row.comment})
+    return result
+
+
+def evidence_url(*, park_id, building_id, fact, on) -> str | None:
+    """The page listing the records behind a computed value (certification:evidence), when it exists."""
+    try:
+        url = reverse("certification:evidence", args=[park_id, fact])
+    except NoReverseMatch:
+        return None
+    query = f"on={on.isoformat()}" + (f"&building={building_id}" if building_id else "")
+    return f"{url}?{query}"
+
+
+def _outcome_rows(evaluation: dict) -> list[list[str]]:
+    """The criteria of an evaluation stored with an application (core.rules Outcome.as_dict): one row each."""
+    rows = []
+    for number, leaf in enumerate((evaluation or {}).get("leaves", []), start=1):
+        if leaf.get("missing"):
+            verdict = "数据缺失"
+        else:
+            verdict = "满足" if leaf.get("passed") else "不满足"
+        rows.append([str(number), str(leaf.get("label") or leaf.get("fact") or ""), verdict,
+                     str(leaf.get("sentence") or "")])
+    return rows
+
+
+def certification_pack(*, user, certification):
+    """The decision pack of a certification as an official document (core.documents): how it was certified
+    (the criteria's outcome at the time), the evidence on file, each assessment round's score and grade, and its
+    history from the audit records."""
+    import datetime
+
+    from django.utils import timezone
+
+    from core import audit
+    from core.attachments.selectors import attachment_list
+    from core.documents import OfficialDocument, Section, Table, arabic_date
+
+    from .models import Incubatee, ServiceRecord
+    from .scoring import points_text
+
+    today = timezone.localdate()
+    subject = certification.subject
+    scheme = certification.scheme
+    version = certification.version
+    sections = [Section("认定情况", [
+        f"{subject}于{arabic_date(certification.valid_from)}经认定为{scheme.name}（{certification.get_level_display()}），"
+        f"证书编号{certification.certificate_number}，有效期至{arabic_date(certification.valid_until)}。"
+        f"认定依据{version.source_document or scheme.name}（第{version.number}版，"
+        f"{arabic_date(version.effective_from)}起施行）。",
+        f"认定状态：{certification.get_status_display()}"
+        + (f"，{arabic_date(certification.revoked_on)}撤销，理由：{certification.revocation_reason}"
+           if certification.revoked_on else "") + "。",
+    ])]
+    application = certification.application
+    criteria = _outcome_rows(application.evaluation) if application else []
+    if criteria:
+        sections.append(Section("认定标准", [
+            f"认定申请{application.number}以{arabic_date(application.reference_date)}为基准日，逐项评价如下。"],
+            [Table(["序号", "标准", "结论", "说明"], criteria, widths=[1, 3, 1.6, 6])]))
+    else:
+        sections.append(Section("认定标准", ["本认定未经系统内申请评价，无逐项标准记录。"]))
+    documents = attachment_list(user=user, record=application).count() if application else 0
+    year_ago = today - datetime.timedelta(days=365)
+    incubatees = Incubatee.objects.filter(park=certification.park_id, left_on__isnull=True).count()
+    services = ServiceRecord.objects.filter(park=certification.park_id, served_on__gt=year_ago,
+                                            served_on__lte=today).count()
+    sections.append(Section("证明材料", [
+        f"申请所附材料{documents}份；在孵企业记录{incubatees}家；近12个月服务记录{services}条。"
+        "各项数值均可在系统中追溯至所依据的租约、资质和服务记录。"]))
+    assessments = (certification.assessments.select_related("round").order_by("round__reference_date"))
+    rounds = [[str(a.round.year), a.round.title, points_text(a.score) if a.score is not None else "未结束",
+               a.get_grade_display() or "—", str(a.rank or "—"),
+               f"{points_text(a.adjustment)}（{a.adjustment_reason}）" if a.adjustment else "—"]
+              for a in assessments]
+    sections.append(Section("年度考核", [] if rounds else ["尚无年度考核记录。"],
+                            [Table(["年度", "考核", "得分", "等级", "排名", "调整"], rounds,
+                                   widths=[1.1, 4, 1.2, 1.8, 1, 2.4])] if rounds else []))
+    for a in assessments:
+        items = (a.result or {}).get("items", [])
+        if items:
+            sections.append(Section(f"{a.round.title}评分明细", [], [Table(
+                ["指标", "权重", "得分", "说明"],
+                [[f"{i['code']} {i['label']}", str(i["weight"]), points_text(i["points"]), i["sentence"]]
+                 for i in items], widths=[3, 1, 1.2, 6])]))
+    events = sorted([*audit.events_for(certification)] + ([*audit.events_for(application)] if application else []),
+                    key=lambda e: e.time)
+    history = [[arabic_date(timezone.localtime(e.time).date()), str(audit.event_label(e.name)), e.user_name or "—"]
+               for e in events]
+    sections.append(Section("认定历程", [] if history else ["系统中无该认定的流转记录。"],
+                            [Table(["日期", "事项", "经办人"], history, widths=[2, 5, 2])] if history else []))
+    return OfficialDocument(
+        issuer="深圳市福田区科技创新局",
+        number=f"福科创认〔{today.year}〕{certification.pk}号",
+        title=f"关于{subject}的{scheme.name}认定与考核情况",
+        date=today,
+        sections=sections,
+        addressee=str(certification.park.operator) if certification.park.operator_id else "",
+        printed_by="深圳市福田区科技创新局办公室",
+    )
 # (end of this part)
 
 

@@ -35,6 +35,19 @@ for _surface in (records_surfaces.incubatee, records_surfaces.servicerecord, rec
 
 
 # ===== yearly assessment rounds, experts and scores ========================================================
+from . import surfaces as round_surfaces  # noqa: E402
+from . import views as round_views  # noqa: E402
+
+urlpatterns += [
+    path("reviews/", round_views.my_reviews, name="my_reviews"),
+    path("rounds/<int:pk>/declare/", round_views.round_declare, name="round_declare"),
+    path("rounds/<int:pk>/results/", round_views.round_results, name="round_results"),
+    path("rounds/<int:pk>/results/export/", round_views.round_results_export, name="round_results_export"),
+    path("assessments/<int:pk>/score/", round_views.assessment_score, name="assessment_score"),
+    path("certifications/<int:pk>/pack.pdf", round_views.certification_pack, name="certification_pack"),
+    *surface_urlpatterns(round_surfaces.assessmentround),
+    *surface_urlpatterns(round_surfaces.assessment),
+]
 # (end of this part)
 
 
