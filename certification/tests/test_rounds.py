@@ -406,9 +406,9 @@ def test_the_decision_pack_renders_as_an_official_document_whose_chinese_text_re
     text = _pdf_text(response.content)
     assert f"关于国际金融科技生态园的{scheme_.name}认定与考核情况" in text
     assert "深圳市福田区科技创新局" in text
-    from core.documents import chinese_date
+    from core.documents import arabic_date
 
-    assert chinese_date(local_today()) in text
+    assert arabic_date(local_today()) in text  # 成文日期 in Arabic numerals, as GB/T 9704-2012 sets it
     for words in ("认定标准", "在孵企业60家，达到要求的50家", "满足", "运营团队人数：数据缺失", "SQ-2024-0001",
                   "2026年1月15日撤销，理由：运营机构申请退出", "认定历程", "撤销认定", "t_officer",
                   "认定情况", "年度考核", "2025年度科技园区考核", "60.60", "合格", "在孵企业数量42",

@@ -60,7 +60,8 @@ class OfficialDocument:
     says otherwise; ``number`` the 发文字号 (福科创〔2026〕12号); ``addressee`` the 主送机关; ``seal_text`` the
     署名 printed above the date where a seal would be (the issuer when empty; no seal image is drawn);
     ``copy_to`` the 抄送机关 and ``printed_by`` the 印发机关 of the 版记 at the foot of the last page.
-    ``date_style`` "chinese" writes dates 二〇二六年十二月六日, "arabic" 2026年12月6日."""
+    ``date_style`` "arabic" writes dates 2026年12月6日, as GB/T 9704-2012 (7.3.5.3) sets 成文日期 and 印发日期;
+    "chinese" writes 二〇二六年十二月六日, the 1999 edition's form, still used by some offices."""
 
     issuer: str
     number: str
@@ -72,7 +73,7 @@ class OfficialDocument:
     copy_to: str = ""
     printed_by: str = ""
     mark: str = ""
-    date_style: Literal["chinese", "arabic"] = "chinese"
+    date_style: Literal["chinese", "arabic"] = "arabic"
 
 
 def chinese_number(n: int) -> str:

@@ -30,6 +30,7 @@ def pack(**overrides) -> OfficialDocument:
         title="关于福田区某某科技园认定评审结果的通知",
         addressee="深圳市某某园区运营管理有限公司",
         date=datetime.date(2026, 12, 6),
+        date_style="chinese",
         sections=[
             Section("认定标准", ["依据认定办法，本次认定按下列标准评审。"], [
                 Table(["序号", "标准", "分值", "得分"], [
@@ -113,9 +114,11 @@ def test_the_same_document_gives_the_same_bytes():
     assert render_pdf(pack()) == render_pdf(pack())
 
 
-def test_arabic_dates_when_asked():
+def test_dates_in_arabic_numerals_as_the_2012_standard_sets_them():
     text = flat("".join(pages_text(render_pdf(pack(date_style="arabic")))))
     assert "2026年12月6日印发" in text and "二〇二六" not in text
+    assert OfficialDocument(issuer="深圳市福田区科技创新局", number="福科创〔2026〕1号", title="通知",
+                            date=datetime.date(2026, 12, 6)).date_style == "arabic"  # unless asked otherwise
 
 
 def test_every_page_is_numbered_between_dashes():
