@@ -30,7 +30,7 @@ from enterprises.models import Qualification
 from leasing.models import Lease
 from spaces.models import Building, Park
 
-from . import generate
+from . import generate, services
 from .builder import version_hash
 from .choices import (
     ApplicationStatus,
@@ -463,7 +463,7 @@ def write_applications(today, schemes, parks) -> None:
 
 def write_round(plan, today, scheme) -> None:
     """Last year's round of the district scheme, open for operators, the demo expert assigned; an assessment for
-    each subject certified on its reference date (computed when the round is worked on)."""
+    each subject certified on its reference date, its quantitative indicators computed."""
     year = today.year - 1
     reference = D(year, 12, 31)
     round_ = AssessmentRound.objects.create(scheme=scheme, version=scheme.version_on(reference), year=year,
@@ -472,10 +472,9 @@ def write_round(plan, today, scheme) -> None:
     expert = plan.accounts.get(EXPERT)
     if expert is not None and expert.role == Role.EXPERT:
         round_.experts.add(expert)
-    Assessment.objects.bulk_create([
-        Assessment(round=round_, certification=certification, park_id=certification.park_id)
-        for certification in Certification.objects.filter(scheme=scheme, valid_from__lte=reference,
-                                                          valid_until__gte=reference).order_by("pk")])
+    # What 开始考核 does, without its audit record (the demo's rows are written, not taken as steps): an assessment
+    # per certified subject, its quantitative indicators computed from the records as of the reference date.
+    services.round_compute.__wrapped__(user=None, instance=round_)
 
 
 # The synthetic records of ``manage.py generate`` (certification.generate).

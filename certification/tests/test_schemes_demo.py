@@ -127,4 +127,10 @@ def test_two_applications_and_last_years_round_with_the_expert(district):
     expert = User.objects.get(username="expert")
     assert expert.role == "expert" and list(round_.experts.all()) == [expert]
     assert Assessment.objects.filter(round=round_).count() >= 3
+    # 开始考核 has run: each subject's quantitative indicators come from the records of the reference date
+    for assessment in Assessment.objects.filter(round=round_):
+        assert isinstance(assessment.computed["subject.incubatee_count"], int)
+        assert assessment.computed["subject.incubatee_count"] == sum(
+            1 for i in assessment.park.incubatees.all()
+            if i.entered_on <= round_.reference_date and (i.left_on is None or i.left_on > round_.reference_date))
     assert set(Scheme.objects.for_user(expert)) == {round_.scheme}
