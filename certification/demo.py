@@ -22,6 +22,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from core.attachments.services import document_upload
+from core.documents import OfficialDocument, Section, render_pdf
 from core.reference.choices import Role
 from demo.parts import Part
 from demo.plan import DistrictPlan
@@ -96,7 +100,7 @@ ASSUMED_BANDS = "等级分数线（优秀 90、良好 75、合格 60）为假设
 
 # ----- national incubators (国科发区〔2018〕300号; yearly evaluation 国科火字〔2019〕239号) ---------------------------
 NATIONAL_COMMON = [
-    leaf("subject.operating_years", "ge", 3, "运营时间满3年"),
+    leaf("subject.operating_years", "ge", 3, "运营时间"),
     leaf("subject.area_controlled", "ge", 10_000 * M2, "可自主支配的孵化场地面积"),
     leaf("subject.incubatee_area_share", "ge", 75 * PERCENT, "在孵企业使用场地面积占比"),
     leaf("subject.fund_size", "ge", 5_000_000 * YUAN, "自有种子资金或孵化资金"),
@@ -146,7 +150,7 @@ NATIONAL_SPECIALISED_INDICATORS = [
 
 # ----- Shenzhen (深工信规〔2025〕10号) ---------------------------------------------------------------------------------
 SHENZHEN = {"all": [
-    leaf("subject.operating_years", "ge", 1, "运营时间满1年"),
+    leaf("subject.operating_years", "ge", 1, "运营时间"),
     leaf("subject.area_controlled", "ge", 3_000 * M2, "孵化场地面积"),
     leaf("subject.team_size", "ge", 5, "运营团队人数"),
     leaf("subject.professional_staff_share", "ge", 80 * PERCENT, "专业人员占比"),
@@ -164,7 +168,7 @@ SHENZHEN_NOTES = ("认定条件依据深工信规〔2025〕10号。施行日期�
 
 # ----- the district's science parks (incubators) [assume] ---------------------------------------------------------
 DISTRICT_SCIENCE_V1 = {"all": [
-    leaf("subject.operating_years", "ge", 1, "运营时间满1年", "[assume]"),
+    leaf("subject.operating_years", "ge", 1, "运营时间", "[assume]"),
     leaf("subject.area_controlled", "ge", 5_000 * M2, "园区管理面积", "[assume]"),
     leaf("subject.incubatee_area_share", "ge", 60 * PERCENT, "在孵企业使用面积占比", "[assume]"),
     leaf("subject.incubatee_count", "ge", {"param": "min_incubatees"}, "在孵企业数量", "[assume]"),
@@ -313,6 +317,14 @@ DRAFT_APPLICATION = ("antuoshan-01", "futian-science-park")  # the demo operator
 SUBMITTED_APPLICATION = ("chegongmiao-03", "futian-science-park")  # operator2's
 ROUND_SCHEME = "futian-science-park"
 EXPERT = "expert"
+SUBMITTING_OPERATOR = "operator2"
+# What operator2 states for the facts the records do not hold, each with its letter: (fact, value, title, text).
+SUPPLIED_VALUES = (
+    ("subject.operating_years", 8, "关于园区运营年限的说明", "本园区自2018年起由本公司运营，至今已满8年。"),
+    ("subject.team_size", 12, "关于运营团队人员情况的说明", "本公司园区运营团队共12人，均签订劳动合同并缴纳社会保险。"),
+    ("subject.professional_staff_share", 7500, "关于专业服务人员占比的说明",
+     "运营团队12人中，具有技术转移、投融资、创业辅导等专业背景的9人，占75%。"),
+)
 
 
 @part.district.writes
@@ -353,7 +365,7 @@ def write_certification(plan: DistrictPlan) -> None:
     write_incubatees(rng, today, [parks[code] for code in INCUBATORS if code in parks])
     write_service_records(rng, today, [parks[code] for code in (*INCUBATORS, SUBMITTED_APPLICATION[0])
                                        if code in parks])
-    write_applications(today, schemes, parks)
+    write_applications(plan, today, schemes, parks)
     write_round(plan, today, schemes[ROUND_SCHEME])
 
 
@@ -442,23 +454,35 @@ def write_service_records(rng, today, parks) -> None:
     ServiceRecord.objects.bulk_create(rows)
 
 
-def write_applications(today, schemes, parks) -> None:
-    """The demo operator's draft and operator2's application, submitted last week."""
+def write_applications(plan, today, schemes, parks) -> None:
+    """The demo operator's draft, and operator2's application submitted last week: its stated values each with
+    the document behind it (a letter of the operator, typeset as the PDF an office would upload), and the
+    evaluation kept as 提交 keeps it."""
     park_code, scheme_code = DRAFT_APPLICATION
     if park_code in parks:
         Application.objects.create(number=f"SQ-{today.year}-0001", scheme=schemes[scheme_code], park=parks[park_code],
                                    reference_date=today, status=ApplicationStatus.DRAFT)
     park_code, scheme_code = SUBMITTED_APPLICATION
-    if park_code in parks:
-        scheme = schemes[scheme_code]
-        reference = today - 7 * DAY
-        Application.objects.create(
-            number=f"SQ-{today.year}-0002", scheme=scheme, version=scheme.version_on(reference),
-            park=parks[park_code], reference_date=reference, status=ApplicationStatus.SUBMITTED,
-            submitted_at=datetime.datetime.combine(reference, datetime.time(10), tzinfo=datetime.UTC),
-            supplied={"subject.operating_years": {"value": 8, "document": None},
-                      "subject.team_size": {"value": 12, "document": None},
-                      "subject.professional_staff_share": {"value": 7500, "document": None}})
+    operator = plan.accounts.get(SUBMITTING_OPERATOR)
+    if park_code not in parks or operator is None:
+        return
+    park, reference = parks[park_code], today - 7 * DAY
+    application = Application.objects.create(number=f"SQ-{today.year}-0002", scheme=schemes[scheme_code], park=park,
+                                             reference_date=reference, status=ApplicationStatus.DRAFT)
+    supplied = {}
+    for number, (fact, value, title, text) in enumerate(SUPPLIED_VALUES, start=1):
+        issuer = park.operator.name if park.operator else park.name
+        letter = render_pdf(OfficialDocument(
+            issuer=issuer, mark=issuer,
+            number=f"{park.name}〔{reference.year}〕{number}号", title=title, date=reference,
+            sections=[Section("情况说明", [text])]))
+        attached = document_upload(user=operator, record=application, kind="certification_evidence",
+                                   upload=SimpleUploadedFile(f"{title}.pdf", letter, "application/pdf"))
+        supplied[fact] = {"value": value, "document": attached.document_id}
+    application.supplied = supplied
+    application.save(update_fields=["supplied"])
+    # What 提交 does, without its audit record (the demo's rows are written, not taken as steps).
+    services.application_submit.__wrapped__(user=None, instance=application)
 
 
 def write_round(plan, today, scheme) -> None:

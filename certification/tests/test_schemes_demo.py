@@ -22,6 +22,7 @@ from certification.models import (
     SchemeVersion,
     ServiceRecord,
 )
+from core.attachments.selectors import attachment_list
 from core.models import User
 from demo import district as D
 from demo.plan import DISTRICT_SCALES
@@ -121,6 +122,14 @@ def test_two_applications_and_last_years_round_with_the_expert(district):
     assert draft.park.operator.users.filter(username="operator").exists()
     submitted = Application.objects.get(status=ApplicationStatus.SUBMITTED)
     assert submitted.version == submitted.scheme.version_on(submitted.reference_date)
+    # submitted as 提交 leaves it: every stated value names a document of its own, and the evaluation is kept
+    documents = {a.document_id: a.document for a in attachment_list(user=User.objects.get(username="officer"), record=submitted)}
+    assert sorted(submitted.supplied) == ["subject.operating_years", "subject.professional_staff_share",
+                                          "subject.team_size"]
+    assert all(stated["document"] in documents for stated in submitted.supplied.values())
+    assert submitted.evaluation["version_hash"] == submitted.version.content_hash
+    sentences = [leaf["sentence"] for leaf in submitted.evaluation["outcome"]["leaves"]]
+    assert "专业运营团队人数 12 人，达到要求的 5 人" in sentences
     round_ = AssessmentRound.objects.get()
     assert (round_.year, round_.status, round_.reference_date) == (2024, RoundStatus.OPEN, datetime.date(2024, 12, 31))
     assert round_.version.number == 1  # the district scheme's second version took effect on 2025-01-01
