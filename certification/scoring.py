@@ -21,21 +21,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.rules.numbers import div_half_up
+
 MISSING_TEXT = "数据缺失"
 QUANTITATIVE, QUALITATIVE = "quantitative", "qualitative"
 FULL_MARKS = 10000  # 100 points, in hundredths
 ADJUSTMENT_LIMIT = 1000  # an officer's adjustment: at most 10 points either way
-
-
-def div_half_up(a: int, b: int) -> int:
-    """``a / b`` rounded half away from zero (2.5 → 3, −2.5 → −3), in integers only."""
-    if b == 0:
-        raise ZeroDivisionError("div_half_up by zero")
-    sign = -1 if (a < 0) != (b < 0) else 1
-    quotient, remainder = divmod(abs(a), abs(b))
-    if 2 * remainder >= abs(b):
-        quotient += 1
-    return sign * quotient
 
 
 def points_text(hundredths: int) -> str:
