@@ -1,14 +1,36 @@
 """The filters of certification's lists (shared by the list, its export and the API)."""
 
+import django_filters
+from django.forms import HiddenInput
+from django.utils.translation import gettext_lazy as _
 
-# ===== schemes and their versions ==========================================================================
-import django_filters  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
+from core.surfaces.filters import BaseFilterSet, YesNoFilter, scoped
+from spaces.filters import building_filter, park_filter
 
-from core.surfaces.filters import BaseFilterSet, scoped  # noqa: E402
+from .choices import (
+    ApplicationStatus,
+    CertificationStatus,
+    ExitReason,
+    Grade,
+    RoundStatus,
+    SchemeCategory,
+    SchemeLevel,
+    ServiceArea,
+    SubjectKind,
+    VersionStatus,
+)
+from .models import (
+    Application,
+    Assessment,
+    AssessmentRound,
+    Certification,
+    Incubatee,
+    Scheme,
+    SchemeVersion,
+    ServiceRecord,
+)
 
-from .choices import SchemeCategory, SchemeLevel, SubjectKind, VersionStatus  # noqa: E402
-from .models import Scheme, SchemeVersion  # noqa: E402
+# ----- schemes and their versions -----------------------------------------------------------------------------
 
 
 class SchemeFilterSet(BaseFilterSet):
@@ -30,19 +52,9 @@ class SchemeVersionFilterSet(BaseFilterSet):
     class Meta:
         model = SchemeVersion
         fields = ["q", "scheme", "status"]
-# (end of this part)
 
 
-# ===== incubatees, service records, applications and certifications ========================================
-import django_filters  # noqa: E402
-from django.forms import HiddenInput  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-
-from core.surfaces.filters import BaseFilterSet, YesNoFilter  # noqa: E402
-from spaces.filters import building_filter, park_filter  # noqa: E402
-
-from .choices import ApplicationStatus, CertificationStatus, ExitReason, ServiceArea  # noqa: E402
-from .models import Application, Certification, Incubatee, ServiceRecord  # noqa: E402
+# ----- incubatees, service records, applications and certifications -------------------------------------------
 
 
 class IncubateeFilterSet(BaseFilterSet):
@@ -101,17 +113,7 @@ class CertificationFilterSet(BaseFilterSet):
         fields = ["q", "status", "park", "expires_before"]
 
 
-# (end of this part)
-
-
-# ===== yearly assessment rounds, experts and scores ========================================================
-import django_filters  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-
-from core.surfaces.filters import BaseFilterSet  # noqa: E402
-
-from .choices import Grade, RoundStatus  # noqa: E402
-from .models import Assessment, AssessmentRound  # noqa: E402
+# ----- yearly assessment rounds, experts and scores -----------------------------------------------------------
 
 
 class AssessmentRoundFilterSet(BaseFilterSet):
@@ -132,8 +134,3 @@ class AssessmentFilterSet(BaseFilterSet):
     class Meta:
         model = Assessment
         fields = ["q", "round", "grade"]
-# (end of this part)
-
-
-# ===== facts computed from the records, and their evidence =================================================
-# (end of this part)

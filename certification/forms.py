@@ -1,16 +1,29 @@
 """The forms of certification: one per model, shared by the edit page, the API and imports."""
 
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
-# ===== schemes and their versions ==========================================================================
-from django import forms as django_forms  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
+from core.reference.choices import Role
+from core.rules import FactType
+from core.rules.operators import OPERATORS
+from core.surfaces.forms import ActionForm, BaseModelForm, DateInput, style_widget
+from enterprises.forms import EnterpriseField
 
-from core.rules import FactType  # noqa: E402
-from core.rules.operators import OPERATORS  # noqa: E402
-from core.surfaces.forms import ActionForm, BaseModelForm, DateInput, style_widget  # noqa: E402
+from .choices import Grade
+from .facts import CATALOGUE
+from .models import (
+    Application,
+    Assessment,
+    AssessmentRound,
+    Certification,
+    Incubatee,
+    Scheme,
+    SchemeVersion,
+    ServiceRecord,
+)
 
-from .choices import Grade  # noqa: E402
-from .models import Scheme, SchemeVersion  # noqa: E402
+# ----- schemes and their versions -----------------------------------------------------------------------------
 
 
 class SchemeForm(BaseModelForm):
@@ -30,14 +43,12 @@ class SchemeVersionForm(BaseModelForm):
 
 
 class NewVersionForm(ActionForm):
-    effective_from = django_forms.DateField(label=_("effective from"), widget=DateInput())
+    effective_from = forms.DateField(label=_("effective from"), widget=DateInput())
 
 
 def fact_choices():
-    from .services import fact_catalogue
-
     return [("", "—")] + [(fact.name, f"{fact.label}（{fact.unit or HUMAN_UNIT_LABELS[fact.type]}）")
-                          for fact in fact_catalogue()]
+                          for fact in CATALOGUE]
 
 
 # The unit a person types a fact's values in, shown beside the fact's name.
@@ -57,7 +68,7 @@ WIDTHS = {"label": "min-width: 12rem", "fact": "min-width: 15rem", "op": "min-wi
           "full_at": "min-width: 7rem", "name": "min-width: 10rem", "type": "min-width: 6rem"}
 
 
-class RowForm(django_forms.Form):
+class RowForm(forms.Form):
     """A row of a builder formset, styled as the edit forms are."""
 
     def __init__(self, *args, **kwargs):
@@ -70,15 +81,15 @@ class RowForm(django_forms.Form):
 
 
 class CriterionRowForm(RowForm):
-    label = django_forms.CharField(label=_("criterion"), max_length=100, required=False)
-    fact = django_forms.ChoiceField(label=_("fact"), choices=())
-    op = django_forms.ChoiceField(label=_("comparison"), choices=OPERATOR_CHOICES)
-    value = django_forms.CharField(label=_("threshold"), max_length=200, required=False,
+    label = forms.CharField(label=_("criterion"), max_length=100, required=False)
+    fact = forms.ChoiceField(label=_("fact"), choices=())
+    op = forms.ChoiceField(label=_("comparison"), choices=OPERATOR_CHOICES)
+    value = forms.CharField(label=_("threshold"), max_length=200, required=False,
                                    help_text=_("In ㎡, %, 元, 家 or a date; a~b for a range, 、 between listed values."))
-    param = django_forms.CharField(label=_("or parameter"), max_length=60, required=False)
-    group = django_forms.IntegerField(label=_("group"), min_value=1, max_value=99, required=False)
-    negate = django_forms.BooleanField(label=_("NOT"), required=False)
-    note = django_forms.CharField(label=_("note"), max_length=300, required=False)
+    param = forms.CharField(label=_("or parameter"), max_length=60, required=False)
+    group = forms.IntegerField(label=_("group"), min_value=1, max_value=99, required=False)
+    negate = forms.BooleanField(label=_("NOT"), required=False)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,12 +97,12 @@ class CriterionRowForm(RowForm):
 
 
 class IndicatorRowForm(RowForm):
-    code = django_forms.CharField(label=_("code"), max_length=10)
-    label = django_forms.CharField(label=_("indicator"), max_length=100)
-    kind = django_forms.ChoiceField(label=_("kind"), choices=INDICATOR_KINDS)
-    fact = django_forms.ChoiceField(label=_("fact"), choices=(), required=False)
-    weight = django_forms.IntegerField(label=_("weight"), min_value=0, max_value=100)
-    full_at = django_forms.CharField(label=_("full points at"), max_length=40, required=False)
+    code = forms.CharField(label=_("code"), max_length=10)
+    label = forms.CharField(label=_("indicator"), max_length=100)
+    kind = forms.ChoiceField(label=_("kind"), choices=INDICATOR_KINDS)
+    fact = forms.ChoiceField(label=_("fact"), choices=(), required=False)
+    weight = forms.IntegerField(label=_("weight"), min_value=0, max_value=100)
+    full_at = forms.CharField(label=_("full points at"), max_length=40, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,38 +110,30 @@ class IndicatorRowForm(RowForm):
 
 
 class GradeBandRowForm(RowForm):
-    grade = django_forms.ChoiceField(label=_("grade"), choices=BLANK + list(Grade.choices))
-    min = django_forms.IntegerField(label=_("lowest score"), min_value=0, max_value=100)
+    grade = forms.ChoiceField(label=_("grade"), choices=BLANK + list(Grade.choices))
+    min = forms.IntegerField(label=_("lowest score"), min_value=0, max_value=100)
 
 
 class ParameterRowForm(RowForm):
-    name = django_forms.SlugField(label=_("parameter"), max_length=60)
-    label = django_forms.CharField(label=_("name"), max_length=100, required=False)
-    type = django_forms.ChoiceField(label=_("kind of value"), choices=TYPE_CHOICES)
-    effective_from = django_forms.DateField(label=_("effective from"), widget=DateInput())
-    value = django_forms.CharField(label=_("value"), max_length=100)
+    name = forms.SlugField(label=_("parameter"), max_length=60)
+    label = forms.CharField(label=_("name"), max_length=100, required=False)
+    type = forms.ChoiceField(label=_("kind of value"), choices=TYPE_CHOICES)
+    effective_from = forms.DateField(label=_("effective from"), widget=DateInput())
+    value = forms.CharField(label=_("value"), max_length=100)
 
 
 def builder_rows(form, *, extra=2, most=64):
     """A formset of builder rows: the rows read from the version, ``extra`` empty ones, each row removable."""
-    return django_forms.formset_factory(form, extra=extra, can_delete=True, max_num=most, validate_max=True)
+    return forms.formset_factory(form, extra=extra, can_delete=True, max_num=most, validate_max=True)
 
 
 CriterionRows = builder_rows(CriterionRowForm)
 IndicatorRows = builder_rows(IndicatorRowForm)
 GradeBandRows = builder_rows(GradeBandRowForm, extra=1, most=8)
 ParameterRows = builder_rows(ParameterRowForm)
-# (end of this part)
 
 
-# ===== incubatees, service records, applications and certifications ========================================
-from django import forms  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-
-from core.surfaces.forms import ActionForm, BaseModelForm, DateInput  # noqa: E402
-from enterprises.forms import EnterpriseField  # noqa: E402
-
-from .models import Application, Certification, Incubatee, ServiceRecord  # noqa: E402
+# ----- incubatees, service records, applications and certifications -------------------------------------------
 
 
 class IncubateeForm(BaseModelForm):
@@ -213,18 +216,7 @@ class ApplicationNoteForm(ActionForm):
                               required=False)
 
 
-# (end of this part)
-
-
-# ===== yearly assessment rounds, experts and scores ========================================================
-from django import forms  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-
-from core.reference.choices import Role  # noqa: E402
-from core.surfaces.forms import ActionForm, BaseModelForm, DateInput  # noqa: E402
-
-from .models import Assessment, AssessmentRound  # noqa: E402
+# ----- yearly assessment rounds, experts and scores -----------------------------------------------------------
 
 
 class AssessmentRoundForm(BaseModelForm):
@@ -313,8 +305,3 @@ class ConflictForm(forms.Form):
         if chosen and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason for the conflict of interest."))
         return cleaned
-# (end of this part)
-
-
-# ===== facts computed from the records, and their evidence =================================================
-# (end of this part)

@@ -7,15 +7,14 @@ from core.surfaces.navigation import add_entry, add_group  # noqa: F401
 add_group("certification", _("Certification"), weight=500)
 
 
-# ===== schemes and their versions ==========================================================================
+# ----- schemes and their versions -----------------------------------------------------------------------------
 add_entry("certification", _("Certification schemes"), "certification:scheme_list", weight=10,
           visible="certification.Scheme")
 add_entry("certification", _("Scheme versions"), "certification:schemeversion_list", weight=20,
           visible="certification.SchemeVersion")
-# (end of this part)
 
 
-# ===== incubatees, service records, applications and certifications ========================================
+# ----- incubatees, service records, applications and certifications -------------------------------------------
 add_entry("certification", _("Applications"), "certification:application_list", weight=30,
           visible="certification.Application")
 add_entry("certification", _("Certifications"), "certification:certification_list", weight=40,
@@ -26,16 +25,8 @@ add_entry("certification", _("Service records"), "certification:servicerecord_li
           visible="certification.ServiceRecord")
 
 
-# (end of this part)
-
-
-# ===== yearly assessment rounds, experts and scores ========================================================
+# ----- yearly assessment rounds, experts and scores -----------------------------------------------------------
 add_entry("certification", _("Assessment rounds"), "certification:assessmentround_list", weight=40,
           visible="certification.AssessmentRound")
 add_entry("certification", _("My reviews"), "certification:my_reviews", weight=45,
           visible=lambda user: getattr(user, "role", None) == "expert")
-# (end of this part)
-
-
-# ===== facts computed from the records, and their evidence =================================================
-# (end of this part)

@@ -1,14 +1,24 @@
 """Reads of certification that matter, scoped to the user."""
 
+import datetime
 
-# ===== schemes and their versions ==========================================================================
-import datetime  # noqa: E402
+from django.contrib.contenttypes.models import ContentType
+from django.urls import NoReverseMatch, reverse
 
-from core.rules import FactType, ParameterSet, ParameterUndefined, format_value  # noqa: E402
-from core.rules.conditions import leaves  # noqa: E402
-from core.rules.operators import LIST, NONE, OPERATORS, PAIR  # noqa: E402
+from core.models import Attachment
+from core.reference.choices import Role as _Role
+from core.rules import FactType, ParameterSet, ParameterUndefined, format_value
+from core.rules.conditions import leaves
+from core.rules.operators import LIST, NONE, OPERATORS, PAIR
 
-from .models import Scheme, SchemeVersion  # noqa: E402
+from .choices import CertificationStatus
+from .models import Application, Certification, Scheme, SchemeVersion
+from .models import Assessment as _Assessment
+from .models import AssessmentRound as _AssessmentRound
+from .models import ConflictDeclaration as _ConflictDeclaration
+from .models import ExpertScore as _ExpertScore
+
+# ----- schemes and their versions -----------------------------------------------------------------------------
 
 
 def scheme_versions(*, user, scheme: Scheme):
@@ -114,16 +124,9 @@ def parameter_rows(version: SchemeVersion) -> list[dict]:
             rows.append({"name": name, "label": parameter.label, "from": day,
                          "value": format_value(parameter.type, value)})
     return rows
-# (end of this part)
 
 
-# ===== incubatees, service records, applications and certifications ========================================
-from django.contrib.contenttypes.models import ContentType  # noqa: E402
-
-from core.models import Attachment  # noqa: E402
-
-from .choices import CertificationStatus  # noqa: E402
-from .models import Application, Certification  # noqa: E402
+# ----- incubatees, service records, applications and certifications -------------------------------------------
 
 
 def application_document_ids(application) -> set[int]:
@@ -150,18 +153,8 @@ def certifications_of_subject(*, user, park, building=None):
     return sorted(found, key=lambda c: (order.get(c.status, 3), -c.valid_until.toordinal(), c.pk))
 
 
-# (end of this part)
+# ----- yearly assessment rounds, experts and scores -----------------------------------------------------------
 
-
-# ===== yearly assessment rounds, experts and scores ========================================================
-from django.urls import NoReverseMatch, reverse  # noqa: E402
-
-from core.reference.choices import Role as _Role  # noqa: E402
-
-from .models import Assessment as _Assessment  # noqa: E402
-from .models import AssessmentRound as _AssessmentRound  # noqa: E402
-from .models import ConflictDeclaration as _ConflictDeclaration  # noqa: E402
-from .models import ExpertScore as _ExpertScore  # noqa: E402
 
 OFFICE_READERS = (_Role.BUREAU_ADMIN, _Role.BUREAU_OFFICER, _Role.LEADER)
 
@@ -320,8 +313,3 @@ def certification_pack(*, user, certification):
         addressee=str(certification.park.operator) if certification.park.operator_id else "",
         printed_by="深圳市福田区科技创新局办公室",
     )
-# (end of this part)
-
-
-# ===== facts computed from the records, and their evidence =================================================
-# (end of this part)

@@ -1,27 +1,50 @@
 """Writes of certification beyond plain CRUD: each a service, audited; the steps people take are actions."""
 
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
-# ===== schemes and their versions ==========================================================================
-import datetime  # noqa: E402
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from django.core.exceptions import ValidationError  # noqa: E402
-from django.db import IntegrityError, transaction  # noqa: E402
-from django.db.models import Max  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-from django.utils.translation import gettext_lazy  # noqa: E402
+from core import audit, reminders
+from core import services as core_services
+from core.access.permissions import CHANGE, ensure_can, record_refusal
+from core.actions import Refused, action
+from core.reference.choices import ChangeAction, Role
+from core.rules import (
+    FactType,
+    ParameterSet,
+    area_from_m2,
+    format_value,
+    is_missing,
+    money_from_yuan,
+    ratio_from_decimal,
+    share_from_percent,
+    validate,
+)
+from core.services import object_create, object_delete, object_update
 
-from core import audit  # noqa: E402
-from core.access.permissions import CHANGE, ensure_can, record_refusal  # noqa: E402
-from core.actions import Refused, action  # noqa: E402
-from core.reference.choices import ChangeAction, Role  # noqa: E402
-from core.rules import ParameterSet, validate  # noqa: E402
-from core.services import object_create, object_delete, object_update  # noqa: E402
+from . import builder, facts, forms, scoring
+from .choices import ApplicationStatus, CertificationStatus, Grade, RoundStatus, VersionStatus
+from .facts import CATALOGUE
+from .forms import AdjustForm, RevokeForm, SupplyForm
+from .models import (
+    Application,
+    Assessment,
+    AssessmentRound,
+    Certification,
+    ConflictDeclaration,
+    ExpertScore,
+    Scheme,
+    SchemeVersion,
+)
 
-from . import builder  # noqa: E402
-from . import forms as certification_forms  # noqa: E402
-from .choices import VersionStatus  # noqa: E402
-from .models import Scheme, SchemeVersion  # noqa: E402
+# ----- schemes and their versions -----------------------------------------------------------------------------
+
 
 SCHEME_MANAGERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
 CONTENT_FIELDS = ("criteria", "indicators", "grade_bands", "parameters")
@@ -30,8 +53,6 @@ COPIED_FIELDS = (*CONTENT_FIELDS, "source_document", "source_date", "validity_ye
 
 def fact_catalogue():
     """The facts a scheme's criteria and indicators may name (certification.facts)."""
-    from certification.facts import CATALOGUE
-
     return CATALOGUE
 
 
@@ -159,7 +180,7 @@ def _refuse_second_draft(user, version):
 
 
 @action(SchemeVersion, "new_version", label=gettext_lazy("Start a new version"), roles=SCHEME_MANAGERS,
-        sources=[VersionStatus.PUBLISHED, VersionStatus.RETIRED], form=certification_forms.NewVersionForm,
+        sources=[VersionStatus.PUBLISHED, VersionStatus.RETIRED], form=forms.NewVersionForm,
         condition=_refuse_second_draft, event_data=lambda version, new: {"new_version": new.pk},
         help=gettext_lazy("Copies this version's criteria, indicators, grade bands and parameters into a new draft "
                           "that takes effect on the date given once it is published."),
@@ -225,19 +246,10 @@ def schemeversion_retire(*, user, instance: SchemeVersion) -> SchemeVersion:
     audit.record_change(instance=instance, action=ChangeAction.UPDATE, user=user, before=before,
                         after=audit.snapshot(instance))
     return instance
-# (end of this part)
 
 
-# ===== incubatees, service records, applications and certifications ========================================
-# (datetime, ValidationError, IntegrityError, transaction, timezone, _, gettext_lazy, audit, action, Refused,
-# ChangeAction, Role, object_create, object_update, VersionStatus and SchemeVersion come from the part above.)
-from decimal import Decimal  # noqa: E402
+# ----- incubatees, service records, applications and certifications -------------------------------------------
 
-from core import reminders  # noqa: E402
-
-from . import forms as records_forms  # noqa: E402
-from .choices import ApplicationStatus, CertificationStatus  # noqa: E402
-from .models import Application, Certification  # noqa: E402
 
 DAY = datetime.timedelta(days=1)
 OFFICERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
@@ -412,7 +424,7 @@ def _supply_example(application):
 
 
 @action(Application, "supply", label=gettext_lazy("Enter one supplied value"), **_transition("supply"),
-        form=records_forms.SuppliedValueForm, event_label=gettext_lazy("Supplied value entered"),
+        form=forms.SuppliedValueForm, event_label=gettext_lazy("Supplied value entered"),
         style="outline-primary", button=False,
         help=gettext_lazy("A value the records do not hold, with the document attached to the application that "
                           "shows it; the application is then evaluated with it."),
@@ -490,7 +502,7 @@ def _review(application, user, *, status, reviewer: bool, comment: str) -> Appli
 
 
 @action(Application, "return", label=gettext_lazy("Return for correction"), **_transition("return"),
-        form=records_forms.ApplicationCommentForm, event_label=gettext_lazy("Certification application returned"),
+        form=forms.ApplicationCommentForm, event_label=gettext_lazy("Certification application returned"),
         style="outline-warning",
         help=gettext_lazy("The operator corrects the application and submits it again; say what to correct."),
         example=lambda application: {"comment": "请补充孵化基金规模的证明材料"})
@@ -502,7 +514,7 @@ def application_return(*, user, instance: Application, comment: str) -> Applicat
 
 
 @action(Application, "accept", label=gettext_lazy("Pass first review"), **_transition("accept"),
-        form=records_forms.ApplicationNoteForm, event_label=gettext_lazy("Certification application reviewed"),
+        form=forms.ApplicationNoteForm, event_label=gettext_lazy("Certification application reviewed"),
         style="outline-success",
         help=gettext_lazy("A second officer then approves or rejects it."),
         example=lambda application: {"comment": "材料齐全，指标符合要求"})
@@ -543,7 +555,7 @@ def certification_from(application, *, decided_on: datetime.date) -> dict:
 
 
 @action(Application, "approve", label=gettext_lazy("Approve"), **_transition("approve"),
-        form=records_forms.ApplicationNoteForm, condition=_not_the_reviewer,
+        form=forms.ApplicationNoteForm, condition=_not_the_reviewer,
         event_label=gettext_lazy("Certification application approved"), style="success",
         event_data=lambda application, certification: {"certification": certification.pk,
                                                        "certificate_number": certification.certificate_number},
@@ -572,7 +584,7 @@ def application_approve(*, user, instance: Application, comment: str = "") -> Ce
 
 
 @action(Application, "reject", label=gettext_lazy("Reject"), **_transition("reject"),
-        form=records_forms.ApplicationCommentForm, event_label=gettext_lazy("Certification application rejected"),
+        form=forms.ApplicationCommentForm, event_label=gettext_lazy("Certification application rejected"),
         style="outline-danger", help=gettext_lazy("Say why the subject is not certified."),
         example=lambda application: {"comment": "在孵企业数量未达到要求"})
 def application_reject(*, user, instance: Application, comment: str) -> Application:
@@ -613,36 +625,8 @@ def certifications_expire_due(*, today: datetime.date | None = None, user=None) 
     return len(due)
 
 
-# (end of this part)
+# ----- yearly assessment rounds, experts and scores -----------------------------------------------------------
 
-
-# ===== yearly assessment rounds, experts and scores ========================================================
-import datetime  # noqa: E402
-from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
-
-from django.core.exceptions import PermissionDenied  # noqa: E402
-from django.db import transaction  # noqa: E402
-from django.db.models import Q  # noqa: E402
-from django.utils.translation import gettext_lazy  # noqa: E402
-
-from core import services as core_services  # noqa: E402
-from core.actions import action  # noqa: E402
-from core.reference.choices import Role  # noqa: E402
-from core.rules import (  # noqa: E402
-    FactType,
-    area_from_m2,
-    format_value,
-    is_missing,
-    money_from_yuan,
-    ratio_from_decimal,
-    share_from_percent,
-)
-
-from . import facts, scoring  # noqa: E402
-from .choices import Grade, RoundStatus  # noqa: E402
-from .facts import CATALOGUE  # noqa: E402
-from .forms import AdjustForm, RevokeForm, SupplyForm  # noqa: E402
-from .models import Assessment, AssessmentRound, Certification, ConflictDeclaration, ExpertScore  # noqa: E402
 
 ROUND_OFFICE = [Role.BUREAU_ADMIN, Role.BUREAU_OFFICER]
 EXPERT_DECLARE = audit.register_event("certification.assessmentround.declare",
@@ -1129,8 +1113,3 @@ def _certification_assessments_panel(request, certification, context) -> dict:
     user = request.user
     return {"assessments": certification_assessments(user=user, certification=certification),
             "pack": user.role in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.LEADER, Role.PARK_OPERATOR)}
-# (end of this part)
-
-
-# ===== facts computed from the records, and their evidence =================================================
-# (end of this part)

@@ -1,45 +1,56 @@
 """One surface per certification model: list, detail, edit, API, export and import."""
 
+import datetime
 
-# ===== schemes and their versions ==========================================================================
-import datetime  # noqa: E402
+from django.utils.translation import gettext_lazy as _
 
-from core.access.permissions import CHANGE, may  # noqa: E402
-from core.surfaces import Column, Surface, register  # noqa: E402
+from core.access.permissions import CHANGE, may
+from core.importing.spec import ImportColumn, ImportSpec
+from core.surfaces import Column, Surface, register
+from enterprises.surfaces import ENTERPRISE
+from spaces.surfaces import BUILDING
 
-from . import filters as certification_filters  # noqa: E402
-from . import forms as certification_forms  # noqa: E402
-from . import selectors as certification_selectors  # noqa: E402
-from . import services as certification_services  # noqa: E402
-from .choices import Grade, VersionStatus  # noqa: E402
-from .models import Scheme, SchemeVersion  # noqa: E402
+from . import filters, forms, selectors, services
+from .choices import ExitReason, Grade, GraduationBasis, RoundStatus, ServiceArea, VersionStatus
+from .models import (
+    Application,
+    Assessment,
+    AssessmentRound,
+    Certification,
+    Incubatee,
+    Scheme,
+    SchemeVersion,
+    ServiceRecord,
+)
+
+# ----- schemes and their versions -----------------------------------------------------------------------------
 
 
 def scheme_context(request, scheme) -> dict:
     today = datetime.date.today()
-    versions = list(certification_selectors.scheme_versions(user=request.user, scheme=scheme))
-    return {"versions": versions, "in_force": certification_services.version_in_force(scheme, today), "today": today,
+    versions = list(selectors.scheme_versions(user=request.user, scheme=scheme))
+    return {"versions": versions, "in_force": services.version_in_force(scheme, today), "today": today,
             "has_draft": any(v.status == VersionStatus.DRAFT for v in versions)}
 
 
 def schemeversion_context(request, version) -> dict:
-    catalogue = certification_services.fact_catalogue()
+    catalogue = services.fact_catalogue()
     return {
-        "criteria_rows": certification_selectors.criteria_rows(version, catalogue),
-        "indicator_rows": certification_selectors.indicator_rows(version, catalogue),
-        "parameter_rows": certification_selectors.parameter_rows(version),
+        "criteria_rows": selectors.criteria_rows(version, catalogue),
+        "indicator_rows": selectors.indicator_rows(version, catalogue),
+        "parameter_rows": selectors.parameter_rows(version),
         "weight_total": sum(i.get("weight") or 0 for i in version.indicators or []),
         "band_rows": [{"grade": b.get("grade"), "label": Grade(b["grade"]).label if b.get("grade") in Grade.values
                        else b.get("grade"), "min": b.get("min")} for b in version.grade_bands or []],
         "can_build": may(request.user, CHANGE, version),
         # What still keeps a draft from being published, shown to those who build it (the button stays hidden).
-        "problems": certification_services.version_problems(version)
+        "problems": services.version_problems(version)
         if version.status == VersionStatus.DRAFT and may(request.user, CHANGE, version) else [],
     }
 
 
 scheme = register(Surface(
-    model=Scheme, filterset=certification_filters.SchemeFilterSet, form=certification_forms.SchemeForm,
+    model=Scheme, filterset=filters.SchemeFilterSet, form=forms.SchemeForm,
     slug="schemes",
     columns=[Column("name", link=True), Column("code"), Column("category", template="core/cells/choice.html"),
              Column("subject_kind"), Column("level", template="core/cells/choice.html"), Column("issuer")],
@@ -47,31 +58,21 @@ scheme = register(Surface(
 ))
 
 schemeversion = register(Surface(
-    model=SchemeVersion, filterset=certification_filters.SchemeVersionFilterSet,
-    form=certification_forms.SchemeVersionForm, slug="scheme-versions",
+    model=SchemeVersion, filterset=filters.SchemeVersionFilterSet,
+    form=forms.SchemeVersionForm, slug="scheme-versions",
     columns=[Column("scheme", link=True, order_by="scheme__name", label=None), Column("number"),
              Column("status", template="core/cells/choice.html"), Column("effective_from"),
              Column("source_document"), Column("published_at")],
     select_related=("scheme",), default_sort="-effective_from", extra_context=schemeversion_context,
-    create=certification_services.schemeversion_create, update=certification_services.schemeversion_update,
-    delete=certification_services.schemeversion_delete,
+    create=services.schemeversion_create, update=services.schemeversion_update,
+    delete=services.schemeversion_delete,
     api_read_only=("number", "status", "criteria", "indicators", "grade_bands", "parameters", "content_hash",
                    "published_at", "published_by"),
 ))
-# (end of this part)
 
 
-# ===== incubatees, service records, applications and certifications ========================================
-from django.utils.translation import gettext_lazy as _  # noqa: E402
+# ----- incubatees, service records, applications and certifications -------------------------------------------
 
-from core.importing.spec import ImportColumn, ImportSpec  # noqa: E402
-from core.surfaces import Column, Surface, register  # noqa: E402
-from enterprises.surfaces import ENTERPRISE  # noqa: E402
-from spaces.surfaces import BUILDING  # noqa: E402
-
-from . import filters, forms, services  # noqa: E402
-from .choices import ExitReason, GraduationBasis, ServiceArea  # noqa: E402
-from .models import Application, Certification, Incubatee, ServiceRecord  # noqa: E402
 
 PARK = ImportColumn(match=("code", "name"), aliases=("园区", "园区编码", "园区名称", "孵化器", "孵化载体", "载体名称"),
                     help=_("The park's code (or its exact name)"))
@@ -156,18 +157,7 @@ certification = register(Surface(
 ))
 
 
-# (end of this part)
-
-
-# ===== yearly assessment rounds, experts and scores ========================================================
-
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-
-from core.surfaces import Column, Surface, register  # noqa: E402
-
-from . import filters, forms, selectors, services  # noqa: E402
-from .choices import RoundStatus  # noqa: E402
-from .models import Assessment, AssessmentRound  # noqa: E402
+# ----- yearly assessment rounds, experts and scores -----------------------------------------------------------
 
 
 def assessmentround_context(request, round_) -> dict:
@@ -247,8 +237,3 @@ assessment = register(Surface(
     create=services.assessment_create, update=services.assessment_update, delete=services.assessment_delete,
     detail_template="certification/assessment_detail.html", extra_context=assessment_context,
 ))
-# (end of this part)
-
-
-# ===== facts computed from the records, and their evidence =================================================
-# (end of this part)

@@ -1,21 +1,32 @@
 """Certification's pages beyond the generated ones (thin: they call selectors and services)."""
 
+import datetime
+from decimal import Decimal, InvalidOperation
 
-# ===== schemes and their versions ==========================================================================
-from django.contrib import messages  # noqa: E402
-from django.contrib.auth.decorators import login_required  # noqa: E402
-from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
-from django.http import Http404, HttpResponseRedirect  # noqa: E402
-from django.shortcuts import get_object_or_404, render  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from core.access.permissions import CHANGE, VIEW, record_refusal, role_may  # noqa: E402
+from core.access.permissions import CHANGE, VIEW, may, record_refusal, role_may
+from core.actions import Refused
+from core.reference.choices import Role
+from core.rules import format_value
+from core.surfaces.forms import style_widget
+from core.surfaces.reports import export, page_of, querystring
+from spaces.models import Building, Park
 
-from . import builder  # noqa: E402
-from . import forms as certification_forms  # noqa: E402
-from . import services as certification_services  # noqa: E402
-from .models import SchemeVersion  # noqa: E402
+from . import builder, facts, selectors, services
+from . import forms as certification_forms
+from .choices import ApplicationStatus, RoundStatus
+from .models import Application, Assessment, AssessmentRound, Certification, Incubatee, SchemeVersion
+
+# ----- schemes and their versions -----------------------------------------------------------------------------
 
 
 def _filled(formset) -> list:
@@ -68,7 +79,7 @@ def schemeversion_rules(request, pk):
     if refused:
         messages.error(request, refused)
         return HttpResponseRedirect(version.get_absolute_url())
-    catalogue = certification_services.fact_catalogue()
+    catalogue = services.fact_catalogue()
     initial = _initial_rows(version, catalogue)
     data = request.POST if request.method == "POST" else None
     sets = {
@@ -92,7 +103,7 @@ def schemeversion_rules(request, pk):
             _row_errors(sets["bands"], rows["bands"], errors)
             if all(formset.is_valid() for formset in sets.values()):
                 try:
-                    certification_services.schemeversion_rules_set(
+                    services.schemeversion_rules_set(
                         user=request.user, instance=version, criteria=criteria, indicators=indicators,
                         grade_bands=bands, parameters=parameters)
                 except ValidationError as error:
@@ -108,23 +119,10 @@ def schemeversion_rules(request, pk):
                              "numbers for counts, 2021-06-21 for dates; a~b for a range; values separated by 、 for a "
                              "list."),
     }, status=status)
-# (end of this part)
 
 
-# ===== incubatees, service records, applications and certifications ========================================
-# (login_required, PermissionDenied, ValidationError, get_object_or_404, render and _ come from the part above.)
-from decimal import Decimal, InvalidOperation  # noqa: E402
+# ----- incubatees, service records, applications and certifications -------------------------------------------
 
-from django import forms  # noqa: E402
-from django.shortcuts import redirect  # noqa: E402
-
-from core.access.permissions import may  # noqa: E402
-from core.surfaces.forms import style_widget  # noqa: E402
-
-from . import selectors as records_selectors  # noqa: E402
-from . import services as records_services  # noqa: E402
-from .choices import ApplicationStatus  # noqa: E402
-from .models import Application  # noqa: E402
 
 # How a person writes each kind of supplied value.
 HUMAN_UNITS = {"area": "㎡", "money": "元", "share": "%"}
@@ -150,7 +148,7 @@ class SuppliedValuesForm(forms.Form):
             unit = HUMAN_UNITS.get(getattr(fact.type, "value", fact.type), fact.unit)
             self.fields[f"{key}__value"] = forms.CharField(
                 label=f"{fact.label}（{unit}）" if unit else str(fact.label), required=False,
-                initial=records_services.supplied_to_human(fact, entry.get("value")))
+                initial=services.supplied_to_human(fact, entry.get("value")))
             self.fields[f"{key}__document"] = forms.ChoiceField(
                 label=_("document behind %(fact)s") % {"fact": fact.label}, choices=document_choices, required=False,
                 initial=str(entry.get("document") or ""))
@@ -171,7 +169,7 @@ class SuppliedValuesForm(forms.Form):
             value = None
             if text:
                 try:
-                    value = records_services.supplied_from_human(
+                    value = services.supplied_from_human(
                         fact, Decimal(text.rstrip("%㎡元").replace(",", "").replace("，", "")))
                 except (InvalidOperation, ValueError, ValidationError) as error:
                     self.add_error(f"{key}__value", error.messages[0] if isinstance(error, ValidationError)
@@ -193,12 +191,12 @@ def application_supplied(request, pk):
     application = _scoped_application(request, pk)
     if not may(request.user, "supply", application):
         raise PermissionDenied
-    facts = records_services.application_needed_facts(application)
-    documents = records_selectors.application_documents(user=request.user, application=application)
+    facts = services.application_needed_facts(application)
+    documents = selectors.application_documents(user=request.user, application=application)
     form = SuppliedValuesForm(request.POST or None, facts=facts, documents=documents, application=application)
     if request.method == "POST" and form.is_valid():
         try:
-            records_services.application_supplied_set(user=request.user, application=application,
+            services.application_supplied_set(user=request.user, application=application,
                                                       values=form.cleaned_data["values"])
         except ValidationError as error:
             for name, messages in getattr(error, "message_dict", {None: error.messages}).items():
@@ -218,15 +216,15 @@ def application_detail_context(request, application) -> dict:
     live = application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
     version = application.version
     if live:
-        version = records_services.version_in_force(application.scheme, application.reference_date)
+        version = services.version_in_force(application.scheme, application.reference_date)
     outcome = None
     if live and version is not None:
-        outcome = records_services.application_outcome(application, version).as_dict()
+        outcome = services.application_outcome(application, version).as_dict()
     elif not live:
         outcome = (application.evaluation or {}).get("outcome")
-    documents = dict(records_selectors.application_documents(user=request.user, application=application))
+    documents = dict(selectors.application_documents(user=request.user, application=application))
     supplied_rows = []
-    for fact in (records_services.application_needed_facts(application, version) if version else []):
+    for fact in (services.application_needed_facts(application, version) if version else []):
         entry = (application.supplied or {}).get(fact.name) or {}
         value = entry.get("value")
         supplied_rows.append({
@@ -234,31 +232,14 @@ def application_detail_context(request, application) -> dict:
             "document": documents.get(entry.get("document")) if entry.get("document") else None})
     return {
         "live": live, "version": version, "outcome": outcome, "supplied_rows": supplied_rows,
-        "renews": records_services.application_renews(application),
+        "renews": services.application_renews(application),
         "issued": getattr(application, "certification", None) if application.status == ApplicationStatus.APPROVED
         else None,
         "can_supply": may(request.user, "supply", application),
     }
 
 
-# (end of this part)
-
-
-# ===== yearly assessment rounds, experts and scores ========================================================
-from django import forms as django_forms  # noqa: E402
-from django.contrib.auth.decorators import login_required  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
-
-from core.actions import Refused  # noqa: E402
-from core.reference.choices import Role  # noqa: E402
-from core.surfaces.reports import export  # noqa: E402
-
-from . import forms as round_forms  # noqa: E402
-from . import selectors as round_selectors  # noqa: E402
-from . import services as round_services  # noqa: E402
-from .choices import RoundStatus  # noqa: E402
-from .models import Assessment, AssessmentRound, Certification  # noqa: E402
+# ----- yearly assessment rounds, experts and scores -----------------------------------------------------------
 
 
 def _expert_only(user):
@@ -270,10 +251,10 @@ def _expert_only(user):
 def my_reviews(request):
     """我的评审: the rounds the expert is assigned to, with its declaration and what it has left to score."""
     _expert_only(request.user)
-    rounds = list(round_selectors.expert_rounds(user=request.user))
+    rounds = list(selectors.expert_rounds(user=request.user))
     for round_ in rounds:
-        round_.declaration = round_selectors.expert_declaration(user=request.user, round=round_)
-        round_.visible = round_selectors.round_assessments(user=request.user, round=round_).count()
+        round_.declaration = selectors.expert_declaration(user=request.user, round=round_)
+        round_.visible = selectors.round_assessments(user=request.user, round=round_).count()
     return render(request, "certification/my_reviews.html", {"rounds": rounds})
 
 
@@ -291,12 +272,12 @@ def round_declare(request, pk):
     round_ = _expert_round_or_404(request.user, pk)
     subjects = [(a.certification_id, str(a.certification.subject))
                 for a in round_.assessments.select_related("certification__park", "certification__building")]
-    declaration = round_selectors.expert_declaration(user=request.user, round=round_)
-    form = round_forms.ConflictForm(request.POST or None, subjects=subjects)
+    declaration = selectors.expert_declaration(user=request.user, round=round_)
+    form = certification_forms.ConflictForm(request.POST or None, subjects=subjects)
     status = 200
     if request.method == "POST" and not declaration["declared"] and form.is_valid():
         try:
-            round_services.conflicts_declare(user=request.user, round=round_,
+            services.conflicts_declare(user=request.user, round=round_,
                                              certifications=[int(pk) for pk in form.cleaned_data["certifications"]],
                                              reason=form.cleaned_data["reason"])
             return redirect(round_)
@@ -312,19 +293,19 @@ def round_declare(request, pk):
                   {"object": round_, "form": form, "declaration": declaration}, status=status)
 
 
-class ScoreForm(django_forms.Form):
+class ScoreForm(forms.Form):
     """One score (0–100) and a comment per qualitative indicator."""
 
     def __init__(self, *args, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
         for indicator in indicators:
             code = indicator["code"]
-            self.fields[f"score_{code}"] = django_forms.DecimalField(
+            self.fields[f"score_{code}"] = forms.DecimalField(
                 label=f"{code} {indicator.get('label', '')}", min_value=0, max_value=100, decimal_places=2,
-                max_digits=5, widget=django_forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}))
-            self.fields[f"comment_{code}"] = django_forms.CharField(
+                max_digits=5, widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}))
+            self.fields[f"comment_{code}"] = forms.CharField(
                 label=_lazy("comment"), required=False, max_length=500,
-                widget=django_forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
 
 
 @login_required
@@ -334,14 +315,14 @@ def assessment_score(request, pk):
     assessment = get_object_or_404(Assessment.objects.for_user(request.user).select_related(
         "round__version", "certification__park", "certification__building"), pk=pk)
     round_ = assessment.round
-    indicators = round_services.qualitative_indicators(round_.version)
-    mine = {s["indicator"]: s for s in round_selectors.assessment_scores(user=request.user, assessment=assessment)}
+    indicators = services.qualitative_indicators(round_.version)
+    mine = {s["indicator"]: s for s in selectors.assessment_scores(user=request.user, assessment=assessment)}
     initial = {}
     for code, s in mine.items():
         initial[f"score_{code}"] = Decimal(s["score"]) / 100
         initial[f"comment_{code}"] = s["comment"]
     form = ScoreForm(request.POST or None, indicators=indicators, initial=initial)
-    declaration = round_selectors.expert_declaration(user=request.user, round=round_)
+    declaration = selectors.expert_declaration(user=request.user, round=round_)
     refusal = None
     if round_.status != RoundStatus.SCORING:
         refusal = _("The round is not in expert scoring: scores can be given only then.")
@@ -353,7 +334,7 @@ def assessment_score(request, pk):
             scores = {i["code"]: (form.cleaned_data[f"score_{i['code']}"], form.cleaned_data[f"comment_{i['code']}"])
                       for i in indicators}
             try:
-                round_services.expert_scores_save(user=request.user, assessment=assessment, scores=scores)
+                services.expert_scores_save(user=request.user, assessment=assessment, scores=scores)
                 return redirect(assessment)
             except Refused as refused:
                 refusal, status = refused.message, 409
@@ -370,7 +351,7 @@ def assessment_score(request, pk):
 
 def assessment_score_context(assessment):
     """What the expert reads before scoring: the computed and added values with their points."""
-    result = round_services.assessment_result(assessment) if assessment.round.version else None
+    result = services.assessment_result(assessment) if assessment.round.version else None
     rows = [item for item in (result.items if result else []) if item.kind == "quantitative"]
     return {"quantitative": rows}
 
@@ -383,7 +364,7 @@ def _round_for_results(user, pk):
 
 
 def _result_rows(user, round_):
-    assessments = list(round_selectors.round_assessments(user=user, round=round_))
+    assessments = list(selectors.round_assessments(user=user, round=round_))
     indicators = (round_.version.indicators or []) if round_.version else []
     for assessment in assessments:
         points = {i["code"]: i["points"] for i in (assessment.result or {}).get("items", [])}
@@ -432,9 +413,9 @@ def certification_pack(request, pk):
     from core import audit
     from core.documents import render_pdf
 
-    document = round_selectors.certification_pack(user=request.user, certification=certification)
+    document = selectors.certification_pack(user=request.user, certification=certification)
     pdf = render_pdf(document)
-    audit.record_event(round_services.PACK_DOWNLOAD, user=request.user, instance=certification,
+    audit.record_event(services.PACK_DOWNLOAD, user=request.user, instance=certification,
                        data={"bytes": len(pdf)})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (f"attachment; filename=\"pack-{certification.pk}.pdf\"; "
@@ -447,20 +428,8 @@ def _quote(text):
 
     return quote(f"认定材料-{text}")
 
-# (end of this part)
 
-
-# ===== facts computed from the records, and their evidence =================================================
-import datetime  # noqa: E402
-
-from django.contrib.auth.decorators import login_required  # noqa: E402
-
-from core.rules import format_value  # noqa: E402
-from core.surfaces.reports import page_of, querystring  # noqa: E402
-from spaces.models import Building, Park  # noqa: E402
-
-from . import facts  # noqa: E402
-from .models import Incubatee  # noqa: E402
+# ----- facts computed from the records, and their evidence ----------------------------------------------------
 
 
 def _day(text: str | None) -> datetime.date:
@@ -494,6 +463,3 @@ def fact_evidence(request, park_id: int, fact: str):
         "building": Building.objects.get(pk=building_id) if building_id else None,
         "value": format_value(found.fact.type, found.value, found.fact.unit),
     })
-
-
-# (end of this part)

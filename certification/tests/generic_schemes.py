@@ -7,10 +7,6 @@ from certification.choices import VersionStatus
 from certification.models import Scheme, SchemeVersion
 from yuanqu.generic_tests import ModelTests
 
-from .fallback_facts import ensure_catalogue
-
-ensure_catalogue()
-
 _numbers = itertools.count(1)
 
 # A version's content that checks and publishes: two groups of criteria (one an either-or), a parameter, three

@@ -13,10 +13,7 @@ from core.actions import Refused
 from core.models import DomainEvent
 from yuanqu.testing import bearer
 
-from .fallback_facts import ensure_catalogue
 from .generic_schemes import CRITERIA, a_scheme, a_version
-
-ensure_catalogue()
 
 D = datetime.date
 

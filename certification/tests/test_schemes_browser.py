@@ -9,10 +9,7 @@ from certification import demo as certification_demo
 from certification.models import SchemeVersion
 from spaces.tests.test_browser import SHOTS, login
 
-from .fallback_facts import ensure_catalogue
 from .generic_schemes import a_scheme, a_version
-
-ensure_catalogue()
 
 
 @pytest.mark.browser

@@ -29,10 +29,6 @@ from demo.plan import DISTRICT_SCALES
 from enterprises.models import Qualification
 from spaces.models import Building
 
-from .fallback_facts import ensure_catalogue
-
-ensure_catalogue()
-
 TODAY = datetime.date(2025, 6, 30)
 
 

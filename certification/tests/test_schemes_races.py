@@ -13,10 +13,7 @@ from certification.models import SchemeVersion
 from core.actions import Refused
 from yuanqu.racing import postgres_only, race
 
-from .fallback_facts import ensure_catalogue
 from .generic_schemes import a_scheme, a_version
-
-ensure_catalogue()
 
 ROUNDS = 20
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
