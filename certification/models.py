@@ -241,6 +241,9 @@ class Application(SubjectModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
 
     role_actions = {Role.PARK_OPERATOR: "vacd"}
+    # The evaluation is what the criteria gave on submission: kept on the row, never changed afterwards, and
+    # named by the submission's event (its version and result); the change record leaves the long text out.
+    audit_exclude = (*BaseModel.audit_exclude, "evaluation")
 
     class Meta:
         verbose_name = _("certification application")

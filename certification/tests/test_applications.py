@@ -377,3 +377,13 @@ def test_a_submitted_application_keeps_its_documents_until_it_is_returned(world,
     assert "孵化基金证明.pdf" in page  # still read
     application = take("return", world, application, "officer", comment="请补充基金托管协议")
     attach(world, application, "基金托管协议.pdf")  # open again once returned
+
+
+def test_the_change_record_of_a_submission_names_the_status_not_the_evaluation_text(world, scheme):
+    from core.models import ObjectChange
+
+    application = submitted(world, scheme)
+    change = ObjectChange.objects.filter(object_id=str(application.pk), user_name="t_operator").latest("pk")
+    assert change.data_after["status"] == ApplicationStatus.SUBMITTED
+    assert "evaluation" not in change.data_after and "evaluation" not in (change.data_before or {})
+    assert application.evaluation["outcome"]["leaves"]  # kept on the application itself
