@@ -62,6 +62,8 @@ CATALOGUE = Catalogue([
     Fact("subject.incubatee_area_share", SHARE, "在孵企业使用面积占比", "", "在孵企业使用面积 ÷ 管理面积"),
     Fact("subject.incubatees_per_1000m2", RATIO, "每千平方米在孵企业", "家/千㎡", "在孵企业 ÷ 管理面积（千㎡）"),
     Fact("subject.same_industry_share", SHARE, "主导产业在孵企业占比", "", "属主导产业的在孵企业 ÷ 在孵企业"),
+    Fact("subject.same_industry_area_share", SHARE, "主导产业在孵企业使用面积占比", "",
+         "属主导产业的在孵企业租用的房源面积 ÷ 管理面积"),
     Fact("subject.new_incubatee_share", SHARE, "近一年新入孵企业占比", "", "近12个月入孵的在孵企业 ÷ 在孵企业"),
     Fact("subject.graduate_count", COUNT, "累计毕业企业", "家",
          "基准日前已毕业离孵的企业；以高新技术企业认定毕业的，须在离孵日前已取得该资质"),
@@ -175,10 +177,13 @@ def _holding_leases(on: datetime.date, unit_ref: str = "pk") -> QuerySet:
     return Lease.objects.filter(lease_in_force(on), units=OuterRef(unit_ref))
 
 
-def _incubatee_holding(on: datetime.date, *, by_building: bool) -> Exists:
+def _incubatee_holding(on: datetime.date, *, by_building: bool, matched: bool = False) -> Exists:
     """For an outer Unit row: a lease in force on D holds it, and its tenant is an incubatee on D of the unit's
-    park (``by_building`` false) or of the unit's building (true)."""
+    park (``by_building`` false) or of the unit's building (true); with ``matched``, one in the incubator's
+    target industry."""
     incubating = Incubatee.objects.filter(incubatee_in_force(on), enterprise_id=OuterRef("enterprise_id"))
+    if matched:
+        incubating = incubating.filter(industry_match=True)
     if by_building:
         incubating = incubating.filter(building_id=OuterRef(OuterRef("building_id")))
     else:
@@ -203,10 +208,13 @@ def compute(subjects: Iterable, on: datetime.date) -> dict[Subject, dict]:
     # Areas, building by building (a park's are the sum of its buildings'), and gross floor areas.
     areas = {}
     sums = dict(total=Sum("area"), leased=Sum("area", filter=Q(Exists(_holding_leases(on)))),
-                incubating=Sum("area", filter=Q(_incubatee_holding(on, by_building=False))))
+                incubating=Sum("area", filter=Q(_incubatee_holding(on, by_building=False))),
+                matched=Sum("area", filter=Q(_incubatee_holding(on, by_building=False, matched=True))))
     if buildings:  # a building subject's incubatees are those that name it
         sums["incubating_here"] = Sum("area", filter=Q(building_id__in=buildings)
                                       & Q(_incubatee_holding(on, by_building=True)))
+        sums["matched_here"] = Sum("area", filter=Q(building_id__in=buildings)
+                                   & Q(_incubatee_holding(on, by_building=True, matched=True)))
     rows = Unit.objects.filter(building__park_id__in=parks).order_by().values("building_id").annotate(**sums)
     for row in rows:
         areas[row["building_id"]] = row
@@ -276,19 +284,20 @@ def compute(subjects: Iterable, on: datetime.date) -> dict[Subject, dict]:
             tenants = tenants_by_park.get(park_id, {})
             incubatees = incubatees_by_park.get(park_id, {})
             services = services_by_park.get(park_id, {})
-            incubating_key = "incubating"
+            incubating_key, matched_key = "incubating", "matched"
         else:
             members = [building_id] if park_of.get(building_id) == park_id else []
             tenants = tenants_by_building.get(building_id, {})
             incubatees = incubatees_by_building.get(building_id, {})
             services = services_by_building.get(building_id, {})
-            incubating_key = "incubating_here"
+            incubating_key, matched_key = "incubating_here", "matched_here"
         total = sum(area_units(areas.get(b, {}).get("total")) for b in members)
         leased = sum(area_units(areas.get(b, {}).get("leased")) for b in members)
         incubating = sum(area_units(areas.get(b, {}).get(incubating_key)) for b in members)
+        matched_area = sum(area_units(areas.get(b, {}).get(matched_key)) for b in members)
         gfas = [floor[b] for b in members]
         results[(park_id, building_id)] = assemble(
-            total=total, leased=leased, incubating=incubating,
+            total=total, leased=leased, incubating=incubating, matched_area=matched_area,
             floor_area=(sum(area_units(g) for g in gfas) if gfas and None not in gfas else MISSING),
             tenants=tenants.get("tenants", 0), high_tech=tenants.get("high_tech", 0),
             specialised=tenants.get("specialised", 0), cultural=tenants.get("cultural", 0),
@@ -299,7 +308,7 @@ def compute(subjects: Iterable, on: datetime.date) -> dict[Subject, dict]:
     return results
 
 
-def assemble(*, total, leased, incubating, floor_area, tenants, high_tech, specialised, cultural, incubatees,
+def assemble(*, total, leased, incubating, matched_area, floor_area, tenants, high_tech, specialised, cultural, incubatees,
              matched, new, graduates, services, service_areas) -> dict:
     """The facts from the counts: the shares and rates, half-up, MISSING over a zero whole."""
     return {
@@ -312,6 +321,7 @@ def assemble(*, total, leased, incubating, floor_area, tenants, high_tech, speci
         "subject.incubatee_area_share": share_of(incubating, total),
         "subject.incubatees_per_1000m2": per_thousand_m2(incubatees, total),
         "subject.same_industry_share": share_of(matched, incubatees),
+        "subject.same_industry_area_share": share_of(matched_area, total),
         "subject.new_incubatee_share": share_of(new, incubatees),
         "subject.graduate_count": graduates,
         "subject.high_tech_tenant_share": share_of(high_tech, tenants),
@@ -366,6 +376,10 @@ class Records:
     def incubating_units(self) -> QuerySet:
         return self.units().filter(_incubatee_holding(self.on, by_building=self.building_id is not None))
 
+    def matched_incubating_units(self) -> QuerySet:
+        return self.units().filter(_incubatee_holding(self.on, by_building=self.building_id is not None,
+                                                      matched=True))
+
     def matched_incubatees(self) -> QuerySet:
         return self.incubatees().filter(industry_match=True)
 
@@ -407,7 +421,7 @@ def compute_loop(subjects: Iterable, on: datetime.date) -> dict[Subject, dict]:
         gfas = list(records.buildings().values_list("gross_floor_area", flat=True))
         results[(park_id, building_id)] = assemble(
             total=_area(records.units()), leased=_area(records.held_units()),
-            incubating=_area(records.incubating_units()),
+            incubating=_area(records.incubating_units()), matched_area=_area(records.matched_incubating_units()),
             floor_area=(sum(area_units(g) for g in gfas) if gfas and None not in gfas else MISSING),
             tenants=records.tenants().count(),
             high_tech=records.qualified_tenants(QualificationKind.HIGH_TECH).count(),
@@ -515,6 +529,7 @@ EVIDENCE = {
     "subject.incubatee_area_share": ("unit", lambda r: r.incubating_units()),
     "subject.incubatees_per_1000m2": ("incubatee", lambda r: r.incubatees()),
     "subject.same_industry_share": ("incubatee", lambda r: r.matched_incubatees()),
+    "subject.same_industry_area_share": ("unit", lambda r: r.matched_incubating_units()),
     "subject.new_incubatee_share": ("incubatee", lambda r: r.new_incubatees()),
     "subject.graduate_count": ("incubatee", lambda r: r.graduates()),
     "subject.high_tech_tenant_share": ("enterprise", lambda r: r.qualified_tenants(QualificationKind.HIGH_TECH)),

@@ -22,7 +22,7 @@ def small(world):
 
 def test_the_catalogue_names_the_contracts_facts():
     names = {f.name for f in CATALOGUE}
-    assert len(names) == 29
+    assert len(names) == 30
     assert CATALOGUE.get("subject.incubatee_count").unit == "家"
     assert CATALOGUE.get("subject.fund_size").source == "supplied"
     assert CATALOGUE.get("subject.cultural_tenant_share").source == "computed"
@@ -41,6 +41,7 @@ def test_park_on_d(small):
         "subject.incubatee_area_share": 6667,
         "subject.incubatees_per_1000m2": 200,  # 3 on 1.5 thousand m²
         "subject.same_industry_share": 3333,  # i1 of 3
+        "subject.same_industry_area_share": 6667,  # a (i1, in the target industry) holds 1201 and 2101
         "subject.new_incubatee_share": 3333,  # i3 entered 2024-07-01, within (2024-06-30, 2025-06-30]
         "subject.graduate_count": 1,  # f; g's certificate came after it left; h leaves after D
         "subject.high_tech_tenant_share": 0,  # a's certificate lapsed the day before
@@ -61,6 +62,7 @@ def test_the_day_before(small):
     assert got["subject.specialised_tenant_share"] == 5000  # d
     assert got["subject.incubatee_count"] == 4  # i2 has not left yet
     assert got["subject.incubatee_area"] == 110000  # d (i2) holds 2102 too
+    assert got["subject.same_industry_area_share"] == 6667  # but d is not in the target industry
     assert got["subject.new_incubatee_share"] == 5000  # i2 and i3 of 4
     assert got["subject.services_per_1000m2"] == 200  # 2024-06-29 … : the 2024-06-30 record counts, D's not yet
 
@@ -95,6 +97,7 @@ def test_buildings_count_their_own_units_records_and_incubatees(small):
     assert a1["subject.incubatee_count"] == 1  # i1 names a-1
     assert a1["subject.incubatee_area"] == 60000
     assert a1["subject.incubatee_area_share"] == 6000
+    assert a1["subject.same_industry_area_share"] == 6000  # i1 names a-1
     assert a1["subject.services_per_1000m2"] == 200  # 2 on 1 thousand m²
     assert a1["subject.service_areas_covered"] == 2
     assert a1["subject.floor_area"] is MISSING
@@ -105,6 +108,7 @@ def test_buildings_count_their_own_units_records_and_incubatees(small):
     assert a2["subject.incubatee_count"] == 0  # i2 left on D
     assert a2["subject.incubatee_area"] == 0  # a holds 2101, but a is a-1's incubatee
     assert a2["subject.same_industry_share"] is MISSING  # no incubatees: a share of nothing
+    assert a2["subject.same_industry_area_share"] == 0  # a share of 500 m²: none of it
     assert a2["subject.incubatees_per_1000m2"] == 0
     assert a2["subject.floor_area"] == 80000
     assert a2["subject.services_per_1000m2"] == 0
