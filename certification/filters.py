@@ -104,13 +104,16 @@ class CertificationFilterSet(BaseFilterSet):
     search_lookups = ("certificate_number__icontains", "park__search_text__contains",
                       "scheme__search_text__contains")
     status = django_filters.ChoiceFilter(label=_("status"), choices=CertificationStatus.choices)
+    category = django_filters.ChoiceFilter(label=_("category"), choices=SchemeCategory.choices,
+                                           field_name="scheme__category")
+    level = django_filters.ChoiceFilter(label=_("level"), choices=SchemeLevel.choices)
     park = park_filter(field_name="park")
     expires_before = django_filters.DateFilter(label=_("valid until on or before"),
                                                 field_name="valid_until", lookup_expr="lte")
 
     class Meta:
         model = Certification
-        fields = ["q", "status", "park", "expires_before"]
+        fields = ["q", "status", "category", "level", "park", "expires_before"]
 
 
 # ----- yearly assessment rounds, experts and scores -----------------------------------------------------------

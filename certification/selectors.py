@@ -3,20 +3,27 @@
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Sum
 from django.urls import NoReverseMatch, reverse
 
 from core.models import Attachment
-from core.reference.choices import Role as _Role
+from core.reference.choices import Role
 from core.rules import FactType, ParameterSet, ParameterUndefined, format_value
 from core.rules.conditions import leaves
 from core.rules.operators import LIST, NONE, OPERATORS, PAIR
+from spaces.models import Building
 
-from .choices import CertificationStatus
-from .models import Application, Certification, Scheme, SchemeVersion
-from .models import Assessment as _Assessment
-from .models import AssessmentRound as _AssessmentRound
-from .models import ConflictDeclaration as _ConflictDeclaration
-from .models import ExpertScore as _ExpertScore
+from .choices import CertificationStatus, SchemeCategory, SchemeLevel
+from .models import (
+    Application,
+    Assessment,
+    AssessmentRound,
+    Certification,
+    ConflictDeclaration,
+    ExpertScore,
+    Scheme,
+    SchemeVersion,
+)
 
 # ----- schemes and their versions -----------------------------------------------------------------------------
 
@@ -156,32 +163,32 @@ def certifications_of_subject(*, user, park, building=None):
 # ----- yearly assessment rounds, experts and scores -----------------------------------------------------------
 
 
-OFFICE_READERS = (_Role.BUREAU_ADMIN, _Role.BUREAU_OFFICER, _Role.LEADER)
+OFFICE_READERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.LEADER)
 
 
 def round_assessments(*, user, round):
     """The round's assessments the user sees (an operator its own parks', an expert all but its conflicts),
     ranked when the round is closed, then by subject."""
-    return (_Assessment.objects.for_user(user).filter(round=round)
+    return (Assessment.objects.for_user(user).filter(round=round)
             .select_related("park", "round__version", "certification__building", "certification__park")
             .order_by("rank", "park__name", "id"))
 
 
 def certification_assessments(*, user, certification):
     """A certification's assessments the user sees, oldest round first."""
-    return (_Assessment.objects.for_user(user).filter(certification=certification)
+    return (Assessment.objects.for_user(user).filter(certification=certification)
             .select_related("round").order_by("round__reference_date", "id"))
 
 
 def expert_rounds(*, user):
     """The rounds ``user`` is an expert of, newest first."""
-    return (_AssessmentRound.objects.for_user(user).filter(experts=user)
+    return (AssessmentRound.objects.for_user(user).filter(experts=user)
             .select_related("scheme", "version").order_by("-reference_date", "-id"))
 
 
 def expert_declaration(*, user, round) -> dict:
     """Whether the expert declared for the round, and the subjects it has a conflict with."""
-    rows = list(_ConflictDeclaration.objects.filter(round=round, expert=user).select_related("certification__park",
+    rows = list(ConflictDeclaration.objects.filter(round=round, expert=user).select_related("certification__park",
                                                                                              "certification__building"))
     return {"declared": bool(rows), "conflicts": [row for row in rows if row.certification_id]}
 
@@ -189,10 +196,10 @@ def expert_declaration(*, user, round) -> dict:
 def round_experts(*, round) -> list[dict]:
     """Each expert of a round with its declaration and how many assessments it scored (for officers)."""
     declared = {}
-    for row in _ConflictDeclaration.objects.filter(round=round).select_related("certification__park"):
+    for row in ConflictDeclaration.objects.filter(round=round).select_related("certification__park"):
         declared.setdefault(row.expert_id, []).append(row)
     scored = {}
-    for expert_id, _assessment in (_ExpertScore.objects.filter(assessment__round=round)
+    for expert_id, _assessment in (ExpertScore.objects.filter(assessment__round=round)
                                      .values_list("expert_id", "assessment_id").distinct()):
         scored[expert_id] = scored.get(expert_id, 0) + 1
     return [{"user": expert, "declared": expert.pk in declared,
@@ -203,10 +210,10 @@ def round_experts(*, round) -> list[dict]:
 def assessment_scores(*, user, assessment) -> list[dict]:
     """The experts' scores of an assessment: officers and leaders read who gave each; an expert only its own;
     an operator the scores without names."""
-    rows = _ExpertScore.objects.filter(assessment=assessment).select_related("expert").order_by("indicator", "id")
-    if user.role == _Role.EXPERT:
+    rows = ExpertScore.objects.filter(assessment=assessment).select_related("expert").order_by("indicator", "id")
+    if user.role == Role.EXPERT:
         rows = rows.filter(expert=user)
-    named = user.role in OFFICE_READERS or user.role == _Role.EXPERT
+    named = user.role in OFFICE_READERS or user.role == Role.EXPERT
     numbers: dict = {}
     result = []
     for row in rows:
@@ -313,3 +320,33 @@ def certification_pack(*, user, certification):
         addressee=str(certification.park.operator) if certification.park.operator_id else "",
         printed_by="深圳市福田区科技创新局办公室",
     )
+
+
+def certified_summary(*, user, on: datetime.date) -> list[dict]:
+    """The subjects certified on ``on`` that the user may see, by category and level: [{category, label, total,
+    levels: [(level label, count)], floor_area}] (floor area in m², of the certified parks' buildings that record
+    one), categories in their order, levels from the highest; a park counted once per category. Three queries."""
+    valid = (Certification.objects.for_user(user)
+             .filter(status=CertificationStatus.VALID, valid_from__lte=on, valid_until__gte=on))
+    counts = {}
+    for category, level, count in (valid.order_by().values_list("scheme__category", "level")
+                                   .annotate(count=Count("id")).values_list("scheme__category", "level", "count")):
+        counts.setdefault(category, {})[level] = count
+    parks_of = {}
+    for category, park_id in (valid.filter(building__isnull=True).order_by()
+                              .values_list("scheme__category", "park_id").distinct()):
+        parks_of.setdefault(category, set()).add(park_id)
+    every_park = set().union(*parks_of.values()) if parks_of else set()
+    area_of = dict(Building.objects.filter(park_id__in=every_park).order_by().values_list("park_id")
+                   .annotate(area=Sum("gross_floor_area")).values_list("park_id", "area"))
+    floor = {category: sum((area_of.get(p) or 0) for p in parks) for category, parks in parks_of.items()}
+    levels = list(reversed(SchemeLevel.choices))
+    summary = []
+    for category, label in SchemeCategory.choices:
+        if category not in counts:
+            continue
+        by_level = counts[category]
+        summary.append({"category": category, "label": label, "total": sum(by_level.values()),
+                        "levels": [(level_label, by_level[level]) for level, level_label in levels if level in by_level],
+                        "floor_area": floor.get(category)})
+    return summary

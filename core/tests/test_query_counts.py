@@ -32,7 +32,9 @@ PINNED = {
     # counts and areas are one aggregate, which also counts the page.
     "/leasing/expiring/": 12,
     "/spaces/vacancy/": 11,
-    "/": 18,
+    # + the certifications in force by category and level, the certified parks, their buildings' floor area (3;
+    # 2 when no park subject is certified, as here)
+    "/": 20,
     "/api/spaces/units": 5,
     "/api/leasing/leases": 7,
     "/imports/": 4,
