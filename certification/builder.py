@@ -13,17 +13,13 @@ import re
 from decimal import Decimal
 
 from core.rules import (
+    WRITTEN,
     FactType,
+    NotWhole,
     ParameterSet,
-    area_from_m2,
-    area_to_m2,
     content_hash,
-    money_from_yuan,
-    money_to_yuan,
-    ratio_from_decimal,
-    ratio_to_decimal,
-    share_from_percent,
-    share_to_percent,
+    from_written,
+    to_written,
     validate,
 )
 from core.rules.operators import LIST, NONE, OPERATORS, PAIR
@@ -63,19 +59,11 @@ def parse_value(fact_type: FactType, text: str):
     text = (text or "").strip()
     if not text:
         raise RowError("缺少比较值")
-    if fact_type is FactType.AREA:
-        return area_from_m2(_number(text))
-    if fact_type is FactType.SHARE:
-        return share_from_percent(_number(text))
-    if fact_type is FactType.MONEY:
-        return money_from_yuan(_number(text))
-    if fact_type is FactType.RATIO:
-        return ratio_from_decimal(_number(text))
-    if fact_type is FactType.COUNT:
-        number = _number(text)
-        if number != number.to_integral_value():
-            raise RowError(f"“{text}”应为整数")
-        return int(number)
+    if fact_type in (*WRITTEN, FactType.COUNT):
+        try:
+            return from_written(fact_type, _number(text))
+        except NotWhole:
+            raise RowError(f"“{text}”应为整数") from None
     if fact_type is FactType.DATE:
         try:
             return datetime.date.fromisoformat(text.replace("/", "-"))
@@ -98,14 +86,8 @@ def _plain(number: Decimal) -> str:
 def value_text(fact_type: FactType, value) -> str:
     """A stored value as a person types it (the inverse of ``parse_value``): 1000000 ㎡ → "10000"."""
     fact_type = FactType(fact_type)
-    if fact_type is FactType.AREA:
-        return _plain(area_to_m2(value))
-    if fact_type is FactType.SHARE:
-        return _plain(share_to_percent(value))
-    if fact_type is FactType.MONEY:
-        return _plain(money_to_yuan(value))
-    if fact_type is FactType.RATIO:
-        return _plain(ratio_to_decimal(value))
+    if fact_type in WRITTEN:
+        return _plain(to_written(fact_type, value))
     if fact_type is FactType.DATE:
         return value if isinstance(value, str) else value.isoformat()
     if fact_type is FactType.BOOL:

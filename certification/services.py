@@ -17,13 +17,12 @@ from core.actions import Refused, action
 from core.reference.choices import ChangeAction, Role
 from core.rules import (
     FactType,
+    NotWhole,
     ParameterSet,
-    area_from_m2,
     format_value,
+    from_written,
     is_missing,
-    money_from_yuan,
-    ratio_from_decimal,
-    share_from_percent,
+    to_written,
     validate,
 )
 from core.services import object_create, object_delete, object_update
@@ -354,30 +353,17 @@ def _attached_document_ids(application) -> set[int]:
 
 def supplied_from_human(fact, value: Decimal) -> int:
     """A value as people write it (㎡, 元, %, a count) → the fact's storage unit (core.rules), rounded half-up."""
-    from core import rules
-
-    kind = getattr(fact.type, "value", fact.type)
     if value < 0:
         raise ValidationError(_("The value cannot be negative."))
-    converters = {"area": rules.area_from_m2, "money": rules.money_from_yuan, "share": rules.share_from_percent,
-                  "ratio": rules.ratio_from_decimal}
-    if kind in converters:
-        return converters[kind](value)
-    if value != value.to_integral_value():
-        raise ValidationError(_("%(fact)s is a whole number.") % {"fact": fact.label})
-    return int(value)
+    try:
+        return from_written(fact.type, value)
+    except NotWhole:
+        raise ValidationError(_("%(fact)s is a whole number.") % {"fact": fact.label}) from None
 
 
 def supplied_to_human(fact, value) -> str:
     """The stored value as people write it (the inverse of supplied_from_human); "" when not given."""
-    from core import rules
-
-    if value is None:
-        return ""
-    kind = getattr(fact.type, "value", fact.type)
-    converters = {"area": rules.area_to_m2, "money": rules.money_to_yuan, "share": rules.share_to_percent,
-                  "ratio": rules.ratio_to_decimal}
-    return str(converters[kind](value)) if kind in converters else str(value)
+    return "" if value is None else str(to_written(fact.type, value))
 
 
 def _supplied_store(*, user, application, supplied: dict) -> Application:
@@ -633,11 +619,6 @@ EXPERT_DECLARE = audit.register_event("certification.assessmentround.declare",
                                       gettext_lazy("Conflicts of interest declared"))
 PACK_DOWNLOAD = audit.register_event("certification.certification.pack", gettext_lazy("Decision pack downloaded"))
 EXPERT_SCORE = audit.register_event("certification.assessment.expert_score", gettext_lazy("Expert scores recorded"))
-# A value people write (㎡, %, 元, 家/千㎡) in the storage units of its kind of fact (core.rules), half-up.
-FROM_WRITTEN = {FactType.AREA: area_from_m2, FactType.SHARE: share_from_percent, FactType.MONEY: money_from_yuan,
-                FactType.RATIO: ratio_from_decimal}
-
-
 def fact_label(name: str, indicators=()) -> str:
     fact = CATALOGUE.get(name)
     if fact is not None:
@@ -654,10 +635,10 @@ def describe_value(name: str, value: int) -> str:
 def to_storage(name: str, written: Decimal) -> int:
     """A value written in the page's unit in the fact's storage units, rounded half-up (a count is whole)."""
     fact = CATALOGUE.get(name)
-    convert = FROM_WRITTEN.get(fact.type) if fact is not None else None
-    if convert is not None:
-        return convert(written)
-    return int(Decimal(written).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    try:
+        return from_written(fact.type if fact is not None else FactType.COUNT, written)
+    except NotWhole:
+        raise ValidationError({"value": _("%(fact)s is a whole number.") % {"fact": fact_label(name)}}) from None
 
 
 def round_of(instance) -> AssessmentRound:

@@ -139,6 +139,22 @@ def test_the_operator_adds_what_the_records_lack_while_the_round_is_open(world, 
     assert late.status_code == 409
 
 
+def test_a_count_the_operator_adds_is_whole_as_in_the_applications(world, scheme, client):
+    scheme_, version = scheme
+    assessment = assessment_of(round_of(world, "a", scheme_, version), certification_of(world, "a", scheme_, version),
+                               computed={"subject.incubatee_count": None, "subject.occupancy": 8000})
+    operator = world.users["operator"]
+    half = post_action(client, operator, assessment, "supply", {"fact": "subject.incubatee_count", "value": "42.5"})
+    assert half.status_code == 400
+    assert half.json()["errors"][0]["message"] == "值：在孵企业（家）须为整数。"
+    assessment.refresh_from_db()
+    assert assessment.supplied == {}
+    assert post_action(client, operator, assessment, "supply",
+                       {"fact": "subject.incubatee_count", "value": "42"}).status_code == 200
+    assessment.refresh_from_db()
+    assert assessment.supplied["subject.incubatee_count"]["value"] == 42
+
+
 def test_adjustment_needs_a_reason(world, scheme, client):
     scheme_, version = scheme
     assessment = assessment_of(round_of(world, "a", scheme_, version), certification_of(world, "a", scheme_, version))

@@ -24,9 +24,12 @@ from .operators import OPERATORS, Operator, operator_choices
 from .parameters import Parameter, ParameterSet, ParameterUndefined, split_period
 from .types import (
     MISSING,
+    WRITTEN,
     FactType,
+    NotWhole,
     area_from_m2,
     area_to_m2,
+    from_written,
     is_missing,
     money_from_yuan,
     money_to_yuan,
@@ -34,11 +37,12 @@ from .types import (
     ratio_to_decimal,
     share_from_percent,
     share_to_percent,
+    to_written,
 )
 from .vector import VectorOutcome, date_column, evaluate_columns
 
 __all__ = [
-    "MISSING", "OPERATORS", "REASON_MISSING", "Catalogue", "Fact", "FactType", "InvalidTree", "LeafOutcome",
+    "MISSING", "NotWhole", "OPERATORS", "WRITTEN", "from_written", "to_written", "REASON_MISSING", "Catalogue", "Fact", "FactType", "InvalidTree", "LeafOutcome",
     "Operator", "Outcome", "Parameter", "ParameterSet", "ParameterUndefined", "VectorOutcome", "area_from_m2",
     "area_to_m2", "content_hash", "date_column", "div_half_up", "evaluate", "evaluate_columns", "facts_used",
     "format_value", "is_missing", "leaves", "money_from_yuan", "money_to_yuan", "operator_choices",

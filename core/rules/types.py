@@ -191,3 +191,41 @@ def ratio_from_decimal(ratio) -> int:
 
 def ratio_to_decimal(hundredths: int) -> Decimal:
     return _unscaled(hundredths, 2)
+
+
+# How a person writes each kind of number (㎡, 元, %, a ratio) and its storage units: one table for every form,
+# import and page that takes or shows a value. A count is a whole number as written.
+WRITTEN = {
+    FactType.AREA: (area_from_m2, area_to_m2),
+    FactType.MONEY: (money_from_yuan, money_to_yuan),
+    FactType.SHARE: (share_from_percent, share_to_percent),
+    FactType.RATIO: (ratio_from_decimal, ratio_to_decimal),
+}
+
+
+class NotWhole(ValueError):
+    """A count written with a fraction (2.5 家)."""
+
+
+def from_written(fact_type: FactType, value) -> int:
+    """A number as a person writes it for a fact of ``fact_type`` → its storage units, half-up: 10,000 ㎡ →
+    1000000, 75 (%) → 7500, 3.5 → 350; a count must be whole (``NotWhole``)."""
+    fact_type = FactType(fact_type)
+    if fact_type in WRITTEN:
+        return WRITTEN[fact_type][0](value)
+    if fact_type is FactType.COUNT:
+        number = _decimal(value)
+        if number != number.to_integral_value():
+            raise NotWhole(f"not a whole number: {value!r}")
+        return int(number)
+    raise TypeError(f"{fact_type.value} is not written as a number")
+
+
+def to_written(fact_type: FactType, value: int) -> Decimal | int:
+    """Storage units → the number a person writes (the inverse of ``from_written``): 1000000 → 10000.00 ㎡."""
+    fact_type = FactType(fact_type)
+    if fact_type in WRITTEN:
+        return WRITTEN[fact_type][1](value)
+    if fact_type is FactType.COUNT:
+        return value
+    raise TypeError(f"{fact_type.value} is not written as a number")

@@ -10,10 +10,12 @@ import pytest
 from core.rules import (
     MISSING,
     FactType,
+    NotWhole,
     area_from_m2,
     area_to_m2,
     div_half_up,
     format_value,
+    from_written,
     is_missing,
     money_from_yuan,
     money_to_yuan,
@@ -24,6 +26,7 @@ from core.rules import (
     share_from_percent,
     share_of,
     share_to_percent,
+    to_written,
 )
 
 
@@ -145,3 +148,21 @@ def test_missing_is_one_value_distinct_from_zero_false_and_none():
 ])
 def test_format_value_as_offices_write(fact_type, value, unit, expected):
     assert format_value(fact_type, value, unit) == expected
+
+
+@pytest.mark.parametrize(("fact_type", "written", "stored"), [
+    (FactType.AREA, "10,000", 1000000), (FactType.AREA, Decimal("1200.505"), 120051),
+    (FactType.MONEY, Decimal("5000000"), 500000000), (FactType.SHARE, Decimal("75.5"), 7550),
+    (FactType.RATIO, Decimal("3.5"), 350), (FactType.COUNT, Decimal("42"), 42),
+])
+def test_one_table_turns_what_people_write_into_storage_units_and_back(fact_type, written, stored):
+    assert from_written(fact_type, written) == stored
+    assert to_written(fact_type, stored) == (stored if fact_type is FactType.COUNT
+                                             else Decimal(stored).scaleb(-2))
+
+
+def test_a_written_count_is_whole_and_dates_are_not_numbers():
+    with pytest.raises(NotWhole):
+        from_written(FactType.COUNT, Decimal("2.5"))
+    with pytest.raises(TypeError):
+        from_written(FactType.DATE, "2026-01-01")
