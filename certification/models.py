@@ -16,6 +16,7 @@ from core.models import ALL, BaseModel, ScopedQuerySet, SearchableModel
 from core.reference.choices import Role
 
 from .choices import (
+    APPLICATION_OPEN_STATUSES,
     ApplicationStatus,
     CertificationStatus,
     ExitReason,
@@ -261,7 +262,9 @@ class Application(SubjectModel):
         return reverse("certification:application_detail", args=[self.pk])
 
     def refusal(self, verb):
-        if verb in ("change", "delete") and self.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED):
+        """Only a draft or a returned application changes, with its stated values and its documents ("attach"):
+        a submitted one keeps what it was sent with."""
+        if verb in ("change", "delete", "attach") and self.status not in APPLICATION_OPEN_STATUSES:
             return _("Only a draft or a returned application can be changed.")
         return None
 

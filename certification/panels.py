@@ -7,7 +7,6 @@ from core.attachments.registry import register_attachable, register_kind
 from core.surfaces.extensions import add_detail_panel
 
 from . import selectors
-from .choices import APPLICATION_OPEN_STATUSES
 
 APPLICATION_EVIDENCE = register_kind("certification_evidence", _("Supporting document of an application"))
 
@@ -25,5 +24,4 @@ def register():
     add_detail_panel("spaces.park", "certification/subject_panel.html", park_panel)
     add_detail_panel("spaces.building", "certification/subject_panel.html", building_panel)
     register_attachable("certification.application", kinds=[APPLICATION_EVIDENCE],
-                        owner=lambda application: application.park, owner_model="spaces.park",
-                        fixed=lambda application: application.status not in APPLICATION_OPEN_STATUSES)
+                        owner=lambda application: application.park, owner_model="spaces.park")

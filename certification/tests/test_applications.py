@@ -387,3 +387,13 @@ def test_the_change_record_of_a_submission_names_the_status_not_the_evaluation_t
     assert change.data_after["status"] == ApplicationStatus.SUBMITTED
     assert "evaluation" not in change.data_after and "evaluation" not in (change.data_before or {})
     assert application.evaluation["outcome"]["leaves"]  # kept on the application itself
+
+
+def test_a_document_added_from_a_page_opened_before_submission_is_refused_under_the_lock(world, scheme):
+    application = ready(world, scheme)  # a draft, as the upload page saw it
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.SUBMITTED)  # submitted meanwhile
+    with pytest.raises(PermissionDenied) as refused:
+        attach(world, application, "迟到的材料.pdf")
+    assert str(refused.value) == "只有草稿或被退回的申请可以修改。"
+    assert [a.document.title for a in attachment_list(user=world.users["officer"], record=application)] == [
+        "孵化基金证明"]

@@ -50,9 +50,6 @@ class Attachable:
     owner_model: str | None = None
     # Who may attach beyond those who may change the record: (user, record) -> bool, the record already in scope.
     also_attach: Callable | None = None
-    # When the record's documents are fixed: (record) -> bool (a submitted application keeps what it was sent
-    # with); then nobody attaches, replaces or removes, and everyone in scope still reads them.
-    fixed: Callable | None = None
 
     @property
     def model(self):
@@ -75,8 +72,7 @@ def when_attachable(react: Callable) -> None:
 
 
 def register_attachable(model_label: str, *, kinds: Iterable[str], owner: Callable | None = None,
-                        owner_model: str | None = None, also_attach: Callable | None = None,
-                        fixed: Callable | None = None) -> Attachable:
+                        owner_model: str | None = None, also_attach: Callable | None = None) -> Attachable:
     """Records of ``model_label`` take documents of ``kinds`` (and "other"); their detail pages show the
     attachments panel. ``owner(record)``, an instance of ``owner_model``, owns the reusable ones."""
     label = model_label.lower()
@@ -86,7 +82,7 @@ def register_attachable(model_label: str, *, kinds: Iterable[str], owner: Callab
         raise ValueError(f"unregistered document kinds: {unknown}")
     if owner is not None and owner_model is None:
         raise ValueError("an owner needs its owner_model")
-    attachable = Attachable(label, codes, owner, owner_model.lower() if owner_model else None, also_attach, fixed)
+    attachable = Attachable(label, codes, owner, owner_model.lower() if owner_model else None, also_attach)
     first = label not in ATTACHABLES
     ATTACHABLES[label] = attachable
     if first:

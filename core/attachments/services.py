@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit
-from core.access.permissions import CHANGE, in_scope, role_may
+from core.access.permissions import CHANGE, in_scope, record_refusal, role_may
 from core.attachments import files, selectors
 from core.attachments.registry import KINDS, attachable_for
 from core.attachments.storage import storage
@@ -27,6 +27,9 @@ from core.services import locked_for_user, save_or_explain
 
 UPLOAD = audit.register_event("core.document.upload", gettext_lazy("Attachment uploaded"))
 NEW_VERSION = audit.register_event("core.document.version_add", gettext_lazy("New version of an attachment uploaded"))
+# The verb a record's ``refusal`` is asked about documents (attach, replace, remove).
+ATTACH_VERB = "attach"
+
 ATTACH = audit.register_event("core.document.attach", gettext_lazy("Existing document attached"))
 DETACH = audit.register_event("core.document.detach", gettext_lazy("Attachment removed"))
 DOWNLOAD = audit.register_event("core.document.download", gettext_lazy("Attachment downloaded"))
@@ -35,12 +38,13 @@ DOWNLOAD = audit.register_event("core.document.download", gettext_lazy("Attachme
 def may_attach(user, record) -> bool:
     """Whoever may change a record may attach documents to it, upload new versions of them and remove them
     (administrators, officers, a restricted role its model lets change it, within its scope); a record's app may
-    let more in (an enterprise's own users, for their enterprise's certificates), or fix a record's documents
-    once its state says so (a submitted application). Leaders never."""
+    let more in (an enterprise's own users, for their enterprise's certificates). A record's state may refuse
+    the verb "attach" (``refusal("attach")``: a submitted application keeps what it was sent with). Leaders
+    never."""
     attachable = attachable_for(type(record))
     if attachable is None or user is None or not user.is_authenticated or not user.is_active:
         return False
-    if attachable.fixed and attachable.fixed(record):
+    if record_refusal(record, ATTACH_VERB):
         return False
     if not in_scope(user, record):
         return False
@@ -51,7 +55,7 @@ def may_attach(user, record) -> bool:
 
 def _ensure_may_attach(user, record):
     if not may_attach(user, record):
-        raise PermissionDenied(_("You do not have permission to do this."))
+        raise PermissionDenied(record_refusal(record, ATTACH_VERB) or _("You do not have permission to do this."))
 
 
 def _content_type(obj):
@@ -118,6 +122,7 @@ def document_upload(*, user, record, upload, kind: str, title: str = "") -> Atta
     _ensure_may_attach(user, record)
     attachable = attachable_for(type(record))
     record = locked_for_user(user, type(record), record.pk)
+    _ensure_may_attach(user, record)  # its state as it is now, under the lock
     if kind not in attachable.kinds:
         raise ValidationError({"kind": _("Choose one of the kinds offered.")})
     title = _clean_title(title, files.clean_name(upload.name))
@@ -143,6 +148,7 @@ def document_attach(*, user, record, document) -> Attachment:
     """Attach a document already uploaded (its owner's business licence) to another of the owner's records."""
     _ensure_may_attach(user, record)
     record = locked_for_user(user, type(record), record.pk)
+    _ensure_may_attach(user, record)  # its state as it is now, under the lock
     if not selectors.reusable_documents(user=user, record=record).filter(pk=document.pk).exists():
         raise ValidationError({"document": _("Choose one of the documents offered: a document of this record's "
                                              "owner that is not attached here yet.")})
@@ -159,6 +165,7 @@ def _attachment_locked(user, attachment):
                                 "working on it."))
     _ensure_may_attach(user, record)
     record = locked_for_user(user, type(record), record.pk)
+    _ensure_may_attach(user, record)  # its state as it is now, under the lock
     try:
         attachment = Attachment.objects.select_related("document").get(pk=attachment.pk)
     except ObjectDoesNotExist as exc:
