@@ -10,7 +10,7 @@ from core.rules.operators import OPERATORS
 from core.surfaces.forms import ActionForm, BaseModelForm, DateInput, style_widget
 from enterprises.forms import EnterpriseField
 
-from .choices import Grade
+from .choices import CertificationStatus, Grade
 from .facts import CATALOGUE
 from .models import (
     Application,
@@ -176,8 +176,14 @@ class CertificationForm(BaseModelForm):
     class Meta:
         model = Certification
         fields = ["park", "building", "scheme", "version", "level", "certificate_number", "valid_from",
-                  "valid_until", "status", "revoked_on", "revocation_reason"]
-        widgets = {"valid_from": DateInput(), "valid_until": DateInput(), "revoked_on": DateInput()}
+                  "valid_until", "status"]
+        widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Revoking is a step of its own (certification_revoke: a date, a reason, its event), never an edit.
+        self.fields["status"].choices = [(value, label) for value, label in CertificationStatus.choices
+                                         if value != CertificationStatus.REVOKED]
 
     def clean(self):
         cleaned = super().clean()

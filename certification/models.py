@@ -314,6 +314,12 @@ class Certification(SubjectModel):
     def get_absolute_url(self):
         return reverse("certification:certification_detail", args=[self.pk])
 
+    def refusal(self, verb):
+        """A revoked certification is the record of its revocation: it is not edited back."""
+        if verb == "change" and self.status == CertificationStatus.REVOKED:
+            return _("A revoked certification cannot be changed.")
+        return None
+
 
 class AssessmentRound(BaseModel):
     """The yearly assessment of every subject certified under a scheme, as of a reference date."""

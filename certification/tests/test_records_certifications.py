@@ -147,3 +147,21 @@ def test_an_officer_records_an_older_certificate_with_a_version_of_its_scheme(wo
     assert response.status_code == 302
     assert Certification.objects.get().certificate_number == "FTKC-RZ-2019-0003"
     assert ObjectChange.objects.filter(content_type__model="certification", action="create").count() == 1
+
+
+def test_revoking_is_not_an_edit(world, client_for):
+    """The edit form offers no 已撤销 and no revocation fields; a revoked certification is not edited back."""
+    from certification.choices import CertificationStatus
+    from certification.forms import CertificationForm
+
+    form = CertificationForm(user=world.users["officer"])
+    assert CertificationStatus.REVOKED not in dict(form.fields["status"].choices)
+    assert "revoked_on" not in form.fields and "revocation_reason" not in form.fields
+    from certification.tests.generic_records import TestCertification
+
+    revoked = TestCertification().sample(world, "a", status=CertificationStatus.REVOKED,
+                                         revoked_on=datetime.date(2026, 1, 15), revocation_reason="撤销")
+    response = client_for(world.users["officer"]).get(revoked.get_absolute_url() + "edit/")
+    assert response.status_code in (302, 409)
+    revoked.refresh_from_db()
+    assert revoked.status == CertificationStatus.REVOKED
