@@ -250,7 +250,6 @@ def certification_pack(*, user, certification):
     """The decision pack of a certification as an official document (core.documents): how it was certified
     (the criteria's outcome at the time), the evidence on file, each assessment round's score and grade, and its
     history from the audit records."""
-    import datetime
 
     from django.utils import timezone
 
@@ -258,7 +257,7 @@ def certification_pack(*, user, certification):
     from core.attachments.selectors import attachment_list
     from core.documents import OfficialDocument, Section, Table, arabic_date
 
-    from .models import Incubatee, ServiceRecord
+    from .facts import Records, compute_one
     from .scoring import points_text
 
     today = timezone.localdate()
@@ -283,10 +282,10 @@ def certification_pack(*, user, certification):
     else:
         sections.append(Section("认定标准", ["本认定未经系统内申请评价，无逐项标准记录。"]))
     documents = attachment_list(user=user, record=application).count() if application else 0
-    year_ago = today - datetime.timedelta(days=365)
-    incubatees = Incubatee.objects.filter(park=certification.park_id, left_on__isnull=True).count()
-    services = ServiceRecord.objects.filter(park=certification.park_id, served_on__gt=year_ago,
-                                            served_on__lte=today).count()
+    # The same counts as the criteria and their evidence pages (certification.facts), of the certified subject.
+    counted = compute_one(certification.park_id, certification.building_id, today)
+    incubatees = counted["subject.incubatee_count"]
+    services = Records(certification.park_id, certification.building_id, today).services().count()
     sections.append(Section("证明材料", [
         f"申请所附材料{documents}份；在孵企业记录{incubatees}家；近12个月服务记录{services}条。"
         "各项数值均可在系统中追溯至所依据的租约、资质和服务记录。"]))
@@ -311,14 +310,15 @@ def certification_pack(*, user, certification):
                for e in events]
     sections.append(Section("认定历程", [] if history else ["系统中无该认定的流转记录。"],
                             [Table(["日期", "事项", "经办人"], history, widths=[2, 5, 2])] if history else []))
+    issuer = scheme.issuer or "深圳市福田区科技创新局"
     return OfficialDocument(
-        issuer="深圳市福田区科技创新局",
+        issuer=issuer,
         number=f"福科创认〔{today.year}〕{certification.pk}号",
         title=f"关于{subject}的{scheme.name}认定与考核情况",
         date=today,
         sections=sections,
         addressee=str(certification.park.operator) if certification.park.operator_id else "",
-        printed_by="深圳市福田区科技创新局办公室",
+        printed_by=f"{issuer}办公室",
     )
 
 
