@@ -428,8 +428,8 @@ def test_the_decision_pack_renders_as_an_official_document_whose_chinese_text_re
     from certification.facts import Records, compute_one
 
     counted = compute_one(certification.park_id, certification.building_id, local_today())
-    services = Records(certification.park_id, certification.building_id, local_today()).services().count()
-    assert f"在孵企业记录{counted['subject.incubatee_count']}家；近12个月服务记录{services}条" in text  # as the criteria count
+    served = Records(certification.park_id, certification.building_id, local_today()).services().count()
+    assert f"在孵企业记录{counted['subject.incubatee_count']}家；近12个月服务记录{served}条" in text  # as the criteria count
     for words in ("认定标准", "在孵企业60家，达到要求的50家", "满足", "运营团队人数：数据缺失", "SQ-2024-0001",
                   "2026年1月15日撤销，理由：运营机构申请退出", "认定历程", "撤销认定", "t_officer",
                   "认定情况", "年度考核", "2025年度科技园区考核", "60.60", "合格", "在孵企业数量42",
