@@ -1,10 +1,11 @@
 """Reads of certification that matter, scoped to the user."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Sum
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from core.models import Attachment
 from core.reference.choices import Role
@@ -224,13 +225,16 @@ def assessment_scores(*, user, assessment) -> list[dict]:
 
 
 def evidence_url(*, park_id, building_id, fact, on) -> str | None:
-    """The page listing the records behind a computed value (certification:evidence), when it exists."""
-    try:
-        url = reverse("certification:evidence", args=[park_id, fact])
-    except NoReverseMatch:
+    """The page listing the records behind a computed value (certification:evidence); None for a fact with no
+    records to list (a stated value, or the floor area the buildings record)."""
+    from .facts import EVIDENCE
+
+    if fact not in EVIDENCE or park_id is None:
         return None
-    query = f"on={on.isoformat()}" + (f"&building={building_id}" if building_id else "")
-    return f"{url}?{query}"
+    query = {"on": on.isoformat() if isinstance(on, datetime.date) else str(on)}
+    if building_id is not None:
+        query["building"] = building_id
+    return f"{reverse('certification:evidence', args=[park_id, fact])}?{urlencode(query)}"
 
 
 def _outcome_rows(evaluation: dict) -> list[list[str]]:

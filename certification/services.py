@@ -955,6 +955,8 @@ def assessment_create(*, user, model=Assessment, data: dict) -> Assessment:
     """Add a subject to a round by hand (certified after the round was computed): its quantitative indicators
     are computed at once, as of the round's reference date."""
     certification, round_ = data.get("certification"), data.get("round")
+    if round_ is not None:  # closing takes this lock too: no subject joins a round while it closes
+        round_ = AssessmentRound.objects.select_for_update().get(pk=round_.pk)
     if certification and round_ and certification.scheme_id != round_.scheme_id:
         raise ValidationError({"certification": _("The certification is not of the round's scheme.")})
     if round_ and round_.status == RoundStatus.CLOSED:

@@ -1,15 +1,12 @@
 """Showing the outcome of criteria (core.rules' Outcome.as_dict()): values and thresholds as offices write them,
 and the link from a computed value to the records behind it."""
 
-import datetime
-from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse
 
 from core.rules import LeafOutcome, format_value
 
-from ..facts import EVIDENCE
+from .. import selectors
 
 register = template.Library()
 
@@ -52,11 +49,5 @@ def _unit(name: str) -> str:
 @register.simple_tag
 def evidence_url(data: dict, park, building, on) -> str:
     """The evidence page of a computed leaf's value, or "" when its fact has no records to show."""
-    fact = data.get("fact")
-    if fact not in EVIDENCE or park is None:
-        return ""
-    query = {"on": on.isoformat() if isinstance(on, datetime.date) else str(on)}
-    if building is not None:
-        query["building"] = getattr(building, "pk", building)
-    park_id = getattr(park, "pk", park)
-    return f"{reverse('certification:evidence', args=[park_id, fact])}?{urlencode(query)}"
+    return selectors.evidence_url(park_id=getattr(park, "pk", park), fact=data.get("fact"), on=on,
+                                  building_id=getattr(building, "pk", building)) or ""

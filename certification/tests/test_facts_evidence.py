@@ -103,3 +103,12 @@ def test_the_outcome_table_links_computed_values_to_their_records(small):
     assert html.count('data-testid="evidence-link"') == 1  # the supplied fact has no records
     assert "text-bg-success" in html and "text-bg-secondary" in html
     assert "满足" in html and "数据缺失" in html
+
+
+def test_a_value_with_no_records_to_list_gets_no_link():
+    from certification.selectors import evidence_url
+
+    assert evidence_url(park_id=1, building_id=None, fact="subject.floor_area", on=D) is None  # from the buildings
+    assert evidence_url(park_id=1, building_id=None, fact="subject.fund_size", on=D) is None  # stated, with a document
+    assert evidence_url(park_id=1, building_id=2, fact="subject.occupancy", on=D) == (
+        f"/certification/evidence/1/subject.occupancy/?on={D.isoformat()}&building=2")
