@@ -30,6 +30,7 @@ from core.reference.choices import Role
 from demo.parts import Part
 from demo.plan import DistrictPlan
 from demo.values import DAY, add_years, random_day
+from enterprises.choices import QualificationKind
 from enterprises.models import Qualification
 from leasing.models import Lease
 from spaces.models import Building, Park
@@ -400,8 +401,9 @@ def write_incubatees(rng, today, parks) -> None:
     """Each incubator's incubatees among its tenants: entered after their first lease began, within the last four
     years; about a fifth have left, most of those graduated on a basis the records can bear (a high-tech basis
     only for an enterprise recognised before it left)."""
-    high_tech = dict(Qualification.objects.filter(kind="high_tech").order_by("issued_on").values_list(
-        "enterprise_id", "issued_on"))
+    # Each enterprise's first high-tech certificate (the dict keeps the last of each key: the earliest here).
+    high_tech = dict(Qualification.objects.filter(kind=QualificationKind.HIGH_TECH).order_by("-issued_on")
+                     .values_list("enterprise_id", "issued_on"))
     rows = []
     for park in parks:
         wanted = INCUBATORS[park.code][1]

@@ -32,13 +32,12 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.rules import MISSING, Catalogue, Fact, FactType, per_thousand_m2, share_of
+from core.rules import MISSING, Catalogue, Fact, FactType, area_from_m2, per_thousand_m2, share_of
 from core.surfaces.selectors import visible_to
 from enterprises.choices import QualificationKind
 from enterprises.models import Enterprise, Qualification
@@ -114,10 +113,8 @@ def year_before(day: datetime.date) -> datetime.date:
 
 
 def area_units(value) -> int:
-    """m² (a Decimal with two places, or None) → hundredths of m², exactly."""
-    if value is None:
-        return 0
-    return int((Decimal(value) * 100).to_integral_value())
+    """m² (a Decimal with two places, or None: no units) → hundredths of m² (core.rules)."""
+    return 0 if value is None else area_from_m2(value)
 
 
 def subject_key(park, building=None) -> Subject:
