@@ -318,6 +318,7 @@ DRAFT_APPLICATION = ("antuoshan-01", "futian-science-park")  # the demo operator
 SUBMITTED_APPLICATION = ("chegongmiao-03", "futian-science-park")  # operator2's
 ROUND_SCHEME = "futian-science-park"
 EXPERT = "expert"
+OFFICER = "officer"
 SUBMITTING_OPERATOR = "operator2"
 # What operator2 states for the facts the records do not hold, each with its letter: (fact, value, title, text).
 SUPPLIED_VALUES = (
@@ -483,8 +484,8 @@ def write_applications(plan, today, schemes, parks) -> None:
         supplied[fact] = {"value": value, "document": attached.document_id}
     application.supplied = supplied
     application.save(update_fields=["supplied"])
-    # What 提交 does, without its audit record (the demo's rows are written, not taken as steps).
-    services.application_submit.__wrapped__(user=None, instance=application)
+    # 提交, taken by operator2 as on the page: the version in force fixed, the evaluation kept, the event recorded.
+    services.application_submit(user=operator, instance=application)
 
 
 def write_round(plan, today, scheme) -> None:
@@ -498,9 +499,11 @@ def write_round(plan, today, scheme) -> None:
     expert = plan.accounts.get(EXPERT)
     if expert is not None and expert.role == Role.EXPERT:
         round_.experts.add(expert)
-    # What 开始考核 does, without its audit record (the demo's rows are written, not taken as steps): an assessment
-    # per certified subject, its quantitative indicators computed from the records as of the reference date.
-    services.round_compute.__wrapped__(user=None, instance=round_)
+    # 开始考核, taken by the demo officer as on the page: an assessment per certified subject, its quantitative
+    # indicators computed from the records as of the reference date.
+    officer = plan.accounts.get(OFFICER)
+    if officer is not None:
+        services.round_compute(user=officer, instance=round_)
 
 
 # The synthetic records of ``manage.py generate`` (certification.generate).

@@ -291,15 +291,6 @@ def _numbered(make, prefix: str, model, field: str):
     raise ValidationError(_("Could not give the record a number; try again."))
 
 
-def certificate_number_next(scheme, on: datetime.date) -> str:
-    """The next certificate number of the year of ``on``: FTKC-RZ-2026-0001, FTKC-RZ-2026-0002, …"""
-    prefix = f"FTKC-RZ-{on.year}-"
-    last = (Certification.objects.filter(certificate_number__startswith=prefix).order_by("-certificate_number")
-            .values_list("certificate_number", flat=True).first())
-    sequence = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
-    return f"{prefix}{sequence:04d}"
-
-
 def valid_until_for(valid_from: datetime.date, years: int) -> datetime.date:
     """The last valid day of a certification of ``years`` years from ``valid_from`` (3 years from 2026-03-01:
     2029-02-28)."""
@@ -405,7 +396,7 @@ def application_supplied_set(*, user, application: Application, values: dict) ->
     return _supplied_store(user=user, application=application, supplied=supplied)
 
 
-def _supply_example(application):
+def _application_supply_example(application):
     return {"fact": "subject.fund_size", "value": Decimal("6000000")}
 
 
@@ -414,7 +405,7 @@ def _supply_example(application):
         style="outline-primary", button=False,
         help=gettext_lazy("A value the records do not hold, with the document attached to the application that "
                           "shows it; the application is then evaluated with it."),
-        example=_supply_example)
+        example=_application_supply_example)
 def application_supply(*, user, instance: Application, fact: str, value: Decimal | None = None,
                        document: int | None = None) -> Application:
     """Enter (or clear) one value the records do not hold, in the units people write, with its document."""
@@ -899,12 +890,12 @@ def _lock_round_of_assessment(pk):
     AssessmentRound.objects.select_for_update(of=("self",)).filter(assessments__pk=pk).first()
 
 
-def _supply_example(assessment):
+def _assessment_supply_example(assessment):
     return {"fact": missing_facts(assessment)[0], "value": "12"}
 
 
 @action(Assessment, "supply", label=gettext_lazy("Add data"), roles=ROUND_OFFICE + [Role.PARK_OPERATOR],
-        form=SupplyForm, condition=_round_open, locks=_lock_round_of_assessment, example=_supply_example,
+        form=SupplyForm, condition=_round_open, locks=_lock_round_of_assessment, example=_assessment_supply_example,
         help=gettext_lazy("A value the records lack, with the document that shows it (attach it to this "
                           "assessment first)."))
 def assessment_supply(*, user, instance: Assessment, fact: str, value: Decimal, document: int | None = None):

@@ -126,6 +126,11 @@ def test_two_applications_and_last_years_round_with_the_expert(district):
     assert submitted.evaluation["version_hash"] == submitted.version.content_hash
     sentences = [leaf["sentence"] for leaf in submitted.evaluation["outcome"]["leaves"]]
     assert "专业运营团队人数 12 人，达到要求的 5 人" in sentences
+    # taken as the steps they are, by the accounts that take them
+    from core.models import DomainEvent
+
+    assert DomainEvent.objects.filter(name="certification.application.submit", user_name="operator2").count() == 1
+    assert DomainEvent.objects.filter(name="certification.assessmentround.compute", user_name="officer").count() == 1
     round_ = AssessmentRound.objects.get()
     assert (round_.year, round_.status, round_.reference_date) == (2024, RoundStatus.OPEN, datetime.date(2024, 12, 31))
     assert round_.version.number == 1  # the district scheme's second version took effect on 2025-01-01
