@@ -13,18 +13,3 @@ def points(hundredths):
     if hundredths is None or hundredths == "":
         return "—"
     return points_text(int(hundredths))
-
-
-@register.filter
-def grade_color(grade):
-    """The badge colour of a grade (优秀 A green … 不合格 D red)."""
-    from certification.choices import Grade
-
-    return Grade.color(grade) if grade else "secondary"
-
-
-@register.filter
-def round_status_color(status):
-    from certification.choices import RoundStatus
-
-    return RoundStatus.color(status) if status else "secondary"

@@ -14,6 +14,21 @@ class ChoiceSet(models.TextChoices):
         return colors.get(value, "secondary")
 
 
+def choice_set_of(field) -> type[ChoiceSet] | None:
+    """The ChoiceSet a model field's choices were declared with (Django keeps only the list): the one whose
+    choices are the field's, found once per field."""
+    if not hasattr(field, "_choice_set"):
+        wanted = list(field.choices or ())
+        pending, found = list(ChoiceSet.__subclasses__()), None
+        while pending and found is None:
+            candidate = pending.pop()
+            pending.extend(candidate.__subclasses__())
+            if wanted and list(candidate.choices) == wanted:
+                found = candidate
+        field._choice_set = found
+    return field._choice_set
+
+
 class Role(ChoiceSet):
     BUREAU_ADMIN = "bureau_admin", _("Bureau administrator")
     BUREAU_OFFICER = "bureau_officer", _("Bureau officer")

@@ -1,11 +1,13 @@
 from decimal import Decimal
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.reference.choices import choice_set_of
 from core.surfaces.display import display, resolve
 
 register = template.Library()
@@ -67,8 +69,17 @@ def object_url(obj, action):
 
 @register.filter
 def choice_color(record, field_name):
-    """The colour of a status badge: the model's ``<field>_color`` when it has one."""
-    return getattr(record, f"{field_name}_color", None) or "secondary"
+    """The colour of a status badge: the model's ``<field>_color`` when it has one, else the colour its ChoiceSet
+    gives the value."""
+    declared = getattr(record, f"{field_name}_color", None)
+    if declared:
+        return declared
+    try:
+        field = record._meta.get_field(field_name)
+    except (AttributeError, FieldDoesNotExist):
+        return "secondary"
+    choice_set = choice_set_of(field)
+    return choice_set.color(getattr(record, field_name)) if choice_set else "secondary"
 
 
 @register.filter
