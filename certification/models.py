@@ -274,6 +274,14 @@ class Application(SubjectModel):
             raise ValidationError({"building": _("This scheme certifies a building: choose one.")})
 
 
+class CertificationQuerySet(ScopedQuerySet):
+    def in_force_on(self, day):
+        """Certified on ``day``: within the validity period and not revoked by then (an expired one is outside its
+        period; a revoked one counts until the day it was revoked)."""
+        return self.filter(valid_from__lte=day, valid_until__gte=day).filter(
+            ~Q(status=CertificationStatus.REVOKED) | Q(revoked_on__gt=day))
+
+
 class Certification(SubjectModel):
     """A subject's certification under a scheme: its certificate, level and validity."""
 
@@ -295,6 +303,8 @@ class Certification(SubjectModel):
     revocation_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
 
     role_actions = {Role.PARK_OPERATOR: "v"}
+
+    objects = CertificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certification")

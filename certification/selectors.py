@@ -330,8 +330,7 @@ def certified_summary(*, user, on: datetime.date) -> list[dict]:
     """The subjects certified on ``on`` that the user may see, by category and level: [{category, label, total,
     levels: [(level label, count)], floor_area}] (floor area in m², of the certified parks' buildings that record
     one), categories in their order, levels from the highest; a park counted once per category. Three queries."""
-    valid = (Certification.objects.for_user(user)
-             .filter(status=CertificationStatus.VALID, valid_from__lte=on, valid_until__gte=on))
+    valid = Certification.objects.for_user(user).in_force_on(on)
     counts = {}
     for category, level, count in (valid.order_by().values_list("scheme__category", "level")
                                    .annotate(count=Count("id")).values_list("scheme__category", "level", "count")):

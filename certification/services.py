@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -683,9 +683,7 @@ def assessmentround_delete(*, user, instance: AssessmentRound) -> None:
 # ----- rounds: the steps -------------------------------------------------------------------------------------
 def valid_certifications(scheme, on: datetime.date):
     """The certifications of ``scheme`` valid on ``on``: in their validity period and not revoked by then."""
-    return (Certification.objects.filter(scheme=scheme, valid_from__lte=on, valid_until__gte=on)
-            .filter(~Q(status=CertificationStatus.REVOKED) | Q(revoked_on__gt=on))
-            .select_related("park", "building").order_by("id"))
+    return Certification.objects.in_force_on(on).filter(scheme=scheme).select_related("park", "building").order_by("id")
 
 
 def quantitative_facts(version) -> list[str]:

@@ -56,3 +56,13 @@ def test_the_home_page_shows_the_block_to_officers_and_not_to_enterprises(certif
     page = client_for(certified.users["officer"]).get("/").content.decode()
     assert "认定情况" in page and "45,000.00 ㎡" in page and "省级 1、市级 1" in page
     assert "认定情况" not in client_for(certified.users["enterprise"]).get("/").content.decode()
+
+
+def test_a_certification_revoked_later_counts_until_its_revocation_day(certified):
+    from certification.models import Certification
+
+    revoked = Certification.objects.get(status=CertificationStatus.REVOKED)  # revoked on 2025-01-01
+    assert revoked in Certification.objects.in_force_on(datetime.date(2024, 12, 31))
+    assert revoked not in Certification.objects.in_force_on(datetime.date(2025, 1, 1))
+    assert [r["total"] for r in certified_summary(user=certified.users["officer"], on=datetime.date(2024, 12, 31))
+            if r["category"] == SchemeCategory.SCIENCE_PARK] == [3]  # a's, the revoked one, and the one ending then
