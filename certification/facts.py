@@ -41,8 +41,8 @@ from core.rules import MISSING, Catalogue, Fact, FactType, area_from_m2, per_tho
 from core.surfaces.selectors import visible_to
 from enterprises.choices import QualificationKind
 from enterprises.models import Enterprise, Qualification
-from leasing.choices import HOLDING_STATUSES
 from leasing.models import Lease
+from leasing.selectors import current_leases
 from spaces.models import Building, Park, Unit
 
 from .choices import ExitReason, GraduationBasis
@@ -134,14 +134,9 @@ def _keys(subjects: Iterable) -> list[Subject]:
 # The conditions of "in force on D", shared by the grouped queries and the record sets -----------------------
 
 
-def lease_in_force(on: datetime.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}status__in": HOLDING_STATUSES, f"{prefix}start_date__lte": on,
-                f"{prefix}end_date__gte": on})
-
-
-def incubatee_in_force(on: datetime.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}entered_on__lte": on}) & (
-        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": on}))
+def incubatee_in_force(on: datetime.date) -> Q:
+    """Entered on or before D and not left by D (the leaving day no longer counts)."""
+    return Q(entered_on__lte=on) & (Q(left_on__isnull=True) | Q(left_on__gt=on))
 
 
 def qualification_valid(on: datetime.date) -> Q:
@@ -171,7 +166,7 @@ def graduate_counted(on: datetime.date) -> Q:
 
 def _holding_leases(on: datetime.date, unit_ref: str = "pk") -> QuerySet:
     """The leases in force on D holding the unit named by ``unit_ref`` of the outer query."""
-    return Lease.objects.filter(lease_in_force(on), units=OuterRef(unit_ref))
+    return current_leases(on).filter(units=OuterRef(unit_ref))
 
 
 def _incubatee_holding(on: datetime.date, *, by_building: bool, matched: bool = False) -> Exists:
@@ -232,14 +227,14 @@ def compute(subjects: Iterable, on: datetime.date) -> dict[Subject, dict]:
     )
     tenants_by_park = {
         row["park_id"]: row for row in
-        Lease.objects.filter(lease_in_force(on), park_id__in=parks).order_by().values("park_id")
+        current_leases(on).filter(park_id__in=parks).order_by().values("park_id")
         .annotate(tenants=Count("enterprise_id", distinct=True), **tenant_counts)
     }
     tenants_by_building = {}
     if buildings:
         tenants_by_building = {
             row["units__building_id"]: row for row in
-            Lease.objects.filter(lease_in_force(on), units__building_id__in=buildings).order_by()
+            current_leases(on).filter(units__building_id__in=buildings).order_by()
             .values("units__building_id")
             .annotate(tenants=Count("enterprise_id", distinct=True), **tenant_counts)
         }
@@ -356,7 +351,7 @@ class Records:
 
     def leases(self) -> QuerySet:
         """The leases in force on D holding a unit of the subject."""
-        return Lease.objects.filter(lease_in_force(self.on), pk__in=Lease.units.through.objects.filter(
+        return current_leases(self.on).filter(pk__in=Lease.units.through.objects.filter(
             unit__in=self.units()).values("lease_id"))
 
     def tenants(self) -> QuerySet:
