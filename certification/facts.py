@@ -38,6 +38,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.rules import MISSING, Catalogue, Fact, FactType, area_from_m2, per_thousand_m2, share_of
+from core.surfaces.display import display
 from core.surfaces.selectors import visible_to
 from enterprises.choices import QualificationKind
 from enterprises.models import Enterprise, Qualification
@@ -464,14 +465,6 @@ def _link(row, *names) -> str | None:
         return None
 
 
-def _text(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
 def _units(rows: QuerySet, on: datetime.date) -> QuerySet:
     holder = _holding_leases(on).order_by("start_date", "pk")
     return (rows.select_related("building").order_by("building__code", "code")
@@ -483,30 +476,30 @@ def _units(rows: QuerySet, on: datetime.date) -> QuerySet:
 UNIT_COLUMNS = (
     Column(_("building"), lambda u: u.building.name, lambda u: _link(u, "building")),
     Column(_("unit number"), lambda u: u.code, lambda u: _link(u)),
-    Column(_("area (m²)"), lambda u: _text(u.area)),
-    Column(_("tenant"), lambda u: _text(u.tenant_name)),
-    Column(_("contract number"), lambda u: _text(u.lease_number or (u.lease_id and f"#{u.lease_id}")),
+    Column(_("area (m²)"), lambda u: display(u.area)),
+    Column(_("tenant"), lambda u: display(u.tenant_name)),
+    Column(_("contract number"), lambda u: display(u.lease_number or (u.lease_id and f"#{u.lease_id}")),
            lambda u: reverse("leasing:lease_detail", args=[u.lease_id]) if u.lease_id else None),
 )
 ENTERPRISE_COLUMNS = (
     Column(_("name"), lambda e: e.name, lambda e: _link(e)),
     Column(_("unified social credit code"), lambda e: e.credit_code),
-    Column(_("industry (GB/T 4754-2017)"), lambda e: _text(e.industry and f"{e.industry.code} {e.industry.name}")),
+    Column(_("industry (GB/T 4754-2017)"), lambda e: display(e.industry and f"{e.industry.code} {e.industry.name}")),
 )
 INCUBATEE_COLUMNS = (
     Column(_("enterprise"), lambda i: i.enterprise.name, lambda i: _link(i)),
-    Column(_("building"), lambda i: _text(i.building and i.building.name)),
-    Column(_("entered on"), lambda i: _text(i.entered_on)),
-    Column(_("left on"), lambda i: _text(i.left_on)),
-    Column(_("reason for leaving"), lambda i: _text(i.get_exit_reason_display())),
-    Column(_("graduation basis"), lambda i: _text(i.get_graduation_basis_display())),
-    Column(_("in the incubator's target industry"), lambda i: _("Yes") if i.industry_match else _("No")),
+    Column(_("building"), lambda i: display(i.building and i.building.name)),
+    Column(_("entered on"), lambda i: display(i.entered_on)),
+    Column(_("left on"), lambda i: display(i.left_on)),
+    Column(_("reason for leaving"), lambda i: display(i.get_exit_reason_display())),
+    Column(_("graduation basis"), lambda i: display(i.get_graduation_basis_display())),
+    Column(_("in the incubator's target industry"), lambda i: display(i.industry_match)),
 )
 SERVICE_COLUMNS = (
-    Column(_("date"), lambda s: _text(s.served_on), lambda s: _link(s)),
+    Column(_("date"), lambda s: display(s.served_on), lambda s: _link(s)),
     Column(_("service area"), lambda s: s.get_area_display()),
     Column(_("tenant"), lambda s: s.enterprise.name),
-    Column(_("building"), lambda s: _text(s.building and s.building.name)),
+    Column(_("building"), lambda s: display(s.building and s.building.name)),
     Column(_("description"), lambda s: s.description),
 )
 
