@@ -14,6 +14,7 @@ from core import audit, reminders
 from core import services as core_services
 from core.access.permissions import CHANGE, ensure_can, record_refusal
 from core.actions import Refused, action
+from core.documents import render_pdf
 from core.reference.choices import ChangeAction, Role
 from core.rules import (
     FactType,
@@ -27,7 +28,7 @@ from core.rules import (
 )
 from core.services import object_create, object_delete, object_update
 
-from . import builder, facts, forms, scoring
+from . import builder, facts, forms, scoring, selectors
 from .choices import ApplicationStatus, CertificationStatus, Grade, RoundStatus, VersionStatus
 from .facts import CATALOGUE
 from .forms import AdjustForm, RevokeForm, SupplyForm
@@ -337,9 +338,7 @@ def application_outcome(application, version=None):
 
 
 def _attached_document_ids(application) -> set[int]:
-    from .selectors import application_document_ids
-
-    return application_document_ids(application)
+    return selectors.application_document_ids(application)
 
 
 def supplied_from_human(fact, value: Decimal) -> int:
@@ -1080,8 +1079,13 @@ def rounds_register() -> None:
 
 def _certification_assessments_panel(request, certification, context) -> dict:
     """The certification page's yearly assessments, and its decision pack for those who may download it."""
-    from .selectors import certification_assessments
-
     user = request.user
-    return {"assessments": certification_assessments(user=user, certification=certification),
+    return {"assessments": selectors.certification_assessments(user=user, certification=certification),
             "pack": user.role in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.LEADER, Role.PARK_OPERATOR)}
+
+
+def certification_pack_download(*, user, certification: Certification) -> bytes:
+    """The certification's decision pack as a PDF (the selector lays it out), its download recorded."""
+    pdf = render_pdf(selectors.certification_pack(user=user, certification=certification))
+    audit.record_event(PACK_DOWNLOAD, user=user, instance=certification, data={"bytes": len(pdf)})
+    return pdf

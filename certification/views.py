@@ -17,6 +17,7 @@ from core.access.permissions import CHANGE, VIEW, may, record_refusal, role_may
 from core.actions import Refused
 from core.reference.choices import Role
 from core.rules import format_value
+from core.surfaces.exports import attachment_name
 from core.surfaces.forms import style_widget
 from core.surfaces.reports import export, page_of, querystring
 from spaces.models import Building, Park
@@ -410,23 +411,10 @@ def certification_pack(request, pk):
         raise PermissionDenied
     certification = get_object_or_404(Certification.objects.for_user(request.user).select_related(
         "scheme", "version", "park__operator", "building", "application"), pk=pk)
-    from core import audit
-    from core.documents import render_pdf
-
-    document = selectors.certification_pack(user=request.user, certification=certification)
-    pdf = render_pdf(document)
-    audit.record_event(services.PACK_DOWNLOAD, user=request.user, instance=certification,
-                       data={"bytes": len(pdf)})
+    pdf = services.certification_pack_download(user=request.user, certification=certification)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (f"attachment; filename=\"pack-{certification.pk}.pdf\"; "
-                                       f"filename*=UTF-8''{_quote(certification.certificate_number)}.pdf")
+    response["Content-Disposition"] = attachment_name(f"认定材料-{certification.certificate_number}.pdf")
     return response
-
-
-def _quote(text):
-    from urllib.parse import quote
-
-    return quote(f"认定材料-{text}")
 
 
 # ----- facts computed from the records, and their evidence ----------------------------------------------------
