@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from core import audit, reminders
 from core import services as core_services
-from core.access.permissions import CHANGE, ensure_can, record_refusal
+from core.access.permissions import CHANGE, VIEW, ensure_can, record_refusal, role_may
 from core.actions import Refused, action
 from core.documents import render_pdf
 from core.reference.choices import ChangeAction, Role
@@ -1081,7 +1081,7 @@ def _certification_assessments_panel(request, certification, context) -> dict:
     """The certification page's yearly assessments, and its decision pack for those who may download it."""
     user = request.user
     return {"assessments": selectors.certification_assessments(user=user, certification=certification),
-            "pack": user.role in (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.LEADER, Role.PARK_OPERATOR)}
+            "pack": role_may(user, VIEW, Certification)}  # as the pack's page asks
 
 
 def certification_pack_download(*, user, certification: Certification) -> bytes:
