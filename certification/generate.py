@@ -33,7 +33,8 @@ from enterprises.models import Qualification
 from leasing.models import Lease
 from spaces.models import Building, Park
 
-from .choices import ExitReason, GraduationBasis, ServiceArea
+from .builder import version_hash
+from .choices import ExitReason, GraduationBasis, ServiceArea, VersionStatus
 from .models import Certification, Incubatee, Scheme, SchemeVersion, ServiceRecord
 
 SUBJECTS_PER_BUILDING = 1_000 / 12_000  # about 1,000 certified subjects at city scale
@@ -129,13 +130,15 @@ def write_schemes(today: datetime.date) -> dict:
         scheme, _created = Scheme.objects.get_or_create(code=code, defaults={
             "name": name, "category": category, "subject_kind": subject_kind, "level": level,
             "issuer": "（合成数据）"})
-        version = scheme.versions.filter(status="published").order_by("-number").first()
+        version = scheme.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
         if version is None:
-            version = SchemeVersion.objects.create(
-                scheme=scheme, number=1, status="published", effective_from=add_years(today, -5),
+            version = SchemeVersion(
+                scheme=scheme, number=1, status=VersionStatus.PUBLISHED, effective_from=add_years(today, -5),
                 criteria=CRITERIA[category], indicators=INDICATORS, grade_bands=GRADE_BANDS,
                 parameters=PARAMETERS if category == "incubator" else {}, validity_years=3,
-                source_document="（合成数据）")
+                source_document="（合成数据）", published_by="generate")
+            version.content_hash = version_hash(version)  # as publishing fixes it
+            version.save()
         versions[category] = version
     return versions
 
