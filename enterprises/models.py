@@ -107,6 +107,10 @@ class Enterprise(SearchableModel):
         _("registered capital (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     address = models.CharField(_("registered address"), max_length=200, blank=True)
+    # Its registration in the district (落户, the day it moved in: its establishment when it was founded here) and
+    # its moving out (迁出): policies read both (registered after a date; stay in the district N years).
+    moved_in_on = models.DateField(_("registered in the district on"), null=True, blank=True)
+    moved_out_on = models.DateField(_("moved out of the district on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     registered_by = models.ForeignKey(
         "spaces.Operator", verbose_name=_("registered by operator"), on_delete=models.SET_NULL, null=True,
@@ -227,6 +231,35 @@ class Qualification(BaseModel):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.issued_on <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class FinancialYear(BaseModel):
+    """An enterprise's figures for one year (revenue, R&D spending, tax paid), in yuan, as reported or confirmed."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="financial_years"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    revenue = models.DecimalField(_("revenue (yuan)"), max_digits=16, decimal_places=2)
+    rd_expense = models.DecimalField(_("R&D spending (yuan)"), max_digits=16, decimal_places=2, null=True,
+                                     blank=True)
+    tax_paid = models.DecimalField(_("tax paid (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    role_actions = {Role.PARK_OPERATOR: "v", Role.ENTERPRISE: "vac"}
+    scope_via = "enterprise"
+
+    class Meta:
+        ordering = ["enterprise", "-year"]
+        verbose_name = _("financial year")
+        verbose_name_plural = _("financial years")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="financial_year_once"),
+            models.CheckConstraint(condition=Q(revenue__gte=0), name="financial_year_revenue_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.year}"
 
 
 class Contact(BaseModel):

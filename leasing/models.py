@@ -51,6 +51,17 @@ class Lease(BaseModel):
     next_contact_on = models.DateField(_("next contact on"), null=True, blank=True, editable=False)
     # Sum of the units' areas, kept by the lease services so lists need no join.
     leased_area = models.DecimalField(_("leased area (m²)"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    # Money terms. The escalation schedule is the lease's RentSteps (rent from a date); rent actually paid is
+    # recorded per period (RentPayment).
+    rent_free_months = models.PositiveSmallIntegerField(_("rent-free months"), default=0)
+    deposit = models.DecimalField(_("deposit (yuan)"), max_digits=14, decimal_places=2, default=Decimal("0"),
+                                  validators=[MinValueValidator(Decimal("0"))])
+    management_fee = models.DecimalField(_("management fee (yuan/m²/month)"), max_digits=8, decimal_places=2,
+                                         default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))])
+    # Government-owned space is let at a share of its assessed market rent: the assessment the discount is of.
+    assessed_monthly_rent = models.DecimalField(
+        _("assessed market rent (yuan/m²/month)"), max_digits=8, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))])
 
     role_actions = {Role.PARK_OPERATOR: "vacd", Role.ENTERPRISE: "v"}
     scope_paths = {
@@ -67,6 +78,8 @@ class Lease(BaseModel):
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="lease_ends_after_start"),
             models.CheckConstraint(condition=Q(monthly_rent__gte=0), name="lease_rent_not_negative"),
+            models.CheckConstraint(condition=Q(deposit__gte=0) & Q(management_fee__gte=0),
+                                   name="lease_deposit_and_fee_not_negative"),
         ]
         indexes = [models.Index(fields=["status", "end_date"]),
                    # An operator's leases and tenants, read from the index alone.
@@ -144,3 +157,106 @@ class LeaseFollowUp(BaseModel):
     @property
     def status_color(self):
         return FollowUpStatus.color(self.status)
+
+
+class RentStep(BaseModel):
+    """A step of a lease's escalation schedule: the monthly rent from a date (until the next step)."""
+
+    lease = models.ForeignKey(Lease, verbose_name=_("lease"), on_delete=models.CASCADE, related_name="rent_steps")
+    starts_on = models.DateField(_("from"))
+    monthly_rent = models.DecimalField(_("rent (yuan/m²/month)"), max_digits=8, decimal_places=2,
+                                       validators=[MinValueValidator(Decimal("0"))])
+
+    scope_via = "lease"
+
+    class Meta:
+        ordering = ["lease", "starts_on"]
+        verbose_name = _("rent step")
+        verbose_name_plural = _("rent steps")
+        constraints = [
+            models.UniqueConstraint(fields=["lease", "starts_on"], name="rent_step_once_per_date"),
+            models.CheckConstraint(condition=Q(monthly_rent__gte=0), name="rent_step_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.lease} · {self.starts_on}"
+
+
+class RentPayment(BaseModel):
+    """Rent actually paid for a period of a lease (rent only: utilities and property fees are not rent), entered
+    or imported, and confirmed by the park's operator."""
+
+    lease = models.ForeignKey(Lease, verbose_name=_("lease"), on_delete=models.PROTECT, related_name="rent_payments")
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    amount = models.DecimalField(_("rent paid (yuan)"), max_digits=14, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0"))])
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    reference = models.CharField(_("receipt or invoice number"), max_length=60, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, editable=False, related_name="+")
+
+    role_actions = {Role.PARK_OPERATOR: "vacd", Role.ENTERPRISE: "vac"}
+    scope_paths = {
+        Role.PARK_OPERATOR: "lease__park__operator__users",
+        Role.ENTERPRISE: "lease__enterprise__users",
+    }
+
+    class Meta:
+        ordering = ["lease", "-period_start"]
+        verbose_name = _("rent payment")
+        verbose_name_plural = _("rent payments")
+        constraints = [
+            models.UniqueConstraint(fields=["lease", "period_start"], name="rent_payment_once_per_period"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
+                                   name="rent_payment_period_order"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="rent_payment_not_negative"),
+        ]
+        indexes = [models.Index(fields=["period_start", "lease"], name="rent_payment_period")]
+
+    def __str__(self):
+        return f"{self.lease} · {self.period_start}–{self.period_end}"
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+
+    def refusal(self, verb):
+        """A confirmed payment is what a subsidy is computed on: the operator withdraws the confirmation first."""
+        if verb in ("change", "delete") and self.confirmed_at:
+            return _("A confirmed payment cannot be changed.")
+        return None
+
+
+class Sublet(BaseModel):
+    """Part of a lease's space let on by the tenant to someone else (转租), as found or reported."""
+
+    lease = models.ForeignKey(Lease, verbose_name=_("lease"), on_delete=models.PROTECT, related_name="sublets")
+    subtenant = models.ForeignKey("enterprises.Enterprise", verbose_name=_("subtenant"), on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="sublets_held")
+    subtenant_name = models.CharField(_("subtenant name"), max_length=150)
+    area = models.DecimalField(_("area (m²)"), max_digits=12, decimal_places=2, null=True, blank=True,
+                               validators=[MinValueValidator(Decimal("0"))])
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    found_on = models.DateField(_("found on"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    role_actions = {Role.PARK_OPERATOR: "vac", Role.ENTERPRISE: "v"}
+    scope_paths = {
+        Role.PARK_OPERATOR: "lease__park__operator__users",
+        Role.ENTERPRISE: "lease__enterprise__users",
+    }
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("sublet")
+        verbose_name_plural = _("sublets")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                                   name="sublet_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.lease} → {self.subtenant_name}"

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "enterprises",
     "leasing",
     "certification",
+    "policies",
     "demo",
 ]
 
