@@ -1,0 +1,32 @@
+"""The menu entries of policy support (core.surfaces.navigation)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.surfaces.navigation import add_entry, add_group  # noqa: F401
+
+add_group("policies", _("Policy support"), weight=550)
+
+
+# ===== versions ====
+
+# (end of this part)
+
+
+# ===== screening ====
+
+# (end of this part)
+
+
+# ===== awards ====
+
+# (end of this part)
+
+
+# ===== clawback ====
+
+# (end of this part)
+
+
+# ===== govspace ====
+
+# (end of this part)

@@ -1,0 +1,26 @@
+"""Reminder rules of policy support (core.reminders)."""
+
+
+# ===== versions ====
+
+# (end of this part)
+
+
+# ===== screening ====
+
+# (end of this part)
+
+
+# ===== awards ====
+
+# (end of this part)
+
+
+# ===== clawback ====
+
+# (end of this part)
+
+
+# ===== govspace ====
+
+# (end of this part)
