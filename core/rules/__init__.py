@@ -18,6 +18,7 @@ from .amounts import (
     amount_over_period_columns,
     amount_parameters_used,
     amount_parts,
+    amount_type,
     div_half_up_columns,
     evaluate_amount,
     evaluate_amount_columns,
@@ -66,6 +67,6 @@ __all__ = [
     "parameters_used", "per_n", "per_thousand_m2", "prepare", "ratio_from_decimal", "ratio_to_decimal",
     "share_from_percent", "share_of", "share_to_percent", "split_period", "validate",
     "AmountNode", "AmountOutcome", "amount_content_hash", "amount_errors", "amount_facts_used", "amount_over_period",
-    "amount_over_period_columns", "amount_parameters_used", "amount_parts", "div_half_up_columns",
+    "amount_over_period_columns", "amount_parameters_used", "amount_parts", "amount_type", "div_half_up_columns",
     "evaluate_amount", "evaluate_amount_columns", "prepare_amount", "validate_amount",
 ]

@@ -299,6 +299,14 @@ def prepare_amount(tree, catalogue: Catalogue, parameters=None, on: datetime.dat
     return root
 
 
+def amount_type(tree, catalogue: Catalogue, parameters=None) -> FactType:
+    """The type of the formula's result (InvalidTree when it is not valid), without reading any parameter."""
+    compiler, root = _compile(tree, catalogue, parameters, None)
+    if compiler.errors:
+        raise InvalidTree(compiler.errors)
+    return root.type
+
+
 def _prepared(tree, catalogue, parameters, on) -> AmountNode:
     return tree if isinstance(tree, AmountNode) else prepare_amount(tree, catalogue, parameters, on)
 
@@ -476,12 +484,16 @@ class _Explainer:
     max, or the (non-leaf) operand of a rounding; otherwise its parent writes it inline, a leaf as its value, an
     arithmetic node as its expression. Clauses come children first."""
 
-    def __init__(self, values: dict):
+    def __init__(self, values: dict, shown: dict):
         self.values = values
+        self.written = shown  # path → the value as written, shared by the explainers of one evaluation
         self.clauses: list[str] = []
 
     def shown(self, node: AmountNode) -> str:
-        return written(node.type, self.values[node.path], node.unit)
+        text = self.written.get(node.path)
+        if text is None:
+            text = self.written[node.path] = written(node.type, self.values[node.path], node.unit)
+        return text
 
     def own_clause(self, node: AmountNode, parent: AmountNode | None) -> bool:
         if parent is None or parent.kind in ("min", "max"):
@@ -540,7 +552,7 @@ class _Explainer:
         return text + "（向下取整）" if node.kind == "div" and node.floor else text
 
 
-def _steps(root: AmountNode, values: dict, reasons: dict) -> list[dict]:
+def _steps(root: AmountNode, values: dict, reasons: dict, shown: dict) -> list[dict]:
     steps = []
 
     def walk(node: AmountNode):
@@ -551,7 +563,7 @@ def _steps(root: AmountNode, values: dict, reasons: dict) -> list[dict]:
             name = node.label or node.title or path_name(node.path)
             sentence = f"{name}：无法计算（{reason_text(reasons[node.path])}）"
         else:
-            sentence = _Explainer(values).clause(node, step=True)
+            sentence = _Explainer(values, shown).clause(node, step=True)
         steps.append({"path": node.path, "label": node.label or node.title, "type": node.type.value,
                       "value": value_to_json(value), "sentence": sentence})
 
@@ -568,13 +580,14 @@ def evaluate_amount(tree, facts: Mapping, catalogue: Catalogue, parameters=None,
     values: dict = {}
     reasons: dict = {}
     value = _compute(root, facts, values, reasons)
-    steps = _steps(root, values, reasons)
+    shown: dict = {}
+    steps = _steps(root, values, reasons, shown)
     if value is MISSING:
         why = reasons[root.path]
         sentence = f"金额无法计算：{reason_text(why)}"
         shown_reasons = [f"{item[1]}数据缺失" if isinstance(item, tuple) else item for item in why]
     else:
-        explainer = _Explainer(values)
+        explainer = _Explainer(values, shown)
         explainer.text(root, None)
         sentence = "；".join(explainer.clauses)
         shown_reasons = []
@@ -666,8 +679,16 @@ def evaluate_amount_columns(tree, columns: Mapping, catalogue: Catalogue, parame
             column = columns.get(node.name)
             if column is None:
                 return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
-            values = np.asarray(column[0], dtype=np.int64)
-            present = np.asarray(column[1], dtype=bool) & (values >= -LIMIT)  # -2⁶³ is beyond what A accepts
+            values = np.asarray(column[0])
+            if values.dtype.kind not in "iu":
+                raise TypeError(f"fact {node.name}: give its column as integers in storage units, not "
+                                f"{values.dtype}")
+            present = np.asarray(column[1], dtype=bool)
+            if values.dtype.kind == "u":  # beyond 2⁶³ − 1 is beyond what A accepts, as is -2⁶³ below
+                present = present & (values <= LIMIT)
+                values = np.where(present, values, 0)
+            values = values.astype(np.int64, copy=False)
+            present = present & (values >= -LIMIT)
             return np.where(present, values, 0), present
         if node.kind in LEAF_KINDS:
             if node.value is _UNRESOLVED:

@@ -22,6 +22,7 @@ from core.rules import (
     amount_over_period,
     amount_over_period_columns,
     amount_parameters_used,
+    amount_type,
     content_hash,
     div_half_up,
     div_half_up_columns,
@@ -218,6 +219,11 @@ def test_a_fact_of_the_wrong_python_type_is_an_error_not_missing():
         evaluate_amount({"fact": "t.money"}, {"t.money": 1.5}, TYPED)
     with pytest.raises(TypeError):
         evaluate_amount({"fact": "t.money"}, {"t.money": None}, TYPED)
+    with pytest.raises(TypeError, match="t.money: give its column as integers"):
+        evaluate_amount_columns({"fact": "t.money"}, {"t.money": (np.array([1.5]), np.array([True]))}, TYPED)
+    values, present = evaluate_amount_columns(
+        {"fact": "t.money"}, {"t.money": (np.array([5, 2**63], dtype=np.uint64), np.array([True, True]))}, TYPED)
+    assert values.tolist() == [5, 0] and present.tolist() == [True, False]
 
 
 # --- validation ----------------------------------------------------------------------------------------------
@@ -264,6 +270,14 @@ def test_validation_names_each_bad_node_by_its_path(tree, errors):
     with pytest.raises(InvalidTree) as raised:
         validate_amount(tree, CATALOGUE, PARAMETERS)
     assert raised.value.errors == errors
+
+
+def test_the_type_of_a_formula_is_known_without_a_day():
+    assert amount_type(RENT_SUBSIDY_ROUNDED, CATALOGUE, PARAMETERS) is FactType.MONEY
+    assert amount_type({"div": [{"fact": "lease.area"}, {"const": 100, "type": "area"}]}, CATALOGUE) is \
+        FactType.COUNT
+    with pytest.raises(InvalidTree):
+        amount_type({"fact": "lease.nothing"}, CATALOGUE)
 
 
 def test_a_parameter_without_a_parameter_set_and_a_result_of_the_wrong_type():
