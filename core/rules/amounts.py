@@ -383,7 +383,7 @@ class AmountOutcome:
 
 
 def written(fact_type: FactType, value, unit: str = "") -> str:
-    """A value as the sentences write it: ``format_value``, a money with its unit ("30.00 元/㎡·月")."""
+    """A value as the sentences write it: ``format_value``, a money with its unit ("12.50 元/㎡·月")."""
     if value is MISSING:
         return MISSING_TEXT
     if fact_type is M and unit:
@@ -403,7 +403,10 @@ def _checked(value: int, node: AmountNode) -> int:
 
 
 def _node_name(node: AmountNode) -> str:
-    return f"“{node.label}”" if node.label else path_name(node.path)
+    """How a reason names a node: “按面积封顶”, 金额公式 2.1 , 整体金额公式."""
+    if node.label:
+        return f"“{node.label}”"
+    return f"金额公式 {node.path} " if node.path else "整体金额公式"
 
 
 def _apply(node: AmountNode, items: list) -> int:
@@ -453,7 +456,9 @@ def _compute(node: AmountNode, facts: Mapping, values: dict, reasons: dict) -> o
     else:
         items = [_compute(child, facts, values, reasons) for child in node.children]
         for child in node.children:
-            found.extend(item for item in reasons[child.path] if item not in found)
+            for item in reasons[child.path]:
+                if item not in found:
+                    found.append(item)
         if any(item is MISSING for item in items):
             value = MISSING
         else:

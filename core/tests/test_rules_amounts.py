@@ -203,6 +203,9 @@ def test_division_by_zero_and_overflow_are_missing_in_both_evaluators():
     assert both(divided, {"t.money": 100, "t.count": 0}) == (MISSING, MISSING)
     assert evaluate_amount(divided, {"t.money": 100, "t.count": 0}, TYPED).sentence == \
         "金额无法计算：“月均租金”的除数为 0"
+    nested = {"add": [{"div": [{"fact": "t.money"}, {"fact": "t.count"}]}, {"fact": "u.money"}]}
+    assert evaluate_amount(nested, {"t.money": 100, "t.count": 0}, TYPED).sentence == \
+        "金额无法计算：另一money数据缺失；金额公式 1 的除数为 0"
     big = {"mul": [{"fact": "t.money"}, {"fact": "t.count"}]}
     assert both(big, {"t.money": 2**62, "t.count": 2}) == (MISSING, MISSING)
     assert both(big, {"t.money": 2**62, "t.count": 1}) == (2**62, 2**62)
