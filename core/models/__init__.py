@@ -606,3 +606,4 @@ class Attachment(models.Model):
 
 
 from core.reminders.models import Reminder, ReminderDelivery, ReminderRule  # noqa: E402,F401  (core's models)
+from core.calendar.models import CalendarDay, WorkingCalendarYear  # noqa: E402,F401  (core's models)
