@@ -62,3 +62,13 @@ def calendar_years():
 def calendar_year_days(year: int) -> list[CalendarDay]:
     return list(CalendarDay.objects.filter(date__gte=datetime.date(year, 1, 1), date__lte=datetime.date(year, 12, 31))
                 .order_by("date"))
+
+
+def calendar_working_day_counts() -> dict[int, int]:
+    """Each year's number of working days (one query)."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import ExtractYear
+
+    rows = (CalendarDay.objects.annotate(year=ExtractYear("date")).values("year")
+            .annotate(working=Count("date", filter=Q(working=True))).order_by())
+    return {row["year"]: row["working"] for row in rows}
