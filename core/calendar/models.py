@@ -43,6 +43,10 @@ class WorkingCalendarYear(BaseModel):
 
         return reverse("calendar_year", args=[self.year])
 
+    @property
+    def source_color(self):
+        return CalendarSource.color(self.source)
+
 
 class CalendarDay(models.Model):
     """One day of a year that has a calendar: a working day or a rest day, with the holiday's name when it is
