@@ -3,7 +3,7 @@ for a working day and False for a rest day, and a day missing from it is a day n
 guessed for such a day (not even that a Saturday rests): the count stops and names its year.
 
 A deadline of n working days after a day counts the days after it: the first working day after ``start`` is
-day 1 (the State Council's notices and the payout rules count so). ``working_days_between(a, b)`` counts the
+day 1, the day itself never counts. ``working_days_between(a, b)`` counts the
 working days in (a, b], so that ``working_days_between(a, add_working_days(a, n, calendar), calendar) == n``.
 """
 

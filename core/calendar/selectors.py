@@ -54,9 +54,9 @@ def _count(count, start: datetime.date, last: datetime.date):
         raise CalendarMissing(missing.year) from None
 
 
-def calendar_years():
-    """Every year with a calendar, newest first, with who entered it."""
-    return WorkingCalendarYear.objects.select_related("entered_by").order_by("-year")
+def calendar_years(*, user):
+    """Every year with a calendar the user may see, newest first, with who entered it."""
+    return WorkingCalendarYear.objects.for_user(user).select_related("entered_by").order_by("-year")
 
 
 def calendar_year_days(year: int) -> list[CalendarDay]:

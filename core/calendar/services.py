@@ -14,6 +14,7 @@ from core.calendar.notice import read_notice
 from core.reference.choices import CalendarSource, ChangeAction
 
 FIRST_YEAR, LAST_YEAR = 1949, 2200  # as the table's check constraint
+MAX_NUMBER = WorkingCalendarYear._meta.get_field("document_number").max_length
 
 NOTICE_ENTERED = audit.register_event("core.calendar.notice_enter", gettext_lazy("Holiday notice entered"))
 
@@ -30,6 +31,8 @@ def calendar_notice_enter(*, user, year: int, document_number: str, published_on
     document_number = (document_number or "").strip()
     if not document_number:
         problems["document_number"] = [_("Enter the notice's document number.")]
+    elif len(document_number) > MAX_NUMBER:
+        problems["document_number"] = [_("A document number is at most %(max)s characters.") % {"max": MAX_NUMBER}]
     if not FIRST_YEAR <= year <= LAST_YEAR:
         problems["year"] = [_("Enter a year from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}]
     if problems:

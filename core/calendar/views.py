@@ -17,6 +17,7 @@ from core.calendar.grid import month_grids
 from core.calendar.models import WorkingCalendarYear
 from core.calendar.notice import notice_lines
 from core.calendar.services import FIRST_YEAR, LAST_YEAR, calendar_notice_enter
+from core.surfaces.forms import DateInput, refuse_control_characters, refuse_implausible_dates, style_widget
 
 WEEKDAY_HEADS = (
     pgettext_lazy("weekday in a month grid", "Mo"), pgettext_lazy("weekday in a month grid", "Tu"),
@@ -31,7 +32,7 @@ class NoticeForm(forms.Form):
     document_number = forms.CharField(
         label=gettext_lazy("Document number"), max_length=60,
         help_text=gettext_lazy("As printed on the notice, e.g. 国办发明电〔2025〕7号."))
-    published_on = forms.DateField(label=gettext_lazy("Published on"), widget=forms.DateInput(attrs={"type": "date"}))
+    published_on = forms.DateField(label=gettext_lazy("Published on"), widget=DateInput())
     holidays = forms.CharField(
         label=gettext_lazy("Holidays"), widget=forms.Textarea(attrs={"rows": 8}),
         help_text=gettext_lazy("One holiday a line: its name, its first day and its last day, e.g. "
@@ -44,7 +45,14 @@ class NoticeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control")
+            style_widget(field.widget)
+
+    def full_clean(self):
+        # guarded as every model form is: no control characters, no date outside the platform's years
+        for field in self.fields.values():
+            refuse_control_characters(field)
+            refuse_implausible_dates(field)
+        super().full_clean()
 
 
 def _year_days(year: int) -> dict:
@@ -54,7 +62,7 @@ def _year_days(year: int) -> dict:
 @login_required
 def calendar_years(request):
     ensure_can(request.user, VIEW, WorkingCalendarYear)
-    years = list(selectors.calendar_years())
+    years = list(selectors.calendar_years(user=request.user))
     counts = selectors.calendar_working_day_counts()
     for entry in years:
         entry.working_days = counts.get(entry.year)
@@ -68,7 +76,7 @@ def calendar_years(request):
 @login_required
 def calendar_year(request, year: int):
     ensure_can(request.user, VIEW, WorkingCalendarYear)
-    entry = selectors.calendar_years().filter(year=year).first()
+    entry = selectors.calendar_years(user=request.user).filter(year=year).first()
     days = _year_days(year) if entry else {}
     return render(request, "core/calendar_year.html", {
         "year": year, "entry": entry, "months": month_grids(year, days) if days else [],
@@ -95,11 +103,11 @@ def calendar_notice(request):
                 messages.success(request, _("The holidays of %(year)s are entered.") % {"year": entry.year})
                 return HttpResponseRedirect(reverse("calendar_year", args=[entry.year]))
     else:
-        form = NoticeForm(initial=_initial(request.GET.get("year")))
+        form = NoticeForm(initial=_initial(request.user, request.GET.get("year")))
     return render(request, "core/calendar_notice.html", {"form": form})
 
 
-def _initial(year_text) -> dict:
+def _initial(user, year_text) -> dict:
     """A year's present days as the notice's lists (to correct them), or an empty notice for the next year."""
     try:
         year = int(year_text)
@@ -108,7 +116,7 @@ def _initial(year_text) -> dict:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         year = timezone.localdate().year + 1
     initial = {"year": year}
-    entry = selectors.calendar_years().filter(year=year).first()
+    entry = selectors.calendar_years(user=user).filter(year=year).first()
     if entry is not None:
         holidays, make_up = notice_lines(_year_days(year))
         initial.update(holidays=holidays, make_up=make_up, document_number=entry.document_number,

@@ -188,3 +188,11 @@ def test_the_notice_page_offers_a_year_s_present_days_to_correct(world, client_f
     assert "春节 2024-02-10 至 2024-02-17" in page
     assert "春节 2024-02-04" in page
     assert 'value="2024"' in page
+
+
+def test_the_notice_form_refuses_control_characters_and_implausible_dates(world, client_for):
+    response = client_for(world.users["admin"]).post(reverse("calendar_notice"), {
+        **NOTICE_2027, "document_number": "国办发明电\x07〔2026〕9号", "published_on": "9999-01-01"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"document_number", "published_on"}
+    assert not WorkingCalendarYear.objects.filter(year=2027).exists()
