@@ -48,7 +48,7 @@ def test_deadlines_step_over_the_spring_festival(db):
     assert calendar.is_working_day(D(2025, 1, 28)) is False
 
 
-def test_a_long_count_reads_on_past_its_first_span(db, django_assert_max_num_queries):
+def test_a_long_count_takes_one_query(db, django_assert_max_num_queries):
     # 250 working days from the first of 2024 reach the end of that year; the answer agrees with a plain walk.
     walked, day, counted = None, D(2024, 1, 1), 0
     while counted < 250:
@@ -59,6 +59,13 @@ def test_a_long_count_reads_on_past_its_first_span(db, django_assert_max_num_que
         assert calendar.add_working_days(D(2024, 1, 1), 250) == walked
     with django_assert_max_num_queries(1):
         assert calendar.working_days_between(D(2024, 1, 1), walked) == 250
+
+
+def test_a_count_that_outruns_its_span_reads_a_longer_one(db, django_assert_num_queries):
+    # A quarter of rest (no real year has one) outruns the first span of 33 days: read again at 66, then 132.
+    CalendarDay.objects.filter(date__gte=D(2025, 1, 1), date__lte=D(2025, 3, 31)).update(working=False)
+    with django_assert_num_queries(3):
+        assert calendar.add_working_days(D(2024, 12, 31), 1) == D(2025, 4, 1)
 
 
 def test_a_year_without_a_notice_is_refused_in_chinese(db):
