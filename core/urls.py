@@ -3,6 +3,7 @@ from django.urls import path
 from core.accounts import views as accounts
 from core.actions.views import place_urlpatterns
 from core.attachments import views as attachment_views
+from core.calendar import views as calendar_views
 from core.importing import views as import_views
 from core.models import ApiToken, ImportBatch, User
 from core.reminders import views as reminder_views
@@ -37,6 +38,9 @@ account_urlpatterns = [
     path("reminders/", reminder_views.reminder_inbox, name="reminder_inbox"),
     path("reminders/<int:pk>/read/", reminder_views.reminder_read, name="reminder_read"),
     path("reminders/read-all/", reminder_views.reminders_read_all, name="reminders_read_all"),
+    path("calendar/", calendar_views.calendar_years, name="calendar_years"),
+    path("calendar/notice/", calendar_views.calendar_notice, name="calendar_notice"),
+    path("calendar/<int:year>/", calendar_views.calendar_year, name="calendar_year"),
     path("imports/", import_views.import_list, name="import_list"),
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),

@@ -605,4 +605,5 @@ class Attachment(models.Model):
         return model._default_manager.filter(pk=self.object_id).first() if model else None
 
 
+from core.calendar.models import CalendarDay, WorkingCalendarYear  # noqa: E402,F401  (core's models)
 from core.reminders.models import Reminder, ReminderDelivery, ReminderRule  # noqa: E402,F401  (core's models)

@@ -78,6 +78,13 @@ class ReminderResolution(ChoiceSet):
     RULE_OFF = "rule_off", _("Rule switched off")
 
 
+class CalendarSource(ChoiceSet):
+    """Where a year of the working-day calendar comes from (core.calendar)."""
+
+    SEED = "seed", _("Seeded from the chinese-calendar library")
+    NOTICE = "notice", _("State Council holiday notice")
+
+
 Role._colors = {
     "bureau_admin": "danger",
     "bureau_officer": "primary",
@@ -86,6 +93,7 @@ Role._colors = {
     "enterprise": "warning",
 }
 TokenState._colors = {"active": "success", "revoked": "secondary", "expired": "secondary"}
+CalendarSource._colors = {"seed": "secondary", "notice": "success"}
 AccountState._colors = {"active": "success", "inactive": "secondary"}
 ChangeAction._colors = {"create": "success", "update": "primary", "delete": "danger"}
 ImportStatus._colors = {

@@ -82,6 +82,7 @@ add_entry("overview", _("Home"), "home", weight=10)
 add_entry("administration", _("Users"), "user_list", weight=10, visible=administrator)
 add_entry("administration", _("Departments"), "core:department_list", weight=20, visible=administrator)
 add_entry("administration", _("Reminder rules"), "core:reminderrule_list", weight=25, visible=administrator)
+add_entry("administration", _("Working calendar"), "calendar_years", weight=27, visible=administrator)
 add_entry("administration", _("Change records"), "change_list", weight=30, visible=administrator)
 
 

@@ -20,13 +20,14 @@ LAYERS = [
     # core.models imports the models kept with their feature; what those need sits in this layer too: the kinds
     # of reminder, an attachment's storage and its file type and name.
     ("models", ["core.models", "core.reminders.models", "core.reminders.kinds", "core.attachments.storage",
-                "core.attachments.files"]),
+                "core.attachments.files", "core.calendar.models"]),
     ("access", ["core.access"]),
     ("audit", ["core.audit"]),
     ("services", ["core.services"]),
     ("actions", ["core.actions"]),
     ("surfaces", ["core.surfaces"]),
-    ("features", ["core.accounts", "core.attachments", "core.documents", "core.importing", "core.reminders"]),
+    ("features", ["core.accounts", "core.attachments", "core.calendar", "core.documents", "core.importing",
+                  "core.reminders"]),
     ("pages", []),
     ("project", ["core.urls", "core.apps", "core.admin", "core.context_processors", "core.templatetags",
                  "core.management", "core.demo"]),
