@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.calendar.seed import calendar_seed
 from core.models import Department, User
 from core.reference.choices import Role
 from core.reference.departments import ensure_departments
@@ -122,6 +123,7 @@ def build_world() -> World:
     ensure_departments(Department)
     ensure_industries(IndustryCategory)
     ensure_qualification_rules(QualificationRule)
+    calendar_seed()
     dept = Department.objects.get(code="kcj")
     users = {
         "admin": make_user("t_admin", Role.BUREAU_ADMIN, dept),
