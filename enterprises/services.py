@@ -5,12 +5,9 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from core import audit
-
-from core import reminders
+from core import audit, reminders
 from core.actions import Refused, action
-from core.reference.choices import ChangeAction
-from core.reference.choices import Role
+from core.reference.choices import ChangeAction, Role
 from core.services import object_create, object_update
 
 from . import forms

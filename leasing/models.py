@@ -7,10 +7,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
-
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel, DerivedState
 from core.reference.choices import Role
