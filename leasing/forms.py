@@ -198,6 +198,11 @@ class RentStepForm(LeaseMoneyForm):
         widgets = {"starts_on": DateInput()}
         help_texts = {"starts_on": _("The rent applies from this day until the next step.")}
 
+    def _get_validation_exclusions(self):
+        # A second step on the same day is refused by the service in words naming the date (leasing.services),
+        # not by the constraint's generic message: the constraint on (lease, starts_on) is left to it.
+        return super()._get_validation_exclusions() | {"lease"}
+
 
 class RentPaymentForm(LeaseMoneyForm):
     class Meta:
