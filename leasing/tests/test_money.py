@@ -144,6 +144,11 @@ def test_the_enterprise_enters_and_only_the_parks_operator_confirms(world, clien
     paid.refresh_from_db()
     assert paid.state == PaymentState.CONFIRMED and paid.confirmed_by == world.users["operator"]
     assert DomainEvent.objects.filter(name="leasing.rentpayment.confirm", object_id=str(paid.pk)).exists()
+    client.force_login(world.users["enterprise"])
+    page = client.get(paid.get_absolute_url()).content.decode()
+    assert '"payment-state">已确认<' in page and "t_operator" in page
+    assert world.tenant_a.name in page  # the enterprise among the attributes
+    assert reverse("leasing:rentpayment_unconfirm", args=[paid.pk]) not in page  # the tenant cannot withdraw it
     # confirmed, it is fixed: neither the enterprise nor the operator changes it
     for user in (world.users["enterprise"], world.users["operator"]):
         response = client.patch(f"/api/leasing/rent-payments/{paid.pk}", data=json.dumps({"amount": "1"}),
