@@ -258,3 +258,13 @@ def test_the_sublet_page_records_through_the_service(world, client_for):
     sublet = Sublet.objects.get()
     assert sublet.subtenant_name == world.tenant_a.name
     assert DomainEvent.objects.filter(name="leasing.sublet.record", object_id=str(sublet.pk)).exists()
+
+
+def test_a_lease_cannot_be_shortened_past_the_rent_paid_for_it(world):
+    lease = world.lease_a
+    payment(lease, lease.end_date - 29 * DAY)
+    with pytest.raises(ValidationError) as refused:
+        services.lease_update(user=world.users["operator"], instance=lease, data={"end_date": lease.end_date - 10 * DAY})
+    assert "end_date" in refused.value.message_dict
+    lease.refresh_from_db()
+    services.lease_update(user=world.users["operator"], instance=lease, data={"end_date": lease.end_date + 10 * DAY})
