@@ -268,3 +268,14 @@ def test_a_lease_cannot_be_shortened_past_the_rent_paid_for_it(world):
     assert "end_date" in refused.value.message_dict
     lease.refresh_from_db()
     services.lease_update(user=world.users["operator"], instance=lease, data={"end_date": lease.end_date + 10 * DAY})
+
+
+def test_the_lease_list_of_a_money_form_follows_the_enterprise_typed(world, client_for):
+    typed = f"{world.tenant_a.credit_code} {world.tenant_a.name}"
+    url = reverse("leasing:lease_options")
+    mine = client_for(world.users["operator"]).get(url, {"enterprise": typed}).content.decode()
+    assert f'value="{world.lease_a.pk}"' in mine and "HT-A-001" in mine and "HT-B-001" not in mine
+    theirs = client_for(world.users["operator_b"]).get(url, {"enterprise": typed}).content.decode()
+    assert "HT-A-001" not in theirs  # operator B does not see enterprise A's leases
+    form = client_for(world.users["operator"]).get(reverse("leasing:rentpayment_add")).content.decode()
+    assert f'data-options-url="{url}"' in form and 'data-depends-on="enterprise"' in form
