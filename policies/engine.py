@@ -106,7 +106,7 @@ def rules_of(version) -> Rules:
 
 
 def _max_years_leaf(max_years: int) -> dict:
-    return {"fact": YEARS_FACT, "op": "lt", "value": max_years, "label": "已获本政策支持年数（上限 %d 年）" % max_years}
+    return {"fact": YEARS_FACT, "op": "lt", "value": max_years, "label": f"已获本政策支持年数（上限 {max_years} 年）"}
 
 
 def _caps(rules: Rules, on: datetime.date) -> list[tuple[str, str, str, int]]:
