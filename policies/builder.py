@@ -25,6 +25,16 @@ OBLIGATION_KINDS = ("lease_kept", "no_sublet", "stay_in_district", "keep_qualifi
 RECOVERY = ("all", "pro_rata")
 
 
+def yuan_text(fen) -> str:
+    """An amount in fen as pages write it: yuan with two decimals and thousands separators ("1,200,000.00 元");
+    "—" for none."""
+    if fen is None or fen is MISSING:
+        return "—"
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole:,}.{cents:02d} 元"
+
+
 # ----- the amount formula ----------------------------------------------------------------------------------------
 def _factor_node(choice: str):
     if choice.startswith(FACT):
@@ -239,7 +249,8 @@ def facts_shown(facts: dict, catalogue=CATALOGUE) -> list[dict]:
     """Each fact of the catalogue with its value as a page writes it (数据缺失 when absent)."""
     values = facts_from_json(facts, catalogue)
     return [{"name": fact.name, "label": fact.label,
-             "value": format_value(fact.type, values.get(fact.name, MISSING), fact.unit)}
+             "value": yuan_text(values[fact.name]) if fact.type is FactType.MONEY
+             else format_value(fact.type, values[fact.name], fact.unit)}
             for fact in catalogue if fact.name in values]
 
 
