@@ -63,7 +63,7 @@ def test_amount_rows_make_the_min_of_two_terms_and_read_back():
          "label": "按面积封顶"}]}, "to": 100}
     assert builder.amount_to_rows(tree) == (rows, "min", True)
     line = builder.amount_line(tree, parameters=parameters)
-    assert line == "取较小值（补贴比例 × 实付租金，每平方米每月 × 租赁面积 × 租赁月数），四舍五入到元"
+    assert line == "取较小值（按实付租金比例：补贴比例 × 实付租金；按面积封顶：每平方米每月 × 租赁面积 × 租赁月数），四舍五入到元"
 
 
 def test_amount_row_errors_are_chinese_and_name_the_row():
@@ -342,7 +342,7 @@ def test_the_builder_page_saves_the_rules_from_rows(world, client_for):
     assert version.max_years == 3 and version.obligations == [
         {"kind": "no_sublet", "years": 0, "recover": "all", "label": ""}]
     page = client.get(version.get_absolute_url()).content.decode()
-    assert "补贴比例 × 实付租金，四舍五入到元" in page and "不得转租" in page
+    assert "按实付租金比例：补贴比例 × 实付租金，四舍五入到元" in page and "不得转租" in page
 
 
 def test_the_builder_names_the_row_of_a_wrong_factor_and_saves_nothing(world, client_for):
