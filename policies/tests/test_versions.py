@@ -300,6 +300,9 @@ def test_an_enterprise_user_decides_for_its_own_enterprise_only(world, client_fo
     other = evaluation.decide(world.tenant_b, version, MONTH_START, MONTH_END, user=world.users["officer"])
     assert client.get(other.get_absolute_url()).status_code == 404
     assert client.get(own.get_absolute_url()).status_code == 200
+    # The enterprise's page lists its decisions, with the way to the calculator.
+    page = client.get(world.tenant_a.get_absolute_url()).content.decode()
+    assert own.get_absolute_url() in page and "政策测算记录" in page and other.get_absolute_url() not in page
     assert client_for(world.users["operator"]).get("/policies/calculator/").status_code == 404
 
 
