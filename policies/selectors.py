@@ -103,7 +103,8 @@ def parameter_rows(version) -> list[dict]:
     for name, parameter in _parameters(version).items():
         for day, value in parameter.values:
             rows.append({"name": name, "label": parameter.label, "from": day,
-                         "value": format_value(parameter.type, value)})
+                         "value": _policy_builder.yuan_text(value) if parameter.type is FactType.MONEY
+                         else format_value(parameter.type, value)})
     return rows
 
 
