@@ -5,7 +5,7 @@
 import datetime as _dt
 
 from certification.choices import VersionStatus
-from core.rules import ParameterSet, format_value
+from core.rules import FactType, ParameterSet, format_value
 from core.rules.conditions import leaves as _leaves
 from core.rules.operators import OPERATORS
 
