@@ -28,5 +28,8 @@ add_group("policies", _("Policy support"), weight=550)
 
 
 # ===== govspace ====
-
+add_entry("policies", _("Government space allocations"), "policies:spaceallocation_list", weight=70,
+          visible="policies.SpaceAllocation")
+add_entry("policies", _("Budget and payout report"), "policies:funds_report", weight=80,
+          visible="policies.Budget")
 # (end of this part)
