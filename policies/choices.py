@@ -95,9 +95,9 @@ RunStatus._colors = {"running": "info", "done": "success", "failed": "danger"}
 
 # ===== govspace ====
 class AllocationStatus(ChoiceSet):
-    PROPOSED = "proposed", _("Proposed")
+    PROPOSED = "proposed", _("Proposed for allocation")
     APPROVED = "approved", _("Approved")
-    LEASED = "leased", _("Leased")
+    LEASED = "leased", _("Lease signed")
     REJECTED = "rejected", _("Rejected")
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass as _dataclass  # noqa: E402
 from dataclasses import field as _field  # noqa: E402
 
 from django.core.exceptions import PermissionDenied as _PermissionDenied  # noqa: E402
+from django.db.models import BigIntegerField as _BigIntegerField  # noqa: E402
 from django.db.models import Count as _Count  # noqa: E402
 from django.db.models import F as _F  # noqa: E402
 from django.db.models import OuterRef as _OuterRef  # noqa: E402
@@ -125,7 +126,8 @@ def _ledger_with_place():
                                               start_date__lte=_OuterRef("award__period_end"))
                          .order_by("-start_date", "-id").values("park__zone_id")[:1])
     return _LedgerEntry.objects.annotate(
-        zone_id=_Coalesce(_F("award__application__lease__park__zone_id"), _Subquery(latest_lease_zone)),
+        zone_id=_Coalesce(_F("award__application__lease__park__zone_id"), _Subquery(latest_lease_zone),
+                          output_field=_BigIntegerField()),
         division=_Substr("award__enterprise__industry_id", 1, 2))
 
 
