@@ -265,13 +265,13 @@ def funds_report(request):
 
 def _money_row(row) -> list:
     return [_yuan(row.committed), _yuan(row.paid), _yuan(row.recovered), _yuan(row.net_paid), _yuan(row.unpaid),
-            row.enterprises]
+            _yuan(row.scheduled), row.enterprises]
 
 
 def funds_report_headers():
     money = [_gettext("committed (yuan)"), _gettext("paid (yuan)"), _gettext("recovered (yuan)"),
              _gettext("paid less recovered (yuan)"), _gettext("committed, not yet paid (yuan)"),
-             _gettext("enterprises supported")]
+             _gettext("tranches scheduled (yuan)"), _gettext("enterprises supported")]
     return {
         "budgets": [_gettext("policy"), _gettext("year"), _gettext("budget (yuan)"), *money,
                     _gettext("available (yuan)")],

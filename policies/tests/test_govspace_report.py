@@ -13,8 +13,8 @@ from core.models import DomainEvent
 from enterprises.models import Enterprise, IndustryCategory
 from leasing.models import Lease
 from policies import selectors
-from policies.choices import ApplicationStatus, AwardStatus, LedgerKind, PolicyCategory
-from policies.models import Application, Award, Budget, LedgerEntry, Policy
+from policies.choices import ApplicationStatus, AwardStatus, LedgerKind, PolicyCategory, TrancheStatus
+from policies.models import Application, Award, Budget, LedgerEntry, Policy, Tranche
 from spaces.models import Building, Floor, Park, Zone
 from yuanqu.generic_tests import credit_code
 
@@ -31,6 +31,8 @@ class Books:
     | A2 | rent | C (香蜜湖, 73) | 150万 | reserve 150万, pay 150万 | completed |
     | A3 | rent | B (河套, none) | 80万 | reserve 80万, release 80万 | cancelled |
     | B1 | credit | A (河套, 65) | 50万 | reserve 50万 | active |
+
+    Tranches: A1 paid 100万 and 50万, 150万 scheduled; A2 paid 150万; A3 80万 cancelled; B1 50万 scheduled.
     """
 
     def __init__(self, world):
@@ -59,6 +61,10 @@ class Books:
         self.ledger(a3, (LedgerKind.RESERVE, 80), (LedgerKind.RELEASE, 80))
         b1 = self.award(self.credit_budget, world.tenant_a, 50, AwardStatus.ACTIVE)
         self.ledger(b1, (LedgerKind.RESERVE, 50))
+        self.tranches(a1, (100, TrancheStatus.PAID), (50, TrancheStatus.PAID), (150, TrancheStatus.SCHEDULED))
+        self.tranches(a2, (150, TrancheStatus.PAID))
+        self.tranches(a3, (80, TrancheStatus.CANCELLED))
+        self.tranches(b1, (50, TrancheStatus.SCHEDULED))
 
     serial = 0
 
@@ -71,6 +77,12 @@ class Books:
         return Award.objects.create(application=application, policy=budget.policy, enterprise=enterprise,
                                     budget=budget, year=budget.year, amount=wan * WAN, paid=paid * WAN,
                                     recovered=recovered * WAN, status=status, period_start=start, period_end=end)
+
+    def tranches(self, award, *tranches):
+        for number, (wan, status) in enumerate(tranches, start=1):
+            paid_on = datetime.date(award.year, 6, 30) if status == TrancheStatus.PAID else None
+            Tranche.objects.create(award=award, number=number, amount=wan * WAN, status=status, paid_on=paid_on,
+                                   due_on=datetime.date(award.year, 6 + number, 1))
 
     def ledger(self, award, *movements):
         for kind, wan in movements:
@@ -93,16 +105,16 @@ def test_budget_and_payout_by_policy_and_year(world, books):
     rent = rows[("rent-test", YEAR)]
     assert (rent.committed, rent.paid, rent.recovered, rent.available, rent.enterprises) == (
         450 * WAN, 300 * WAN, 20 * WAN, 550 * WAN, 2)
-    assert (rent.net_paid, rent.unpaid) == (280 * WAN, 150 * WAN)
+    assert (rent.net_paid, rent.unpaid, rent.scheduled) == (280 * WAN, 150 * WAN, 150 * WAN)
     # The ledger agrees with the budget's own columns, which the awards' conditional updates keep.
     assert (rent.committed, rent.paid) == (books.rent_budget.committed, books.rent_budget.paid)
     credit = rows[("credit-test", YEAR)]
-    assert (credit.committed, credit.paid, credit.recovered, credit.available, credit.enterprises) == (
-        50 * WAN, 0, 0, 150 * WAN, 1)
+    assert (credit.committed, credit.paid, credit.recovered, credit.available, credit.enterprises, credit.scheduled) == (
+        50 * WAN, 0, 0, 150 * WAN, 1, 50 * WAN)
     last = rows[("rent-test", YEAR - 1)]
     assert (last.committed, last.available, last.enterprises) == (0, 500 * WAN, 0)
-    assert (report.total.committed, report.total.paid, report.total.recovered, report.total.enterprises) == (
-        500 * WAN, 300 * WAN, 20 * WAN, 2)
+    assert (report.total.committed, report.total.paid, report.total.recovered, report.total.enterprises,
+            report.total.scheduled) == (500 * WAN, 300 * WAN, 20 * WAN, 2, 200 * WAN)
     assert rent.yuan["available"] == Decimal("5500000.00")
 
 
@@ -110,11 +122,14 @@ def test_budget_and_payout_by_policy_and_year(world, books):
 def test_by_zone_and_by_industry(world, books):
     report = selectors.funds_report(user=world.users["officer"], year=YEAR)
     assert len(report.budgets) == 2
-    zones = {row.label: (row.committed, row.paid, row.recovered, row.enterprises) for row in report.zones}
-    assert zones == {world.area.name: (350 * WAN, 150 * WAN, 20 * WAN, 1), "香蜜湖片区": (150 * WAN, 150 * WAN, 0, 1)}
-    divisions = {row.key: (row.committed, row.paid, row.recovered, row.enterprises) for row in report.divisions}
-    assert divisions == {"65": (350 * WAN, 150 * WAN, 20 * WAN, 1), "73": (150 * WAN, 150 * WAN, 0, 1),
-                         None: (0, 0, 0, 0)}
+    zones = {row.label: (row.committed, row.paid, row.recovered, row.scheduled, row.enterprises)
+             for row in report.zones}
+    assert zones == {world.area.name: (350 * WAN, 150 * WAN, 20 * WAN, 200 * WAN, 1),
+                     "香蜜湖片区": (150 * WAN, 150 * WAN, 0, 0, 1)}
+    divisions = {row.key: (row.committed, row.paid, row.recovered, row.scheduled, row.enterprises)
+                 for row in report.divisions}
+    assert divisions == {"65": (350 * WAN, 150 * WAN, 20 * WAN, 200 * WAN, 1), "73": (150 * WAN, 150 * WAN, 0, 0, 1),
+                         None: (0, 0, 0, 0, 0)}
     assert {row.key: row.label for row in report.divisions}["65"] == "65 软件和信息技术服务业"
 
 
@@ -123,14 +138,15 @@ def test_a_zone_narrows_the_money_to_its_awards_and_keeps_the_budget_whole(world
     report = selectors.funds_report(user=world.users["officer"], year=YEAR, zone=books.xiangmihu)
     rent = by_budget(report)[("rent-test", YEAR)]
     assert report.sliced
-    assert (rent.committed, rent.paid, rent.enterprises, rent.available) == (150 * WAN, 150 * WAN, 1, 550 * WAN)
+    assert (rent.committed, rent.paid, rent.enterprises, rent.available, rent.scheduled) == (
+        150 * WAN, 150 * WAN, 1, 550 * WAN, 0)
     assert by_budget(report)[("credit-test", YEAR)].committed == 0
     # A zone takes in the zones within it: 三大新引擎 holds 河套.
     engine = selectors.funds_report(user=world.users["officer"], year=YEAR, zone=world.zone)
     assert engine.total.committed == 350 * WAN
     industry = selectors.funds_report(user=world.users["officer"], policy=books.rent, division="65")
-    assert [(row.budget.year, row.committed, row.paid, row.recovered) for row in industry.budgets] == [
-        (YEAR, 300 * WAN, 150 * WAN, 20 * WAN), (YEAR - 1, 0, 0, 0)]
+    assert [(row.budget.year, row.committed, row.paid, row.recovered, row.scheduled) for row in industry.budgets] == [
+        (YEAR, 300 * WAN, 150 * WAN, 20 * WAN, 150 * WAN), (YEAR - 1, 0, 0, 0, 0)]
 
 
 @pytest.mark.django_db
