@@ -182,3 +182,33 @@ def test_the_bureaus_books_are_not_shown_to_others(world, books, client_for, rol
     client = client_for(world.users[role])
     assert client.get(reverse("policies:funds_report")).status_code == 403
     assert client.get(reverse("policies:funds_report_export")).status_code == 403
+
+
+def queries_of(client, path):
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    caches["counts"].clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_the_report_and_the_allocations_make_as_many_queries_for_more_rows(world, books, client_for):
+    from .generic_govspace import TestSpaceAllocation
+
+    client = client_for(world.users["officer"])
+    pages = [reverse("policies:funds_report"), reverse("policies:spaceallocation_list")]
+    made = TestSpaceAllocation()
+    made.sample(world, "a")
+    before = [queries_of(client, page) for page in pages]
+    for n in range(5):
+        budget = Budget.objects.create(policy=books.credit, year=YEAR - 2 - n, total=100 * WAN)
+        award = books.award(budget, world.tenant_b, 10, AwardStatus.ACTIVE)
+        books.ledger(award, (LedgerKind.RESERVE, 10))
+        books.tranches(award, (10, TrancheStatus.SCHEDULED))
+        made.sample(world, "b")
+    assert [queries_of(client, page) for page in pages] == before
