@@ -128,11 +128,14 @@ def _govspace_candidates(today):
 
 @part.district.writes
 def write_govspace(plan) -> None:
+    from django.core.exceptions import ValidationError
+
     from . import services
 
     officer = plan.accounts.get("officer")
     policy = _govspace_policy()
-    enterprises, unit_sets = _govspace_candidates(plan.today)
+    # The services decide as of the real day, whatever day the plan is drawn for.
+    enterprises, unit_sets = _govspace_candidates(_gs_datetime.date.today())
     if officer is None or len(enterprises) < 2 or len(unit_sets) < 2:
         plan.notes.append("政府产业用房配置：演示数据中缺少高新技术企业或空置的政府产业用房，未生成配置记录")
         return
@@ -141,8 +144,11 @@ def write_govspace(plan) -> None:
     leased = services.spaceallocation_create(user=officer, data={
         "policy": policy, "enterprise": enterprises[0], "units": unit_sets[0], "start_date": start, "end_date": end,
         "assessed_rent": _GsDecimal("118.00"), "note": "经区产业用房领导小组会议研究，同意按评估市场租金的 50% 配置。"})
-    services.spaceallocation_approve(user=officer, instance=leased)
-    services.spaceallocation_lease(user=officer, instance=leased, contract_number=f"ZFYF-{start.year}-001")
+    try:
+        services.spaceallocation_approve(user=officer, instance=leased)
+        services.spaceallocation_lease(user=officer, instance=leased, contract_number=f"ZFYF-{start.year}-001")
+    except ValidationError as refused:
+        plan.notes.append(f"政府产业用房配置：{leased} 未能批准签约（{'；'.join(refused.messages)}）")
     next_quarter = (start + _gs_datetime.timedelta(days=95)).replace(day=1)
     services.spaceallocation_create(user=officer, data={
         "policy": policy, "enterprise": enterprises[1], "units": unit_sets[1], "start_date": next_quarter,
