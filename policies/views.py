@@ -274,7 +274,7 @@ def funds_report_headers():
              _gettext("tranches scheduled (yuan)"), _gettext("enterprises supported")]
     return {
         "budgets": [_gettext("policy"), _gettext("year"), _gettext("budget (yuan)"), *money,
-                    _gettext("available (yuan)")],
+                    _gettext("budget available (yuan)")],
         "zones": [_gettext("zone"), *money],
         "divisions": [_gettext("industry (GB/T 4754 division)"), *money],
     }
