@@ -174,3 +174,22 @@ def test_the_pages_show_the_admission_check_and_the_discount(world, client_for):
     # The tenant sees its lease's discount, not the bureau's allocation.
     tenant_page = client_for(world.users["enterprise"]).get(allocation.lease.get_absolute_url()).content.decode()
     assert 'data-testid="lease-discount"' in tenant_page and allocation.get_absolute_url() not in tenant_page
+
+
+@pytest.mark.django_db
+def test_the_add_page_offers_government_units_and_says_why_another_is_refused(world, client_for):
+    from django.urls import reverse
+
+    offered = government_unit(world.building_a, world.floor_a)
+    private = government_unit(world.building_a, world.floor_a, government_owned=False)
+    client = client_for(world.users["officer"])
+    url = reverse("policies:spaceallocation_add")
+    page = client.get(url).content.decode()
+    assert f'value="{offered.pk}"' in page and f'value="{private.pk}"' not in page
+    response = client.post(url, {
+        "policy": allocation_policy().pk, "enterprise": world.tenant_a.credit_code, "units": [private.pk],
+        "start_date": START.isoformat(), "end_date": END.isoformat(), "assessed_rent": "100.00"})
+    assert response.status_code == 400  # a refused form answers 400, with the form and its messages
+    page = response.content.decode()
+    assert "单元：" in page and "不是政府产业用房" in page
+    assert not SpaceAllocation.objects.exists()
