@@ -533,6 +533,16 @@ def _allocation_units_lock(pk, more=()) -> None:
     units_lock([*units, *[getattr(u, "pk", u) for u in more]])
 
 
+def spaceallocations_lock(ids) -> None:
+    """Lock stored allocations as their writers do: all their units first, then the allocations, in id order (a
+    bulk deletion locks its whole selection so before it reads it)."""
+    from leasing.services import units_lock
+
+    units_lock(_SpaceAllocation.units.through.objects.filter(spaceallocation_id__in=ids)
+               .values_list("unit_id", flat=True))
+    list(_SpaceAllocation.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
 @_transaction.atomic
 def spaceallocation_create(*, user, model=_SpaceAllocation, data):
     """Propose an allocation: the units (government-owned, free over the period), the version of the policy in

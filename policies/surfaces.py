@@ -146,7 +146,7 @@ spaceallocation = _register(_Surface(
              _Column("monthly_rent"), _Column("status", template="core/cells/choice.html")],
     select_related=("enterprise", "policy"), prefetch_related=("units__building",), default_sort="-created",
     create=_services.spaceallocation_create, update=_services.spaceallocation_update,
-    delete=_services.spaceallocation_delete,
+    delete=_services.spaceallocation_delete, lock=_services.spaceallocations_lock,
     api_read_only=("version", "rent_share", "monthly_rent", "status", "lease"),
     detail_template="policies/govspace/spaceallocation_detail.html", extra_context=spaceallocation_context,
 ))

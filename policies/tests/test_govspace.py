@@ -193,3 +193,21 @@ def test_the_add_page_offers_government_units_and_says_why_another_is_refused(wo
     page = response.content.decode()
     assert "单元：" in page and "不是政府产业用房" in page
     assert not SpaceAllocation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bulk_deletion_takes_proposals_and_keeps_an_approved_allocation_whole(world):
+    from core.surfaces import bulk
+    from policies import surfaces
+
+    from .generic_govspace import TestSpaceAllocation
+
+    made = TestSpaceAllocation()
+    proposed, approved = made.sample(world, "a"), made.sample(world, "b", status=AllocationStatus.APPROVED)
+    with pytest.raises(bulk.BulkFailed) as refused:
+        bulk.objects_bulk_delete(user=world.users["officer"], surface=surfaces.spaceallocation,
+                                 selection=[proposed.pk, approved.pk])
+    assert len(refused.value.failures) == 1 and "已批准或已签约的配置予以保留" in str(refused.value)
+    assert SpaceAllocation.objects.count() == 2  # all or nothing
+    bulk.objects_bulk_delete(user=world.users["officer"], surface=surfaces.spaceallocation, selection=[proposed.pk])
+    assert list(SpaceAllocation.objects.values_list("pk", flat=True)) == [approved.pk]
