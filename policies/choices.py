@@ -91,3 +91,15 @@ TrancheStatus._colors = {"scheduled": "warning", "paid": "success", "cancelled":
 OfferStatus._colors = {"proposed": "info", "confirmed": "success", "declined": "secondary", "superseded": "secondary"}
 ClawbackStatus._colors = {"raised": "warning", "confirmed": "danger", "waived": "secondary", "repaid": "success"}
 RunStatus._colors = {"running": "info", "done": "success", "failed": "danger"}
+
+
+# ===== govspace ====
+class AllocationStatus(ChoiceSet):
+    PROPOSED = "proposed", _("Proposed for allocation")
+    APPROVED = "approved", _("Approved")
+    LEASED = "leased", _("Lease signed")
+    REJECTED = "rejected", _("Rejected")
+
+
+AllocationStatus._colors = {"proposed": "info", "approved": "primary", "leased": "success", "rejected": "secondary"}
+# (end of this part)

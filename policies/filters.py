@@ -50,5 +50,25 @@ class PolicyVersionFilterSet(BaseFilterSet):
 
 
 # ===== govspace ====
+import django_filters as _django_filters  # noqa: E402
+from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
 
+from core.surfaces.filters import BaseFilterSet as _BaseFilterSet  # noqa: E402
+
+from .choices import AllocationStatus as _AllocationStatus  # noqa: E402
+from .choices import PolicyCategory as _PolicyCategory  # noqa: E402
+from .models import Policy as _Policy  # noqa: E402
+from .models import SpaceAllocation as _SpaceAllocation  # noqa: E402
+
+
+class SpaceAllocationFilterSet(_BaseFilterSet):
+    search_lookups = ("enterprise__search_text__contains",)
+    status = _django_filters.ChoiceFilter(label=_lazy("status"), choices=_AllocationStatus.choices)
+    policy = _django_filters.ModelChoiceFilter(
+        label=_lazy("allocation policy"),
+        queryset=_Policy.objects.filter(category=_PolicyCategory.GOVERNMENT_SPACE))
+
+    class Meta:
+        model = _SpaceAllocation
+        fields = ["status", "policy"]
 # (end of this part)

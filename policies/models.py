@@ -571,3 +571,106 @@ class ClawbackCase(BaseModel):
 
     def get_absolute_url(self):
         return reverse("policies:clawbackcase_detail", args=[self.pk])
+
+
+# ===== govspace ====
+from decimal import Decimal  # noqa: E402
+
+from django.core.validators import MaxValueValidator, MinValueValidator  # noqa: E402
+
+from .choices import AllocationStatus  # noqa: E402
+
+
+class SpaceAllocation(BaseModel):
+    """Government-owned industrial space (政府产业用房, 福府办规〔2020〕4号) allocated to an enterprise under an
+    allocation policy: the policy's admission standard decided for the enterprise, the rent a share of the
+    assessed market rent (the share is the policy version's parameter ``rent_share``), and once approved the
+    lease, made through leasing's services so that a unit never carries two overlapping leases.
+
+    Rents per m² are leasing's rates (yuan with 2 places, as the lease's ``monthly_rent`` they become); the share
+    is in basis points, the rule language's unit."""
+
+    policy = models.ForeignKey(Policy, verbose_name=_("allocation policy"), on_delete=models.PROTECT,
+                               related_name="space_allocations",
+                               limit_choices_to={"category": PolicyCategory.GOVERNMENT_SPACE})
+    version = models.ForeignKey(PolicyVersion, verbose_name=_("policy version"), on_delete=models.PROTECT,
+                                null=True, blank=True, editable=False, related_name="space_allocations")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+                                   related_name="space_allocations")
+    units = models.ManyToManyField("spaces.Unit", verbose_name=_("units"), related_name="space_allocations",
+                                   limit_choices_to={"government_owned": True})
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    assessed_rent = models.DecimalField(_("assessed market rent (yuan/m²/month)"), max_digits=8, decimal_places=2,
+                                        validators=[MinValueValidator(Decimal("0"))])
+    rent_share = models.PositiveIntegerField(_("rent as a share of the assessed rent (basis points)"), default=10000,
+                                             editable=False, validators=[MaxValueValidator(10000)])
+    monthly_rent = models.DecimalField(_("rent (yuan/m²/month)"), max_digits=8, decimal_places=2,
+                                       default=Decimal("0"), editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=AllocationStatus.choices,
+                              default=AllocationStatus.PROPOSED, editable=False)
+    # The admission check when proposed (or last changed), and the one the approval rests on.
+    decision = models.ForeignKey(Decision, verbose_name=_("admission check"), on_delete=models.PROTECT, null=True,
+                                 blank=True, editable=False, related_name="+")
+    approved_decision = models.ForeignKey(Decision, verbose_name=_("admission check at approval"),
+                                          on_delete=models.PROTECT, null=True, blank=True, editable=False,
+                                          related_name="+")
+    lease = models.OneToOneField("leasing.Lease", verbose_name=_("lease"), on_delete=models.PROTECT, null=True,
+                                 blank=True, editable=False, related_name="space_allocation")
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, editable=False, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    reason = models.CharField(_("reason for rejection"), max_length=300, blank=True, editable=False)
+
+    # The bureau's work: operators and enterprises see none of it (the tenant sees its lease).
+
+    class Meta:
+        verbose_name = _("government space allocation")
+        verbose_name_plural = _("government space allocations")
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="allocation_ends_after_start"),
+            models.CheckConstraint(condition=Q(assessed_rent__gte=0) & Q(monthly_rent__gte=0),
+                                   name="allocation_rents_not_negative"),
+            models.CheckConstraint(condition=Q(rent_share__lte=10000), name="allocation_share_at_most_whole"),
+            models.CheckConstraint(condition=~Q(status="leased") | Q(lease__isnull=False),
+                                   name="allocation_leased_has_lease"),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""),
+                                   name="allocation_rejection_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.policy}"
+
+    def get_absolute_url(self):
+        return reverse("policies:spaceallocation_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
+    def refusal(self, verb):
+        if verb == "change" and self.status != AllocationStatus.PROPOSED:
+            return _("Only a proposed allocation can be changed.")
+        if verb == "delete" and self.status not in (AllocationStatus.PROPOSED, AllocationStatus.REJECTED):
+            return _("An approved or leased allocation is kept.")
+        return None
+
+    @property
+    def status_color(self):
+        return AllocationStatus.color(self.status)
+
+    @property
+    def rent_share_percent(self):
+        from core.rules import share_to_percent
+
+        return share_to_percent(self.rent_share)
+
+    @property
+    def discount_percent(self):
+        from core.rules import share_to_percent
+
+        return share_to_percent(10000 - self.rent_share)
+# (end of this part)

@@ -32,5 +32,8 @@ add_entry("policies", _("Policy calculator"), "policies:evaluate", weight=30, vi
 
 
 # ===== govspace ====
-
+add_entry("policies", _("Government space allocations"), "policies:spaceallocation_list", weight=70,
+          visible="policies.SpaceAllocation")
+add_entry("policies", _("Budget and payout report"), "policies:funds_report", weight=80,
+          visible="policies.Budget")
 # (end of this part)

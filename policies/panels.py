@@ -38,5 +38,28 @@ def register_versions():
 
 
 # ===== govspace ====
+def _lease_discount_panel(request, lease, context):
+    """A lease of government-owned space at a share of its assessed market rent: the assessment, the share and
+    the allocation it was made by (None for a lease without an assessment: no panel)."""
+    from core.access.permissions import VIEW, role_may
 
+    from .models import SpaceAllocation
+
+    if lease.assessed_monthly_rent is None:
+        return None
+    allocation = SpaceAllocation.objects.filter(lease=lease).select_related("policy").first()
+    share = None
+    if lease.assessed_monthly_rent:
+        from core.rules import money_from_yuan, share_of, share_to_percent
+
+        share = share_to_percent(share_of(money_from_yuan(lease.monthly_rent), money_from_yuan(lease.assessed_monthly_rent)))
+    return {"lease": lease, "share": share, "discount": None if share is None else 100 - share,
+            "allocation": allocation if allocation and role_may(request.user, VIEW, SpaceAllocation) else None,
+            "policy": allocation.policy if allocation else None}
+
+
+def register_govspace():
+    from core.surfaces.extensions import add_detail_panel
+
+    add_detail_panel("leasing.lease", "policies/govspace/lease_discount.html", _lease_discount_panel)
 # (end of this part)

@@ -40,5 +40,12 @@ urlpatterns += [
 
 
 # ===== govspace ====
+from . import surfaces as _surfaces  # noqa: E402
+from . import views as _views  # noqa: E402
 
+urlpatterns += surface_urlpatterns(_surfaces.spaceallocation)
+urlpatterns += [
+    path("reports/funds/", _views.funds_report, name="funds_report"),
+    path("reports/funds/export/", _views.funds_report_export, name="funds_report_export"),
+]
 # (end of this part)
