@@ -35,7 +35,7 @@ from core.actions import action as _action  # noqa: E402
 from core.reference.choices import ChangeAction as _ChangeAction  # noqa: E402
 from core.reference.choices import Role as _Role  # noqa: E402
 from core.rules import ParameterSet as _ParameterSet  # noqa: E402
-from core.rules import format_value as _format_value  # noqa: E402
+from core.rules import money_to_yuan as _money_to_yuan  # noqa: E402
 from core.services import object_create as _object_create  # noqa: E402
 
 from . import forms as _forms  # noqa: E402
@@ -86,7 +86,7 @@ def _awards_transition(verb):
 
 def money_text(fen) -> str:
     """Fen as people read it: 1,200,000.00 元."""
-    return "—" if fen is None else _format_value("money", int(fen))
+    return "—" if fen is None else f"{_money_to_yuan(int(fen)):,.2f} 元"
 
 
 def application_period(year: int) -> tuple[_dt.date, _dt.date]:
@@ -240,7 +240,7 @@ def application_return(*, user, instance: _Application, comment: str) -> _Applic
 
 @_action(_Application, "first_review", label=_lazy("Pass first review"), **_awards_transition("first_review"),
          form=_forms.ApplicationNoteForm, event_label=_lazy("Support application passed first review"),
-         style="outline-success", help=_lazy("初审: a second officer then reviews it again (复审)."),
+         style="outline-success", help=_lazy("First review: a second officer then reviews it again."),
          example=lambda application: {"comment": "材料齐全，符合申报条件"})
 def application_first_review(*, user, instance: _Application, comment: str = "") -> _Application:
     """初审: the officer is recorded as the first reviewer."""
@@ -255,7 +255,7 @@ def _not_the_first_reviewer(user, application) -> None:
 @_action(_Application, "second_review", label=_lazy("Pass second review"), **_awards_transition("second_review"),
          form=_forms.ApplicationNoteForm, condition=_not_the_first_reviewer,
          event_label=_lazy("Support application passed second review"), style="outline-success",
-         help=_lazy("复审, by an officer other than the first reviewer."),
+         help=_lazy("Second review, by an officer other than the first reviewer."),
          example=lambda application: {"comment": "复核无误"})
 def application_second_review(*, user, instance: _Application, comment: str = "") -> _Application:
     """复审 by an officer other than the first reviewer."""
@@ -415,7 +415,7 @@ def _approve_message(application):
     return f"{text} {warning}".strip() if award else text
 
 
-@_action(_Application, "approve", label=_lazy("Approve"), **_awards_transition("approve"),
+@_action(_Application, "approve", label=_lazy("Approve the support"), **_awards_transition("approve"),
          form=_forms.ApplicationNoteForm, condition=_approver_check,
          event_label=_lazy("Support application approved"), style="success",
          event_data=lambda application, _result: {"amount": application.approved_amount,
@@ -423,8 +423,8 @@ def _approve_message(application):
                                                   "award": application.award.pk,
                                                   "payout_due": application.payout_due},
          message=_approve_message,
-         help=_lazy("审批: the rules decide the amount again as of today; the budget, the caps and the exclusivity "
-                    "group are reserved at once, or nothing is."),
+         help=_lazy("The rules decide the amount again as of today; the budget, the caps and the exclusivity "
+                    "group are reserved at once, or nothing is. The approver reviewed it at neither step."),
          example=lambda application: {"comment": "同意拨付"})
 def _application_approve(*, user, instance: _Application, comment: str = "") -> _Application:
     """审批 (by an administrator or a third officer): a fresh decision fixes the amount, refused with its sentences
@@ -469,7 +469,7 @@ def application_approve(application, *, user, comment: str = "") -> _Application
     return _application_approve(user=user, instance=application, comment=comment)
 
 
-@_action(_Application, "reject", label=_lazy("Reject"), **_awards_transition("reject"),
+@_action(_Application, "reject", label=_lazy("Do not support"), **_awards_transition("reject"),
          form=_forms.ApplicationCommentForm, event_label=_lazy("Support application rejected"),
          style="outline-danger", help=_lazy("Say why the application is not supported."),
          example=lambda application: {"comment": "不符合申报条件"})
