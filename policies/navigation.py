@@ -8,6 +8,10 @@ add_group("policies", _("Policy support"), weight=550)
 
 
 # ===== versions ====
+add_entry("policies", _("Policies"), "policies:policy_list", weight=10, visible="policies.Policy")
+add_entry("policies", _("Policy versions"), "policies:policyversion_list", weight=20,
+          visible="policies.PolicyVersion")
+add_entry("policies", _("Policy calculator"), "policies:evaluate", weight=30, visible="policies.Decision")
 
 # (end of this part)
 

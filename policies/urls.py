@@ -8,6 +8,18 @@ urlpatterns = []
 
 
 # ===== versions ====
+from . import surfaces as _surfaces  # noqa: E402
+from . import views as _views  # noqa: E402
+
+urlpatterns += [
+    path("policy-versions/<int:pk>/rules/", _views.policyversion_rules, name="policyversion_rules"),
+    path("policy-versions/<int:pk>/cases/add/", _views.policytestcase_edit, name="policytestcase_add"),
+    path("policy-versions/<int:pk>/cases/<int:case_pk>/", _views.policytestcase_edit, name="policytestcase_edit"),
+    path("calculator/", _views.evaluate, name="evaluate"),
+    path("decisions/<int:pk>/", _views.decision_detail, name="decision_detail"),
+    *surface_urlpatterns(_surfaces.policy),
+    *surface_urlpatterns(_surfaces.policyversion),
+]
 
 # (end of this part)
 
