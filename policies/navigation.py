@@ -28,6 +28,12 @@ add_entry("policies", _("Policies I may be eligible for"), "policies:my_offers",
 
 
 # ===== awards ====
+add_entry("policies", _("Support applications"), "policies:application_list", weight=40,
+          visible="policies.Application")
+add_entry("policies", _("Application queue"), "policies:application_queue", weight=41,
+          visible=lambda user: getattr(user, "role", None) in ("bureau_admin", "bureau_officer", "leader"))
+add_entry("policies", _("Awards"), "policies:award_list", weight=45, visible="policies.Award")
+add_entry("policies", _("Budgets"), "policies:budget_list", weight=47, visible="policies.Budget")
 
 # (end of this part)
 
