@@ -113,10 +113,11 @@ def population(source, rows: int, seed: int, n_policies: int):
 def run_b(snap, rules_list):
     from policies import engine
 
-    results = []
+    results, shared = [], {}
     for index, (_code, rules) in enumerate(rules_list):
         results.append(engine.decide_columns(
-            rules, lambda s, e, i=index: snap.columns_for_part(s, e, policy=i), START, END, ON, snap.rows))
+            rules, lambda s, e, i=index: snap.columns_for_part(s, e, policy=i), START, END, ON, snap.rows,
+            shared=shared))
     return results
 
 
