@@ -806,15 +806,10 @@ def payout_due_for(approved_on: _dt.date) -> tuple[_dt.date | None, str]:
     try:
         return working_calendar.add_working_days(approved_on, days), ""
     except working_calendar.CalendarMissing as missing:
-        year = _year_missing(approved_on, days)
-        return None, (_t("The %(year)s holiday calendar has not been entered: the payout deadline cannot be "
-                         "computed yet.") % {"year": year} if year else " ".join(missing.messages))
-
-
-def _year_missing(start, days):
-    # Enough calendar days to hold ``days`` working days (a long holiday included): the first year past start's.
-    later = _weekdays_after(start, days) + _dt.timedelta(days=14)
-    return later.year if later.year != start.year else start.year + 1
+        # The calendar names the first year without its notice; lacking that, the year after the approval's.
+        year = getattr(missing, "year", None) or approved_on.year + 1
+        return None, _t("The %(year)s holiday calendar has not been entered: the payout deadline cannot be "
+                        "computed yet.") % {"year": year}
 
 
 def default_plan(amount: int, due_on: _dt.date | None) -> list[tuple[int, _dt.date | None]]:
