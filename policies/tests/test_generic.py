@@ -1,4 +1,5 @@
 """The generic tests of policy support's models (yuanqu/generic_tests.py), kept by part in the modules below."""
+# ruff: noqa: I001
 
 # ===== versions ====
 from .generic_versions import *  # noqa: F401,F403
