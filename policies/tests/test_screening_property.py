@@ -88,7 +88,7 @@ def rows_strategy(definition):
     return rules, parts, st.lists(row, min_size=1, max_size=25)
 
 
-DEFINITIONS = {definition["code"]: definition for definition in (*demo_and_variants(), *ALL)}
+DEFINITIONS = {**{f"demo:{d['code']}": d for d in demo_and_variants()}, **{f"own:{d['code']}": d for d in ALL}}
 CASES = [(code, *rows_strategy(definition)) for code, definition in DEFINITIONS.items()]
 
 
