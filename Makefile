@@ -41,7 +41,7 @@ help:
 	@echo "make test-pg      suite on the throwaway PostgreSQL only"
 	@echo "make install      uv sync --frozen (dev group included)"
 	@echo "make lint         ruff, and the vendored front-end files against their manifest"
-	@echo "make bench        pages, 100k-row import/export, locust load, workflow seams, rule evaluators, PDF documents (docs/benchmarks*.md)"
+	@echo "make bench        pages, 100k-row import/export, locust load, workflow seams, rule evaluators, PDF documents, budget races (docs/benchmarks*.md)"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -93,6 +93,8 @@ LEASE_ROWS ?= 2000
 LOAD_SECONDS ?= 60
 WORKFLOW_ARGS ?=
 CERTIFICATION_ARGS ?= --scale district
+# bench/policies.py: screening 2.5M enterprises × 10 policy versions; its district database is generated once.
+POLICIES_ARGS ?= --rows 2500000
 
 bench: install
 	@$(RUN) --group bench python bench/pages.py $(BENCH_ARGS)
@@ -105,6 +107,8 @@ bench: install
 	@$(RUN) python bench/rules.py
 	@$(RUN) --group bench python bench/documents.py
 	@$(RUN) --group bench python bench/certification.py $(CERTIFICATION_ARGS)
+	@$(RUN) --group bench python bench/policies.py $(POLICIES_ARGS)
+	@$(RUN) --group bench python bench/budget_races.py $(BUDGET_RACES_ARGS)
 
 _pytest-sqlite:
 	@echo "=== pytest on SQLite ==="

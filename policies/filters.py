@@ -35,11 +35,69 @@ class PolicyVersionFilterSet(BaseFilterSet):
 
 
 # ===== screening ====
+import django_filters  # noqa: E402
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from core.surfaces.filters import BaseFilterSet, scoped  # noqa: E402
+
+from .choices import OfferStatus, RunStatus  # noqa: E402
+from .models import Offer, Policy, ScreeningRun  # noqa: E402
+
+
+class ScreeningRunFilterSet(BaseFilterSet):
+    search_lookups = ()
+    status = django_filters.ChoiceFilter(label=_("status"), choices=RunStatus.choices)
+
+    class Meta:
+        model = ScreeningRun
+        fields = ["status"]
+
+
+class OfferFilterSet(BaseFilterSet):
+    search_lookups = ("enterprise__search_text__contains", "policy__search_text__contains")
+    policy = django_filters.ModelChoiceFilter(label=_("policy"), queryset=scoped(Policy))
+    status = django_filters.ChoiceFilter(label=_("status"), choices=OfferStatus.choices)
+    run = django_filters.NumberFilter(label=_("screening run"), field_name="run_id")
+
+    class Meta:
+        model = Offer
+        fields = ["q", "policy", "status", "run"]
 
 # (end of this part)
 
 
 # ===== awards ====
+import django_filters as _awards_filters  # noqa: E402
+from django.utils.translation import gettext_lazy as _awards_  # noqa: E402
+
+from core.surfaces.filters import BaseFilterSet as _AwardsFilterSet  # noqa: E402
+from core.surfaces.filters import scoped as _awards_scoped  # noqa: E402
+
+from .choices import ApplicationStatus as _AwardsApplicationStatus  # noqa: E402
+from .models import Application as _AwardsApplication  # noqa: E402
+from .models import Budget as _AwardsBudget  # noqa: E402
+from .models import Policy as _AwardsPolicy  # noqa: E402
+
+
+class ApplicationFilterSet(_AwardsFilterSet):
+    search_lookups = ("number__icontains", "enterprise__search_text__contains", "policy__search_text__contains")
+    status = _awards_filters.ChoiceFilter(label=_awards_("status"), choices=_AwardsApplicationStatus.choices)
+    policy = _awards_filters.ModelChoiceFilter(label=_awards_("policy"), queryset=_awards_scoped(_AwardsPolicy))
+    year = _awards_filters.NumberFilter(label=_awards_("year supported"))
+
+    class Meta:
+        model = _AwardsApplication
+        fields = ["q", "status", "policy", "year"]
+
+
+class BudgetFilterSet(_AwardsFilterSet):
+    search_lookups = ("policy__search_text__contains", "policy__code__icontains")
+    policy = _awards_filters.ModelChoiceFilter(label=_awards_("policy"), queryset=_awards_scoped(_AwardsPolicy))
+    year = _awards_filters.NumberFilter(label=_awards_("year"))
+
+    class Meta:
+        model = _AwardsBudget
+        fields = ["q", "policy", "year"]
 
 # (end of this part)
 

@@ -27,7 +27,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, OuterRef, Subquery
 
 from demo.values import DAY, add_years, random_day
 from enterprises.models import Enterprise, FinancialYear, Qualification
@@ -44,6 +44,8 @@ REVENUE_SIGMA = 1.5
 PAYMENT_SHARE = 0.92
 PARTIAL_SHARE = 0.1
 CENT = Decimal("0.01")
+# An UPDATE of many rows by bulk_update is one CASE over the batch, evaluated for each row of it: small batches.
+UPDATE_BATCH = 500
 
 
 def register(part) -> None:
@@ -61,10 +63,13 @@ def flush_facts(everything: bool) -> dict:
 def generate_facts(plan) -> None:
     rng = plan.stream("policies")
     write_district_dates(plan, rng)
+    plan.say(f"{plan.counts.get('moved_in', 0)} moved in, {plan.counts.get('moved_out', 0)} moved out")
     write_government_space(plan, rng)
+    plan.say(f"{plan.counts.get('government_leases', 0)} leases of government space")
     write_revenue(plan, rng)
+    plan.say(f"{plan.counts.get('financial_years', 0)} financial years")
     write_rent_payments(plan, rng)
-    plan.say(f"{plan.counts.get('moved_in', 0)} district dates, {plan.counts.get('government_leases', 0)} leases "
+    plan.say(f"{plan.counts.get('moved_in', 0)} moved in, {plan.counts.get('government_leases', 0)} leases "
              f"of government space, {plan.counts.get('financial_years', 0)} financial years, "
              f"{plan.counts.get('rent_payments', 0)} rent payments")
 
@@ -83,17 +88,20 @@ def write_district_dates(plan, rng) -> None:
     spans = (Lease.objects.order_by("enterprise_id").values_list("enterprise_id")
              .annotate(first=Min("start_date"), last=Max("end_date")))
     established = dict(Enterprise.objects.filter(established_on__isnull=False).values_list("id", "established_on"))
-    changed = []
+    moved_in, moved_out = [], []
     for enterprise_id, first, last in spans:
         founded = established.get(enterprise_id)
-        moved_in = first if founded is not None and first > add_years(founded, 1) else None
-        moved_out = None
+        if founded is not None and first > add_years(founded, 1):
+            moved_in.append(enterprise_id)
         if last < today - datetime.timedelta(days=180) and rng.random() < 0.5:
-            moved_out = min(last + datetime.timedelta(days=rng.randint(30, 150)), today - DAY)
-        if moved_in or moved_out:
-            changed.append(Enterprise(id=enterprise_id, moved_in_on=moved_in, moved_out_on=moved_out))
-    _bulk(plan, "moved_in", changed,
-          lambda batch: Enterprise.objects.bulk_update(batch, ["moved_in_on", "moved_out_on"]))
+            moved_out.append(Enterprise(id=enterprise_id, moved_out_on=min(
+                last + datetime.timedelta(days=rng.randint(30, 150)), today - DAY)))
+    # Moving in is the first lease's start: one UPDATE a batch, the date read by the database itself.
+    first_lease = Lease.objects.filter(enterprise_id=OuterRef("pk")).order_by("start_date").values("start_date")[:1]
+    _bulk(plan, "moved_in", moved_in,
+          lambda batch: Enterprise.objects.filter(pk__in=batch).update(moved_in_on=Subquery(first_lease)))
+    _bulk(plan, "moved_out", moved_out,
+          lambda batch: Enterprise.objects.bulk_update(batch, ["moved_out_on"], batch_size=UPDATE_BATCH))
 
 
 def write_government_space(plan, rng) -> None:
@@ -112,7 +120,8 @@ def write_government_space(plan, rng) -> None:
         assessed = (rent / factors[building_id]).quantize(CENT, rounding=ROUND_HALF_UP)
         rows.append(Lease(id=lease_id, assessed_monthly_rent=assessed))
         tenants.append(enterprise_id)
-    _bulk(plan, "government_leases", rows, lambda batch: Lease.objects.bulk_update(batch, ["assessed_monthly_rent"]))
+    _bulk(plan, "government_leases", rows,
+          lambda batch: Lease.objects.bulk_update(batch, ["assessed_monthly_rent"], batch_size=UPDATE_BATCH))
     holders = set(Qualification.objects.filter(kind="high_tech").values_list("enterprise_id", flat=True))
     today = plan.today
     qualifications = []

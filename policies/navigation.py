@@ -17,11 +17,23 @@ add_entry("policies", _("Policy calculator"), "policies:evaluate", weight=30, vi
 
 
 # ===== screening ====
+add_entry("policies", _("Proactive screening"), "policies:screeningrun_list", weight=40,
+          visible="policies.ScreeningRun")
+add_entry("policies", _("Proactive offers"), "policies:offer_list", weight=45,
+          visible=lambda user: getattr(user, "role", None) in ("bureau_admin", "bureau_officer", "leader"))
+add_entry("policies", _("Policies I may be eligible for"), "policies:my_offers", weight=5,
+          visible=lambda user: getattr(user, "role", None) == "enterprise")
 
 # (end of this part)
 
 
 # ===== awards ====
+add_entry("policies", _("Support applications"), "policies:application_list", weight=40,
+          visible="policies.Application")
+add_entry("policies", _("Application queue"), "policies:application_queue", weight=41,
+          visible=lambda user: getattr(user, "role", None) in ("bureau_admin", "bureau_officer", "leader"))
+add_entry("policies", _("Awards"), "policies:award_list", weight=45, visible="policies.Award")
+add_entry("policies", _("Budgets"), "policies:budget_list", weight=47, visible="policies.Budget")
 
 # (end of this part)
 

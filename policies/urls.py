@@ -25,11 +25,30 @@ urlpatterns += [
 
 
 # ===== screening ====
+from . import screening_pages as _screening_pages  # noqa: E402
+from . import surfaces as _surfaces  # noqa: E402
+
+urlpatterns += surface_urlpatterns(_surfaces.screeningrun)
+urlpatterns += surface_urlpatterns(_surfaces.offer)
+urlpatterns += [path("my-offers/", _screening_pages.my_offers, name="my_offers")]
 
 # (end of this part)
 
 
 # ===== awards ====
+from . import surfaces as _awards_surfaces  # noqa: E402
+from . import views as _awards_views  # noqa: E402
+
+urlpatterns += [
+    path("applications/queue/", _awards_views.application_queue, name="application_queue"),
+    path("awards/", _awards_views.award_list, name="award_list"),
+    path("awards/<int:pk>/", _awards_views.award_detail, name="award_detail"),
+    path("awards/<int:pk>/cancel/", _awards_views.award_cancel, name="award_cancel"),
+    path("awards/<int:pk>/plan/", _awards_views.award_plan, name="award_plan"),
+    path("tranches/<int:pk>/pay/", _awards_views.tranche_pay, name="tranche_pay"),
+    *surface_urlpatterns(_awards_surfaces.application),
+    *surface_urlpatterns(_awards_surfaces.budget),
+]
 
 # (end of this part)
 
