@@ -696,7 +696,6 @@ from .choices import LedgerKind as _CbLedgerKind  # noqa: E402
 from .choices import ObligationKind as _CbObligationKind  # noqa: E402
 from .models import Award as _CbAward  # noqa: E402
 from .models import ClawbackCase as _CbCase  # noqa: E402
-from .models import LedgerEntry as _CbLedgerEntry  # noqa: E402
 
 CLAWBACK_DECIDERS = (_CbRole.BUREAU_ADMIN, _CbRole.BUREAU_OFFICER)
 _CB_DAY = _cb_datetime.timedelta(days=1)
@@ -1001,9 +1000,8 @@ def clawbackcase_repay(*, user, instance, amount: int, repaid_on: _cb_datetime.d
     with _cb_translation.override(_cb_settings.LANGUAGE_CODE):
         note = _cb_("Repaid on %(day)s, reference %(reference)s") % {"day": _cb_day(repaid_on),
                                                                     "reference": reference or "—"}
-    _CbLedgerEntry.objects.create(budget_id=award.budget_id, award=award, clawback=case, kind=_CbLedgerKind.RECOVER,
-                                  amount=amount, note=note[:300], user=user,
-                                  user_name=getattr(user, "username", "") or "")
+    ledger_record(budget=award.budget, kind=_CbLedgerKind.RECOVER, amount=amount, user=user, award=award,
+                  clawback=case, note=note)
     if case.repaid == case.amount_due:
         case.status = _CbStatus.REPAID
         case.save(update_fields=["status", "last_updated"])
