@@ -27,10 +27,10 @@ def clawback_raised_due(today, rule, only=None):
     from django.utils.translation import gettext as _
 
     from core import reminders
-    from core.rules import FactType, format_value
 
     from .choices import ClawbackStatus
     from .models import ClawbackCase
+    from .obligations import yuan_text
 
     cases = ClawbackCase.objects.filter(status=ClawbackStatus.RAISED)
     if only is not None:
@@ -41,7 +41,7 @@ def clawback_raised_due(today, rule, only=None):
             "confirm or waive the case")) % {
                 "enterprise": case.enterprise.name, "policy": case.award.policy.name,
                 "obligation": case.get_obligation_display(), "date": date_format(case.breached_on),
-                "amount": format_value(FactType.MONEY, case.amount_due)})
+                "amount": yuan_text(case.amount_due)})
 
 
 def clawback_daily(today) -> dict:

@@ -51,7 +51,7 @@ def clawback_evidence_rows(case) -> list[tuple[str, str]]:
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
-    from core.rules import FactType, format_value
+    from .obligations import yuan_text
 
     evidence = case.evidence or {}
 
@@ -72,14 +72,14 @@ def clawback_evidence_rows(case) -> list[tuple[str, str]]:
         (_("obligation holds until"), day("holds_until")),
         (_("recovery"), {"all": _("everything paid"), "pro_rata": _("pro rata by days")}.get(evidence.get("recover"))),
         (_("paid under the award when raised"),
-         format_value(FactType.MONEY, evidence["paid"]) if "paid" in evidence else None),
+         yuan_text(evidence["paid"]) if "paid" in evidence else None),
     ]
     if evidence.get("recover") == "pro_rata" and evidence.get("term_days"):
         rows.append((_("days of the term after the breach"),
                      _("%(after)s of %(days)s days") % {"after": evidence["days_after"], "days": evidence["term_days"]}))
     if "computed" in evidence and evidence["computed"] != case.amount_due:
         rows.append((_("computed amount (capped by what remains to recover)"),
-                     format_value(FactType.MONEY, evidence["computed"])))
+                     yuan_text(evidence["computed"])))
     return [(label, value) for label, value in rows if value]
 
 

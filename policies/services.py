@@ -681,8 +681,6 @@ from core.actions import Refused as _CbRefused  # noqa: E402
 from core.actions import action as _cb_action  # noqa: E402
 from core.reference.choices import ChangeAction as _CbChangeAction  # noqa: E402
 from core.reference.choices import Role as _CbRole  # noqa: E402
-from core.rules import format_value as _cb_format_value  # noqa: E402
-from core.rules.types import FactType as _CbFactType  # noqa: E402
 from core import services as _cb_core_services  # noqa: E402
 
 from core.rules import money_to_yuan as _cb_money_to_yuan  # noqa: E402
@@ -704,7 +702,7 @@ CLAWBACK_OPEN = (_CbStatus.RAISED, _CbStatus.CONFIRMED)
 
 
 def _cb_yuan(fen: int) -> str:
-    return _cb_format_value(_CbFactType.MONEY, fen)
+    return _cb_obligations.yuan_text(fen)
 
 
 def _cb_day(day) -> str:
