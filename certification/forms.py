@@ -5,9 +5,19 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.reference.choices import Role
-from core.rules import FactType
-from core.rules.operators import OPERATORS
-from core.surfaces.forms import ActionForm, BaseModelForm, DateInput, style_widget
+from core.surfaces.builder import (  # noqa: F401  (the builder's names, as the scheme pages use them)
+    BLANK,
+    HUMAN_UNIT_LABELS,
+    OPERATOR_CHOICES,
+    TYPE_CHOICES,
+    WIDTHS,
+    ParameterRowForm,
+    RowForm,
+    builder_rows,
+)
+from core.surfaces.builder import CriterionRowForm as CoreCriterionRowForm
+from core.surfaces.builder import fact_choices as builder_fact_choices
+from core.surfaces.forms import ActionForm, BaseModelForm, DateInput
 from enterprises.forms import EnterpriseField
 
 from .choices import CertificationStatus, Grade
@@ -47,53 +57,15 @@ class NewVersionForm(ActionForm):
 
 
 def fact_choices():
-    return [("", "—")] + [(fact.name, f"{fact.label}（{fact.unit or HUMAN_UNIT_LABELS[fact.type]}）")
-                          for fact in CATALOGUE]
+    return builder_fact_choices(CATALOGUE)
 
 
-# The unit a person types a fact's values in, shown beside the fact's name.
-HUMAN_UNIT_LABELS = {FactType.AREA: "㎡", FactType.SHARE: "%", FactType.MONEY: "元", FactType.RATIO: "比率",
-                     FactType.COUNT: "个", FactType.DATE: "日期", FactType.CODE: "代码", FactType.BOOL: "是/否"}
-# Every choice of a row starts blank, so that an empty row posts nothing and is left out.
-BLANK = [("", "—")]
-OPERATOR_CHOICES = BLANK + [(op.code, f"{op.symbol} {op.label}") for op in OPERATORS.values()]
+# Rows of the condition builder are core's (core.surfaces.builder); a scheme's criteria name certification's facts.
 INDICATOR_KINDS = BLANK + [("quantitative", _("Quantitative (computed)")), ("qualitative", _("Qualitative (experts)"))]
-TYPE_CHOICES = BLANK + [(t.value, t.label) for t in FactType]
 
 
-# The width a column of the builder's tables needs to show what is typed in it.
-WIDTHS = {"label": "min-width: 12rem", "fact": "min-width: 15rem", "op": "min-width: 8.5rem",
-          "value": "min-width: 8rem", "param": "min-width: 9rem", "group": "width: 4.5rem",
-          "note": "min-width: 11rem", "code": "width: 5rem", "kind": "min-width: 10rem", "weight": "width: 5.5rem",
-          "full_at": "min-width: 7rem", "name": "min-width: 10rem", "type": "min-width: 6rem"}
-
-
-class RowForm(forms.Form):
-    """A row of a builder formset, styled as the edit forms are."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            style_widget(field.widget)
-            field.widget.attrs.setdefault("aria-label", str(field.label))
-            if name in WIDTHS:
-                field.widget.attrs["style"] = WIDTHS[name]
-
-
-class CriterionRowForm(RowForm):
-    label = forms.CharField(label=_("criterion"), max_length=100, required=False)
-    fact = forms.ChoiceField(label=_("fact"), choices=())
-    op = forms.ChoiceField(label=_("comparison"), choices=OPERATOR_CHOICES)
-    value = forms.CharField(label=_("threshold"), max_length=200, required=False,
-                                   help_text=_("In ㎡, %, 元, 家 or a date; a~b for a range, 、 between listed values."))
-    param = forms.CharField(label=_("or parameter"), max_length=60, required=False)
-    group = forms.IntegerField(label=_("group"), min_value=1, max_value=99, required=False)
-    negate = forms.BooleanField(label=_("NOT"), required=False)
-    note = forms.CharField(label=_("note"), max_length=300, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["fact"].choices = fact_choices()
+class CriterionRowForm(CoreCriterionRowForm):
+    catalogue = CATALOGUE
 
 
 class IndicatorRowForm(RowForm):
@@ -112,19 +84,6 @@ class IndicatorRowForm(RowForm):
 class GradeBandRowForm(RowForm):
     grade = forms.ChoiceField(label=_("grade"), choices=BLANK + list(Grade.choices))
     min = forms.IntegerField(label=_("lowest score"), min_value=0, max_value=100)
-
-
-class ParameterRowForm(RowForm):
-    name = forms.SlugField(label=_("parameter"), max_length=60)
-    label = forms.CharField(label=_("name"), max_length=100, required=False)
-    type = forms.ChoiceField(label=_("kind of value"), choices=TYPE_CHOICES)
-    effective_from = forms.DateField(label=_("effective from"), widget=DateInput())
-    value = forms.CharField(label=_("value"), max_length=100)
-
-
-def builder_rows(form, *, extra=2, most=64):
-    """A formset of builder rows: the rows read from the version, ``extra`` empty ones, each row removable."""
-    return forms.formset_factory(form, extra=extra, can_delete=True, max_num=most, validate_max=True)
 
 
 CriterionRows = builder_rows(CriterionRowForm)

@@ -17,6 +17,7 @@ from core.access.permissions import CHANGE, VIEW, may, record_refusal, role_may
 from core.actions import Refused
 from core.reference.choices import Role
 from core.rules import format_value
+from core.surfaces.builder import criteria_initial, filled_rows, put_row_errors
 from core.surfaces.exports import attachment_name
 from core.surfaces.forms import style_widget
 from core.surfaces.reports import export, page_of, querystring
@@ -30,40 +31,17 @@ from .models import Application, Assessment, AssessmentRound, Certification, Inc
 # ----- schemes and their versions -----------------------------------------------------------------------------
 
 
-def _filled(formset) -> list:
-    """The formset's rows that hold something (rows read from the version, changed or not, and new rows typed
-    in) and are not ticked for deletion, in order. An empty new row has no cleaned data."""
-    return [form for form in formset.forms
-            if any(value not in (None, "", False) for name, value in form.cleaned_data.items() if name != "DELETE")
-            and not form.cleaned_data.get("DELETE")]
-
-
-def _row_errors(formset, rows, errors) -> None:
-    """Put each error of the builder (numbered by the rows that hold something) on its row, named by the number
-    the page shows beside it."""
-    for number, messages_ in errors.items():
-        for message in messages_:
-            if number and number <= len(rows):
-                shown = formset.forms.index(rows[number - 1]) + 1
-                rows[number - 1].add_error(None, _("Row %(row)s: %(error)s") % {"row": shown, "error": message})
-            else:
-                formset.non_form_errors().append(message)
+_filled, _row_errors = filled_rows, put_row_errors
 
 
 def _initial_rows(version, catalogue):
-    rows = builder.tree_to_rows(version.criteria) or []
-    criteria = []
-    for row in rows:
-        fact = catalogue.get(row["fact"])
-        text = builder.threshold_text(fact.type, row["op"], row["raw"]) if fact and row["raw"] is not None else ""
-        criteria.append({"label": row["label"], "fact": row["fact"], "op": row["op"], "value": text,
-                         "param": row["param"], "group": row["group"], "negate": row["negate"], "note": row["note"]})
+    criteria, shaped = criteria_initial(version.criteria, catalogue)
     return {
         "parameters": builder.parameters_to_rows(version.parameters),
         "criteria": criteria,
         "indicators": builder.indicators_to_rows(version.indicators, catalogue),
         "bands": list(version.grade_bands or []),
-        "shaped": rows is not None if version.criteria else True,
+        "shaped": shaped,
     }
 
 

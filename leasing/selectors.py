@@ -162,3 +162,12 @@ def enterprise_leases(*, user, enterprise):
     )
 
 
+def rent_on(lease, day: datetime.date) -> Decimal:
+    """The lease's rent (yuan per m² per month) on ``day``: 0 in its rent-free months, else its latest rent step
+    on or before the day, else its own monthly rent (the rule: leasing.rent.rent_on_day). Reads the lease's
+    steps (prefetched ``rent_steps`` are used as they are)."""
+    from .rent import rent_on_day
+
+    steps = [(step.starts_on, step.monthly_rent) for step in lease.rent_steps.all()]
+    return rent_on_day(day=day, start=lease.start_date, monthly_rent=lease.monthly_rent,
+                       rent_free_months=lease.rent_free_months, steps=steps)

@@ -2,6 +2,34 @@
 
 
 # ===== versions ====
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from certification.choices import VersionStatus
+from core.surfaces.filters import BaseFilterSet, YesNoFilter, scoped
+
+from .choices import PolicyCategory
+from .models import Policy, PolicyVersion
+
+
+class PolicyFilterSet(BaseFilterSet):
+    search_lookups = ("search_text__contains", "code__icontains", "document_number__icontains")
+    category = django_filters.ChoiceFilter(label=_("category"), choices=PolicyCategory.choices)
+    proactive = YesNoFilter(label=_("offered proactively"))
+
+    class Meta:
+        model = Policy
+        fields = ["q", "category", "proactive"]
+
+
+class PolicyVersionFilterSet(BaseFilterSet):
+    search_lookups = ("policy__search_text__contains", "source_document__icontains")
+    policy = django_filters.ModelChoiceFilter(label=_("policy"), queryset=scoped(Policy))
+    status = django_filters.ChoiceFilter(label=_("status"), choices=VersionStatus.choices)
+
+    class Meta:
+        model = PolicyVersion
+        fields = ["q", "policy", "status"]
 
 # (end of this part)
 
@@ -12,6 +40,37 @@
 
 
 # ===== awards ====
+import django_filters as _awards_filters  # noqa: E402
+from django.utils.translation import gettext_lazy as _awards_  # noqa: E402
+
+from core.surfaces.filters import BaseFilterSet as _AwardsFilterSet  # noqa: E402
+from core.surfaces.filters import scoped as _awards_scoped  # noqa: E402
+
+from .choices import ApplicationStatus as _AwardsApplicationStatus  # noqa: E402
+from .models import Application as _AwardsApplication  # noqa: E402
+from .models import Budget as _AwardsBudget  # noqa: E402
+from .models import Policy as _AwardsPolicy  # noqa: E402
+
+
+class ApplicationFilterSet(_AwardsFilterSet):
+    search_lookups = ("number__icontains", "enterprise__search_text__contains", "policy__search_text__contains")
+    status = _awards_filters.ChoiceFilter(label=_awards_("status"), choices=_AwardsApplicationStatus.choices)
+    policy = _awards_filters.ModelChoiceFilter(label=_awards_("policy"), queryset=_awards_scoped(_AwardsPolicy))
+    year = _awards_filters.NumberFilter(label=_awards_("year supported"))
+
+    class Meta:
+        model = _AwardsApplication
+        fields = ["q", "status", "policy", "year"]
+
+
+class BudgetFilterSet(_AwardsFilterSet):
+    search_lookups = ("policy__search_text__contains", "policy__code__icontains")
+    policy = _awards_filters.ModelChoiceFilter(label=_awards_("policy"), queryset=_awards_scoped(_AwardsPolicy))
+    year = _awards_filters.NumberFilter(label=_awards_("year"))
+
+    class Meta:
+        model = _AwardsBudget
+        fields = ["q", "policy", "year"]
 
 # (end of this part)
 

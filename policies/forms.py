@@ -2,6 +2,173 @@
 
 
 # ===== versions ====
+import datetime as _dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.surfaces.builder import CriterionRowForm as CoreCriterionRowForm
+from core.surfaces.builder import ParameterRowForm, RowForm, builder_rows
+from core.surfaces.forms import ActionForm, BaseModelForm, DateInput, style_widget
+from enterprises.forms import EnterpriseField
+
+from . import builder as policy_builder
+from .catalogue import CATALOGUE
+from .choices import ObligationKind
+from .models import Policy, PolicyVersion
+
+
+class PolicyForm(BaseModelForm):
+    class Meta:
+        model = Policy
+        fields = ["code", "name", "category", "document_number", "issuer", "description", "valid_from",
+                  "valid_until", "exclusivity_group", "proactive"]
+        widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
+
+
+class PolicyVersionForm(BaseModelForm):
+    """A version's date, source and notes. Its conditions, amount formula, parameters, caps and obligations are
+    built on the version's own page (the builder), never typed as JSON."""
+
+    class Meta:
+        model = PolicyVersion
+        fields = ["policy", "effective_from", "source_document", "notes"]
+        widgets = {"effective_from": DateInput()}
+
+
+class NewPolicyVersionForm(ActionForm):
+    effective_from = forms.DateField(label=_("effective from"), widget=DateInput())
+
+
+class PolicyCriterionRowForm(CoreCriterionRowForm):
+    catalogue = CATALOGUE
+
+
+COMBINE_CHOICES = [("min", _("the smallest of the terms")), ("max", _("the largest of the terms")),
+                   ("add", _("the sum of the terms"))]
+
+
+class AmountRowForm(RowForm):
+    """A term of the amount formula: up to three factors multiplied, each a fact or a parameter."""
+
+    label = forms.CharField(label=_("term"), max_length=100, required=False)
+    first = forms.ChoiceField(label=_("factor"), choices=())
+    second = forms.ChoiceField(label=_("× factor"), choices=(), required=False)
+    third = forms.ChoiceField(label=_("× factor"), choices=(), required=False)
+
+    def __init__(self, *args, parameters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = policy_builder.factor_choices(CATALOGUE, parameters)
+        for name in ("first", "second", "third"):
+            self.fields[name].choices = choices
+
+
+class AmountForm(forms.Form):
+    """How the terms combine, the caps and the maximum years."""
+
+    combine = forms.ChoiceField(label=_("the amount is"), choices=COMBINE_CHOICES)
+    round_yuan = forms.BooleanField(label=_("round to whole yuan"), required=False)
+    annual_cap = forms.CharField(label=_("annual cap (parameter)"), max_length=60, required=False,
+                                 help_text=_("The name of a money parameter; empty: no annual cap."))
+    cumulative_cap = forms.CharField(label=_("cumulative cap (parameter)"), max_length=60, required=False,
+                                     help_text=_("The name of a money parameter; empty: no cumulative cap."))
+    max_years = forms.IntegerField(label=_("maximum years of support"), min_value=1, max_value=50, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            style_widget(field.widget)
+
+
+OBLIGATION_CHOICES = [("", "—"), *ObligationKind.choices]
+RECOVER_CHOICES = [("", "—"), ("all", _("all that was paid")), ("pro_rata", _("pro rata to the time left"))]
+
+
+class ObligationRowForm(RowForm):
+    kind = forms.ChoiceField(label=_("obligation"), choices=OBLIGATION_CHOICES)
+    years = forms.IntegerField(label=_("years after the supported period"), min_value=0, max_value=20)
+    qualification = forms.CharField(label=_("qualification"), max_length=40, required=False)
+    recover = forms.ChoiceField(label=_("recover"), choices=RECOVER_CHOICES)
+    label = forms.CharField(label=_("description"), max_length=100, required=False)
+
+
+CriterionRows = builder_rows(PolicyCriterionRowForm)
+ParameterRows = builder_rows(ParameterRowForm)
+AmountRows = builder_rows(AmountRowForm, extra=1, most=8)
+ObligationRows = builder_rows(ObligationRowForm, extra=1, most=8)
+
+
+def last_calendar_year(today=None):
+    today = today or _dt.date.today()
+    return _dt.date(today.year - 1, 1, 1), _dt.date(today.year - 1, 12, 31)
+
+
+class TestCaseForm(forms.Form):
+    """A test case: its period, the decision expected, and each fact typed in its unit (empty: missing)."""
+
+    name = forms.CharField(label=_("name"), max_length=120)
+    period_start = forms.DateField(label=_("period start"), widget=DateInput())
+    period_end = forms.DateField(label=_("period end"), widget=DateInput())
+    expected_eligible = forms.BooleanField(label=_("expected eligible"), required=False)
+    expected_amount = forms.DecimalField(label=_("expected amount (yuan)"), max_digits=16, decimal_places=2,
+                                         required=False, min_value=0,
+                                         help_text=_("Empty: the amount is not checked."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for fact in CATALOGUE:
+            unit = fact.unit or policy_builder_units().get(fact.type, "")
+            self.fields[f"fact__{fact.name}"] = forms.CharField(
+                label=f"{fact.label}{f'（{unit}）' if unit else ''}", required=False, max_length=60,
+                help_text=fact.name)
+        for field in self.fields.values():
+            style_widget(field.widget)
+
+    def fact_fields(self):
+        return [self[name] for name in self.fields if name.startswith("fact__")]
+
+    def clean(self):
+        cleaned = super().clean()
+        written = {name.removeprefix("fact__"): value for name, value in cleaned.items()
+                   if name.startswith("fact__")}
+        facts, errors = policy_builder.facts_from_written(written, CATALOGUE)
+        for name, message in errors.items():
+            self.add_error(f"fact__{name}", message)
+        cleaned["facts"] = facts
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period ends before it starts."))
+        return cleaned
+
+
+def policy_builder_units():
+    from core.surfaces.builder import HUMAN_UNIT_LABELS
+
+    return HUMAN_UNIT_LABELS
+
+
+class EvaluationForm(forms.Form):
+    """政策测算: an enterprise (an enterprise user: its own), a policy and a period."""
+
+    enterprise = EnterpriseField(label=_("enterprise"))
+    policy = forms.ModelChoiceField(label=_("policy"), queryset=Policy.objects.all())
+    period_start = forms.DateField(label=_("period start"), widget=DateInput())
+    period_end = forms.DateField(label=_("period end"), widget=DateInput())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["policy"].queryset = Policy.objects.for_user(user)
+            self.fields["enterprise"].queryset = self.fields["enterprise"].queryset.model.objects.for_user(user)
+        for field in self.fields.values():
+            style_widget(field.widget)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period ends before it starts."))
+        return cleaned
 
 # (end of this part)
 

@@ -197,6 +197,9 @@ class Budget(BaseModel):
     def __str__(self):
         return f"{self.policy} · {self.year}"
 
+    def get_absolute_url(self):
+        return reverse("policies:budget_detail", args=[self.pk])
+
     @property
     def available(self):
         return self.total - self.committed

@@ -8,6 +8,10 @@ add_group("policies", _("Policy support"), weight=550)
 
 
 # ===== versions ====
+add_entry("policies", _("Policies"), "policies:policy_list", weight=10, visible="policies.Policy")
+add_entry("policies", _("Policy versions"), "policies:policyversion_list", weight=20,
+          visible="policies.PolicyVersion")
+add_entry("policies", _("Policy calculator"), "policies:evaluate", weight=30, visible="policies.Decision")
 
 # (end of this part)
 
@@ -18,6 +22,12 @@ add_group("policies", _("Policy support"), weight=550)
 
 
 # ===== awards ====
+add_entry("policies", _("Support applications"), "policies:application_list", weight=40,
+          visible="policies.Application")
+add_entry("policies", _("Application queue"), "policies:application_queue", weight=41,
+          visible=lambda user: getattr(user, "role", None) in ("bureau_admin", "bureau_officer", "leader"))
+add_entry("policies", _("Awards"), "policies:award_list", weight=45, visible="policies.Award")
+add_entry("policies", _("Budgets"), "policies:budget_list", weight=47, visible="policies.Budget")
 
 # (end of this part)
 

@@ -12,6 +12,21 @@
 
 
 # ===== awards ====
+from django.utils.translation import gettext_lazy as _awards_  # noqa: E402
+
+from core.attachments.registry import register_attachable as _awards_register_attachable  # noqa: E402
+from core.attachments.registry import register_kind as _awards_register_kind  # noqa: E402
+
+# Documents of an application belong to the enterprise: attached once, they are offered again for its later
+# applications ("attach existing").
+APPLICATION_DOCUMENT = _awards_register_kind("policy_application_document",
+                                             _awards_("Supporting document of a support application"), reusable=True)
+
+
+def register_awards():
+    _awards_register_attachable("policies.application", kinds=[APPLICATION_DOCUMENT],
+                                owner=lambda application: application.enterprise,
+                                owner_model="enterprises.enterprise")
 
 # (end of this part)
 

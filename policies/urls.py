@@ -8,6 +8,18 @@ urlpatterns = []
 
 
 # ===== versions ====
+from . import surfaces as _surfaces  # noqa: E402
+from . import views as _views  # noqa: E402
+
+urlpatterns += [
+    path("policy-versions/<int:pk>/rules/", _views.policyversion_rules, name="policyversion_rules"),
+    path("policy-versions/<int:pk>/cases/add/", _views.policytestcase_edit, name="policytestcase_add"),
+    path("policy-versions/<int:pk>/cases/<int:case_pk>/", _views.policytestcase_edit, name="policytestcase_edit"),
+    path("calculator/", _views.evaluate, name="evaluate"),
+    path("decisions/<int:pk>/", _views.decision_detail, name="decision_detail"),
+    *surface_urlpatterns(_surfaces.policy),
+    *surface_urlpatterns(_surfaces.policyversion),
+]
 
 # (end of this part)
 
@@ -18,6 +30,19 @@ urlpatterns = []
 
 
 # ===== awards ====
+from . import surfaces as _awards_surfaces  # noqa: E402
+from . import views as _awards_views  # noqa: E402
+
+urlpatterns += [
+    path("applications/queue/", _awards_views.application_queue, name="application_queue"),
+    path("awards/", _awards_views.award_list, name="award_list"),
+    path("awards/<int:pk>/", _awards_views.award_detail, name="award_detail"),
+    path("awards/<int:pk>/cancel/", _awards_views.award_cancel, name="award_cancel"),
+    path("awards/<int:pk>/plan/", _awards_views.award_plan, name="award_plan"),
+    path("tranches/<int:pk>/pay/", _awards_views.tranche_pay, name="tranche_pay"),
+    *surface_urlpatterns(_awards_surfaces.application),
+    *surface_urlpatterns(_awards_surfaces.budget),
+]
 
 # (end of this part)
 

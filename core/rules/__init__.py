@@ -1,4 +1,5 @@
-"""The rule language: conditions over typed facts, kept as data, evaluated by two evaluators that decide alike.
+"""The rule language: conditions over typed facts, kept as data, evaluated by two evaluators that decide alike;
+and amount formulas over the same facts (``amounts``), computed alike by two evaluators too.
 
 A pure room: the standard library and numpy only, no Django (``core/tests/test_layers.py`` checks it). An app
 declares its facts in a ``Catalogue``; officers build condition trees (JSON) over them in forms; ``validate``
@@ -7,6 +8,22 @@ checks a tree, ``evaluate`` (evaluator A) explains one case condition by conditi
 docs/decisions/0021-the-rule-language-a-pure-room-of-core.md.
 """
 
+from .amounts import (
+    AmountNode,
+    AmountOutcome,
+    amount_content_hash,
+    amount_errors,
+    amount_facts_used,
+    amount_over_period,
+    amount_over_period_columns,
+    amount_parameters_used,
+    amount_parts,
+    div_half_up_columns,
+    evaluate_amount,
+    evaluate_amount_columns,
+    prepare_amount,
+    validate_amount,
+)
 from .catalogue import Catalogue, Fact
 from .conditions import (
     InvalidTree,
@@ -48,4 +65,7 @@ __all__ = [
     "format_value", "is_missing", "leaves", "money_from_yuan", "money_to_yuan", "operator_choices",
     "parameters_used", "per_n", "per_thousand_m2", "prepare", "ratio_from_decimal", "ratio_to_decimal",
     "share_from_percent", "share_of", "share_to_percent", "split_period", "validate",
+    "AmountNode", "AmountOutcome", "amount_content_hash", "amount_errors", "amount_facts_used", "amount_over_period",
+    "amount_over_period_columns", "amount_parameters_used", "amount_parts", "div_half_up_columns",
+    "evaluate_amount", "evaluate_amount_columns", "prepare_amount", "validate_amount",
 ]

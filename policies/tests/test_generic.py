@@ -1,3 +1,4 @@
-"""The generic tests of policy support's models (yuanqu/generic_tests.py), kept by part in the modules below."""
+"""Generic tests of policy support's surfaces (ADR 0018): one class per model, in each part's generic_*.py."""
 
+from .generic_awards import *  # noqa: F401,F403
 from .generic_clawback import *  # noqa: F401,F403
