@@ -163,7 +163,7 @@ def decide_facts(rules: Rules, facts_for_part: Callable, start: datetime.date, e
             if value < 0:
                 sentences.append(f"计算金额 {_money(value)} 低于零，按零计")
                 value = 0
-            sentences.append(f"按公式计算金额 {_money(value)}")
+            sentences.append(f"金额：{outcome.sentence}" if outcome.sentence else f"金额 {_money(value)}")
         for kind, name, fact, cap in _caps(rules, on):
             used = facts.get(fact, MISSING)
             entry = {"kind": kind, "parameter": name, "cap": cap, "used": value_to_json(used),
