@@ -297,6 +297,11 @@ class ClawbackYuanField(_cb_forms.DecimalField):
         return value
 
     def clean(self, value):
+        # A Python int is a stored amount in fen (the API fills in from the record what a PATCH leaves out); what a
+        # person or an API client sends arrives as text.
+        if isinstance(value, int) and not isinstance(value, bool):
+            super().clean(_cb_to_yuan(value))  # the same limits
+            return value
         yuan = super().clean(value)
         return None if yuan is None else _cb_from_yuan(yuan)
 

@@ -77,7 +77,9 @@ class TestClawbackCase(ModelTests):
         return ClawbackCase.objects.create(**{
             "award": award, "enterprise": enterprise, "obligation": ObligationKind.LEASE_KEPT,
             "breached_on": datetime.date(2025, 7, 2), "detail": "租约提前终止", "amount_due": 601_643_84,
-            "status": ClawbackStatus.RAISED, **overrides})
+            "status": ClawbackStatus.RAISED,
+            # A reason, so that a test may put the case in any state (a waived case must have one).
+            "reason": "经核查，企业已于2025年6月30日解除租赁合同", **overrides})
 
     def create_data(self, world, side):
         award = sample_award(world.on(side).tenant, policy=sample_policy(f"clawback-new-{next(_serial)}"))
