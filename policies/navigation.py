@@ -17,6 +17,12 @@ add_entry("policies", _("Policy calculator"), "policies:evaluate", weight=30, vi
 
 
 # ===== screening ====
+add_entry("policies", _("Proactive screening"), "policies:screeningrun_list", weight=40,
+          visible="policies.ScreeningRun")
+add_entry("policies", _("Proactive offers"), "policies:offer_list", weight=45,
+          visible=lambda user: getattr(user, "role", None) in ("bureau_admin", "bureau_officer", "leader"))
+add_entry("policies", _("Policies I may be eligible for"), "policies:my_offers", weight=5,
+          visible=lambda user: getattr(user, "role", None) == "enterprise")
 
 # (end of this part)
 

@@ -435,6 +435,18 @@ def screeningrun_rerun(*, user, instance: ScreeningRun) -> ScreeningRun:
     return screening_run(on=instance.decided_on, start=instance.period_start, end=instance.period_end, user=user)
 
 
+def offer_create(*, user, model=Offer, data: dict):
+    raise ValidationError(_("Offers are made by screenings."))
+
+
+def offer_update(*, user, instance, data: dict):
+    raise ValidationError(_("An offer is answered by its actions: confirm or decline."))
+
+
+def offer_delete(*, user, instance) -> None:
+    raise ValidationError(_("An offer is kept as it was made."))
+
+
 def _facts_for(offer_or_version, enterprise_id, on, start, end, rules):
     """facts_for_part of one enterprise, computed from the records (one compute per part)."""
     from . import facts as policy_facts

@@ -25,6 +25,12 @@ urlpatterns += [
 
 
 # ===== screening ====
+from . import screening_pages as _screening_pages  # noqa: E402
+from . import surfaces as _surfaces  # noqa: E402
+
+urlpatterns += surface_urlpatterns(_surfaces.screeningrun)
+urlpatterns += surface_urlpatterns(_surfaces.offer)
+urlpatterns += [path("my-offers/", _screening_pages.my_offers, name="my_offers")]
 
 # (end of this part)
 
