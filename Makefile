@@ -41,7 +41,7 @@ help:
 	@echo "make test-pg      suite on the throwaway PostgreSQL only"
 	@echo "make install      uv sync --frozen (dev group included)"
 	@echo "make lint         ruff, and the vendored front-end files against their manifest"
-	@echo "make bench        pages, 100k-row import/export, locust load, workflow seams, rule evaluators, PDF documents (docs/benchmarks*.md)"
+	@echo "make bench        pages, 100k-row import/export, locust load, workflow seams, rule evaluators, PDF documents, budget races (docs/benchmarks*.md)"
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -105,6 +105,7 @@ bench: install
 	@$(RUN) python bench/rules.py
 	@$(RUN) --group bench python bench/documents.py
 	@$(RUN) --group bench python bench/certification.py $(CERTIFICATION_ARGS)
+	@$(RUN) --group bench python bench/budget_races.py $(BUDGET_RACES_ARGS)
 
 _pytest-sqlite:
 	@echo "=== pytest on SQLite ==="

@@ -223,7 +223,7 @@ class OfferForm(BaseModelForm):
 
 # ===== awards ====
 from django import forms as dj_forms  # noqa: E402
-from django.utils.translation import gettext_lazy as _awards_
+from django.utils.translation import gettext_lazy as _awards_  # noqa: E402
 
 from core.surfaces.forms import ActionForm as _AwardsActionForm  # noqa: E402
 from core.surfaces.forms import BaseModelForm as _AwardsModelForm  # noqa: E402

@@ -224,7 +224,7 @@ def application_queue(*, user) -> list[dict]:
 def application_steps(application) -> list:
     """The steps taken on an application, oldest first, each with who took it, when, and its comment."""
     names = [f"policies.application.{verb}" for verb in APPLICATION_STEPS]
-    return list(_awards_audit.events_for(application).filter(name__in=names).order_by("created", "id"))
+    return list(_awards_audit.events_for(application).filter(name__in=names).order_by("time", "id"))
 
 
 def awards_for(*, user):

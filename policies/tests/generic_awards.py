@@ -57,12 +57,12 @@ class TestApplication(ModelTests):
 
     def sample(self, world, side, **overrides):
         serial = next(_serial)
-        # Reviewed by two other officers, so that either of the world's bureau users may take the next step.
+        # Reviewed by two other officers, so that either of the world's bureau users may take the next step; a
+        # decider and an amount, so that a test may put it in any state (an approved one has both).
         overrides.setdefault("first_reviewed_by", first_reviewer())
         overrides.setdefault("second_reviewed_by", second_reviewer())
-        if overrides.get("status") == "approved":
-            overrides.setdefault("decided_by", second_reviewer())
-            overrides.setdefault("approved_amount", 100_000)
+        overrides.setdefault("decided_by", second_reviewer())
+        overrides.setdefault("approved_amount", 100_000)
         return Application.objects.create(**{
             "number": f"ZC-T{'A' if side == 'a' else 'B'}-{serial:04d}", "policy": sample_policy(),
             "enterprise": world.tenant_a if side == "a" else world.tenant_b, "year": 2026,
