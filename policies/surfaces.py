@@ -248,10 +248,10 @@ budget = _awards_register(YuanSurface(
 
 # ===== clawback ====
 from dataclasses import dataclass as _cb_dataclass  # noqa: E402
-from decimal import Decimal as _CbDecimal  # noqa: E402
 
 from django.db.models import DecimalField as _CbDecimalField  # noqa: E402
 from django.db.models import F as _CbF  # noqa: E402
+from django.db.models import FloatField as _CbFloatField  # noqa: E402
 from django.db.models import Value as _CbValue  # noqa: E402
 from django.db.models.functions import Cast as _CbCast  # noqa: E402
 from django.utils.translation import gettext_lazy as _cb_lazy  # noqa: E402
@@ -268,8 +268,11 @@ from .models import ClawbackCase as _CbCase  # noqa: E402
 
 
 def _cb_in_yuan(field):
-    return _CbCast(_CbF(field), _CbDecimalField(max_digits=18, decimal_places=2)) / _CbValue(
-        _CbDecimal("100"), output_field=_CbDecimalField(max_digits=18, decimal_places=2))
+    """Fen as yuan in the query. Divided as a float and cast back to two decimals: SQLite divides a NUMERIC
+    integer by 100 as integers (45,205.48 would read 45,205.00); a double holds any amount to the fen exactly
+    enough for the cast to round it right."""
+    return _CbCast(_CbCast(_CbF(field), _CbFloatField()) / _CbValue(100.0),
+                   _CbDecimalField(max_digits=18, decimal_places=2))
 
 
 @_cb_dataclass

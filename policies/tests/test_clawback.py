@@ -286,3 +286,16 @@ def test_budget_figures_are_not_moved_by_a_recovery(world, raised):
     services.clawbackcase_repay(user=officer, instance=case, amount=PAID, repaid_on=D(2026, 3, 10))
     after = Budget.objects.get(pk=budget.pk)
     assert (after.committed, after.paid) == (budget.committed, budget.paid)
+
+
+def test_the_list_and_its_export_show_yuan_to_the_fen(world, client_for):
+    award = sample_award(world.tenant_a, policy=policy_with({"kind": "lease_kept"}, code="fen"))
+    ClawbackCase.objects.create(award=award, enterprise=world.tenant_a, obligation="lease_kept",
+                                breached_on=D(2025, 11, 7), detail="租约提前终止", amount_due=4_520_548, repaid=1)
+    client = client_for(world.users["officer"])
+    page = client.get("/policies/clawbacks/").content.decode()
+    assert "45,205.48" in page and "0.01" in page
+    from core.surfaces import surface_for
+
+    row = surface_for(ClawbackCase).queryset(world.users["officer"]).get()
+    assert (row.amount_due_yuan, row.repaid_yuan) == (Decimal("45205.48"), Decimal("0.01"))
