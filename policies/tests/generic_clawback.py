@@ -4,6 +4,8 @@ awards' services so that any state can be set up."""
 import datetime
 import itertools
 
+from django.db.models import F
+
 from certification.choices import VersionStatus
 from policies.choices import ApplicationStatus, AwardStatus, ClawbackStatus, ObligationKind, PolicyCategory
 from policies.models import Application, Award, Budget, ClawbackCase, Policy, PolicyVersion
@@ -38,10 +40,8 @@ def sample_award(enterprise, *, policy=None, lease=None, amount=1_200_000_00, pa
     """An approved application and its award for ``year``, ``paid`` of it paid, the budget moved to match."""
     policy = policy or sample_policy()
     version = policy.versions.get(number=1)
-    budget = Budget.objects.select_for_update().get(policy=policy, year=year)
-    budget.committed += amount
-    budget.paid += paid
-    budget.save()
+    budget = Budget.objects.get(policy=policy, year=year)
+    Budget.objects.filter(pk=budget.pk).update(committed=F("committed") + amount, paid=F("paid") + paid)
     from policies.tests.generic_clawback import second_officer
 
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
