@@ -25,6 +25,16 @@ OBLIGATION_KINDS = ("lease_kept", "no_sublet", "stay_in_district", "keep_qualifi
 RECOVERY = ("all", "pro_rata")
 
 
+def yuan_text(fen) -> str:
+    """An amount in fen as pages write it: yuan with two decimals and thousands separators ("1,200,000.00 元");
+    "—" for none."""
+    if fen is None or fen is MISSING:
+        return "—"
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole:,}.{cents:02d} 元"
+
+
 # ----- the amount formula ----------------------------------------------------------------------------------------
 def _factor_node(choice: str):
     if choice.startswith(FACT):
@@ -128,7 +138,8 @@ def factor_choices(catalogue=CATALOGUE, parameters: dict | None = None) -> list[
 
 
 def amount_line(tree: dict, catalogue=CATALOGUE, parameters: dict | None = None) -> str:
-    """The formula as one readable line: "取较小值（补贴比例 × 实付租金，每平方米月补贴上限 × 租赁面积 × 租赁月数）"."""
+    """The formula as one readable line: "取较小值（按实付租金比例：补贴比例 × 实付租金；按面积封顶：每平方米月补贴上限 ×
+    租赁面积 × 租赁月数）", a term named by its label."""
     if not tree:
         return ""
     parameters = parameters or {}
@@ -136,7 +147,6 @@ def amount_line(tree: dict, catalogue=CATALOGUE, parameters: dict | None = None)
     def text(node, top=False) -> str:
         if not isinstance(node, dict):
             return "?"
-        label = node.get("label")
         if "fact" in node:
             fact = catalogue.get(node["fact"])
             return fact.label if fact else node["fact"]
@@ -148,18 +158,25 @@ def amount_line(tree: dict, catalogue=CATALOGUE, parameters: dict | None = None)
             except (ValueError, TypeError):
                 return str(node["const"])
         if "round" in node:
-            return f"{text(node['round'], True)}，四舍五入到元"
+            return f"{labelled(node['round'])}，四舍五入到元"
         for kind, word in (("mul", " × "), ("add", " + "), ("sub", " − "), ("div", " ÷ ")):
             if kind in node:
                 inner = word.join(text(item) for item in node[kind])
-                inner = inner if top else f"（{inner}）" if kind != "mul" else inner
-                return f"{label}：{inner}" if label and top is False and kind == "mul" else inner
+                return inner if top or kind == "mul" else f"（{inner}）"
         for kind, word in (("min", "取较小值"), ("max", "取较大值")):
             if kind in node:
-                return f"{word}（{'，'.join(text(item, True) for item in node[kind])}）"
+                terms = [f"{item['label']}：{text(item, True)}" if isinstance(item, dict) and item.get("label")
+                         else text(item, True) for item in node[kind]]
+                return f"{word}（{'；'.join(terms)}）"
         return "?"
 
-    return text(tree, True)
+    def labelled(node) -> str:
+        line = text(node, True)
+        if isinstance(node, dict) and node.get("label") and "min" not in node and "max" not in node:
+            return f"{node['label']}：{line}"
+        return line
+
+    return labelled(tree)
 
 
 # ----- obligations -----------------------------------------------------------------------------------------------
@@ -239,7 +256,8 @@ def facts_shown(facts: dict, catalogue=CATALOGUE) -> list[dict]:
     """Each fact of the catalogue with its value as a page writes it (数据缺失 when absent)."""
     values = facts_from_json(facts, catalogue)
     return [{"name": fact.name, "label": fact.label,
-             "value": format_value(fact.type, values.get(fact.name, MISSING), fact.unit)}
+             "value": yuan_text(values[fact.name]) if fact.type is FactType.MONEY
+             else format_value(fact.type, values[fact.name], fact.unit)}
             for fact in catalogue if fact.name in values]
 
 

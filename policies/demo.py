@@ -2,6 +2,360 @@
 
 
 # ===== versions ====
+# The five policies of DOMAIN.md §3 as published versions, each with its parameters (dated), conditions, amount
+# formula, caps, obligations, test cases at and around every threshold, budgets for last year and this year, and
+# the evidence publishing needs (the cases run, a dry run of the very content published). Whatever the sources
+# did not give is marked [assume] in the version's notes or the condition's note.
+import datetime as _dt
+
+from demo.parts import Part as _Part  # noqa: E402
+
+from .models import Budget as _Budget  # noqa: E402
+from .models import Decision as _Decision  # noqa: E402
+from .models import Policy as _Policy  # noqa: E402
+from .models import PolicyTestCase as _PolicyTestCase  # noqa: E402
+from .models import PolicyVersion as _PolicyVersion  # noqa: E402
+
+part = _Part("policies", tables=[
+    ("policy_decisions", _Decision), ("policy_test_cases", _PolicyTestCase), ("policy_budgets", _Budget),
+    ("policy_versions", _PolicyVersion), ("policies", _Policy),
+])
+
+_D = _dt.date
+YUAN, M2, PERCENT = 100, 100, 100  # fen a yuan, hundredths of ㎡ a ㎡, basis points a per cent
+EFFECTIVE = _D(2024, 1, 1)
+CASE_YEAR = (_D(2025, 1, 1), _D(2025, 12, 31))
+TECH_RATE_CHANGE = _D(2025, 7, 1)  # 科技楼宇: the rate falls from 50% to 40% [assume]
+
+
+def _param(label, kind, *values):
+    return {"type": kind, "label": label, "values": [[day.isoformat(), value] for day, value in values]}
+
+
+def _leaf(fact, op, value=None, label="", note=""):
+    node = {"fact": fact, "op": op}
+    if value is not None:
+        node["value"] = value
+    if label:
+        node["label"] = label
+    if note:
+        node["note"] = note
+    return node
+
+
+def _p(name):
+    return {"param": name}
+
+
+def _mul(*factors):
+    node = {"fact": factors[0]} if isinstance(factors[0], str) and "." in factors[0] else factors[0]
+    for factor in factors[1:]:
+        node = {"mul": [node, factor]}
+    return node
+
+
+def _f(name):
+    return {"fact": name}
+
+
+# A case: (name, facts, expected eligible, expected amount in fen or None). Facts in storage units; the period is
+# CASE_YEAR. Amounts are worked out in the comments.
+NO_HISTORY = {"history.awarded_in_year": 0, "history.awarded_total": 0, "history.years_supported": 0}
+
+ATTRACTION_BASE = {"enterprise.moved_in_on": "2024-03-01", "enterprise.in_district": True, "lease.sublet": False,
+                   "lease.rent_paid": 2_400_000 * YUAN, **NO_HISTORY}
+CREDIT_BASE = {"enterprise.industry": "7295", "enterprise.revenue_prior_year": 12_000_000 * YUAN,
+               "lease.sublet": False, "lease.rent_paid": 800_000 * YUAN, **NO_HISTORY}
+ENERGY_BASE = {"building.specialised_programme": "industrial-building", "lease.sublet": False,
+               "lease.area": 2_000 * M2, "lease.months": 12, "lease.rent_paid": 3_600_000 * YUAN, **NO_HISTORY}
+GOVSPACE_BASE = {"enterprise.high_tech": True, "lease.government_space": True, "lease.discount": 50 * PERCENT,
+                 "lease.monthly_rent": 40 * YUAN, "lease.area": 500 * M2, "lease.months": 12, **NO_HISTORY}
+TECH_BASE = {"building.specialised_programme": "tech-building", "lease.sublet": False, "lease.area": 800 * M2,
+             "lease.months": 12, "lease.rent_paid": 240_000 * YUAN, **NO_HISTORY}
+
+
+def _with(base, **changes):
+    return {**base, **{name.replace("__", "."): value for name, value in changes.items()}}
+
+
+POLICIES = [
+    {
+        "code": "attraction-rent", "name": "招商引资企业租金支持", "category": "attraction",
+        "document_number": "福府规〔2023〕6号 [assume]", "issuer": "深圳市福田区人民政府",
+        "description": "新引进企业租用办公用房的租金支持：最长 3 年，每年不超过 1,000 万元，累计不超过 3,000 万元；"
+                       "受支持期间不得转租。",
+        "exclusivity_group": "rent",
+        "version": {
+            "source_document": "福田区支持招商引资若干措施（DOMAIN.md §3）",
+            "notes": "支持年限、年度与累计上限、不得转租：来源 DOMAIN.md §3 [src]。\n"
+                     "[assume] “新引进企业”按 2023 年 1 月 1 日及以后落户本区计；补贴比例按实付租金的 50% 计"
+                     "（来源未给出比例）。",
+            "parameters": {
+                "new_since": _param("新引进企业落户日期起", "date", (EFFECTIVE, "2023-01-01")),
+                "rate": _param("补贴比例", "share", (EFFECTIVE, 50 * PERCENT)),
+                "annual_cap": _param("年度上限", "money", (EFFECTIVE, 10_000_000 * YUAN)),
+                "total_cap": _param("累计上限", "money", (EFFECTIVE, 30_000_000 * YUAN)),
+            },
+            "conditions": {"all": [
+                _leaf("enterprise.moved_in_on", "ge", _p("new_since"), "落户本区日期", "[assume] 新引进企业"),
+                _leaf("enterprise.in_district", "eq", True, "仍在本区"),
+                _leaf("lease.sublet", "eq", False, "不存在转租"),
+            ]},
+            "amount": {"mul": [_p("rate"), _f("lease.rent_paid")], "label": "按实付租金比例"},
+            "annual_cap": "annual_cap", "cumulative_cap": "total_cap", "max_years": 3,
+            "obligations": [{"kind": "no_sublet", "years": 0, "recover": "all", "label": "支持期间不得转租"},
+                            {"kind": "stay_in_district", "years": 3, "recover": "pro_rata",
+                             "label": "[assume] 支持期满后 3 年内不得迁出本区"}],
+            "cases": [
+                # 2,400,000 × 50% = 1,200,000 元
+                ("新引进、实付租金 240 万元", ATTRACTION_BASE, True, 1_200_000 * YUAN),
+                ("落户日期恰为 2023-01-01", _with(ATTRACTION_BASE, enterprise__moved_in_on="2023-01-01"), True,
+                 1_200_000 * YUAN),
+                ("落户日期为 2022-12-31（早一天）", _with(ATTRACTION_BASE, enterprise__moved_in_on="2022-12-31"),
+                 False, None),
+                ("存在转租", _with(ATTRACTION_BASE, lease__sublet=True), False, None),
+                # 30,000,000 × 50% = 15,000,000 → the annual cap 10,000,000
+                ("实付租金 3,000 万元，按年度上限", _with(ATTRACTION_BASE, lease__rent_paid=30_000_000 * YUAN), True,
+                 10_000_000 * YUAN),
+                # cumulative 30,000,000 − 25,000,000 awarded = 5,000,000 left
+                ("累计已获 2,500 万元，按累计上限余额", _with(ATTRACTION_BASE, lease__rent_paid=30_000_000 * YUAN,
+                                                history__awarded_total=25_000_000 * YUAN,
+                                                history__years_supported=2), True, 5_000_000 * YUAN),
+                ("已获支持 3 年", _with(ATTRACTION_BASE, history__years_supported=3), False, None),
+                ("已获支持 2 年", _with(ATTRACTION_BASE, history__years_supported=2), True, 1_200_000 * YUAN),
+            ],
+        },
+    },
+    {
+        "code": "credit-rent", "name": "信用服务机构租金支持", "category": "rent",
+        "document_number": "福金规〔2022〕3号 [assume]", "issuer": "深圳市福田区金融工作局",
+        "description": "信用服务机构办公用房租金支持：不超过实付租金的 50%，每年不超过 300 万元，最长 3 年；"
+                       "上年度营业收入不低于 1,000 万元；租金不含水电费、物业费，限一处办公场所。",
+        "exclusivity_group": "rent",
+        "version": {
+            "source_document": "福田区促进信用服务业发展措施（DOMAIN.md §3）",
+            "notes": "比例、年度上限、年限、上年度营收门槛：来源 DOMAIN.md §3 [src]。\n"
+                     "信用服务按 GB/T 4754-2017 小类 7295（信用服务）认定。“租金不含水电、物业费”由实付租金的"
+                     "记录口径保证；“限一处办公场所”以有效租约数为 1 计 [assume]。",
+            "parameters": {
+                "min_revenue": _param("上年度营业收入下限", "money", (EFFECTIVE, 10_000_000 * YUAN)),
+                "rate": _param("补贴比例上限", "share", (EFFECTIVE, 50 * PERCENT)),
+                "annual_cap": _param("年度上限", "money", (EFFECTIVE, 3_000_000 * YUAN)),
+            },
+            "conditions": {"all": [
+                _leaf("enterprise.industry", "in", ["7295"], "所属行业为信用服务（7295）"),
+                _leaf("enterprise.revenue_prior_year", "ge", _p("min_revenue"), "上年度营业收入"),
+                _leaf("lease.sublet", "eq", False, "不存在转租"),
+            ]},
+            "amount": {"mul": [_p("rate"), _f("lease.rent_paid")], "label": "实付租金的 50%"},
+            "annual_cap": "annual_cap", "max_years": 3,
+            "obligations": [{"kind": "no_sublet", "years": 0, "recover": "all", "label": "支持期间不得转租"}],
+            "cases": [
+                # 800,000 × 50% = 400,000 元
+                ("信用服务机构，营收 1,200 万元", CREDIT_BASE, True, 400_000 * YUAN),
+                ("营收恰为 1,000 万元", _with(CREDIT_BASE, enterprise__revenue_prior_year=10_000_000 * YUAN), True,
+                 400_000 * YUAN),
+                ("营收 9,999,999.99 元", _with(CREDIT_BASE, enterprise__revenue_prior_year=999_999_999), False, None),
+                ("上年度营收缺失", {k: v for k, v in CREDIT_BASE.items() if k != "enterprise.revenue_prior_year"},
+                 False, None),
+                ("行业为 7294（其他）", _with(CREDIT_BASE, enterprise__industry="7294"), False, None),
+                # 8,000,000 × 50% = 4,000,000 → the annual cap 3,000,000
+                ("实付租金 800 万元，按年度上限", _with(CREDIT_BASE, lease__rent_paid=8_000_000 * YUAN), True,
+                 3_000_000 * YUAN),
+                # 6,000,000 × 50% = 3,000,000: exactly the cap
+                ("实付租金 600 万元，恰为上限", _with(CREDIT_BASE, lease__rent_paid=6_000_000 * YUAN), True,
+                 3_000_000 * YUAN),
+            ],
+        },
+    },
+    {
+        "code": "new-energy-building", "name": "新能源特色楼宇入驻企业租金支持", "category": "rent",
+        "document_number": "福发改规〔2024〕2号 [assume]", "issuer": "深圳市福田区发展和改革局",
+        "description": "入驻新能源特色楼宇的企业：每年每平方米不超过 120 元，每年不超过 300 万元。",
+        "exclusivity_group": "rent",
+        "version": {
+            "source_document": "新能源特色楼宇支持措施（DOMAIN.md §3 [2nd]）",
+            "notes": "120 元/㎡·年、300 万元/年：来源 DOMAIN.md §3 [2nd]。\n"
+                     "[assume] 按月计为 10 元/㎡·月 × 租赁面积 × 租赁月数，且不超过实付租金。"
+                     "[assume] 新能源特色楼宇以认定方案“产业园（专业楼宇）”（industrial-building）认定的楼宇计："
+                     "认定模块的示范方案中没有单列的新能源楼宇。",
+            "parameters": {
+                "per_m2_month": _param("每平方米每月补贴上限", "money", (EFFECTIVE, 10 * YUAN)),
+                "annual_cap": _param("年度上限", "money", (EFFECTIVE, 3_000_000 * YUAN)),
+            },
+            "conditions": {"all": [
+                _leaf("building.specialised_programme", "eq", "industrial-building", "所在楼宇为新能源特色楼宇",
+                      "[assume] 以产业园（专业楼宇）认定计"),
+                _leaf("lease.sublet", "eq", False, "不存在转租"),
+            ]},
+            "amount": {"min": [
+                {"fact": "lease.rent_paid", "label": "实付租金"},
+                {"mul": [{"mul": [_p("per_m2_month"), _f("lease.area")]}, _f("lease.months")],
+                 "label": "按面积和月数封顶"},
+            ]},
+            "annual_cap": "annual_cap",
+            "obligations": [{"kind": "lease_kept", "years": 0, "recover": "pro_rata", "label": "支持期间不得提前退租"}],
+            "cases": [
+                # min(3,600,000; 10 × 2,000 × 12 = 240,000) = 240,000 元
+                ("2,000 ㎡ 全年", ENERGY_BASE, True, 240_000 * YUAN),
+                # min(100,000; 240,000) = 100,000 元
+                ("实付租金少于面积上限", _with(ENERGY_BASE, lease__rent_paid=100_000 * YUAN), True, 100_000 * YUAN),
+                # 10 × 30,000 × 12 = 3,600,000 → the annual cap 3,000,000
+                ("30,000 ㎡，按年度上限", _with(ENERGY_BASE, lease__area=30_000 * M2), True, 3_000_000 * YUAN),
+                # 10 × 25,000 × 12 = 3,000,000: exactly the cap
+                ("25,000 ㎡，恰为年度上限", _with(ENERGY_BASE, lease__area=25_000 * M2), True, 3_000_000 * YUAN),
+                ("楼宇为科技楼宇", _with(ENERGY_BASE, building__specialised_programme="tech-building"), False, None),
+                ("楼宇无特色认定", {k: v for k, v in ENERGY_BASE.items() if k != "building.specialised_programme"},
+                 False, None),
+                ("实付租金缺失", {k: v for k, v in ENERGY_BASE.items() if k != "lease.rent_paid"}, False, None),
+            ],
+        },
+    },
+    {
+        "code": "govspace-high-tech", "name": "国家高新技术企业租用政府产业用房租金优惠", "category": "government_space",
+        "document_number": "福府办规〔2020〕4号", "issuer": "深圳市福田区人民政府办公室",
+        "description": "国家高新技术企业租用政府产业用房，租金可低至评估市场租金的 50%。",
+        "proactive": False,
+        "version": {
+            "source_document": "福田区政府产业用房管理办法（福府办规〔2020〕4号）；2024 年措施 [2nd]",
+            "notes": "资格：国家高新技术企业且租用政府产业用房（DOMAIN.md §3）。优惠不超过评估市场租金的 50%。\n"
+                     "“金额”定义为期间内租金优惠的价值：优惠比例 × 月租金单价 × 租赁面积 × 租赁月数 [assume]。"
+                     "评估租金不在指标目录中，故按实收租金计，是让利价值的保守估计（优惠 50% 时实际让利等于实收"
+                     "租金，本式计为其一半）。该政策不直接拨付资金，预算记录的是让利总额。",
+            "parameters": {"max_discount": _param("租金优惠比例上限", "share", (EFFECTIVE, 50 * PERCENT))},
+            "conditions": {"all": [
+                _leaf("enterprise.high_tech", "eq", True, "国家高新技术企业"),
+                _leaf("lease.government_space", "eq", True, "租用政府产业用房"),
+                _leaf("lease.discount", "le", _p("max_discount"), "租金优惠比例"),
+            ]},
+            "amount": {"mul": [_f("lease.discount"),
+                               {"mul": [{"mul": [_f("lease.monthly_rent"), _f("lease.area")]}, _f("lease.months")]}],
+                       "label": "租金优惠价值"},
+            "obligations": [{"kind": "keep_qualification", "qualification": "high_tech", "years": 0,
+                             "recover": "pro_rata", "label": "优惠期间保持国家高新技术企业资格"}],
+            "cases": [
+                # 50% × (40 × 500 × 12 = 240,000) = 120,000 元
+                ("高新技术企业，优惠 50%", GOVSPACE_BASE, True, 120_000 * YUAN),
+                ("优惠 50.01%", _with(GOVSPACE_BASE, lease__discount=5001), False, None),
+                # 30% × 240,000 = 72,000 元
+                ("优惠 30%", _with(GOVSPACE_BASE, lease__discount=30 * PERCENT), True, 72_000 * YUAN),
+                ("非高新技术企业", _with(GOVSPACE_BASE, enterprise__high_tech=False), False, None),
+                ("非政府产业用房", _with(GOVSPACE_BASE, lease__government_space=False), False, None),
+                ("无评估租金", {k: v for k, v in GOVSPACE_BASE.items() if k != "lease.discount"}, False, None),
+            ],
+        },
+    },
+    {
+        "code": "tech-building-rent", "name": "科技楼宇入驻企业租金补贴", "category": "rent",
+        "document_number": "福科规〔2024〕1号 [assume]", "issuer": "深圳市福田区科技创新局",
+        "description": "[assume] 入驻科技楼宇、租赁面积不超过 1,000 ㎡ 的企业：补贴 = min(比例 × 实付租金，"
+                       "每平方米每月上限 × 面积 × 月数)，年度与累计封顶，最长 3 年；不得转租，3 年内不得迁出。",
+        "exclusivity_group": "rent",
+        "version": {
+            "source_document": "福田区科技楼宇租金补贴办法 [assume]",
+            "notes": "[assume] 福田区未公开科技楼宇的补贴标准（DOMAIN.md §3“Not found”）。按 DOMAIN.md 的假设形态："
+                     "min(比例 × 实付租金, 每平方米月上限 × 面积 × 月数, 年度上限, 累计上限)，最长 3 年；"
+                     "参照龙岗区软件企业规则取 ≤ 1,000 ㎡、≤ 50%、≤ 30 元/㎡·月。\n"
+                     "[assume] 2025 年 7 月 1 日起补贴比例调为 40%（演示期间拆分）。",
+            "parameters": {
+                "rate": _param("补贴比例", "share", (EFFECTIVE, 50 * PERCENT), (TECH_RATE_CHANGE, 40 * PERCENT)),
+                "per_m2_month": _param("每平方米每月补贴上限", "money", (EFFECTIVE, 30 * YUAN)),
+                "max_area": _param("租赁面积上限", "area", (EFFECTIVE, 1_000 * M2)),
+                "annual_cap": _param("年度上限", "money", (EFFECTIVE, 2_000_000 * YUAN)),
+                "total_cap": _param("累计上限", "money", (EFFECTIVE, 5_000_000 * YUAN)),
+            },
+            "conditions": {"all": [
+                _leaf("building.specialised_programme", "eq", "tech-building", "所在楼宇为科技楼宇"),
+                _leaf("lease.area", "le", _p("max_area"), "租赁面积"),
+                _leaf("lease.sublet", "eq", False, "不存在转租"),
+            ]},
+            "amount": {"min": [
+                {"mul": [_p("rate"), _f("lease.rent_paid")], "label": "按实付租金比例"},
+                {"mul": [{"mul": [_p("per_m2_month"), _f("lease.area")]}, _f("lease.months")],
+                 "label": "按面积和月数封顶"},
+            ]},
+            "annual_cap": "annual_cap", "cumulative_cap": "total_cap", "max_years": 3,
+            "obligations": [{"kind": "no_sublet", "years": 0, "recover": "all", "label": "支持期间不得转租"},
+                            {"kind": "stay_in_district", "years": 3, "recover": "pro_rata",
+                             "label": "支持期满后 3 年内不得迁出本区"},
+                            {"kind": "lease_kept", "years": 0, "recover": "pro_rata", "label": "支持期间不得提前退租"}],
+            "cases": [
+                # 2025 split on 1 July: rent 240,000 shared by days (181 of 365 days: 119,013.70; then 120,986.30);
+                # 50% × 119,013.70 = 59,506.85 and 40% × 120,986.30 = 48,394.52 (the caps 30 × 800 × 6 = 144,000
+                # each do not bite): 107,901.37 元
+                ("800 ㎡，比例年中调整", TECH_BASE, True, 10_790_137),
+                # 1,200,000 rent: 50% × 595,068.49 = 297,534.25 → cap 144,000; 40% × 604,931.51 = 241,972.60 →
+                # cap 144,000: 288,000 元
+                ("租金高，按面积封顶", _with(TECH_BASE, lease__rent_paid=1_200_000 * YUAN), True, 288_000 * YUAN),
+                ("面积恰为 1,000 ㎡", _with(TECH_BASE, lease__area=1_000 * M2), True, 10_790_137),
+                ("面积 1,000.01 ㎡", _with(TECH_BASE, lease__area=100_001), False, None),
+                ("存在转租", _with(TECH_BASE, lease__sublet=True), False, None),
+                # the annual cap: 2,000,000 − 1,950,000 awarded this year = 50,000 元
+                ("本年已获 195 万元", _with(TECH_BASE, history__awarded_in_year=1_950_000 * YUAN,
+                                          history__awarded_total=1_950_000 * YUAN,
+                                          history__years_supported=1), True, 50_000 * YUAN),
+                ("已获支持 3 年", _with(TECH_BASE, history__years_supported=3), False, None),
+            ],
+        },
+    },
+]
+
+BUDGETS = {"attraction-rent": 60_000_000, "credit-rent": 12_000_000, "new-energy-building": 15_000_000,
+           "govspace-high-tech": 8_000_000, "tech-building-rent": 20_000_000}  # yuan a year
+ADMIN = "admin"
+
+
+def create_policy(spec, *, user=None, start=None, end=None, publish=True, budgets=()):
+    """One policy of ``POLICIES`` with its version, test cases (run) and, when ``publish``, its dry run over
+    [start, end] and the version published (through the action, as the administrator would, when ``user`` is
+    given)."""
+    from . import evaluation, services
+
+    version_spec = spec["version"]
+    policy = _Policy.objects.create(
+        code=spec["code"], name=spec["name"], category=spec["category"], document_number=spec["document_number"],
+        issuer=spec["issuer"], description=spec["description"], valid_from=EFFECTIVE,
+        exclusivity_group=spec.get("exclusivity_group", ""), proactive=spec.get("proactive", True))
+    for year, total in budgets:
+        _Budget.objects.create(policy=policy, year=year, total=total)
+    version = _PolicyVersion.objects.create(
+        policy=policy, number=1, effective_from=EFFECTIVE, source_document=version_spec["source_document"],
+        notes=version_spec["notes"], parameters=version_spec["parameters"], conditions=version_spec["conditions"],
+        amount=version_spec["amount"], annual_cap=version_spec.get("annual_cap", ""),
+        cumulative_cap=version_spec.get("cumulative_cap", ""), max_years=version_spec.get("max_years"),
+        obligations=version_spec.get("obligations", []))
+    for name, facts, eligible, amount in version_spec["cases"]:
+        _PolicyTestCase.objects.create(version=version, name=name, facts=facts, period_start=CASE_YEAR[0],
+                                       period_end=CASE_YEAR[1], expected_eligible=eligible, expected_amount=amount)
+    for case in version.test_cases.all():
+        case.last_result = services.run_case(case, version)
+        case.save(update_fields=["last_result"])
+    if publish:
+        version.dry_run = evaluation.dry_run(version, start, end)
+        version.save(update_fields=["dry_run"])
+        if user is not None:
+            services.policyversion_publish(user=user, instance=version)
+        else:
+            missing = services.publish_missing(version)
+            if missing:
+                raise ValueError(f"{spec['code']}: {missing}")
+            version.status, version.content_hash = "published", services.engine.version_hash(version)
+            version.published_at, version.published_by = _dt.datetime.now(_dt.UTC), "demo"
+            version.save()
+        version.refresh_from_db()
+    return policy, version
+
+
+@part.district.writes
+def write_policies(plan) -> None:
+    today = plan.today
+    start, end = _D(today.year - 1, 1, 1), _D(today.year - 1, 12, 31)
+    admin = plan.accounts.get(ADMIN) if hasattr(plan, "accounts") else None
+    if admin is not None and admin.role != "bureau_admin":
+        admin = None
+    for spec in POLICIES:
+        create_policy(spec, user=admin, start=start, end=end,
+                      budgets=[(year, BUDGETS[spec["code"]] * YUAN) for year in (today.year - 1, today.year)])
 
 # (end of this part)
 

@@ -51,8 +51,8 @@ class FactsCache:
     def of(self, part_start, part_end) -> dict:
         key = (part_start, part_end)
         if key not in self.parts:
-            on = self.on if key == (self.start, self.end) else min(part_end, self.on)
-            self.parts[key] = _compute(self.ids, on=on, start=part_start, end=part_end, policy=self.policy)
+            # A part of the period asks for its own period facts (rent paid, months); the day D is unchanged.
+            self.parts[key] = _compute(self.ids, on=self.on, start=part_start, end=part_end, policy=self.policy)
         return self.parts[key]
 
     def for_enterprise(self, enterprise_id):
@@ -169,6 +169,7 @@ def stored_facts_shown(decision: Decision) -> list[dict]:
     from core.rules import format_value
     from core.rules.types import value_from_json
 
+    from .builder import yuan_text
     from .catalogue import CATALOGUE
 
     shown = []
@@ -178,6 +179,7 @@ def stored_facts_shown(decision: Decision) -> list[dict]:
             shown.append({"name": name, "label": name, "value": str(raw)})
             continue
         value = MISSING if raw is None else value_from_json(fact.type, raw)
-        shown.append({"name": name, "label": fact.label,
-                      "value": format_value(fact.type, value, fact.unit), "missing": is_missing(value)})
+        text = yuan_text(value) if fact.type.value == "money" and not is_missing(value) else format_value(
+            fact.type, value, fact.unit)
+        shown.append({"name": name, "label": fact.label, "value": text, "missing": is_missing(value)})
     return shown

@@ -5,7 +5,7 @@
 import datetime as _dt
 
 from certification.choices import VersionStatus
-from core.rules import FactType, ParameterSet, format_value
+from core.rules import ParameterSet, format_value
 from core.rules.conditions import leaves as _leaves
 from core.rules.operators import OPERATORS
 
@@ -115,7 +115,7 @@ def cap_rows(version, on: _dt.date | None = None) -> list[dict]:
         if name:
             parameter = parameters.get(name)
             try:
-                value = format_value(FactType.MONEY, parameter.value_on(on)) if parameter else "—"
+                value = _policy_builder.yuan_text(parameter.value_on(on)) if parameter else "—"
             except LookupError:
                 value = "—"
             rows.append({"label": label, "parameter": parameter.label if parameter else name, "value": value})
@@ -139,9 +139,9 @@ def test_case_rows(version) -> list[dict]:
         result = case.last_result or {}
         rows.append({"case": case, "facts": _policy_builder.facts_shown(case.facts),
                      "expected_amount": None if case.expected_amount is None else
-                     format_value(FactType.MONEY, case.expected_amount),
+                     _policy_builder.yuan_text(case.expected_amount),
                      "ran": bool(result), "eligible": result.get("eligible"),
-                     "amount": None if result.get("amount") is None else format_value(FactType.MONEY, result["amount"]),
+                     "amount": None if result.get("amount") is None else _policy_builder.yuan_text(result["amount"]),
                      "passed": result.get("passed"), "sentences": result.get("sentences", []),
                      "error": result.get("error", ""), "stale": bool(result) and result.get("hash") !=
                      _current_hash(version)})

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from certification.choices import VersionStatus
 from core import audit
@@ -160,10 +160,10 @@ def _latest(version):
     return PolicyVersion.objects.filter(policy_id=version.policy_id).order_by("-number").first()
 
 
-@action(PolicyVersion, "new_version", label=_lazy("Start a new version"), roles=POLICY_MANAGERS,
+@action(PolicyVersion, "new_version", label=gettext_lazy("Start a new version"), roles=POLICY_MANAGERS,
         sources=[VersionStatus.PUBLISHED, VersionStatus.RETIRED], form=NewPolicyVersionForm,
         condition=_refuse_second_draft, event_data=lambda version, new: {"new_version": new.pk},
-        help=_lazy("Copies the policy's latest version (conditions, amount formula, parameters, caps, obligations "
+        help=gettext_lazy("Copies the policy's latest version (conditions, amount formula, parameters, caps, obligations "
                    "and test cases) into a new draft that takes effect on the date given once it is published."),
         initial=lambda version: {"effective_from": _dt.date.today()},
         example=lambda version: {"effective_from": version.effective_from + _dt.timedelta(days=365)})
@@ -249,10 +249,10 @@ def policytestcase_delete(*, user, instance: PolicyTestCase):
     instance.delete()
 
 
-@action(PolicyVersion, "run_cases", label=_lazy("Run the test cases"), roles=POLICY_MANAGERS,
+@action(PolicyVersion, "run_cases", label=gettext_lazy("Run the test cases"), roles=POLICY_MANAGERS,
         sources=[VersionStatus.DRAFT, VersionStatus.PUBLISHED, VersionStatus.RETIRED], style="outline-secondary",
         event_data=lambda version, result: result,
-        help=_lazy("Decides every saved case by this version's rules and keeps each result beside what it expects."),
+        help=gettext_lazy("Decides every saved case by this version's rules and keeps each result beside what it expects."),
         example=lambda version: {})
 def policyversion_run_cases(*, user, instance: PolicyVersion) -> dict:
     """Run every case of the version and store each result (``last_result``)."""
@@ -269,10 +269,10 @@ def _dry_run_example(version):
     return {}
 
 
-@action(PolicyVersion, "dry_run", label=_lazy("Dry run on every enterprise"), roles=POLICY_MANAGERS,
+@action(PolicyVersion, "dry_run", label=gettext_lazy("Dry run on every enterprise"), roles=POLICY_MANAGERS,
         sources=[VersionStatus.DRAFT], style="outline-secondary",
         event_data=lambda version, result: {key: result.get(key) for key in ("hash", "eligible", "total_amount")},
-        help=_lazy("Decides this draft for every enterprise with a lease over last calendar year, and compares it "
+        help=gettext_lazy("Decides this draft for every enterprise with a lease over last calendar year, and compares it "
                    "with the version in force: who gains, who loses, the cost against the year's budget."),
         example=_dry_run_example)
 def policyversion_dry_run(*, user, instance: PolicyVersion) -> dict:
@@ -309,10 +309,10 @@ def _publish_check(user, version):
         raise Refused(_("This version cannot be published yet: %(missing)s") % {"missing": "；".join(missing)})
 
 
-@action(PolicyVersion, "publish", label=_lazy("Publish"), roles=[Role.BUREAU_ADMIN],
+@action(PolicyVersion, "publish", label=gettext_lazy("Publish"), roles=[Role.BUREAU_ADMIN],
         sources=[VersionStatus.DRAFT], target=VersionStatus.PUBLISHED, condition=_publish_check,
         style="outline-success", event_data=lambda version, result: {"content_hash": version.content_hash},
-        help=_lazy("Needs every test case passing and a dry run of this very content. From its effective date the "
+        help=gettext_lazy("Needs every test case passing and a dry run of this very content. From its effective date the "
                    "published version decides; it can no longer be changed."),
         example=lambda version: {})
 def policyversion_publish(*, user, instance: PolicyVersion) -> PolicyVersion:
@@ -333,9 +333,9 @@ def policyversion_publish(*, user, instance: PolicyVersion) -> PolicyVersion:
     return instance
 
 
-@action(PolicyVersion, "retire", label=_lazy("Retire"), roles=[Role.BUREAU_ADMIN],
+@action(PolicyVersion, "retire", label=gettext_lazy("Retire"), roles=[Role.BUREAU_ADMIN],
         sources=[VersionStatus.PUBLISHED], target=VersionStatus.RETIRED, style="outline-danger",
-        help=_lazy("A retired version stays the record of the decisions taken under it; it is no longer offered "
+        help=gettext_lazy("A retired version stays the record of the decisions taken under it; it is no longer offered "
                    "for new work."),
         example=lambda version: {})
 def policyversion_retire(*, user, instance: PolicyVersion) -> PolicyVersion:
@@ -830,15 +830,10 @@ def payout_due_for(approved_on: _dt.date) -> tuple[_dt.date | None, str]:
     try:
         return working_calendar.add_working_days(approved_on, days), ""
     except working_calendar.CalendarMissing as missing:
-        year = _year_missing(approved_on, days)
-        return None, (_t("The %(year)s holiday calendar has not been entered: the payout deadline cannot be "
-                         "computed yet.") % {"year": year} if year else " ".join(missing.messages))
-
-
-def _year_missing(start, days):
-    # Enough calendar days to hold ``days`` working days (a long holiday included): the first year past start's.
-    later = _weekdays_after(start, days) + _dt.timedelta(days=14)
-    return later.year if later.year != start.year else start.year + 1
+        # The calendar names the first year without its notice; lacking that, the year after the approval's.
+        year = getattr(missing, "year", None) or approved_on.year + 1
+        return None, _t("The %(year)s holiday calendar has not been entered: the payout deadline cannot be "
+                        "computed yet.") % {"year": year}
 
 
 def default_plan(amount: int, due_on: _dt.date | None) -> list[tuple[int, _dt.date | None]]:

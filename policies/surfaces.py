@@ -16,7 +16,7 @@ from .models import Policy, PolicyVersion
 
 
 def _money(value):
-    return "—" if value is None else format_value(FactType.MONEY, value)
+    return _policy_builder.yuan_text(value)
 
 
 def policy_context(request, policy) -> dict:

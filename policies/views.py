@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from certification.choices import VersionStatus
 from core.access.permissions import ADD, CHANGE, VIEW, record_refusal, role_may
-from core.rules import FactType, format_value, money_from_yuan, money_to_yuan
+from core.rules import money_from_yuan, money_to_yuan
 from core.rules.rows import criteria_from_rows, parameters_from_rows, parameters_to_rows
 from core.surfaces.builder import criteria_initial, filled_rows, put_row_errors
 
@@ -156,7 +156,7 @@ def policytestcase_edit(request, pk, case_pk=None):
 
 
 def _yuan(value):
-    return "—" if value is None else format_value(FactType.MONEY, value)
+    return policy_builder.yuan_text(value)
 
 
 @login_required

@@ -286,10 +286,12 @@ def test_tranches_are_replanned_before_the_first_payment_only(world, decisions):
 
 def test_without_the_holiday_calendar_approval_proceeds_and_the_deadline_waits(world, decisions, monkeypatch):
     class Missing(ValidationError):
-        pass
+        def __init__(self, year):
+            self.year = year
+            super().__init__(f"{year} 年的节假日安排尚未录入，无法计算工作日期限")
 
     def add_working_days(start, days):
-        raise Missing("2027 年的节假日安排尚未录入，无法计算工作日期限")
+        raise Missing(2027)
 
     import sys
 

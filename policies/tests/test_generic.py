@@ -1,4 +1,18 @@
-"""Generic tests of policy support's surfaces (ADR 0018): one class per model, in each part's generic_*.py."""
+"""The generic tests of policy support's models (yuanqu/generic_tests.py), kept by part in the modules below."""
 
+# ===== versions ====
+from .generic_versions import *  # noqa: F401,F403
+
+# (end of this part)
+
+
+# ===== awards ====
 from .generic_awards import *  # noqa: F401,F403
+
+# (end of this part)
+
+
+# ===== clawback ====
 from .generic_clawback import *  # noqa: F401,F403
+
+# (end of this part)
