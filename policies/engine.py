@@ -218,22 +218,38 @@ def decide_columns(rules: Rules, columns_for_part: Callable, start: datetime.dat
         passed = passed & years.passed
         if leaf_count < 64:
             failed = failed | np.where(years.passed, np.uint64(0), np.uint64(1 << leaf_count))
+    amounts = np.zeros(rows, dtype=np.int64)
     if not rules.amount:
-        return passed, np.zeros(rows, dtype=np.int64), failed
-    values, present = amount_over_period_columns(rules.amount, columns_for_part, CATALOGUE, rules.parameters,
-                                                 start, end, rows=rows)
+        return passed, amounts, failed
+    # The amount only where the conditions pass (the others are not eligible whatever it is): a screening
+    # computes it for the few, not for every row.
+    where = np.flatnonzero(passed)
+    if not len(where):
+        return passed, amounts, failed
+    needed = amount_facts_used(rules.amount) | {fact for _k, _n, fact, _c in _caps(rules, on)}
+
+    def subset(part_columns):
+        return {name: (np.asarray(values)[where], np.asarray(present)[where])
+                for name, (values, present) in part_columns.items() if name in needed}
+
+    values, present = amount_over_period_columns(rules.amount, lambda s, e: subset(columns_for_part(s, e)),
+                                                 CATALOGUE, rules.parameters, start, end, rows=len(where))
     values = np.maximum(values, 0)
+    whole = subset(columns)
     for _kind, _name, fact, cap in _caps(rules, on):
-        column = columns.get(fact)
+        column = whole.get(fact)
         if column is None:
-            present = np.zeros(rows, dtype=bool)
+            present = np.zeros(len(where), dtype=bool)
             continue
         used, used_present = np.asarray(column[0], dtype=np.int64), np.asarray(column[1], dtype=bool)
         room = np.maximum(np.int64(cap) - np.where(used_present, used, 0), 0)
         values = np.minimum(values, room)
         present = present & used_present
-    eligible = passed & present & (values > 0)
-    return eligible, np.where(eligible, values, 0), failed
+    ok = present & (values > 0)
+    eligible = np.zeros(rows, dtype=bool)
+    eligible[where[ok]] = True
+    amounts[where[ok]] = values[ok]
+    return eligible, amounts, failed
 
 
 def columns_from_facts(rows: list[Mapping], names=None) -> dict:

@@ -356,16 +356,10 @@ def version_in_force(policy: Policy, on: _dt.date) -> PolicyVersion | None:
 # ===== screening ====
 import datetime as _datetime  # noqa: E402
 
-from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
-from django.db import transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
+from django.core.exceptions import PermissionDenied  # noqa: E402
 from django.utils.translation import gettext_lazy  # noqa: E402
 
-from core import audit  # noqa: E402
-from core.access.permissions import ADD, ensure_can  # noqa: E402
-from core.actions import Refused, action  # noqa: E402
-from core.reference.choices import ChangeAction, Role  # noqa: E402
+from core.access.permissions import ADD  # noqa: E402
 from core.rules.types import value_to_json  # noqa: E402
 
 from .choices import ApplicationStatus, DecisionPurpose, OfferStatus, RunStatus  # noqa: E402
@@ -494,22 +488,6 @@ def offer_decision(offer: Offer, *, user) -> Decision:
     return decision
 
 
-def _offer_application(*, offer: Offer, user) -> Application:
-    """A submitted application made from an offer (the minimal one, until the application workflow's own
-    ``application_create_from_offer`` takes its place): the offer's policy, version, period and decision."""
-    number = f"MS{offer.period_start:%Y}{offer.pk:08d}"
-    application = Application(
-        number=number, policy_id=offer.policy_id, version_id=offer.version_id, enterprise_id=offer.enterprise_id,
-        year=offer.period_start.year, period_start=offer.period_start, period_end=offer.period_end,
-        status=ApplicationStatus.SUBMITTED, offer=offer, decision_id=offer.decision_id,
-        submitted_at=timezone.now(), statement=_("Confirmed from a proactive offer."))
-    application.full_clean()
-    application.save()
-    audit.record_change(instance=application, action=ChangeAction.CREATE, user=user, before=None,
-                        after=audit.snapshot(application))
-    return application
-
-
 def _offer_answerable(user, offer) -> None:
     if offer.period_end and Application.objects.filter(policy_id=offer.policy_id, enterprise_id=offer.enterprise_id,
                                                        year=offer.period_start.year).exclude(
@@ -520,19 +498,16 @@ def _offer_answerable(user, offer) -> None:
 @action(Offer, "confirm", label=gettext_lazy("Confirm and apply"), roles=[Role.ENTERPRISE],
         sources=[OfferStatus.PROPOSED], target=OfferStatus.CONFIRMED, style="primary",
         condition=_offer_answerable, event_label=gettext_lazy("Proactive offer confirmed"),
-        help=gettext_lazy("One step: a submitted application is made from this offer, with the decision shown "
-                          "here; officers review it as any application."),
+        help=gettext_lazy("One step: a submitted application is made from this offer; officers review it as any "
+                          "application."),
         result_of=lambda application: application.offer,
         message=lambda application: _("Application %(number)s submitted.") % {"number": application.number},
         example=lambda offer: {})
 def offer_confirm(*, user, instance: Offer) -> Application:
+    """The decision shown with the offer is made first (if it was not opened before), then the application
+    workflow's ``application_create_from_offer`` makes and submits the application and confirms the offer."""
     offer_decision(instance, user=user)
-    create = globals().get("application_create_from_offer")
-    application = (create or _offer_application)(offer=instance, user=user)
-    instance.status = OfferStatus.CONFIRMED
-    instance.answered_at = timezone.now()
-    instance.save(update_fields=["status", "answered_at", "last_updated"])
-    return application
+    return application_create_from_offer(offer=instance, user=user)
 
 
 @action(Offer, "decline", label=gettext_lazy("Not needed"), roles=[Role.ENTERPRISE],

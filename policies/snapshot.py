@@ -319,7 +319,8 @@ def build(*, on: datetime.date, start: datetime.date, end: datetime.date, parts=
         hit = (table_building[where] == main_building) & (main_building >= 0)
         programme[hit] = table_code[where[hit]]
         programme_present = hit
-    base["building.specialised_programme"] = (programme, programme_present)
+    width = int(np.char.str_len(programme).max()) if n else 1
+    base["building.specialised_programme"] = (programme.astype(f"<U{max(width, 1)}"), programme_present)
     park_of = np.full(n, -1, dtype=np.int64)
     park_of[p_rows] = park[principal]
     certified_parks = np.unique(cert_park[cert_building < 0])

@@ -9,7 +9,7 @@ from decimal import Decimal
 from certification.models import Certification, Scheme, SchemeVersion
 from enterprises.models import Enterprise, FinancialYear, IndustryCategory, Qualification
 from leasing.models import Lease, RentPayment, RentStep, Sublet
-from spaces.models import Building, Floor, Park, Unit
+from spaces.models import Building, Floor, Unit
 from yuanqu.generic_tests import credit_code
 
 D = datetime.date(2024, 12, 31)

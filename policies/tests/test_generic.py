@@ -6,6 +6,12 @@ from .generic_versions import *  # noqa: F401,F403
 # (end of this part)
 
 
+# ===== screening ====
+from .generic_screening import *  # noqa: F401,F403
+
+# (end of this part)
+
+
 # ===== awards ====
 from .generic_awards import *  # noqa: F401,F403
 
