@@ -434,18 +434,23 @@ def _awards_second_reviewer(plan):
     return user
 
 
-def _awards_eligible(policy, version, enterprises, start, end, *, limit):
-    """Up to ``limit`` enterprises the version finds eligible for [start, end] (decided, not kept)."""
+def _awards_eligible(version, enterprises, start, end, *, skip):
+    """The first enterprise the version finds eligible for [start, end] (decided, not kept): those its dry run
+    found gaining the most first, then ``enterprises``; None when none is."""
+    from enterprises.models import Enterprise
+
     from . import evaluation
 
-    found = []
-    for enterprise in enterprises:
+    ranked = [row["enterprise"] for row in (version.dry_run or {}).get("top", []) if (row.get("after") or 0) > 0]
+    first = list(Enterprise.objects.filter(pk__in=ranked))
+    first.sort(key=lambda enterprise: ranked.index(enterprise.pk))
+    for enterprise in [*first, *enterprises]:
+        if enterprise.pk in skip:
+            continue
         decision = evaluation.decide(enterprise, version, start, end, end, save=False)
         if decision.eligible and decision.amount:
-            found.append(enterprise)
-            if len(found) == limit:
-                break
-    return found
+            return enterprise
+    return None
 
 
 def _awards_row(policy, enterprise, year, status, statement, steps, users, number):
@@ -509,26 +514,29 @@ def write_awards(plan) -> None:
         return f"ZC-{year}-{next(numbers):04d}"
 
     # Two awards, of two policies, to enterprises their rules find eligible; the approval is the real one.
+    from core.actions import Refused
+
     approved = []
     for policy in policies:
         if len(approved) == 2:
             break
-        version = policy.version_on(end)
-        for enterprise in _awards_eligible(policy, version, candidates, start, end, limit=1):
-            application = _awards_row(policy, enterprise, year, "second_passed", "申请上年度扶持",
-                                      [("submit", ""), ("first_review", "材料齐全，数据与台账一致"),
-                                       ("second_review", "复核无误")], users, number())
-            try:
-                services.application_approve(application, user=users["admin"], comment="同意拨付")
-            except Exception as error:  # a budget or a group refusing: the demo goes on with the next policy
-                plan.say(f"policies: approval of {application.number} refused: {error}")
-                application.delete()
-                continue
-            award = _AwardsAward.objects.get(application=application)
-            first = award.tranches.order_by("number").first()
-            services.tranche_pay(first, user=users["officer"], paid_on=min(plan.today, end + _awards_dt.timedelta(days=60)),
-                                 reference=f"GK-{year}-{len(approved) + 1:04d}")
-            approved.append(award)
+        enterprise = _awards_eligible(policy.version_on(end), candidates[:60], start, end,
+                                      skip={award.enterprise_id for award in approved})
+        if enterprise is None:
+            continue
+        application = _awards_row(policy, enterprise, year, "second_passed", "申请上年度扶持",
+                                  [("submit", ""), ("first_review", "材料齐全，数据与台账一致"),
+                                   ("second_review", "复核无误")], users, number())
+        try:
+            services.application_approve(application, user=users["admin"], comment="同意拨付")
+        except Refused as refusal:  # the budget or the caps: the application stays where it is
+            plan.say(f"policies: approval of {application.number} refused: {refusal}")
+            continue
+        award = _AwardsAward.objects.get(application=application)
+        first = award.tranches.order_by("number").first()
+        services.tranche_pay(first, user=users["officer"], paid_on=min(plan.today, end + _awards_dt.timedelta(days=60)),
+                             reference=f"GK-{year}-{len(approved) + 1:04d}")
+        approved.append(award)
     # Every other step, the demo enterprise's own first (it sees them in its portal).
     for index, (status, statement, steps) in enumerate(DEMO_STEPS):
         policy = policies[index % len(policies)]
