@@ -12,3 +12,7 @@ class EnterprisesConfig(AppConfig):
         from . import reminders
 
         reminders.register()
+
+        from . import panels
+
+        panels.register()

@@ -28,11 +28,12 @@ from demo.parts import Part
 from demo.plan import DistrictPlan, SyntheticPlan
 from demo.values import DAY, add_years, apportion, composed_search_key, money, pick, random_day, searchable
 
-from .models import Contact, Enterprise, IndustryCategory, Qualification, QualificationRule
+from .models import Contact, Enterprise, FinancialYear, IndustryCategory, Qualification, QualificationRule
 
 part = Part(
     "enterprises",
     tables=[
+        ("financial_years", FinancialYear),
         ("contacts", Contact),
         ("qualifications", Qualification),
         ("enterprise_users", Enterprise.users.through),
@@ -355,6 +356,44 @@ def write_enterprises(plan: DistrictPlan) -> None:
     # The demo enterprise account (core's part made it) is 荣耀's.
     honor = next(e.obj for e in plan.enterprises if e.name == D.HONOR)
     honor.users.add(plan.accounts["enterprise"])
+
+
+# District dates and financial years (demo district) ------------------------------------------------------------
+
+FINANCIAL_YEARS = (2024, 2025)
+REPORTED_SHARE = 0.85  # of tenants: figures on record for a year
+
+
+@part.district.writes
+def write_money(plan: DistrictPlan) -> None:
+    """The day each enterprise registered in the district (its first tenancy here, when it was founded elsewhere
+    more than a year before) and, drawn from ``plan.stream("enterprises.money")`` so that nothing else changes,
+    the revenue, R&D spending and tax of the named enterprises and most tenants for 2024 and 2025 (the years that
+    have ended by the demo day)."""
+    rng = plan.stream("enterprises.money")
+    moved_in = []
+    for e in plan.enterprises:
+        if e.first_tenancy and e.established and (e.first_tenancy - e.established).days > 365:
+            e.obj.moved_in_on = e.first_tenancy
+            moved_in.append(e.obj)
+    Enterprise.objects.bulk_update(moved_in, ["moved_in_on"], batch_size=1000)
+    years = [year for year in FINANCIAL_YEARS if year < plan.today.year]
+    rows = []
+    for e in plan.enterprises:
+        if e.role not in ("named", "tenant") or e.established is None:
+            continue
+        # Revenue grows with the registered capital (万元), by a wide spread; R&D and tax are shares of it.
+        base = (e.capital or 100) * 10_000 * math.exp(rng.gauss(0.2, 0.9))
+        for year in years:
+            if e.established.year > year or (e.role != "named" and rng.random() > REPORTED_SHARE):
+                continue
+            revenue = base * math.exp(rng.gauss(0.08 * (year - years[0]), 0.15))
+            rows.append(FinancialYear(
+                enterprise=e.obj, year=year, revenue=money(round(revenue, -3)),
+                rd_expense=money(round(revenue * rng.uniform(0.02, 0.15), -2)),
+                tax_paid=money(round(revenue * rng.uniform(0.02, 0.08), -2)),
+                source=rng.choice(["年度审计报告", "企业所得税年度纳税申报表", "统计年报"])))
+    FinancialYear.objects.bulk_create(rows, batch_size=2000)
 
 
 # Generator ----------------------------------------------------------------------------------------------

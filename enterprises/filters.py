@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.surfaces.filters import BaseFilterSet, YesNoFilter
 
 from .choices import QualificationKind
-from .models import Contact, Enterprise, Qualification
+from .models import Contact, Enterprise, FinancialYear, Qualification
 
 
 class EnterpriseFilterSet(BaseFilterSet):
@@ -48,3 +48,14 @@ class ContactFilterSet(BaseFilterSet):
     class Meta:
         model = Contact
         fields = ["q", "enterprise"]
+
+
+class FinancialYearFilterSet(BaseFilterSet):
+    search_lookups = ("enterprise__search_text__contains",)
+    year = django_filters.NumberFilter(label=_("year"))
+    # By id, from the enterprise page's financial years; people search by name with q.
+    enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id", widget=HiddenInput)
+
+    class Meta:
+        model = FinancialYear
+        fields = ["q", "year", "enterprise"]

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from core.access.permissions import may_set_field
 from core.reference.choices import Role
 from core.reference.validators import normalise_credit_code
-from core.surfaces.forms import BaseModelForm, DateInput, style_widget
+from core.surfaces.forms import ActionForm, BaseModelForm, DateInput, style_widget
 
 from .choices import IndustryLevel
-from .models import Contact, Enterprise, IndustryCategory, Qualification, credit_code_clash
+from .models import Contact, Enterprise, FinancialYear, IndustryCategory, Qualification, credit_code_clash
 
 
 class IndustryField(forms.CharField):
@@ -110,9 +110,11 @@ class EnterpriseForm(BaseModelForm):
         model = Enterprise
         fields = [
             "name", "credit_code", "confirm_credit_code", "industry", "established_on", "registered_capital",
-            "address", "description", "registered_by", "users",
+            "address", "moved_in_on", "moved_out_on", "description", "registered_by", "users",
         ]
-        widgets = {"established_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"established_on": DateInput(), "moved_in_on": DateInput(), "moved_out_on": DateInput(),
+                   "description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"moved_in_on": _("Left empty for an enterprise founded in the district: its date established counts.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,3 +176,18 @@ class ContactForm(BaseModelForm):
     class Meta:
         model = Contact
         fields = ["enterprise", "name", "title", "mobile", "email"]
+
+
+class FinancialYearForm(BaseModelForm):
+    enterprise = EnterpriseField(label=_("enterprise"))
+
+    class Meta:
+        model = FinancialYear
+        fields = ["enterprise", "year", "revenue", "rd_expense", "tax_paid", "source"]
+        help_texts = {"revenue": _("Operating revenue of the whole year, in yuan."),
+                      "source": _("Where the figures come from, e.g. the audited annual report or the tax return.")}
+
+
+class MoveOutForm(ActionForm):
+    moved_out_on = forms.DateField(label=_("moved out of the district on"), widget=DateInput(),
+                                   help_text=_("The day its registration left the district."))

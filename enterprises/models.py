@@ -167,6 +167,9 @@ class Enterprise(SearchableModel):
             self.credit_code_exception = False
         if self.industry_id and self.industry.level != IndustryLevel.CLASS:
             raise ValidationError({"industry": _("Choose a class (4-digit code) of GB/T 4754-2017.")})
+        if self.moved_in_on and self.moved_out_on and self.moved_out_on < self.moved_in_on:
+            raise ValidationError({"moved_out_on": _(
+                "The date it moved out of the district cannot be before the date it registered in the district.")})
 
 
 class QualificationRule(models.Model):
@@ -260,6 +263,17 @@ class FinancialYear(BaseModel):
 
     def __str__(self):
         return f"{self.enterprise} · {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("enterprises:financialyear_detail", args=[self.pk])
+
+    def clean(self):
+        # Figures are reported for a finished year: none before the statistics began, none for years to come.
+        if self.year is not None and not 1980 <= self.year <= datetime.date.today().year:
+            raise ValidationError({"year": _("Give a year between 1980 and this year.")})
+        for name in ("revenue", "rd_expense", "tax_paid"):
+            if getattr(self, name) is not None and getattr(self, name) < 0:
+                raise ValidationError({name: _("This amount cannot be negative.")})
 
 
 class Contact(BaseModel):

@@ -5,11 +5,12 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from core import reminders
-from core.actions import action
-from core.reference.choices import Role
+from core import audit, reminders
+from core.actions import Refused, action
+from core.reference.choices import ChangeAction, Role
 from core.services import object_create, object_update
 
+from . import forms
 from .models import Contact, Enterprise, Qualification, QualificationRule
 
 
@@ -82,3 +83,32 @@ def contact_reveal(*, user, instance: Contact) -> dict:
     """Show a contact's full name and mobile to the roles that need them (the bureau's administrator and officers);
     every reveal is audited. Everywhere else they stay masked (core.access.personal)."""
     return {"id": instance.pk, "name": instance.name, "mobile": instance.mobile}
+
+
+def _not_moved_out(user, enterprise) -> None:
+    if enterprise.moved_out_on:
+        raise Refused(gettext_lazy("This enterprise is already recorded as moved out of the district; correct the "
+                                   "date on its edit page."))
+
+
+@action(Enterprise, "move_out", label=gettext_lazy("Record moving out"),
+        roles=(Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.PARK_OPERATOR), form=forms.MoveOutForm,
+        event="enterprises.enterprise.move_out", event_label=gettext_lazy("Enterprise moved out of the district"),
+        condition=_not_moved_out, style="outline-danger",
+        help=gettext_lazy("Support that requires staying in the district is checked against this date."),
+        example=lambda enterprise: {"moved_out_on": datetime.date.today()})
+def enterprise_move_out_action(*, user, instance: Enterprise, moved_out_on: datetime.date) -> Enterprise:
+    before = audit.snapshot(instance)
+    instance.moved_out_on = moved_out_on
+    instance.full_clean()
+    instance.save(update_fields=["moved_out_on", "last_updated"])
+    audit.record_change(instance=instance, action=ChangeAction.UPDATE, user=user, before=before,
+                        after=audit.snapshot(instance))
+    return instance
+
+
+def enterprise_move_out(*, enterprise: Enterprise, on: datetime.date, user) -> Enterprise:
+    """Record that an enterprise moved its registration out of the district on ``on`` (迁出): not before it
+    registered in the district. The edit page may also set or correct the date; this is the step people take,
+    recorded as the event ``enterprises.enterprise.move_out`` that obligations to stay in the district watch."""
+    return enterprise_move_out_action(user=user, instance=enterprise, moved_out_on=on)

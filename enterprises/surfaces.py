@@ -6,7 +6,7 @@ from core.surfaces import Column, Surface, register
 
 from . import filters, forms, services
 from .choices import QualificationKind
-from .models import Contact, Enterprise, Qualification
+from .models import Contact, Enterprise, FinancialYear, Qualification
 
 CREDIT_CODE_ALIASES = ("统一社会信用代码", "信用代码", "社会信用代码", "企业信用代码", "USCC")
 
@@ -37,7 +37,7 @@ enterprise = register(Surface(
     model=Enterprise, filterset=filters.EnterpriseFilterSet, form=forms.EnterpriseForm, slug="enterprises",
     columns=[Column("name", link=True), Column("credit_code", template="enterprises/cells/credit_code.html"),
              Column("industry", order_by="industry__code"), Column("established_on"),
-             Column("registered_capital")],
+             Column("registered_capital"), Column("moved_in_on"), Column("moved_out_on")],
     select_related=("industry",), default_sort="name", extra_context=enterprise_context,
     api_read_only=("credit_code_exception",),
     create=services.enterprise_create, bulk_fields=("industry", "registered_by"),
@@ -50,7 +50,9 @@ enterprise = register(Surface(
                  "established_on": ImportColumn(aliases=("成立日期", "成立时间")),
                  "registered_capital": ImportColumn(unit_scale=10000, aliases=("注册资本", "注册资本（万元）"),
                                                     help=_("In 万元; 500万, 1.2亿 and 5,000,000元 are understood")),
-                 "address": ImportColumn(aliases=("注册地址", "地址", "住所"))},
+                 "address": ImportColumn(aliases=("注册地址", "地址", "住所")),
+                 "moved_in_on": ImportColumn(aliases=("落户日期", "落户本区日期", "迁入日期", "入区日期")),
+                 "moved_out_on": ImportColumn(aliases=("迁出日期", "迁出本区日期", "离区日期"))},
         example={"name": "深圳示例科技有限公司", "credit_code": "91440300MA5DEXAM87", "industry": "6513",
                  "established_on": "2019-03-15", "registered_capital": "1000"},
         bulk=True,
@@ -87,4 +89,24 @@ contact = register(Surface(
              Column("enterprise", order_by="enterprise__name"), Column("title"),
              Column("masked_mobile", label=_("mobile"), order_by=None)],
     select_related=("enterprise",), bulk_fields=("title",),
+))
+
+financial_year = register(Surface(
+    model=FinancialYear, filterset=filters.FinancialYearFilterSet, form=forms.FinancialYearForm,
+    slug="financial-years",
+    columns=[Column("enterprise", order_by="enterprise__name", link=True), Column("year"), Column("revenue"),
+             Column("rd_expense"), Column("tax_paid"), Column("source")],
+    select_related=("enterprise",), default_sort="-year", bulk_fields=("source",),
+    importer=ImportSpec(
+        key=("enterprise", "year"),
+        columns={"enterprise": ENTERPRISE,
+                 "year": ImportColumn(aliases=("年度", "年份", "所属年度", "会计年度")),
+                 "revenue": ImportColumn(aliases=("营业收入", "营收", "主营业务收入", "营业收入（元）")),
+                 "rd_expense": ImportColumn(aliases=("研发投入", "研发费用", "研发经费", "研发投入（元）")),
+                 "tax_paid": ImportColumn(aliases=("纳税额", "纳税总额", "缴纳税款", "实缴税额")),
+                 "source": ImportColumn(aliases=("数据来源", "来源"))},
+        example={"enterprise": "91440300MA5DEXAM87", "year": "2025", "revenue": "12500000", "rd_expense": "1800000",
+                 "tax_paid": "650000", "source": "年度审计报告"},
+        bulk=True,
+    ),
 ))

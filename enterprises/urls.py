@@ -10,5 +10,5 @@ urlpatterns = [
     path("industries/", views.industry_browser, name="industry_browser"),
     path("enterprises/options/", views.enterprise_options, name="enterprise_options"),
 ]
-for s in (surfaces.enterprise, surfaces.qualification, surfaces.contact):
+for s in (surfaces.enterprise, surfaces.qualification, surfaces.contact, surfaces.financial_year):
     urlpatterns += surface_urlpatterns(s)

@@ -37,3 +37,13 @@ FOLLOW_UP_CHOICES = [(value, label) for value, label in FollowUpStatus.choices i
 
 # A follow-up still open: the next contact is awaited.
 OPEN_FOLLOW_UPS = (FollowUpStatus.PENDING, FollowUpStatus.TALKING)
+
+
+class PaymentState(ChoiceSet):
+    """Whether the park's operator has confirmed a rent payment (leasing.models.RentPayment.state)."""
+
+    ENTERED = "entered", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+PaymentState._colors = {"entered": "warning", "confirmed": "success"}

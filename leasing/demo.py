@@ -17,6 +17,12 @@ the park's zone founded at least a month before the lease began (``plan.zone_fir
 renewals by the same tenant.
 
 New demo records about leases (renewals, follow-ups) belong here, drawn from ``plan.stream("leasing…")``.
+
+Money (demo district, drawn from ``plan.stream("leasing.money")`` after the leases are written, so nothing
+above changes): each lease's deposit (three months' rent), management fee and, for some, rent-free months; an
+annual escalation schedule on some long leases; the rent paid month by month from 1 January 2025 up to the demo
+day for the leases in force then (the older months confirmed by the operator, the latest ones not yet); one
+sublet.
 """
 
 from __future__ import annotations
@@ -31,9 +37,11 @@ from demo.parts import Part
 from demo.plan import DistrictPlan, SyntheticPlan
 from demo.values import DAY, add_years, area, money, months_ago, random_day
 
-from .models import Lease
+from .models import Lease, RentPayment, RentStep, Sublet
+from .rent import months_after, rent_on_day
 
-part = Part("leasing", tables=[("lease_units", Lease.units.through), ("leases", Lease)])
+part = Part("leasing", tables=[("rent_payments", RentPayment), ("rent_steps", RentStep), ("sublets", Sublet),
+                               ("lease_units", Lease.units.through), ("leases", Lease)])
 
 
 # Demo district --------------------------------------------------------------------------------------------
@@ -310,6 +318,108 @@ def write_leases(plan: DistrictPlan) -> None:
     through.objects.bulk_create(
         [through(lease_id=le.obj.pk, unit_id=u.obj.pk) for le in plan.leases for u in le.units], batch_size=2000
     )
+
+
+# Money terms, rent steps, rent paid and a sublet (demo district) ---------------------------------------------
+
+PAYMENTS_FROM = datetime.date(2025, 1, 1)
+RENT_FREE_SHARE = 0.3  # of leases: 1–3 rent-free months from the start
+STEP_SHARE = 0.25  # of leases of three years or more: the rent rises every year
+CONFIRMED_AFTER = 20  # days after a month ends by which its payment is (mostly) confirmed
+UNPAID_SHARE = 0.03  # months whose payment is not recorded (late, or not entered yet)
+
+
+def _month_periods(start: datetime.date, end: datetime.date):
+    """[start, end] cut at calendar months: (first day, last day) of each part."""
+    day = start
+    while day <= end:
+        last = min(end, months_after(day.replace(day=1), 1) - DAY)
+        yield day, last
+        day = last + DAY
+
+
+@part.district.writes
+def write_money(plan: DistrictPlan) -> None:
+    """Money terms on every lease, rent steps on some, monthly rent paid since 2025, one sublet."""
+    from django.utils import timezone
+
+    rng = plan.stream("leasing.money")
+    today = plan.today
+    leases, steps, payments = [], [], []
+    operator_of = {}
+    for le in plan.leases:
+        lease = le.obj
+        rent = Decimal(le.rent)
+        lease.rent_free_months = rng.choice([1, 2, 3]) if rng.random() < RENT_FREE_SHARE else 0
+        lease.deposit = money(rent * lease.leased_area * 3)
+        lease.management_fee = money(rng.choice([12, 15, 18, 20, 22, 25]))
+        leases.append(lease)
+        lease_steps = []
+        if (le.end - le.start).days >= 3 * 365 - 2 and rng.random() < STEP_SHARE:
+            raise_by = Decimal(rng.choice([3, 4, 5])) / 100
+            step_rent = rent
+            for year in range(1, (le.end - le.start).days // 365 + 1):
+                starts_on = add_years(le.start, year)
+                if starts_on > le.end:
+                    break
+                step_rent = money(step_rent * (1 + raise_by))
+                lease_steps.append((starts_on, step_rent))
+                steps.append(RentStep(lease=lease, starts_on=starts_on, monthly_rent=step_rent))
+        if le.status == "expired" and le.end < PAYMENTS_FROM:
+            continue
+        last_day = min(le.terminated_on or le.end, le.end, today)
+        for first, last in _month_periods(max(le.start, PAYMENTS_FROM), last_day):
+            month_rent = rent_on_day(day=first, start=le.start, monthly_rent=rent,
+                                     rent_free_months=lease.rent_free_months, steps=lease_steps)
+            if month_rent == 0 or (last == last_day and last_day == today and last.day != 1 and rng.random() < 0.5):
+                continue  # rent-free, or the current month not yet paid
+            if rng.random() < UNPAID_SHARE:
+                continue
+            days_in_month = (months_after(first.replace(day=1), 1) - first.replace(day=1)).days
+            amount = money(month_rent * lease.leased_area * ((last - first).days + 1) / days_in_month)
+            paid_on = min(today, first + datetime.timedelta(days=rng.randint(0, 12)))
+            confirmed = (today - last).days > CONFIRMED_AFTER and rng.random() < 0.97
+            payments.append(RentPayment(
+                lease=lease, period_start=first, period_end=last, amount=amount, paid_on=paid_on,
+                reference=f"SJ{first:%Y%m}{lease.pk:06d}",
+                confirmed_at=timezone.make_aware(datetime.datetime.combine(
+                    min(today, last + datetime.timedelta(days=rng.randint(3, CONFIRMED_AFTER))), datetime.time(10)))
+                if confirmed else None))
+            operator_of[len(payments) - 1] = le.units[0].building.park
+    Lease.objects.bulk_update(leases, ["rent_free_months", "deposit", "management_fee"], batch_size=1000)
+    RentStep.objects.bulk_create(steps, batch_size=2000)
+    operators = {}
+    for index, park in operator_of.items():
+        payment = payments[index]
+        if payment.confirmed_at is not None:
+            account = operators.get(id(park))
+            if account is None:
+                operators[id(park)] = account = _operator_account(plan, park)
+            payment.confirmed_by = account
+    RentPayment.objects.bulk_create(payments, batch_size=2000)
+    _write_sublet(plan, rng)
+
+
+def _operator_account(plan: DistrictPlan, park):
+    """The demo operator account when it works for the park's operator (core's part made it); else none."""
+    account = plan.accounts.get("operator") if hasattr(plan, "accounts") else None
+    if account is None or park.obj.operator_id is None:
+        return None
+    return account if account.operators.filter(pk=park.obj.operator_id).exists() else None
+
+
+def _write_sublet(plan: DistrictPlan, rng) -> None:
+    """One sublet, found by the park's operator: part of an active lease's space let on to a small firm."""
+    candidates = [le for le in plan.leases if le.status == "active" and le.start < plan.today - 90 * DAY
+                  and le.obj.leased_area >= 200]
+    if not candidates:
+        return
+    le = rng.choice(candidates)
+    starts_on = random_day(rng, le.start + 60 * DAY, plan.today - 30 * DAY)
+    Sublet.objects.create(
+        lease=le.obj, subtenant_name="深圳市云启咨询服务有限公司", area=money(le.obj.leased_area / 4),
+        starts_on=starts_on, found_on=min(plan.today, starts_on + datetime.timedelta(days=rng.randint(20, 60))),
+        note="园区巡查发现该企业将部分办公区域转租给其他企业使用")
 
 
 # Generator ----------------------------------------------------------------------------------------------

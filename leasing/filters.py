@@ -2,11 +2,11 @@ import django_filters
 from django.forms import HiddenInput
 from django.utils.translation import gettext_lazy as _
 
-from core.surfaces.filters import BaseFilterSet
+from core.surfaces.filters import BaseFilterSet, YesNoFilter
 from spaces.filters import building_filter, operator_filter, park_filter
 
 from .choices import FollowUpStatus, LeaseStatus
-from .models import Lease
+from .models import Lease, RentPayment, RentStep, Sublet
 
 
 class LeaseFilterSet(BaseFilterSet):
@@ -42,3 +42,35 @@ class LeaseExpiryFilterSet(BaseFilterSet):
         super().__init__(*args, request=request, **kwargs)
         if request is not None and not follow_up_visible(request.user):
             del self.filters["follow_up"]
+
+
+class LeaseMoneyFilterSet(BaseFilterSet):
+    """The lists of a lease's money records: by enterprise or contract, park, lease (from the lease page)."""
+
+    search_lookups = ("lease__enterprise__search_text__contains", "lease__contract_number__icontains")
+    lease = django_filters.NumberFilter(label=_("lease"), field_name="lease_id", widget=HiddenInput)
+    enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="lease__enterprise_id", widget=HiddenInput)
+    park = park_filter(field_name="lease__park")
+
+
+class RentStepFilterSet(LeaseMoneyFilterSet):
+    class Meta:
+        model = RentStep
+        fields = ["q", "park", "lease", "enterprise"]
+
+
+class RentPaymentFilterSet(LeaseMoneyFilterSet):
+    confirmed = YesNoFilter(label=_("confirmed"), field_name="confirmed_at", lookup_expr="isnull", exclude=True)
+    year = django_filters.NumberFilter(label=_("year"), field_name="period_start__year")
+
+    class Meta:
+        model = RentPayment
+        fields = ["q", "park", "confirmed", "year", "lease", "enterprise"]
+
+
+class SubletFilterSet(LeaseMoneyFilterSet):
+    search_lookups = (*LeaseMoneyFilterSet.search_lookups, "subtenant_name__icontains")
+
+    class Meta:
+        model = Sublet
+        fields = ["q", "park", "lease", "enterprise"]

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ from enterprises.forms import EnterpriseField
 from spaces.models import Building, Unit
 
 from .choices import FOLLOW_UP_CHOICES
-from .models import Lease
+from .models import Lease, RentPayment, RentStep, Sublet
 
 
 class UnitChoices(forms.ModelMultipleChoiceField):
@@ -34,8 +35,14 @@ class LeaseForm(BaseModelForm):
 
     class Meta:
         model = Lease
-        fields = ["enterprise", "building", "units", "contract_number", "start_date", "end_date", "monthly_rent"]
+        fields = ["enterprise", "building", "units", "contract_number", "start_date", "end_date", "monthly_rent",
+                  "rent_free_months", "deposit", "management_fee", "assessed_monthly_rent"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        help_texts = {
+            "monthly_rent": _("The rent from the start date; later rents are the lease's rent steps."),
+            "rent_free_months": _("Calendar months from the start date in which no rent is due."),
+            "assessed_monthly_rent": _("Government-owned space only: the assessed market rent the rent is a share of."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,3 +134,108 @@ class FollowUpForm(ActionForm):
                            widget=forms.Textarea(attrs={"rows": 3}))
     next_contact_on = forms.DateField(label=_("next contact on"), widget=DateInput(), required=False,
                                       help_text=_("Once this day has passed, the expiry queue marks the follow-up overdue."))
+
+
+# ----- money: rent steps, rent payments, sublets -------------------------------------------------------------------
+class LeaseField(forms.ModelChoiceField):
+    """A lease, chosen among the leases of the enterprise named in the form's ``enterprise`` field (a district has
+    200,000 leases: the list follows the enterprise, reloaded when it changes). The API and imports give the lease
+    directly (its id; a spreadsheet its contract number within the enterprise)."""
+
+    def label_from_instance(self, lease):
+        number = lease.contract_number or f"#{lease.pk}"
+        return f"{number} · {date_format(lease.start_date)}–{date_format(lease.end_date)} · {lease.get_status_display()}"
+
+
+class LeaseMoneyForm(BaseModelForm):
+    """The enterprise first, then one of its leases (the edit page of a lease's rent steps, payments and sublets)."""
+
+    enterprise = EnterpriseField(label=_("enterprise"), required=False,
+                                 help_text=_("Type the enterprise to list its leases."))
+    lease = LeaseField(label=_("lease"), queryset=Lease.objects.all())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["lease"]
+        field.widget.attrs.update({"data-depends-on": "enterprise", "data-options-url": reverse_lazy("leasing:lease_options")})
+        enterprise = self._enterprise_given()
+        if enterprise is not None:
+            self.fields["enterprise"].initial = enterprise
+            listed = field.queryset.filter(enterprise=enterprise).order_by("-start_date", "-pk")
+            field.widget.choices = [("", "---------"), *((lease.pk, field.label_from_instance(lease)) for lease in listed)]
+        else:
+            field.widget.choices = [("", "---------")]
+
+    def _enterprise_given(self):
+        """The enterprise the lease list follows: typed in the form, or the lease's (given, or stored)."""
+        typed = self.data.get("enterprise") if self.is_bound else self.initial.get("enterprise")
+        if typed:
+            try:
+                return self.fields["enterprise"].clean(typed)
+            except forms.ValidationError:
+                return None
+        lease_id = self.data.get("lease") if self.is_bound else self.initial.get("lease")
+        if lease_id:
+            lease = self.fields["lease"].queryset.filter(pk=getattr(lease_id, "pk", lease_id)).first() \
+                if str(getattr(lease_id, "pk", lease_id)).isdigit() else None
+            return lease.enterprise if lease else None
+        if self.instance.pk and self.instance.lease_id:
+            return self.instance.lease.enterprise
+        return None
+
+    def clean(self):
+        cleaned = super().clean()
+        enterprise, lease = cleaned.pop("enterprise", None), cleaned.get("lease")
+        if enterprise is not None and lease is not None and lease.enterprise_id != enterprise.pk:
+            self.add_error("lease", gettext("This lease is not a lease of %(enterprise)s.") % {"enterprise": enterprise.name})
+        return cleaned
+
+
+class RentStepForm(LeaseMoneyForm):
+    class Meta:
+        model = RentStep
+        fields = ["enterprise", "lease", "starts_on", "monthly_rent"]
+        widgets = {"starts_on": DateInput()}
+        help_texts = {"starts_on": _("The rent applies from this day until the next step.")}
+
+    def _get_validation_exclusions(self):
+        # A second step on the same day is refused by the service in words naming the date (leasing.services),
+        # not by the constraint's generic message: the constraint on (lease, starts_on) is left to it.
+        return super()._get_validation_exclusions() | {"lease"}
+
+
+class RentPaymentForm(LeaseMoneyForm):
+    class Meta:
+        model = RentPayment
+        fields = ["enterprise", "lease", "period_start", "period_end", "amount", "paid_on", "reference"]
+        widgets = {"period_start": DateInput(), "period_end": DateInput(), "paid_on": DateInput()}
+        help_texts = {"amount": _("Rent only, for the whole period: utilities and property fees are not rent.")}
+
+
+class SubletForm(LeaseMoneyForm):
+    subtenant = EnterpriseField(label=_("subtenant"), required=False,
+                                help_text=_("When the subtenant is a registered enterprise; otherwise give its name only."))
+
+    class Meta:
+        model = Sublet
+        fields = ["enterprise", "lease", "subtenant", "subtenant_name", "area", "starts_on", "ends_on", "found_on",
+                  "note"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "found_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subtenant_name"].required = False  # taken from the subtenant when one is chosen
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("subtenant_name"):
+            if cleaned.get("subtenant") is not None:
+                cleaned["subtenant_name"] = cleaned["subtenant"].name
+            elif "subtenant_name" not in self.errors:
+                self.add_error("subtenant_name", gettext("Give the subtenant's name, or choose the subtenant."))
+        return cleaned
+
+
+class UnconfirmForm(ActionForm):
+    reason = forms.CharField(label=_("reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Why the confirmation is withdrawn (it is recorded)."))

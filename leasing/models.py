@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -6,12 +7,14 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BaseModel
+from core.models import BaseModel, DerivedState
 from core.reference.choices import Role
 
-from .choices import FollowUpStatus, LeaseStatus
+from .choices import FollowUpStatus, LeaseStatus, PaymentState
 
 
 class Lease(BaseModel):
@@ -118,6 +121,11 @@ class Lease(BaseModel):
             raise ValidationError({"end_date": _("A terminated lease ends on its termination date.")})
         if self.terminated_on and self.start_date and self.terminated_on < self.start_date:
             raise ValidationError({"terminated_on": _("The termination date cannot be before the start date.")})
+        if self.start_date and self.end_date and self.rent_free_months:
+            from .rent import rent_due_from
+
+            if rent_due_from(self.start_date, self.rent_free_months) > self.end_date + datetime.timedelta(days=1):
+                raise ValidationError({"rent_free_months": _("The rent-free months cannot run past the lease's end date.")})
 
     def refusal(self, verb: str):
         """Only an active lease is changed: expired, terminated and renewed ones are the record of what happened
@@ -167,6 +175,8 @@ class RentStep(BaseModel):
     monthly_rent = models.DecimalField(_("rent (yuan/m²/month)"), max_digits=8, decimal_places=2,
                                        validators=[MinValueValidator(Decimal("0"))])
 
+    # The schedule is part of the lease's terms: who changes the lease changes its steps.
+    role_actions = {Role.PARK_OPERATOR: "vacd", Role.ENTERPRISE: "v"}
     scope_via = "lease"
 
     class Meta:
@@ -179,7 +189,23 @@ class RentStep(BaseModel):
         ]
 
     def __str__(self):
-        return f"{self.lease} · {self.starts_on}"
+        return f"{self.lease} · {date_format(self.starts_on)}" if self.starts_on else str(self.lease)
+
+    def get_absolute_url(self):
+        return reverse("leasing:rentstep_detail", args=[self.pk])
+
+    def clean(self):
+        lease = self.lease if self.lease_id else None
+        if lease and self.starts_on and not lease.start_date <= self.starts_on <= lease.end_date:
+            raise ValidationError({"starts_on": _(
+                "A rent step starts within the lease's dates (%(start)s to %(end)s).")
+                % {"start": date_format(lease.start_date), "end": date_format(lease.end_date)}})
+
+    def refusal(self, verb):
+        """The steps of a lease that is no longer active are the record of what it charged."""
+        if verb in ("change", "delete") and self.lease_id and self.lease.status != LeaseStatus.ACTIVE:
+            return _("Only the rent steps of an active lease can be changed.")
+        return None
 
 
 class RentPayment(BaseModel):
@@ -215,18 +241,44 @@ class RentPayment(BaseModel):
         ]
         indexes = [models.Index(fields=["period_start", "lease"], name="rent_payment_period")]
 
+    # Confirmed once the operator has confirmed it (rentpayment_confirm), entered until then.
+    state = DerivedState(PaymentState, read=lambda payment: _payment_state(payment), stored=lambda state: _payment_stored(state))
+
     def __str__(self):
-        return f"{self.lease} · {self.period_start}–{self.period_end}"
+        if not (self.period_start and self.period_end):
+            return str(self.lease) if self.lease_id else ""
+        return f"{self.lease} · {date_format(self.period_start)}–{date_format(self.period_end)}"
+
+    def get_absolute_url(self):
+        return reverse("leasing:rentpayment_detail", args=[self.pk])
 
     def clean(self):
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+        lease = self.lease if self.lease_id else None
+        if lease and self.period_start and self.period_start < lease.start_date:
+            raise ValidationError({"period_start": _(
+                "The period cannot start before the lease's start date (%(start)s).")
+                % {"start": date_format(lease.start_date)}})
+        if lease and self.period_end and self.period_end > lease.end_date:
+            raise ValidationError({"period_end": _(
+                "The period cannot end after the lease's end date (%(end)s).") % {"end": date_format(lease.end_date)}})
 
     def refusal(self, verb):
         """A confirmed payment is what a subsidy is computed on: the operator withdraws the confirmation first."""
         if verb in ("change", "delete") and self.confirmed_at:
             return _("A confirmed payment cannot be changed.")
         return None
+
+
+def _payment_state(payment) -> str:
+    return PaymentState.CONFIRMED if payment.confirmed_at else PaymentState.ENTERED
+
+
+def _payment_stored(state) -> dict:
+    if state == PaymentState.CONFIRMED:
+        return {"confirmed_at": timezone.now()}
+    return {"confirmed_at": None, "confirmed_by": None}
 
 
 class Sublet(BaseModel):
@@ -259,4 +311,22 @@ class Sublet(BaseModel):
         ]
 
     def __str__(self):
-        return f"{self.lease} → {self.subtenant_name}"
+        return f"{self.lease} → {self.subtenant_name}" if self.lease_id else self.subtenant_name
+
+    def get_absolute_url(self):
+        return reverse("leasing:sublet_detail", args=[self.pk])
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The sublet cannot end before it starts.")})
+        lease = self.lease if self.lease_id else None
+        if lease and self.starts_on and not lease.start_date <= self.starts_on <= lease.end_date:
+            raise ValidationError({"starts_on": _(
+                "A sublet starts within the lease's dates (%(start)s to %(end)s).")
+                % {"start": date_format(lease.start_date), "end": date_format(lease.end_date)}})
+        if self.area is not None and lease and lease.leased_area and self.area > lease.leased_area:
+            raise ValidationError({"area": _("The sublet area cannot exceed the lease's area (%(area)s m²).")
+                                   % {"area": lease.leased_area}})
+
+    def active_on(self, day) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

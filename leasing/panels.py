@@ -33,8 +33,29 @@ def enterprise_panel(request, enterprise, context):
 LEASE_CONTRACT = register_kind("lease_contract", _("Lease contract"))
 
 
+def rent_payments_panel(request, lease, context):
+    """The lease page's rent paid per year, with how much awaits the operator's confirmation."""
+    from core.access.permissions import ADD, VIEW, role_may
+
+    from .models import RentPayment
+
+    if not role_may(request.user, VIEW, RentPayment):
+        return None
+    return {"years": selectors.lease_payments_by_year(lease=lease), "can_add": role_may(request.user, ADD, RentPayment)}
+
+
+def sublets_panel(request, lease, context):
+    from core.access.permissions import ADD, VIEW, role_may
+
+    from .models import Sublet
+
+    if not role_may(request.user, VIEW, Sublet):
+        return None
+    return {"sublets": selectors.lease_sublets(lease=lease), "can_add": role_may(request.user, ADD, Sublet)}
+
+
 def register():
-    from core.surfaces.extensions import add_hook
+    from core.surfaces.extensions import add_detail_panel, add_hook
     from enterprises.attachments import BUSINESS_LICENCE
 
     from .services import leases_follow_moved_units, leases_of_resized_unit
@@ -46,6 +67,8 @@ def register():
     add_detail_context("spaces.zone", area_panel)
     add_detail_context("spaces.unit", unit_panel)
     add_detail_context("enterprises.enterprise", enterprise_panel)
+    add_detail_panel("leasing.lease", "leasing/rent_payments_panel.html", rent_payments_panel)
+    add_detail_panel("leasing.lease", "leasing/sublets_panel.html", sublets_panel)
     # The signed contract, uploaded by the park's operator; the tenant's business licence, attached again from
     # the enterprise's own documents.
     register_attachable("leasing.lease", kinds=[LEASE_CONTRACT, BUSINESS_LICENCE], owner=lambda lease: lease.enterprise,

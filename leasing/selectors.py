@@ -171,3 +171,27 @@ def rent_on(lease, day: datetime.date) -> Decimal:
     steps = [(step.starts_on, step.monthly_rent) for step in lease.rent_steps.all()]
     return rent_on_day(day=day, start=lease.start_date, monthly_rent=lease.monthly_rent,
                        rent_free_months=lease.rent_free_months, steps=steps)
+
+
+def lease_rent_steps(*, lease):
+    """A lease's escalation schedule, earliest step first (the lease was read within the user's scope)."""
+    return lease.rent_steps.order_by("starts_on")
+
+
+def lease_payments_by_year(*, lease) -> list[dict]:
+    """The rent paid on a lease per year (of each period's start), latest year first: total, number of payments,
+    how many of them and how much still await the operator's confirmation. One query."""
+    from django.db.models.functions import ExtractYear
+
+    from .models import RentPayment
+
+    unconfirmed = Q(confirmed_at__isnull=True)
+    rows = (RentPayment.objects.filter(lease=lease).annotate(year=ExtractYear("period_start")).values("year")
+            .annotate(total=Sum("amount"), count=Count("pk"), unconfirmed=Count("pk", filter=unconfirmed),
+                      unconfirmed_total=Sum("amount", filter=unconfirmed))
+            .order_by("-year"))
+    return [{**row, "unconfirmed_total": row["unconfirmed_total"] or Decimal("0")} for row in rows]
+
+
+def lease_sublets(*, lease):
+    return lease.sublets.select_related("subtenant").order_by("-starts_on", "-pk")

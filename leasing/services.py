@@ -1,4 +1,5 @@
-"""Lease workflows: create, change, terminate, renew, move, follow up, expire; unit status follows from them."""
+"""Lease workflows: create, change, terminate, renew, move, follow up, expire; unit status follows from them. A
+lease's money records: its rent steps, the rent paid (entered, imported, confirmed by the operator), sublets."""
 
 import datetime
 from decimal import Decimal
@@ -6,13 +7,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit, reminders
-from core.access.permissions import CHANGE, record_refusal
+from core.access.permissions import CHANGE, DELETE, record_refusal
 from core.actions import action
 from core.reference.choices import ChangeAction, Role
 from core.services import object_create, object_delete, object_update
@@ -21,8 +22,8 @@ from spaces.models import Park, Unit
 from spaces.services import unit_status_set
 
 from . import forms, selectors
-from .choices import FOLLOW_UP_CHOICES, HOLDING_STATUSES, FollowUpStatus, LeaseStatus
-from .models import Lease, LeaseFollowUp
+from .choices import FOLLOW_UP_CHOICES, HOLDING_STATUSES, FollowUpStatus, LeaseStatus, PaymentState
+from .models import Lease, LeaseFollowUp, RentPayment, RentStep, Sublet
 
 DAY = datetime.timedelta(days=1)
 
@@ -411,3 +412,186 @@ def lease_expire_due(*, today: datetime.date | None = None, user=None) -> int:
         units.update(lease.units.values_list("pk", flat=True))
     units_refresh_status(units=units, user=user, today=today)
     return len(due)
+
+
+# ----- money: rent steps, rent payments, sublets ------------------------------------------------------------------
+# A lease's steps, payments and sublets are checked against each other (no two payments for overlapping periods,
+# one step a day) and against the lease's dates: every writer holds the lease's row lock first, so a second
+# writer of the same lease waits and then reads what the first stored. Lease writers lock units, then the lease;
+# these lock the lease alone (and then their own row), so the two orders never cross.
+def leases_lock_rows(ids) -> dict[int, Lease]:
+    """Lock the leases' rows, in id order; {id: lease} (a lease deleted meanwhile is left out)."""
+    wanted = sorted({getattr(i, "pk", i) for i in ids if i is not None})
+    return {lease.pk: lease for lease in Lease.objects.select_for_update().filter(pk__in=wanted).order_by("pk")}
+
+
+def _lease_of(data: dict, instance=None):
+    lease = data.get("lease", instance.lease if instance is not None else None)
+    return getattr(lease, "pk", lease)
+
+
+def _lock_money_rows(model, *, data: dict, instance=None):
+    """Lock the lease a record is (and will be) of, then the record itself; the record as stored, or None."""
+    leases_lock_rows([_lease_of(data, instance), instance.lease_id if instance is not None else None])
+    if instance is None:
+        return None
+    return model.objects.select_for_update().filter(pk=instance.pk).first()
+
+
+def _refuse_if_kept(stored, verb) -> None:
+    refused = record_refusal(stored, verb) if stored is not None else None
+    if refused:
+        raise ValidationError(refused)
+
+
+def _refuse_step_twice(data: dict, instance=None) -> None:
+    lease, starts_on = _lease_of(data, instance), data.get("starts_on")
+    if lease and starts_on and RentStep.objects.filter(lease_id=lease, starts_on=starts_on).exclude(
+            pk=getattr(instance, "pk", None)).exists():
+        raise ValidationError({"starts_on": _("The lease already has a rent step from %(day)s.")
+                               % {"day": date_format(starts_on)}})
+
+
+def _refuse_inactive_lease(data: dict) -> None:
+    lease = Lease.objects.filter(pk=_lease_of(data)).first()
+    if lease is not None and lease.status != LeaseStatus.ACTIVE:
+        raise ValidationError({"lease": _("Only the rent steps of an active lease can be changed.")})
+
+
+@transaction.atomic
+def rent_step_create(*, user, model=RentStep, data: dict) -> RentStep:
+    """Add a step to an active lease's escalation schedule: the rent from ``starts_on`` (within the lease's
+    dates, one step a day) until the next step."""
+    _lock_money_rows(RentStep, data=data)
+    _refuse_inactive_lease(data)
+    _refuse_step_twice(data)
+    return object_create(user=user, model=model, data=data)
+
+
+@transaction.atomic
+def rent_step_update(*, user, instance: RentStep, data: dict) -> RentStep:
+    stored = _lock_money_rows(RentStep, data=data, instance=instance)
+    _refuse_if_kept(stored, CHANGE)
+    _refuse_inactive_lease({"lease": _lease_of(data, instance)})
+    _refuse_step_twice(data, instance)
+    return object_update(user=user, instance=instance, data=data)
+
+
+@transaction.atomic
+def rent_step_delete(*, user, instance: RentStep) -> None:
+    stored = _lock_money_rows(RentStep, data={}, instance=instance)
+    _refuse_if_kept(stored, DELETE)
+    object_delete(user=user, instance=instance)
+
+
+def _refuse_overlapping_payment(data: dict, instance=None) -> None:
+    """Two payments of one lease never cover the same day (rent paid would count twice). The caller holds the
+    lease's row lock, so no payment for the lease is stored between this read and the write."""
+    lease = _lease_of(data, instance)
+    start = data.get("period_start", getattr(instance, "period_start", None))
+    end = data.get("period_end", getattr(instance, "period_end", None))
+    if not (lease and start and end):
+        return
+    other = (RentPayment.objects.filter(lease_id=lease, period_start__lte=end, period_end__gte=start)
+             .exclude(pk=getattr(instance, "pk", None)).order_by("period_start").first())
+    if other is not None:
+        raise ValidationError({"period_start": _(
+            "The period %(start)s–%(end)s overlaps the payment already recorded for %(other_start)s–%(other_end)s.")
+            % {"start": date_format(start), "end": date_format(end), "other_start": date_format(other.period_start),
+               "other_end": date_format(other.period_end)}})
+
+
+@transaction.atomic
+def rent_payment_create(*, user, model=RentPayment, data: dict) -> RentPayment:
+    """Record rent paid for a period of a lease (by the tenant or the park's operator): within the lease's dates,
+    not overlapping another payment of the lease; it awaits the operator's confirmation."""
+    _lock_money_rows(RentPayment, data=data)
+    _refuse_overlapping_payment(data)
+    return object_create(user=user, model=model, data=data)
+
+
+@transaction.atomic
+def rent_payment_update(*, user, instance: RentPayment, data: dict) -> RentPayment:
+    """Correct a payment not yet confirmed (a confirmed one is withdrawn from confirmation first)."""
+    stored = _lock_money_rows(RentPayment, data=data, instance=instance)
+    _refuse_if_kept(stored, CHANGE)
+    _refuse_overlapping_payment(data, instance)
+    return object_update(user=user, instance=instance, data=data)
+
+
+@transaction.atomic
+def rent_payment_delete(*, user, instance: RentPayment) -> None:
+    stored = _lock_money_rows(RentPayment, data={}, instance=instance)
+    _refuse_if_kept(stored, DELETE)
+    object_delete(user=user, instance=instance)
+
+
+def rent_payments_lock(ids) -> None:
+    """Lock payments as their writers do (their leases first), for a bulk delete of a selection."""
+    leases_lock_rows(RentPayment.objects.filter(pk__in=list(ids)).values_list("lease_id", flat=True).distinct())
+    list(RentPayment.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk").values_list("pk", flat=True))
+
+
+def _lock_lease_of_payment(payment_pk) -> None:
+    leases_lock_rows(RentPayment.objects.filter(pk=payment_pk).values_list("lease_id", flat=True))
+
+
+def _payment_confirmation_set(payment: RentPayment, *, confirmed: bool, user) -> RentPayment:
+    before = audit.snapshot(payment)
+    payment.confirmed_at = timezone.now() if confirmed else None
+    payment.confirmed_by = user if confirmed else None
+    payment.save(update_fields=["confirmed_at", "confirmed_by", "last_updated"])
+    audit.record_change(instance=payment, action=ChangeAction.UPDATE, user=user, before=before,
+                        after=audit.snapshot(payment))
+    return payment
+
+
+# Rent is paid to the park: its operator confirms what the tenant entered, or what it recorded itself.
+PAYMENT_CONFIRMERS = (Role.PARK_OPERATOR,)
+
+
+@action(RentPayment, "confirm", label=gettext_lazy("Confirm payment"), roles=PAYMENT_CONFIRMERS,
+        sources=[PaymentState.ENTERED], target=PaymentState.CONFIRMED, state_field="state",
+        event_label=gettext_lazy("Rent payment confirmed"), locks=_lock_lease_of_payment, style="outline-success",
+        help=gettext_lazy("The park confirms that this rent was received for this period. A confirmed payment "
+                          "is fixed: it is what rent subsidies are computed on."),
+        example=lambda payment: {})
+def rentpayment_confirm(*, user, instance: RentPayment) -> RentPayment:
+    """The park's operator confirms a payment entered for one of its leases; the payment is fixed from then on."""
+    return _payment_confirmation_set(instance, confirmed=True, user=user)
+
+
+@action(RentPayment, "unconfirm", label=gettext_lazy("Withdraw confirmation"), roles=PAYMENT_CONFIRMERS,
+        sources=[PaymentState.CONFIRMED], target=PaymentState.ENTERED, state_field="state",
+        form=forms.UnconfirmForm, event_label=gettext_lazy("Rent payment confirmation withdrawn"),
+        locks=_lock_lease_of_payment, style="outline-danger",
+        help=gettext_lazy("The payment can then be corrected, and must be confirmed again."),
+        example=lambda payment: {"reason": "金额录入有误，待企业更正"})
+def rentpayment_unconfirm(*, user, instance: RentPayment, reason: str) -> RentPayment:
+    """The operator withdraws a confirmation (with its reason, kept in the event) so the payment can be corrected."""
+    return _payment_confirmation_set(instance, confirmed=False, user=user)
+
+
+SUBLET_RECORDED = audit.register_event("leasing.sublet.record", gettext_lazy("Sublet recorded"))
+
+
+@transaction.atomic
+def sublet_record(*, lease: Lease, subtenant_name: str, starts_on: datetime.date, found_on: datetime.date, user,
+                  subtenant=None, area: Decimal | None = None, ends_on: datetime.date | None = None,
+                  note: str = "") -> Sublet:
+    """Record that part of a lease's space is let on to someone else (转租), as the park's operator found or was
+    told: who, how much, from when. Support that forbids subletting is watched from these records (the event
+    ``leasing.sublet.record`` says when one was recorded)."""
+    leases_lock_rows([lease])
+    sublet = object_create(user=user, model=Sublet, data={
+        "lease": lease, "subtenant": subtenant, "subtenant_name": subtenant_name or (subtenant.name if subtenant else ""),
+        "area": area, "starts_on": starts_on, "ends_on": ends_on, "found_on": found_on, "note": note})
+    audit.record_event(SUBLET_RECORDED, user=user, instance=sublet, data={
+        "lease": lease.pk, "enterprise": lease.enterprise_id, "subtenant": subtenant.pk if subtenant else None,
+        "starts_on": starts_on.isoformat(), "area": str(area) if area is not None else None})
+    return sublet
+
+
+def sublet_create(*, user, model=Sublet, data: dict) -> Sublet:
+    """The sublet pages, the API and imports record a sublet through sublet_record."""
+    return sublet_record(user=user, **data)

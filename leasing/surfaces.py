@@ -1,3 +1,5 @@
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 
 from core.importing.spec import CODE, ImportColumn, ImportSpec
@@ -7,7 +9,7 @@ from spaces.surfaces import BUILDING
 
 from . import filters, forms, selectors, services
 from .choices import LeaseStatus
-from .models import Lease
+from .models import Lease, RentPayment, RentStep, Sublet
 
 
 def lease_context(request, lease) -> dict:
@@ -22,7 +24,8 @@ def lease_context(request, lease) -> dict:
     # Shown while renewal talks may go on (an active or expired lease), and wherever there are entries to read.
     show = selectors.follow_up_visible(request.user) and (
         bool(follow_ups) or lease.status in (LeaseStatus.ACTIVE, LeaseStatus.EXPIRED))
-    return {**linked, "follow_ups": follow_ups, "show_follow_up": show}
+    return {**linked, "follow_ups": follow_ups, "show_follow_up": show, "rent_steps": selectors.lease_rent_steps(lease=lease),
+            "rent_now": selectors.rent_on(lease, datetime.date.today())}
 
 
 lease = register(Surface(
@@ -51,4 +54,51 @@ lease = register(Surface(
                  "contract_number": "HT-2026-001", "start_date": "2026-01-01", "end_date": "2028-12-31",
                  "monthly_rent": "120"},
     ),
+))
+
+
+# ----- money: rent steps, rent payments, sublets ------------------------------------------------------------------
+# How a spreadsheet names a lease: its contract number, within the enterprise of the row.
+LEASE = ImportColumn(match=("contract_number",), within="enterprise",
+                     aliases=("合同编号", "合同号", "租赁合同编号", "租约"),
+                     help=_("The lease's contract number (within the enterprise of the row)"))
+MONEY_ENTERPRISE = ImportColumn(match=ENTERPRISE.match, parse=ENTERPRISE.parse,
+                                aliases=("承租企业", "承租方", *ENTERPRISE.aliases), help=ENTERPRISE.help)
+
+rent_step = register(Surface(
+    model=RentStep, filterset=filters.RentStepFilterSet, form=forms.RentStepForm, slug="rent-steps",
+    columns=[Column("lease", order_by="lease__contract_number", link=True), Column("starts_on"),
+             Column("monthly_rent")],
+    select_related=("lease__enterprise",), default_sort="starts_on",
+    create=services.rent_step_create, update=services.rent_step_update, delete=services.rent_step_delete,
+))
+
+rent_payment = register(Surface(
+    model=RentPayment, filterset=filters.RentPaymentFilterSet, form=forms.RentPaymentForm, slug="rent-payments",
+    columns=[Column("lease", order_by="lease__contract_number", link=True), Column("period_start"),
+             Column("period_end"), Column("amount"), Column("paid_on"), Column("reference"),
+             Column("state", label=_("confirmation"), order_by="confirmed_at", template="core/cells/choice.html")],
+    select_related=("lease__enterprise",), default_sort="-period_start",
+    api_read_only=("confirmed_at", "confirmed_by"),  # set by the operator's confirmation (rentpayment_confirm)
+    create=services.rent_payment_create, update=services.rent_payment_update, delete=services.rent_payment_delete,
+    lock=services.rent_payments_lock,
+    importer=ImportSpec(
+        key=("lease", "period_start"),
+        columns={"enterprise": MONEY_ENTERPRISE, "lease": LEASE,
+                 "period_start": ImportColumn(aliases=("所属期起", "租金期间起", "起始日期", "开始日期", "期间起")),
+                 "period_end": ImportColumn(aliases=("所属期止", "租金期间止", "截止日期", "结束日期", "期间止")),
+                 "amount": ImportColumn(aliases=("实付租金", "实付金额", "金额", "租金金额", "实缴租金")),
+                 "paid_on": ImportColumn(aliases=("付款日期", "缴费日期", "支付日期")),
+                 "reference": ImportColumn(kind=CODE, aliases=("发票号", "收据号", "票据号", "发票号码"))},
+        example={"enterprise": "91440300MA5DEXAM87", "lease": "HT-2026-001", "period_start": "2026-01-01",
+                 "period_end": "2026-01-31", "amount": "72000", "paid_on": "2026-01-05", "reference": "FP00012345"},
+    ),
+))
+
+sublet = register(Surface(
+    model=Sublet, filterset=filters.SubletFilterSet, form=forms.SubletForm, slug="sublets",
+    columns=[Column("lease", order_by="lease__contract_number", link=True), Column("subtenant_name"),
+             Column("area"), Column("starts_on"), Column("ends_on"), Column("found_on")],
+    select_related=("lease__enterprise",), default_sort="-starts_on",
+    create=services.sublet_create,
 ))

@@ -93,3 +93,12 @@ def unit_options(request):
 
     form = LeaseForm(data={"building": request.GET.get("building", "")}, user=request.user)
     return render(request, "leasing/unit_options.html", {"field": form["units"]})
+
+
+@login_required
+def lease_options(request):
+    """The options of a money record's lease field: the leases of the enterprise typed in the form (htmx)."""
+    from .forms import RentPaymentForm
+
+    form = RentPaymentForm(initial={"enterprise": request.GET.get("enterprise", "")}, user=request.user)
+    return render(request, "leasing/lease_options.html", {"field": form["lease"]})

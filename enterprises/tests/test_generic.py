@@ -1,9 +1,10 @@
 """The generic tests (yuanqu/generic_tests.py) of enterprises, qualifications and contacts."""
 
 import datetime
+from decimal import Decimal
 
 from enterprises.choices import QualificationKind
-from enterprises.models import Contact, Enterprise, Qualification
+from enterprises.models import Contact, Enterprise, FinancialYear, Qualification
 from yuanqu.generic_tests import ModelTests, credit_code
 
 NAME = {"a": "甲", "b": "乙"}
@@ -70,3 +71,25 @@ class TestContact(ModelTests):
     def create_data(self, world, side):
         return {"enterprise": world.on(side).tenant.credit_code, "name": "孙立", "title": "董事会秘书",
                 "mobile": "13600003333", "email": "sunli@example.cn"}
+
+
+class TestFinancialYear(ModelTests):
+    model = FinancialYear
+    # An enterprise reports its own figures; operators read their tenants'.
+    expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "v", "enterprise": "vac", "expert": ""}
+    update = {"revenue": Decimal("13800000.00")}
+
+    def sample(self, world, side, **overrides):
+        return FinancialYear.objects.create(**{
+            "enterprise": world.on(side).tenant, "year": 2024, "revenue": Decimal("12000000.00"),
+            "rd_expense": Decimal("1500000.00"), **overrides})
+
+    def create_data(self, world, side):
+        return {"enterprise": world.on(side).tenant.credit_code, "year": 2025, "revenue": "15000000",
+                "rd_expense": "2100000", "tax_paid": "800000", "source": "年度审计报告"}
+
+    def api_create_data(self, world, side):
+        return {**self.create_data(world, side), "enterprise": world.on(side).tenant.pk}
+
+    def import_row(self, world, obj):
+        return {"统一社会信用代码": obj.enterprise.credit_code, "年度": str(obj.year), "营业收入": "1380万"}
