@@ -1182,13 +1182,12 @@ from django.utils.translation import gettext_lazy as _cb_lazy  # noqa: E402
 
 from core import audit as _cb_audit  # noqa: E402
 from core import reminders as _cb_reminders  # noqa: E402
+from core import services as _cb_core_services  # noqa: E402
 from core.access.permissions import ensure_can as _cb_ensure_can  # noqa: E402
 from core.actions import Refused as _CbRefused  # noqa: E402
 from core.actions import action as _cb_action  # noqa: E402
 from core.reference.choices import ChangeAction as _CbChangeAction  # noqa: E402
 from core.reference.choices import Role as _CbRole  # noqa: E402
-from core import services as _cb_core_services  # noqa: E402
-
 from core.rules import money_to_yuan as _cb_money_to_yuan  # noqa: E402
 
 from . import forms as _cb_forms  # noqa: E402
@@ -1197,7 +1196,6 @@ from .choices import AWARD_HOLDING_STATUSES as _CB_HOLDING  # noqa: E402
 from .choices import AwardStatus as _CbAwardStatus  # noqa: E402
 from .choices import ClawbackStatus as _CbStatus  # noqa: E402
 from .choices import LedgerKind as _CbLedgerKind  # noqa: E402
-from .choices import ObligationKind as _CbObligationKind  # noqa: E402
 from .models import Award as _CbAward  # noqa: E402
 from .models import ClawbackCase as _CbCase  # noqa: E402
 
@@ -1252,8 +1250,8 @@ def clawback_events(awards, *, on: _cb_datetime.date) -> dict:
     day of the supported period; a lease renewed or moved (its successor names it) is followed to the lease that
     continues it. A watched lease terminated without a successor ended early (the day after its termination); a
     sublet of a watched lease breaks the no-subletting obligation from its first day."""
-    from enterprises.models import Enterprise, Qualification
     from enterprises.choices import QualificationKind
+    from enterprises.models import Enterprise, Qualification
     from leasing.choices import HOLDING_STATUSES, LeaseStatus
     from leasing.models import Lease, Sublet
 
@@ -1406,7 +1404,14 @@ def _clawback_check(case) -> None:
 def clawbackcase_create(*, user, data: dict, **kwargs):
     """An officer raises a case by hand (a breach the records do not show): the enterprise is the award's."""
     award = data.get("award")
-    preset = {"enterprise": award.enterprise} if award is not None else {}
+    preset = {}
+    if award is not None:
+        # What the award says of this obligation: whether everything is recovered (the award is then clawed
+        # back once the case is repaid) or a share.
+        entry = next((o for o in award.obligations or () if o.get("kind") == data.get("obligation")), {})
+        preset = {"enterprise": award.enterprise, "evidence": {
+            "award": award.pk, "recover": entry.get("recover") or _cb_obligations.RECOVER_ALL,
+            "label": entry.get("label", ""), "by_hand": True}}
     case = _cb_core_services.object_create(user=user, model=_CbCase, data=data, preset=preset, check=_clawback_check)
     _cb_reminders.refresh_for(case)
     return case

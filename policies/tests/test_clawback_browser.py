@@ -67,7 +67,7 @@ def take_action(page, verb, fields=None, *, lands=r"/policies/applications/\d+/$
 def test_offer_application_approval_payment_then_early_exit_and_clawback(live_server, transactional_db, world,
                                                                          page, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    policy = published_policy()
+    published_policy()
     # The world's lease A (600 ㎡) runs through the year supported.
     Lease.objects.filter(pk=world.lease_a.pk).update(end_date=END + datetime.timedelta(days=365))
     officer2 = make_user("t_officer2", Role.BUREAU_OFFICER, Department.objects.get(code="kcj"))

@@ -1,24 +1,6 @@
 """The generic tests of policy support's models (yuanqu/generic_tests.py), kept by part in the modules below."""
 
-# ===== versions ====
-from .generic_versions import *  # noqa: F401,F403
-
-# (end of this part)
-
-
-# ===== screening ====
-from .generic_screening import *  # noqa: F401,F403
-
-# (end of this part)
-
-
-# ===== awards ====
 from .generic_awards import *  # noqa: F401,F403
-
-# (end of this part)
-
-
-# ===== clawback ====
 from .generic_clawback import *  # noqa: F401,F403
-
-# (end of this part)
+from .generic_screening import *  # noqa: F401,F403
+from .generic_versions import *  # noqa: F401,F403
