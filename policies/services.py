@@ -1184,7 +1184,6 @@ from core import audit as _cb_audit  # noqa: E402
 from core import reminders as _cb_reminders  # noqa: E402
 from core import services as _cb_core_services  # noqa: E402
 from core.access.permissions import ensure_can as _cb_ensure_can  # noqa: E402
-from core.actions import Refused as _CbRefused  # noqa: E402
 from core.actions import action as _cb_action  # noqa: E402
 from core.reference.choices import ChangeAction as _CbChangeAction  # noqa: E402
 from core.reference.choices import Role as _CbRole  # noqa: E402
@@ -1417,19 +1416,26 @@ def clawbackcase_create(*, user, data: dict, **kwargs):
     return case
 
 
+def _clawback_still_raised(case, verb: str) -> None:
+    refused = case.refusal(verb)
+    if refused:
+        raise _CbValidationError(refused)
+
+
 def clawbackcase_update(*, user, instance, data: dict, **kwargs):
-    """Only a raised case is corrected (its date, what happened, the amount); a decided one is the record."""
-    if instance.status != _CbStatus.RAISED:
-        raise _CbRefused(_cb_("Only a raised case can be changed; a confirmed, waived or repaid case is kept as "
-                              "it was decided."))
-    return _cb_core_services.object_update(user=user, instance=instance, data=data, check=_clawback_check)
+    """A raised case corrected (its date, what happened, the amount); a decided one is the record (its refusal,
+    asked again on the locked row)."""
+    def check(case):
+        _clawback_still_raised(case, "change")
+        _clawback_check(case)
+
+    return _cb_core_services.object_update(user=user, instance=instance, data=data, check=check)
 
 
 def clawbackcase_delete(*, user, instance, **kwargs):
-    """Only a raised case is deleted (raised in error); a decided one is the record."""
-    if instance.status != _CbStatus.RAISED:
-        raise _CbRefused(_cb_("Only a raised case can be deleted; a confirmed, waived or repaid case is kept."))
-    return _cb_core_services.object_delete(user=user, instance=instance)
+    """A raised case deleted (raised in error); a decided one is the record."""
+    return _cb_core_services.object_delete(user=user, instance=instance,
+                                           check=lambda case: _clawback_still_raised(case, "delete"))
 
 
 def _clawback_example(case) -> dict:

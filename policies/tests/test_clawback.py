@@ -299,3 +299,43 @@ def test_the_list_and_its_export_show_yuan_to_the_fen(world, client_for):
 
     row = surface_for(ClawbackCase).queryset(world.users["officer"]).get()
     assert (row.amount_due_yuan, row.repaid_yuan) == (Decimal("45205.48"), Decimal("0.01"))
+
+
+def test_a_decided_case_is_neither_edited_nor_deleted(world, client_for, raised):
+    officer = world.users["officer"]
+    case = services.clawbackcase_confirm(user=officer, instance=raised)
+    client = client_for(officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert f"/policies/clawbacks/{case.pk}/edit/" not in page
+    response = client.post(f"/policies/clawbacks/{case.pk}/edit/", {"award": case.award_id, "obligation": "lease_kept",
+                                                                    "breached_on": "2025-07-01", "detail": "改",
+                                                                    "amount_due": "1.00"})
+    assert response.status_code == 302  # back to the case, saying why
+    case.refresh_from_db()
+    assert (case.detail, case.amount_due) == (raised.detail, raised.amount_due)
+    response = client.post(f"/policies/clawbacks/{case.pk}/delete/")
+    assert response.status_code == 400 and "只有待认定的追回案件可以修改或删除" in response.content.decode()
+    assert ClawbackCase.objects.filter(pk=case.pk).exists()
+
+
+def test_a_case_raised_by_hand_is_checked_against_its_award(world, client_for):
+    award = sample_award(world.tenant_a, policy=policy_with({"kind": "no_sublet", "recover": "pro_rata",
+                                                             "label": "不得转租"}, code="hand"))
+    client = client_for(world.users["officer"])
+    data = {"award": award.pk, "obligation": "no_sublet", "breached_on": "2025-09-01", "detail": "现场核查发现转租",
+            "amount_due": "1200000.01"}
+    response = client.post("/policies/clawbacks/add/", data)
+    assert response.status_code == 400 and "不能超过该项资助已拨付的金额（1,200,000.00 元）" in response.content.decode()
+    response = client.post("/policies/clawbacks/add/", {**data, "obligation": "stay_in_district",
+                                                        "amount_due": "1.00"})
+    assert "该项资助未约定此项义务" in response.content.decode()
+    assert not ClawbackCase.objects.exists()
+    response = client.post("/policies/clawbacks/add/", {**data, "amount_due": "200000.00"})
+    assert response.status_code == 302
+    case = ClawbackCase.objects.get()
+    assert (case.enterprise, case.amount_due, case.evidence["recover"]) == (world.tenant_a, 200_000_00, "pro_rata")
+    # Repaid in full, a pro-rata case leaves the award as it was.
+    officer = world.users["officer"]
+    services.clawbackcase_confirm(user=officer, instance=case)
+    services.clawbackcase_repay(user=officer, instance=case, amount=200_000_00, repaid_on=D(2026, 1, 5))
+    assert Award.objects.get(pk=award.pk).status == AwardStatus.COMPLETED
