@@ -339,3 +339,26 @@ def test_a_case_raised_by_hand_is_checked_against_its_award(world, client_for):
     services.clawbackcase_confirm(user=officer, instance=case)
     services.clawbackcase_repay(user=officer, instance=case, amount=200_000_00, repaid_on=D(2026, 1, 5))
     assert Award.objects.get(pk=award.pk).status == AwardStatus.COMPLETED
+
+
+def test_the_list_filters_by_status_obligation_and_policy(world, client_for):
+    first = sample_award(world.tenant_a, policy=policy_with({"kind": "lease_kept"}, code="f1"))
+    second = sample_award(world.tenant_b, policy=policy_with({"kind": "no_sublet"}, code="f2"))
+    ClawbackCase.objects.create(award=first, enterprise=world.tenant_a, obligation="lease_kept",
+                                breached_on=D(2025, 7, 1), detail="租约提前终止", amount_due=100)
+    ClawbackCase.objects.create(award=second, enterprise=world.tenant_b, obligation="no_sublet",
+                                breached_on=D(2025, 8, 1), detail="转租", amount_due=200, status="waived",
+                                reason="情节轻微")
+    client = client_for(world.users["officer"])
+
+    def listed(query):
+        page = client.get(f"/policies/clawbacks/?{query}").content.decode()
+        return [name for name in (world.tenant_a.name, world.tenant_b.name) if name in page]
+
+    assert listed("status=waived") == [world.tenant_b.name]
+    assert listed("obligation=lease_kept") == [world.tenant_a.name]
+    assert listed(f"policy={second.policy_id}") == [world.tenant_b.name]
+    assert listed("") == [world.tenant_a.name, world.tenant_b.name]
+    menu = client.get("/").content.decode()
+    assert "资金追回" in menu and "义务检查" in menu
+    assert "义务检查" not in client_for(world.users["leader"]).get("/").content.decode()
