@@ -2,7 +2,7 @@
 in rows, obligations in rows, a test case's facts typed in the units people use, and a case run through the
 engine. Plain data in, plain data out: no ORM.
 
-**The amount formula in rows.** Each row is a term: one to three factors multiplied, each factor a fact of the
+**The amount formula in rows.** Each row is a term: one to four factors multiplied, each factor a fact of the
 catalogue or a parameter of the version ("补贴比例 × 实付租金", "每平方米月补贴上限 × 租赁面积 × 租赁月数"). The
 terms are combined by one choice: the smallest (三者取小), the largest, or their sum; optionally rounded to whole
 yuan. So "min(rate × rent paid, cap per m² × area × months)" is two rows and "取较小值". The tree built is
@@ -18,6 +18,7 @@ from core.rules.types import value_from_json, value_to_json
 
 from .catalogue import CATALOGUE
 
+FACTOR_FIELDS = ("first", "second", "third", "fourth")
 COMBINATIONS = {"min": "取较小值", "max": "取较大值", "add": "相加"}
 FACT, PARAM = "fact:", "param:"
 ROUND_TO_YUAN = 100
@@ -53,7 +54,7 @@ def _term(factors: list) -> dict:
 
 def amount_from_rows(rows: list[dict], combine: str, round_yuan: bool, catalogue=CATALOGUE,
                      parameters: dict | None = None) -> tuple[dict, dict]:
-    """Rows {label, first, second, third} ("fact:lease.rent_paid", "param:rate" or "") → an amount tree that
+    """Rows {label, first, second, third, fourth} ("fact:lease.rent_paid", "param:rate" or "") → an amount tree that
     gives money. Returns (tree, {row number: [errors]}); 0 names the whole formula. No rows: no formula ({})."""
     errors: dict[int, list[str]] = {}
     try:
@@ -62,7 +63,7 @@ def amount_from_rows(rows: list[dict], combine: str, round_yuan: bool, catalogue
         parameter_set = ParameterSet()
     terms = []
     for number, row in enumerate(rows, 1):
-        choices = [row.get(key) or "" for key in ("first", "second", "third")]
+        choices = [row.get(key) or "" for key in FACTOR_FIELDS]
         choices = [choice for choice in choices if choice]
         if not choices:
             errors.setdefault(number, []).append("至少选择一个指标或参数")
@@ -120,11 +121,10 @@ def amount_to_rows(tree: dict) -> tuple[list[dict], str, bool] | None:
     rows = []
     for term in terms:
         factors = _factors(term)
-        if factors is None or len(factors) > 3:
+        if factors is None or len(factors) > len(FACTOR_FIELDS):
             return None
-        factors += [""] * (3 - len(factors))
-        rows.append({"label": term.get("label", ""), "first": factors[0], "second": factors[1],
-                     "third": factors[2]})
+        factors += [""] * (len(FACTOR_FIELDS) - len(factors))
+        rows.append({"label": term.get("label", ""), **dict(zip(FACTOR_FIELDS, factors, strict=True))})
     return rows, combine or "min", round_yuan
 
 

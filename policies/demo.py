@@ -219,7 +219,7 @@ POLICIES = [
         "version": {
             "source_document": "福田区政府产业用房管理办法（福府办规〔2020〕4号）；2024 年措施 [2nd]",
             "notes": "资格：国家高新技术企业且租用政府产业用房（DOMAIN.md §3）。优惠不超过评估市场租金的 50%。\n"
-                     "“金额”定义为期间内租金优惠的价值：优惠比例 × 月租金单价 × 租赁面积 × 租赁月数 [assume]。"
+                     "“金额”定义为期间内租金优惠的价值：月租金单价 × 租赁面积 × 租赁月数 × 优惠比例 [assume]。"
                      "评估租金不在指标目录中，故按实收租金计，是让利价值的保守估计（优惠 50% 时实际让利等于实收"
                      "租金，本式计为其一半）。该政策不直接拨付资金，预算记录的是让利总额。",
             "parameters": {"max_discount": _param("租金优惠比例上限", "share", (EFFECTIVE, 50 * PERCENT))},
@@ -228,9 +228,8 @@ POLICIES = [
                 _leaf("lease.government_space", "eq", True, "租用政府产业用房"),
                 _leaf("lease.discount", "le", _p("max_discount"), "租金优惠比例"),
             ]},
-            "amount": {"mul": [_f("lease.discount"),
-                               {"mul": [{"mul": [_f("lease.monthly_rent"), _f("lease.area")]}, _f("lease.months")]}],
-                       "label": "租金优惠价值"},
+            "amount": {"mul": [{"mul": [{"mul": [_f("lease.monthly_rent"), _f("lease.area")]}, _f("lease.months")]},
+                               _f("lease.discount")], "label": "租金优惠价值"},
             "obligations": [{"kind": "keep_qualification", "qualification": "high_tech", "years": 0,
                              "recover": "pro_rata", "label": "优惠期间保持国家高新技术企业资格"}],
             "cases": [

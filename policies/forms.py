@@ -49,17 +49,18 @@ COMBINE_CHOICES = [("min", _("the smallest of the terms")), ("max", _("the large
 
 
 class AmountRowForm(RowForm):
-    """A term of the amount formula: up to three factors multiplied, each a fact or a parameter."""
+    """A term of the amount formula: up to four factors multiplied, each a fact or a parameter."""
 
     label = forms.CharField(label=_("term"), max_length=100, required=False)
     first = forms.ChoiceField(label=_("factor"), choices=())
     second = forms.ChoiceField(label=_("× factor"), choices=(), required=False)
     third = forms.ChoiceField(label=_("× factor"), choices=(), required=False)
+    fourth = forms.ChoiceField(label=_("× factor"), choices=(), required=False)
 
     def __init__(self, *args, parameters=None, **kwargs):
         super().__init__(*args, **kwargs)
         choices = policy_builder.factor_choices(CATALOGUE, parameters)
-        for name in ("first", "second", "third"):
+        for name in policy_builder.FACTOR_FIELDS:
             self.fields[name].choices = choices
 
 

@@ -5,7 +5,7 @@
 import datetime as _dt
 
 from certification.choices import VersionStatus
-from core.rules import ParameterSet, format_value
+from core.rules import FactType, ParameterSet, format_value
 from core.rules.conditions import leaves as _leaves
 from core.rules.operators import OPERATORS
 
@@ -103,7 +103,8 @@ def parameter_rows(version) -> list[dict]:
     for name, parameter in _parameters(version).items():
         for day, value in parameter.values:
             rows.append({"name": name, "label": parameter.label, "from": day,
-                         "value": format_value(parameter.type, value)})
+                         "value": _policy_builder.yuan_text(value) if parameter.type is FactType.MONEY
+                         else format_value(parameter.type, value)})
     return rows
 
 

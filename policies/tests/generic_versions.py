@@ -4,7 +4,7 @@ import datetime
 import itertools
 
 from certification.choices import VersionStatus
-from policies.models import Policy, PolicyVersion
+from policies.models import Policy, PolicyTestCase, PolicyVersion
 from yuanqu.generic_tests import ModelTests
 
 _numbers = itertools.count(1)
@@ -39,6 +39,19 @@ def a_version(policy: Policy | None = None, side: str = "a", **overrides) -> Pol
         **overrides})
 
 
+def ready_to_publish(version: PolicyVersion) -> PolicyVersion:
+    """Give a version a passing case (450 ㎡, 1,000 元 of rent: 500 元) and a dry run of its present content."""
+    from policies.evaluation import dry_run
+
+    PolicyTestCase.objects.create(
+        version=version, name="450 ㎡", period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31),
+        facts={"lease.area": 45000, "lease.sublet": False, "lease.rent_paid": 100000, "history.awarded_in_year": 0},
+        expected_eligible=True, expected_amount=50000)
+    version.dry_run = dry_run(version, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    PolicyVersion.objects.filter(pk=version.pk).update(dry_run=version.dry_run)
+    return version
+
+
 class TestPolicy(ModelTests):
     model = Policy
     # Operators and enterprises read every policy (they are public); experts have no business with them.
@@ -67,8 +80,9 @@ class TestPolicyVersion(ModelTests):
     update = {"source_document": "福科规〔2025〕2号"}
 
     def sample(self, world, side, **overrides):
-        """A draft version (the overrides set its state) of a policy of its own."""
-        return a_version(side=side, **overrides)
+        """A draft version (the overrides set its state) of a policy of its own, with the evidence publishing
+        needs: a case that passes and a dry run of its content."""
+        return ready_to_publish(a_version(side=side, **overrides))
 
     def create_data(self, world, side):
         return {"policy": a_policy(side), "effective_from": "2025-07-01", "source_document": "福科规〔2025〕2号",

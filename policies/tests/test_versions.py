@@ -52,8 +52,10 @@ def passing_case(version, **overrides):
 
 # ----- the builder's rows (pure) ---------------------------------------------------------------------------------
 def test_amount_rows_make_the_min_of_two_terms_and_read_back():
-    rows = [{"label": "按实付租金比例", "first": "param:rate", "second": "fact:lease.rent_paid", "third": ""},
-            {"label": "按面积封顶", "first": "param:per_m2", "second": "fact:lease.area", "third": "fact:lease.months"}]
+    rows = [{"label": "按实付租金比例", "first": "param:rate", "second": "fact:lease.rent_paid", "third": "",
+             "fourth": ""},
+            {"label": "按面积封顶", "first": "param:per_m2", "second": "fact:lease.area", "third": "fact:lease.months",
+             "fourth": ""}]
     parameters = {**PARAMETERS, "per_m2": {"type": "money", "label": "每平方米每月", "values": [["2024-01-01", 3000]]}}
     tree, errors = builder.amount_from_rows(rows, "min", True, CATALOGUE, parameters)
     assert errors == {}
@@ -64,6 +66,18 @@ def test_amount_rows_make_the_min_of_two_terms_and_read_back():
     assert builder.amount_to_rows(tree) == (rows, "min", True)
     line = builder.amount_line(tree, parameters=parameters)
     assert line == "取较小值（按实付租金比例：补贴比例 × 实付租金；按面积封顶：每平方米每月 × 租赁面积 × 租赁月数），四舍五入到元"
+
+
+def test_every_demo_formula_reads_back_into_rows_unchanged():
+    from policies.demo import POLICIES
+
+    for spec in POLICIES:
+        version = spec["version"]
+        read = builder.amount_to_rows(version["amount"])
+        assert read is not None, spec["code"]
+        rows, combine, round_yuan = read
+        tree, errors = builder.amount_from_rows(rows, combine, round_yuan, CATALOGUE, version["parameters"])
+        assert errors == {} and tree == version["amount"], spec["code"]
 
 
 def test_amount_row_errors_are_chinese_and_name_the_row():
@@ -300,6 +314,9 @@ def test_an_enterprise_user_decides_for_its_own_enterprise_only(world, client_fo
     other = evaluation.decide(world.tenant_b, version, MONTH_START, MONTH_END, user=world.users["officer"])
     assert client.get(other.get_absolute_url()).status_code == 404
     assert client.get(own.get_absolute_url()).status_code == 200
+    # The enterprise's page lists its decisions, with the way to the calculator.
+    page = client.get(world.tenant_a.get_absolute_url()).content.decode()
+    assert own.get_absolute_url() in page and "政策测算记录" in page and other.get_absolute_url() not in page
     assert client_for(world.users["operator"]).get("/policies/calculator/").status_code == 404
 
 
@@ -383,3 +400,57 @@ def test_a_test_case_is_entered_fact_by_fact_in_human_units(world, client_for):
     assert response.status_code == 400 and "租赁面积：“一千”不是数字" in response.content.decode()
     assert version.test_cases.count() == 1
     assert services.run_case(case)["passed"]  # not eligible, as expected: 1,000 ㎡ > 500 ㎡
+
+
+def posted_as_shown(page: str) -> dict:
+    """What a browser posts for the page's form left as it is: inputs' values, ticked boxes, selected options."""
+    from html.parser import HTMLParser
+
+    data: dict = {}
+
+    class Form(HTMLParser):
+        select = None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and attrs.get("name") and attrs.get("name") != "csrfmiddlewaretoken":
+                if attrs.get("type") == "checkbox":
+                    if "checked" in attrs:
+                        data[attrs["name"]] = "on"
+                else:
+                    data[attrs["name"]] = attrs.get("value") or ""
+            elif tag == "select":
+                self.select = attrs.get("name")
+                data.setdefault(self.select, "")
+            elif tag == "option" and self.select and "selected" in attrs:
+                data[self.select] = attrs.get("value") or ""
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+
+    Form().feed(page)
+    return data
+
+
+@pytest.mark.parametrize("code", ["tech-building-rent", "govspace-high-tech", "new-energy-building"])
+def test_saving_the_builder_unchanged_keeps_the_rules_and_their_hash(world, client_for, code):
+    """A demo policy's rules shown in the builder's rows and posted back as they are: nothing changes."""
+    from policies.demo import POLICIES
+
+    spec = next(p for p in POLICIES if p["code"] == code)["version"]
+    version = a_version(conditions=spec["conditions"], amount=spec["amount"], parameters=spec["parameters"],
+                        annual_cap=spec.get("annual_cap", ""), cumulative_cap=spec.get("cumulative_cap", ""),
+                        max_years=spec.get("max_years"), obligations=spec["obligations"])
+    before = engine.version_hash(version)
+    client = client_for(world.users["officer"])
+    url = f"/policies/policy-versions/{version.pk}/rules/"
+    shown = client.get(url)
+    assert "不是用编辑器生成的" not in shown.content.decode()
+    data = posted_as_shown(shown.content.decode())
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    version.refresh_from_db()
+    assert engine.version_hash(version) == before
+    assert (version.conditions, version.amount, version.obligations) == (
+        spec["conditions"], spec["amount"], spec["obligations"])
