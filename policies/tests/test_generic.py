@@ -7,6 +7,7 @@ from .generic_versions import *  # noqa: F401,F403
 
 
 # ===== awards ====
+# isort: split
 from .generic_awards import *  # noqa: F401,F403
 
 # (end of this part)
