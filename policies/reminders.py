@@ -12,6 +12,53 @@
 
 
 # ===== awards ====
+# Awards with a tranche to pay: the payout deadline (N working days after approval) or a later tranche's date
+# coming, or passed, to the bureau (seeded rule in policies/migrations/0004_awards_payout_reminders.py).
+import datetime as _awards_dt  # noqa: E402
+
+from django.utils.formats import date_format as _awards_date_format  # noqa: E402
+from django.utils.translation import gettext as _awards_t  # noqa: E402
+from django.utils.translation import gettext_lazy as _awards_lazy  # noqa: E402
+
+from core import reminders as _awards_reminders  # noqa: E402
+
+PAYOUT_DUE = "policies.payout_due"
+
+
+def payout_due(today: _awards_dt.date, rule, only=None):
+    """Active awards whose next unpaid tranche falls due within ``rule.days_before`` days, or is overdue."""
+    from .choices import AwardStatus, TrancheStatus
+    from .models import Tranche
+
+    tranches = (Tranche.objects.filter(status=TrancheStatus.SCHEDULED, award__status=AwardStatus.ACTIVE,
+                                       due_on__isnull=False,
+                                       due_on__lte=today + _awards_dt.timedelta(days=rule.days_before))
+                .select_related("award__policy", "award__enterprise").order_by("award_id", "due_on", "number"))
+    if only is not None:
+        tranches = tranches.filter(award_id__in=only)
+    seen = set()
+    for tranche in tranches:
+        award = tranche.award
+        if award.pk in seen:  # the award's earliest unpaid tranche speaks for it
+            continue
+        seen.add(award.pk)
+        yield _awards_reminders.Due(award, tranche.due_on, _awards_reminders.audience_ids(rule),
+                                    payout_due_text(tranche, today))
+
+
+def payout_due_text(tranche, today) -> str:
+    from .services import money_text
+
+    values = {"award": str(tranche.award), "number": tranche.number, "amount": money_text(tranche.amount),
+              "date": _awards_date_format(tranche.due_on)}
+    if tranche.due_on < today:
+        return _awards_t("%(award)s: tranche %(number)s, %(amount)s, was due for payment on %(date)s") % values
+    return _awards_t("%(award)s: tranche %(number)s, %(amount)s, is due for payment on %(date)s") % values
+
+
+def register_awards() -> None:
+    _awards_reminders.register_kind(PAYOUT_DUE, _awards_lazy("Award payment due"), due=payout_due,
+                                    model="policies.Award")
 
 # (end of this part)
 

@@ -540,6 +540,7 @@ from django.utils.translation import gettext as _t  # noqa: E402
 from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
 
 from core import audit as _audit  # noqa: E402
+from core import reminders as _reminders  # noqa: E402
 from core.access.permissions import in_scope as _in_scope  # noqa: E402
 from core.actions import Refused as _Refused  # noqa: E402
 from core.actions import action as _action  # noqa: E402
@@ -956,6 +957,7 @@ def _application_approve(*, user, instance: _Application, comment: str = "") -> 
                   note=_t("Approval of %(number)s") % {"number": application.number})
     _audit.record_change(instance=award, action=_ChangeAction.CREATE, user=user, before=None,
                          after=_audit.snapshot(award))
+    _reminders.refresh_for(award)
     application.version = decision.version
     application.approved_decision = decision
     application.approved_amount = amount
@@ -1081,6 +1083,7 @@ def tranche_pay(tranche, *, user, paid_on: _dt.date, reference: str) -> _Tranche
         award.save(update_fields=["status", "last_updated"])
         _audit.record_change(instance=award, action=_ChangeAction.UPDATE, user=user, before=award_before,
                              after=_audit.snapshot(award))
+    _reminders.refresh_for(award)
     _audit.record_event(AWARD_TRANCHE_PAY, user=user, instance=award,
                         data={"tranche": tranche.number, "amount": amount, "paid_on": paid_on,
                               "reference": tranche.reference})
@@ -1112,6 +1115,7 @@ def award_release(award, *, user, reason: str) -> _Award:
                          after=_audit.snapshot(award))
     ledger_record(budget=award.budget, kind=_LedgerKind.RELEASE, amount=unpaid, user=user, award=award,
                   note=reason.strip())
+    _reminders.refresh_for(award)
     _audit.record_event(AWARD_CANCEL, user=user, instance=award, data={"released": unpaid, "reason": reason.strip()})
     return award
 
@@ -1154,6 +1158,7 @@ def award_tranches_plan(award, *, user, plan: str) -> _Award:
     award.tranches.all().delete()
     for number, (amount, due_on) in enumerate(parts, start=1):
         _Tranche.objects.create(award=award, number=number, amount=amount, due_on=due_on)
+    _reminders.refresh_for(award)
     _audit.record_event(AWARD_PLAN, user=user, instance=award,
                         data={"before": [[a, d] for a, d in before], "after": [[a, d] for a, d in parts]})
     return award

@@ -17,7 +17,7 @@ from policies.choices import (
     OfferStatus,
     TrancheStatus,
 )
-from policies.models import Allowance, Award, Budget, LedgerEntry, Offer, ScreeningRun
+from policies.models import Allowance, Award, Budget, LedgerEntry, Offer, ScreeningRun, Tranche
 
 from .awards_world import YEAR, application, fixed_decisions
 from .generic_awards import sample_policy, second_reviewer
@@ -362,3 +362,19 @@ def test_documents_attached_once_are_offered_again_for_later_applications(world)
     assert not attachment_selectors.reusable_documents(user=world.users["officer"],
                                                        record=application(world, enterprise=world.tenant_b,
                                                                           status="draft")).exists()
+
+
+def test_a_payment_coming_due_reminds_the_bureau_until_it_is_paid(world, decisions):
+    from core.reminders.models import Reminder
+
+    award = _award(world, decisions, amount=100_000)
+    tranche = award.tranches.get()
+    Tranche.objects.filter(pk=tranche.pk).update(due_on=datetime.date.today() + datetime.timedelta(days=5))
+    from core import reminders
+
+    reminders.refresh_for(award)
+    raised = Reminder.objects.filter(rule__kind="policies.payout_due", object_id=str(award.pk))
+    assert raised.exists() and "1,000.00 元" in raised.first().text
+    services.tranche_pay(tranche, user=world.users["officer"], paid_on=datetime.date.today(), reference="GK-9")
+    assert not Reminder.objects.filter(rule__kind="policies.payout_due", object_id=str(award.pk),
+                                       resolved_at__isnull=True).exists()
