@@ -93,6 +93,8 @@ LEASE_ROWS ?= 2000
 LOAD_SECONDS ?= 60
 WORKFLOW_ARGS ?=
 CERTIFICATION_ARGS ?= --scale district
+# bench/policies.py: screening 2.5M enterprises × 10 policy versions; its district database is generated once.
+POLICIES_ARGS ?= --rows 2500000
 
 bench: install
 	@$(RUN) --group bench python bench/pages.py $(BENCH_ARGS)
@@ -105,6 +107,7 @@ bench: install
 	@$(RUN) python bench/rules.py
 	@$(RUN) --group bench python bench/documents.py
 	@$(RUN) --group bench python bench/certification.py $(CERTIFICATION_ARGS)
+	@$(RUN) --group bench python bench/policies.py $(POLICIES_ARGS)
 	@$(RUN) --group bench python bench/budget_races.py $(BUDGET_RACES_ARGS)
 
 _pytest-sqlite:

@@ -12,8 +12,11 @@
 2. The population: ``--rows`` enterprises drawn with replacement from the district's snapshot rows (numpy,
    ``--seed``): the generator's distributions of every fact, at city scale, without writing 2.5M enterprises to
    the database (the city generator takes about 30 minutes on SQLite). Policy history (awards of earlier years)
-   is drawn for 3 % of the rows, so that the caps and the years limit bite.
-3. The ten versions: the five demo policies and five variants (policies/tests/screening_policies.py).
+   is drawn for 3 % of the rows, so that the caps and the years limit bite; the generator certifies buildings
+   under one synthetic scheme, so each certified building's row takes one of the district's five programme
+   codes, which the demo policies name.
+3. The ten versions: the five demo policies (policies.demo) and a variant of each whose money and share
+   parameters fall to 80 % on 1 July, which splits the amounts of four of them (screening_policies.py).
 4. B: ``decide_columns`` of the ten versions over all rows, ``--rounds`` times (median), amounts included.
 5. A in a loop: ``decide_facts`` on ``--loop-rows`` rows × ten versions, the facts dicts made beforehand and not
    timed; the time for all rows × ten versions is extrapolated linearly (said so in the report). Ratio = that
@@ -45,6 +48,7 @@ DEFAULT_DB = OUT / "screening-district.sqlite3"
 ON = datetime.date(2024, 12, 31)
 START, END = datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
 TODAY = "2025-06-30"
+PROGRAMMES = ("tech-building", "hq-building", "premium-services-building", "silicon-street", "industrial-building")
 
 
 def ensure_database(url: str, path: Path | None) -> None:
@@ -60,9 +64,9 @@ def ensure_database(url: str, path: Path | None) -> None:
 
 def versions():
     from policies import engine
-    from policies.tests.screening_policies import ALL, Version
+    from policies.tests.screening_policies import Version, demo_and_variants
 
-    return [(definition["code"], engine.rules_of(Version(definition))) for definition in ALL]
+    return [(definition["code"], engine.rules_of(Version(definition))) for definition in demo_and_variants()]
 
 
 def parts_of(rules_list) -> list[tuple]:
@@ -96,6 +100,14 @@ def population(source, rows: int, seed: int, n_policies: int):
     def take(columns):
         return {name: (values[pick], present[pick]) for name, (values, present) in columns.items()}
 
+    base = take(source.base)
+
+    # The generator certifies buildings under one synthetic scheme ("syn-building"); the demo policies name the
+    # district's programmes, so each certified building's row takes one of them.
+    values, present = base["building.specialised_programme"]
+    codes = np.array(PROGRAMMES, dtype=f"<U{max(map(len, PROGRAMMES))}")
+    base["building.specialised_programme"] = (np.where(present, codes[rng.integers(0, len(codes), size=rows)], ""),
+                                              present)
     history = {}
     always = np.ones(rows, dtype=bool)
     supported = rng.random(rows) < 0.03
@@ -106,17 +118,18 @@ def population(source, rows: int, seed: int, n_policies: int):
         history[policy] = {"history.awarded_in_year": (in_year, always), "history.awarded_total": (total, always),
                            "history.years_supported": (years, always)}
     return Snapshot(on=source.on, start=source.start, end=source.end, ids=np.arange(1, rows + 1, dtype=np.int64),
-                    base=take(source.base), periods={part: take(cols) for part, cols in source.periods.items()},
+                    base=base, periods={part: take(cols) for part, cols in source.periods.items()},
                     history=history)
 
 
 def run_b(snap, rules_list):
     from policies import engine
 
-    results = []
+    results, shared = [], {}
     for index, (_code, rules) in enumerate(rules_list):
         results.append(engine.decide_columns(
-            rules, lambda s, e, i=index: snap.columns_for_part(s, e, policy=i), START, END, ON, snap.rows))
+            rules, lambda s, e, i=index: snap.columns_for_part(s, e, policy=i), START, END, ON, snap.rows,
+            shared=shared))
     return results
 
 

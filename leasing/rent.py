@@ -37,3 +37,16 @@ def rent_on_day(*, day: datetime.date, start: datetime.date, monthly_rent, rent_
     ordered = sorted(steps)
     position = bisect.bisect_right([starts_on for starts_on, _rent in ordered], day)
     return ordered[position - 1][1] if position else monthly_rent
+
+
+def amount_within(amount: int, period_start: datetime.date, period_end: datetime.date, start: datetime.date,
+                  end: datetime.date) -> int:
+    """The part of an ``amount`` paid for [period_start, period_end] that falls within [start, end], by days,
+    rounded half-up (integers: fen). A payment wholly inside counts whole, one wholly outside counts 0."""
+    first, last = max(period_start, start), min(period_end, end)
+    if last < first:
+        return 0
+    days, within = (period_end - period_start).days + 1, (last - first).days + 1
+    if within == days:
+        return amount
+    return (2 * amount * within + days) // (2 * days)

@@ -195,3 +195,15 @@ def lease_payments_by_year(*, lease) -> list[dict]:
 
 def lease_sublets(*, lease):
     return lease.sublets.select_related("subtenant").order_by("-starts_on", "-pk")
+
+
+def rent_steps_of(lease_ids) -> dict[int, list[tuple[datetime.date, Decimal]]]:
+    """{lease id: [(starts on, rent), …] earliest first} for many leases in one query (set-based readers of
+    leasing.rent.rent_on_day); a lease without steps is left out."""
+    from .models import RentStep
+
+    found: dict[int, list] = {}
+    for lease_id, starts_on, rent in (RentStep.objects.filter(lease_id__in=list(lease_ids))
+                                      .order_by("lease_id", "starts_on").values_list("lease_id", "starts_on", "monthly_rent")):
+        found.setdefault(lease_id, []).append((starts_on, rent))
+    return found

@@ -32,11 +32,13 @@ from core.rules import (
     MISSING,
     FactType,
     ParameterSet,
+    content_hash,
     evaluate,
     evaluate_columns,
     facts_used,
     format_value,
     leaves,
+    parameters_used,
 )
 from core.rules.amounts import (
     amount_content_hash,
@@ -200,17 +202,40 @@ def decide_facts(rules: Rules, facts_for_part: Callable, start: datetime.date, e
     return Result(eligible=eligible, amount=amount, trace=trace, facts_used=used)
 
 
+def conditions_key(rules: Rules, on: datetime.date) -> str | None:
+    """What the conditions' outcome over a population depends on besides the population: the tree, the values of
+    the parameters it names on ``on``. None when the conditions read a fact that differs
+    from one policy to another (history), so that no other version may share their outcome."""
+    used = facts_used(rules.conditions) if rules.conditions else set()
+    if used & {YEARS_FACT, IN_YEAR_FACT, TOTAL_FACT}:
+        return None
+    values = {name: value_to_json(rules.parameters[name].value_on(on))
+              for name in sorted(parameters_used(rules.conditions))} if rules.conditions else {}
+    return content_hash({"conditions": rules.conditions, "parameters": values, "on": on.isoformat()})
+
+
 def decide_columns(rules: Rules, columns_for_part: Callable, start: datetime.date, end: datetime.date,
-                   on: datetime.date, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   on: datetime.date, rows: int, *, shared: dict | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Evaluator B over ``rows`` enterprises: ``columns_for_part(part_start, part_end)`` gives name → (values,
     present) arrays (core.rules.vector's format) for that part; (start, end) the whole period's. Returns
     (eligible bool, amount int64 — 0 where not eligible, failed_leaves uint64 — bit i: the i-th leaf of the
-    conditions did not pass; the max_years condition, when set, is the bit after the last leaf)."""
+    conditions did not pass; the max_years condition, when set, is the bit after the last leaf).
+
+    ``shared``: a dict kept across the versions screened over one population (one snapshot): versions whose
+    conditions are the same tree with the same parameter values (two versions of a policy that changed only its
+    rates) share one evaluation of them (``conditions_key``)."""
     columns = columns_for_part(start, end)
-    if rules.conditions:
+    key = conditions_key(rules, on) if shared is not None else None
+    if key is not None and key in shared:
+        passed, failed = shared[key]
+        leaf_count = len(leaves(rules.conditions))
+    elif rules.conditions:
         outcome = evaluate_columns(rules.conditions, columns, rules.parameters, on, catalogue=CATALOGUE, rows=rows)
         passed, failed = outcome.passed, outcome.failed_leaves
         leaf_count = len(leaves(rules.conditions))
+        if key is not None:
+            shared[key] = (passed, failed)
     else:
         passed, failed, leaf_count = np.ones(rows, dtype=bool), np.zeros(rows, dtype=np.uint64), 0
     if rules.max_years is not None:

@@ -40,7 +40,7 @@ from enterprises.choices import QualificationKind
 from enterprises.models import Enterprise, FinancialYear, Qualification
 from leasing.choices import HOLDING_STATUSES
 from leasing.models import Lease, RentPayment, RentStep, Sublet
-from leasing.rent import rent_on_day
+from leasing.rent import amount_within, rent_on_day
 from leasing.selectors import current_leases
 
 from .catalogue import CATALOGUE, HISTORY
@@ -80,12 +80,9 @@ def months_covered(spans: Iterable[tuple[datetime.date, datetime.date]], start: 
 
 def prorated(amount_fen: int, period_start: datetime.date, period_end: datetime.date, start: datetime.date,
              end: datetime.date) -> int:
-    """The part of a payment for [period_start, period_end] that falls in [start, end], by days, half-up."""
-    lo, hi = max(period_start, start), min(period_end, end)
-    if hi < lo:
-        return 0
-    inside, days = (hi - lo).days + 1, (period_end - period_start).days + 1
-    return amount_fen if inside == days else div_half_up(amount_fen * inside, days)
+    """The part of a payment for [period_start, period_end] that falls in [start, end], by days, half-up: leasing's
+    rule (``leasing.rent.amount_within``)."""
+    return amount_within(amount_fen, period_start, period_end, start, end)
 
 
 def _principal(leases: list[tuple]) -> tuple | None:

@@ -61,8 +61,11 @@ def flush_facts(everything: bool) -> dict:
 def generate_facts(plan) -> None:
     rng = plan.stream("policies")
     write_district_dates(plan, rng)
+    plan.say(f"{plan.counts.get('moved_in', 0)} district dates")
     write_government_space(plan, rng)
+    plan.say(f"{plan.counts.get('government_leases', 0)} leases of government space")
     write_revenue(plan, rng)
+    plan.say(f"{plan.counts.get('financial_years', 0)} financial years")
     write_rent_payments(plan, rng)
     plan.say(f"{plan.counts.get('moved_in', 0)} district dates, {plan.counts.get('government_leases', 0)} leases "
              f"of government space, {plan.counts.get('financial_years', 0)} financial years, "

@@ -124,12 +124,12 @@ def run(screening: ScreeningRun, *, policies=None, sample: int = SAMPLE, seed: i
     parts = sorted({part for version in versions for part in _parts(rules[version.pk], start, end)})
     snap = build(on=on, start=start, end=end, parts=parts, policies=[v.policy_id for v in versions])
     lap("snapshot")
-    results = {}
+    results, shared = {}, {}
     try:
         for version in versions:
             results[version.pk] = engine.decide_columns(
                 rules[version.pk], lambda ps, pe, p=version.policy_id: snap.columns_for_part(ps, pe, policy=p),
-                start, end, on, snap.rows)
+                start, end, on, snap.rows, shared=shared)
     except Exception as error:  # a version that cannot be decided on this day (a parameter without a value)
         return _fail(screening, versions, seconds, began, snap.rows, str(error), [])
     lap("evaluate")

@@ -497,7 +497,8 @@ def _offer_answerable(user, offer) -> None:
 
 @action(Offer, "confirm", label=gettext_lazy("Confirm and apply"), roles=[Role.ENTERPRISE],
         sources=[OfferStatus.PROPOSED], target=OfferStatus.CONFIRMED, style="primary",
-        condition=_offer_answerable, event_label=gettext_lazy("Proactive offer confirmed"),
+        condition=_offer_answerable, event="policies.offer.confirm_and_apply",
+        event_label=gettext_lazy("Proactive offer confirmed and applied for"),
         help=gettext_lazy("One step: a submitted application is made from this offer; officers review it as any "
                           "application."),
         result_of=lambda application: application.offer,

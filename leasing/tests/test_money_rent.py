@@ -66,3 +66,27 @@ def test_rent_on_reads_the_leases_stored_steps(world):
     assert rent_on(lease, months_after(lease.start_date, 2)) == Decimal("140.00")
     assert rent_on(lease, step_day - datetime.timedelta(days=1)) == Decimal("140.00")
     assert rent_on(lease, step_day) == Decimal("150.00")
+
+
+def test_a_payment_straddling_the_period_counts_by_days_half_up():
+    from leasing.rent import amount_within
+
+    march = (D(2025, 3, 1), D(2025, 3, 31))
+    assert amount_within(3100, *march, D(2025, 1, 1), D(2025, 12, 31)) == 3100
+    assert amount_within(3100, *march, D(2025, 4, 1), D(2025, 12, 31)) == 0
+    assert amount_within(3100, *march, D(2025, 3, 16), D(2025, 12, 31)) == 1600  # 16 of 31 days
+    assert amount_within(1001, D(2025, 12, 1), D(2026, 1, 1), D(2025, 1, 1), D(2025, 12, 31)) == 970  # 31 of 32 days: 969.72
+    assert amount_within(3, D(2025, 1, 1), D(2025, 1, 2), D(2025, 1, 1), D(2025, 1, 1)) == 2  # 1.5 → 2
+
+
+@pytest.mark.django_db
+def test_rent_steps_of_many_leases_in_one_query(world, django_assert_num_queries):
+    from leasing.selectors import rent_steps_of
+
+    a, b = world.lease_a, world.lease_b
+    RentStep.objects.create(lease=a, starts_on=a.start_date + datetime.timedelta(days=60), monthly_rent=Decimal("150"))
+    RentStep.objects.create(lease=a, starts_on=a.start_date + datetime.timedelta(days=30), monthly_rent=Decimal("145"))
+    with django_assert_num_queries(1):
+        steps = rent_steps_of([a.pk, b.pk])
+    assert steps == {a.pk: [(a.start_date + datetime.timedelta(days=30), Decimal("145.00")),
+                            (a.start_date + datetime.timedelta(days=60), Decimal("150.00"))]}

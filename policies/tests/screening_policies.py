@@ -161,3 +161,34 @@ def create(definition, *, valid_from=datetime.date(2020, 1, 1), effective_from=d
     if budget is not None:
         Budget.objects.create(policy=policy, year=year, total=budget)
     return version
+
+
+# ----- the demo policies as the versions part defines them (policies.demo.POLICIES), and a variant of each ------
+
+
+def demo_definitions() -> tuple:
+    """The five demo policies of policies.demo, as plain definitions."""
+    from policies.demo import POLICIES
+
+    keys = ("conditions", "amount", "parameters", "annual_cap", "cumulative_cap", "max_years", "obligations")
+    return tuple({"code": spec["code"], "name": spec["name"], "category": spec["category"],
+                  **{key: spec["version"].get(key) for key in keys}} for spec in POLICIES)
+
+
+def variant_of(definition, *, change_on="2024-07-01") -> dict:
+    """The same policy whose money and share parameters change to 80 % of their value from ``change_on``: an
+    amount that uses one is split there, a condition reads the new value."""
+    parameters = {}
+    for name, spec in definition["parameters"].items():
+        values = [list(item) for item in spec["values"]]
+        if spec["type"] in ("money", "share"):
+            values.append([change_on, int(values[-1][1]) * 4 // 5])
+            values.sort()
+        parameters[name] = {**spec, "values": values}
+    return {**definition, "code": definition["code"] + "-b", "name": definition["name"] + "（变体）",
+            "parameters": parameters}
+
+
+def demo_and_variants() -> tuple:
+    demo = demo_definitions()
+    return demo + tuple(variant_of(definition) for definition in demo)

@@ -133,3 +133,26 @@ def test_the_hash_covers_caps_years_and_obligations():
         assert engine.version_hash(changed) != first, name
     assert engine.rules_of(base).hash == first
     assert engine.rules_of(base).facts >= {"lease.rent_paid", "history.years_supported", "history.awarded_total"}
+
+
+def test_versions_with_the_same_conditions_share_their_evaluation():
+    from .screening_policies import ALL
+
+    rows = [{"enterprise.moved_in_on": datetime.date(2021 + n % 3, 1, 1), "enterprise.in_district": n % 4 != 0,
+             "lease.sublet": n % 5 == 0, "lease.area": 1000 * n, "lease.rent_paid": 10_000 * n,
+             "lease.months": n % 13, "enterprise.industry": "7295", "enterprise.industry_division": "38",
+             "enterprise.revenue_prior_year": 10**9 * (n % 3), "enterprise.lease_count": n % 3,
+             "building.specialised_programme": "syn-building", "enterprise.high_tech": n % 2 == 0,
+             "enterprise.specialised": MISSING, "lease.government_space": True, "lease.discount": 100 * n,
+             "history.awarded_in_year": 0, "history.awarded_total": 0, "history.years_supported": n % 4}
+            for n in range(60)]
+    columns = engine.columns_from_facts(rows)
+    shared = {}
+    for definition in ALL:
+        rules = engine.rules_of(Version(definition))
+        alone = engine.decide_columns(rules, lambda s, e: columns, START, END, END, len(rows))
+        together = engine.decide_columns(rules, lambda s, e: columns, START, END, END, len(rows), shared=shared)
+        for mine, theirs in zip(alone, together, strict=True):
+            assert (mine == theirs).all(), definition["code"]
+    # attraction and its variant, new-energy and its variant: one evaluation each
+    assert len(shared) == len(ALL) - 2

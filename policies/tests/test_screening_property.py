@@ -1,5 +1,6 @@
 """Evaluator B (``engine.decide_columns``, numpy) gives exactly evaluator A's decisions (``engine.decide_facts``):
-for every demo policy version and its variants, on random facts and on facts at and around every threshold the
+for every demo policy version (policies.demo) and a variant of each whose rates change mid-period, and for this
+part's own copies and variants (screening_policies.ALL), on random facts and on facts at and around every threshold the
 version names, missing ones included, both say the same eligible / not eligible and the same amount, to the fen.
 The period facts (rent paid, months) differ from one part of the period to another where an amount is split.
 Derandomised, so that CI sees the same examples on every run."""
@@ -16,7 +17,7 @@ from core.rules.amounts import amount_parts
 from policies import engine
 from policies.catalogue import CATALOGUE
 
-from .screening_policies import ALL, Version
+from .screening_policies import ALL, Version, demo_and_variants
 
 START, END = datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
 ON = END
@@ -87,7 +88,8 @@ def rows_strategy(definition):
     return rules, parts, st.lists(row, min_size=1, max_size=25)
 
 
-CASES = [(definition["code"], *rows_strategy(definition)) for definition in ALL]
+DEFINITIONS = {definition["code"]: definition for definition in (*demo_and_variants(), *ALL)}
+CASES = [(code, *rows_strategy(definition)) for code, definition in DEFINITIONS.items()]
 
 
 @pytest.mark.parametrize(("code", "rules", "parts", "rows"), CASES, ids=[case[0] for case in CASES])
