@@ -63,11 +63,21 @@ class LeaseForm(BaseModelForm):
             units = units.none()
         self.fields["units"].queryset = units
         self.fields["building"].widget.attrs.update({"data-units-target": "1"})
+        for name in DEFAULTED_TERMS:  # left empty: none
+            if name in self.fields:
+                self.fields[name].required = False
 
     def clean(self):
         cleaned = super().clean()
         cleaned.pop("building", None)
+        for name in DEFAULTED_TERMS:
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = Lease._meta.get_field(name).get_default()
         return cleaned
+
+
+# Money terms a lease has none of unless given (0 rent-free months, no deposit, no fee).
+DEFAULTED_TERMS = ("rent_free_months", "deposit", "management_fee")
 
 
 class TerminateForm(ActionForm):
