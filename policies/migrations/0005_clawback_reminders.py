@@ -18,7 +18,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("policies", "0001_initial"),
+        ("policies", "0004_awards_payout_reminders"),
         ("core", "0011_reminders"),
     ]
 
