@@ -48,15 +48,28 @@ def register_awards():
 
 
 # ===== clawback ====
+def _clawback_sees_cases(user) -> bool:
+    from core.access.permissions import role_may
+
+    from .models import ClawbackCase
+
+    return role_may(user, "view", ClawbackCase)
+
+
 def _clawback_award_panel(request, award, context):
+    """The award's clawback cases; no panel for whom cases are not shown (operators)."""
     from . import selectors
 
+    if not _clawback_sees_cases(request.user):
+        return None
     return {"cases": list(selectors.clawback_cases(user=request.user, award=award)), "award": award}
 
 
 def _clawback_enterprise_panel(request, enterprise, context):
     from . import selectors
 
+    if not _clawback_sees_cases(request.user):
+        return None
     return {"cases": list(selectors.clawback_cases(user=request.user, enterprise=enterprise)),
             "enterprise": enterprise}
 

@@ -362,3 +362,20 @@ def test_the_list_filters_by_status_obligation_and_policy(world, client_for):
     menu = client.get("/").content.decode()
     assert "资金追回" in menu and "义务检查" in menu
     assert "义务检查" not in client_for(world.users["leader"]).get("/").content.decode()
+
+
+def test_the_award_and_the_enterprise_declare_a_clawback_panel(world, rf, raised):
+    # The enterprise's page renders its panels (tested above); an award's page takes the same declaration.
+    from core.surfaces import extensions
+
+    request = rf.get("/")
+    request.user = world.users["enterprise"]
+    award = Award.objects.get(pk=raised.award_id)
+    panels = [p for p in extensions.detail_context(request, award, {})["extension_panels"]
+              if p["template"] == "policies/clawback_panel.html"]
+    assert [list(p["data"]["cases"]) for p in panels] == [[raised]]
+    # Operators see no cases: no panel either (not an empty one) on a tenant's page.
+    request.user = world.users["operator"]
+    panels = [p for p in extensions.detail_context(request, world.tenant_a, {})["extension_panels"]
+              if p["template"] == "policies/clawback_panel.html"]
+    assert panels == []
