@@ -299,7 +299,7 @@ POLICIES = [
     },
 ]
 
-BUDGETS = {"attraction-rent": 60_000_000, "credit-rent": 12_000_000, "new-energy-building": 15_000_000,
+BUDGETS = {"attraction-rent": 100_000_000, "credit-rent": 12_000_000, "new-energy-building": 15_000_000,
            "govspace-high-tech": 8_000_000, "tech-building-rent": 20_000_000}  # yuan a year
 ADMIN = "admin"
 

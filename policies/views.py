@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from certification.choices import VersionStatus
 from core.access.permissions import ADD, CHANGE, VIEW, record_refusal, role_may
+from core.reference.choices import Role
 from core.rules import money_from_yuan, money_to_yuan
 from core.rules.rows import criteria_from_rows, parameters_from_rows, parameters_to_rows
 from core.surfaces.builder import criteria_initial, filled_rows, put_row_errors
+from enterprises.models import Enterprise
 
 from . import builder as policy_builder
 from . import evaluation
@@ -167,9 +169,12 @@ def evaluate(request):
         raise Http404
     start, end = evaluation.last_calendar_year()
     data = request.POST if request.method == "POST" else None
+    own = list(Enterprise.objects.for_user(request.user)[:2]) if request.user.role == Role.ENTERPRISE else []
     form = policy_forms.EvaluationForm(data, user=request.user,
                                        initial={"period_start": start, "period_end": end,
-                                                "policy": request.GET.get("policy")})
+                                                "policy": request.GET.get("policy"),
+                                                # an enterprise user with one enterprise decides for it
+                                                "enterprise": own[0] if len(own) == 1 else None})
     status = 200
     if request.method == "POST":
         if form.is_valid():

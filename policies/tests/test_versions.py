@@ -307,6 +307,7 @@ def test_an_enterprise_user_decides_for_its_own_enterprise_only(world, client_fo
     with pytest.raises(PermissionDenied):
         evaluation.decide(world.tenant_b, version, MONTH_START, MONTH_END, user=user)
     client = client_for(user)
+    assert world.tenant_a.credit_code in client.get("/policies/calculator/").content.decode()  # its own, filled in
     response = client.post("/policies/calculator/", {
         "enterprise": world.tenant_b.credit_code, "policy": version.policy_id,
         "period_start": MONTH_START.isoformat(), "period_end": MONTH_END.isoformat()})
