@@ -172,3 +172,14 @@ def test_a_later_application_offers_the_documents_attached_to_an_earlier_one(wor
     # Submitted, the application keeps what it was sent with: nothing more is attached.
     submitted = application(world, area_policy("later-doc-2"), status=ApplicationStatus.SUBMITTED)
     assert 'data-testid="attach-existing"' not in client_for(enterprise).get(submitted.get_absolute_url()).content.decode()
+
+
+def test_the_enterprise_page_lists_its_support(world, client_for):
+    award = _approved(world, "panel")
+    page = client_for(world.users["officer"]).get(world.tenant_a.get_absolute_url()).content.decode()
+    panel = page.split('data-testid="support-applications"')[1]
+    assert award.application.number in panel and award.get_absolute_url() in panel
+    other = client_for(world.users["officer"]).get(world.tenant_b.get_absolute_url()).content.decode()
+    assert award.application.number not in other.split('data-testid="support-applications"')[1]
+    operator_page = client_for(world.users["operator"]).get(world.tenant_a.get_absolute_url()).content.decode()
+    assert 'data-testid="support-applications"' not in operator_page
