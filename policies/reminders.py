@@ -56,9 +56,19 @@ def payout_due_text(tranche, today) -> str:
     return _awards_t("%(award)s: tranche %(number)s, %(amount)s, is due for payment on %(date)s") % values
 
 
+def payout_due_refresh(today: _awards_dt.date) -> dict:
+    from .services import payout_due_fill
+
+    return {"payout deadlines filled": payout_due_fill(today=today)}
+
+
 def register_awards() -> None:
+    from core.reminders import daily
+
     _awards_reminders.register_kind(PAYOUT_DUE, _awards_lazy("Award payment due"), due=payout_due,
                                     model="policies.Award")
+    # Before the reminders are raised (order 90), so that a deadline filled today is reminded of today.
+    daily.register("policies.payout_due_fill", payout_due_refresh, order=30)
 
 # (end of this part)
 

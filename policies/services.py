@@ -1166,6 +1166,32 @@ def award_tranches_plan(award, *, user, plan: str) -> _Award:
 
 
 @_transaction.atomic
+def payout_due_fill(*, today: _dt.date | None = None, user=None) -> int:
+    """Approved applications whose payout deadline could not be computed (the holiday calendar of a year on the
+    way was missing) get it once the calendar is entered, counted from the approval day; their award's first
+    tranche takes it when it has no date. Run daily. Returns how many were filled."""
+    filled = 0
+    waiting = (_Application.objects.select_for_update().filter(status=_AS.APPROVED, payout_due__isnull=True,
+                                                              decided_at__isnull=False).order_by("pk"))
+    for application in waiting:
+        due, _warning = payout_due_for(_timezone.localtime(application.decided_at).date())
+        if due is None:
+            continue
+        before = _audit.snapshot(application)
+        application.payout_due = due
+        application.save(update_fields=["payout_due", "last_updated"])
+        _audit.record_change(instance=application, action=_ChangeAction.UPDATE, user=user, before=before,
+                             after=_audit.snapshot(application))
+        award = _Award.objects.filter(application=application).first()
+        if award is not None:
+            _Tranche.objects.filter(award=award, number=1, due_on__isnull=True,
+                                    status=_TrancheStatus.SCHEDULED).update(due_on=due)
+            _reminders.refresh_for(award)
+        filled += 1
+    return filled
+
+
+@_transaction.atomic
 def budget_create(*, user, model=_Budget, data):
     return _object_create(user=user, model=model, data=data)
 
