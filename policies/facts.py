@@ -46,7 +46,7 @@ from leasing.selectors import current_leases
 from .catalogue import CATALOGUE, HISTORY
 from .choices import AWARD_HOLDING_STATUSES
 
-__all__ = ["CATALOGUE", "HISTORY", "compute", "compute_loop", "months_covered", "prorated"]
+__all__ = ["CATALOGUE", "HISTORY", "columns", "compute", "compute_loop", "months_covered", "prorated"]
 
 # Up to this many ids, queries filter by them; beyond, they read every row and keep those asked for (a fixed
 # number of queries and no statement beyond the database's limit on parameters).
@@ -289,3 +289,13 @@ def compute_loop(enterprise_ids: Iterable[int], *, on: datetime.date, start: dat
             building_certs=building_certs, park_certs=park_certs, awards=awards, year=start.year, start=start,
             end=end)
     return result
+
+
+def columns(enterprise_ids=None, *, on: datetime.date, start: datetime.date, end: datetime.date, policy=None):
+    """The same facts as numpy columns for evaluator B: (enterprise ids ascending, {name: (values, present)}) of
+    the whole period (``policies.snapshot.build``; all enterprises when ``enterprise_ids`` is None)."""
+    from .snapshot import build
+
+    snap = build(on=on, start=start, end=end, policies=[policy] if policy is not None else (),
+                 enterprise_ids=enterprise_ids)
+    return snap.ids, snap.columns_for_part(start, end, policy=policy)

@@ -44,6 +44,8 @@ REVENUE_SIGMA = 1.5
 PAYMENT_SHARE = 0.92
 PARTIAL_SHARE = 0.1
 CENT = Decimal("0.01")
+# An UPDATE of many rows by bulk_update is one CASE over the batch, evaluated for each row of it: small batches.
+UPDATE_BATCH = 500
 
 
 def register(part) -> None:
@@ -96,7 +98,7 @@ def write_district_dates(plan, rng) -> None:
         if moved_in or moved_out:
             changed.append(Enterprise(id=enterprise_id, moved_in_on=moved_in, moved_out_on=moved_out))
     _bulk(plan, "moved_in", changed,
-          lambda batch: Enterprise.objects.bulk_update(batch, ["moved_in_on", "moved_out_on"]))
+          lambda batch: Enterprise.objects.bulk_update(batch, ["moved_in_on", "moved_out_on"], batch_size=UPDATE_BATCH))
 
 
 def write_government_space(plan, rng) -> None:
@@ -115,7 +117,8 @@ def write_government_space(plan, rng) -> None:
         assessed = (rent / factors[building_id]).quantize(CENT, rounding=ROUND_HALF_UP)
         rows.append(Lease(id=lease_id, assessed_monthly_rent=assessed))
         tenants.append(enterprise_id)
-    _bulk(plan, "government_leases", rows, lambda batch: Lease.objects.bulk_update(batch, ["assessed_monthly_rent"]))
+    _bulk(plan, "government_leases", rows,
+          lambda batch: Lease.objects.bulk_update(batch, ["assessed_monthly_rent"], batch_size=UPDATE_BATCH))
     holders = set(Qualification.objects.filter(kind="high_tech").values_list("enterprise_id", flat=True))
     today = plan.today
     qualifications = []

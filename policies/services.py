@@ -360,7 +360,6 @@ from django.core.exceptions import PermissionDenied  # noqa: E402
 from django.utils.translation import gettext_lazy  # noqa: E402
 
 from core.access.permissions import ADD  # noqa: E402
-from core.rules.types import value_to_json  # noqa: E402
 
 from .choices import ApplicationStatus, DecisionPurpose, OfferStatus, RunStatus  # noqa: E402
 from .models import Application, Decision, Offer, ScreeningRun  # noqa: E402
@@ -441,48 +440,24 @@ def offer_delete(*, user, instance) -> None:
     raise ValidationError(_("An offer is kept as it was made."))
 
 
-def _facts_for(offer_or_version, enterprise_id, on, start, end, rules):
-    """facts_for_part of one enterprise, computed from the records (one compute per part)."""
-    from . import facts as policy_facts
-
-    cache = {}
-
-    def facts_for_part(part_start, part_end):
-        key = (part_start, part_end)
-        if key not in cache:
-            cache[key] = policy_facts.compute([enterprise_id], on=on, start=part_start, end=part_end,
-                                              policy=offer_or_version.policy_id)[enterprise_id]
-        return cache[key]
-
-    return facts_for_part
-
-
 def offer_decision(offer: Offer, *, user) -> Decision:
     """The decision shown with an offer: made the first time the offer is opened (as of its run's day, for its
-    period, by its version), stored and kept; later views show it as it was made."""
+    period, by its version, through ``evaluation.decide``), stored and kept; later views show it as it was
+    made."""
     if offer.decision_id:
         return offer.decision
-    from . import engine
+    from .evaluation import decide
 
     with transaction.atomic():
-        locked = Offer.objects.select_for_update().select_related("version", "run", "enterprise").get(pk=offer.pk)
+        locked = Offer.objects.select_for_update().select_related("version__policy", "run", "enterprise").get(
+            pk=offer.pk)
         if locked.decision_id:
             return locked.decision
-        version = locked.version
-        rules = engine.rules_of(version)
-        on, start, end = locked.run.decided_on, locked.period_start, locked.period_end
-        result = engine.decide_facts(rules, _facts_for(locked, locked.enterprise_id, on, start, end, rules),
-                                     start, end, on)
-        decision = Decision.objects.create(
-            policy_id=locked.policy_id, version=version, content_hash=rules.hash, enterprise_id=locked.enterprise_id,
-            decided_on=on, period_start=start, period_end=end, eligible=result.eligible, amount=result.amount,
-            facts={name: value_to_json(value) for name, value in result.facts_used.items()}, trace=result.trace,
-            purpose=DecisionPurpose.OFFER, user=user if getattr(user, "pk", None) else None,
-            user_name=getattr(user, "username", "") or "")
+        decision = decide(locked.enterprise, locked.version, locked.period_start, locked.period_end,
+                          locked.run.decided_on, purpose=DecisionPurpose.OFFER, user=user)
         Offer.objects.filter(pk=locked.pk).update(decision=decision)
-        audit.record_event(OFFER_DECIDED, user=user, instance=locked, data={"decision": decision.pk,
-                                                                            "eligible": decision.eligible,
-                                                                            "amount": decision.amount})
+        audit.record_event(OFFER_DECIDED, user=user, instance=locked, data={
+            "decision": decision.pk, "eligible": decision.eligible, "amount": decision.amount})
     offer.decision = decision
     offer.decision_id = decision.pk
     return decision

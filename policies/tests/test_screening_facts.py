@@ -12,6 +12,7 @@ from core.rules import MISSING
 from enterprises.models import Enterprise
 from policies import snapshot
 from policies.facts import CATALOGUE, compute, compute_loop, months_covered, prorated
+from policies.facts import columns as facts_columns
 
 from .screening_policies import TECH_BUILDING, create
 from .screening_world import END, MID, START, D, District, day
@@ -154,3 +155,10 @@ def test_a_generated_district_gives_the_same_facts_three_ways():
     assert compute_loop(sample, on=on, start=start, end=end) == {k: everyone[k] for k in sample}
     snap = snapshot.build(on=on, start=start, end=end)
     assert {int(eid): snap.facts(row) for row, eid in enumerate(snap.ids)} == everyone
+
+
+def test_columns_of_some_enterprises(district):
+    ids, columns = facts_columns([district.beta.pk, district.alpha.pk], on=D, start=START, end=END)
+    assert ids.tolist() == sorted([district.alpha.pk, district.beta.pk])
+    values, present = columns["lease.discount"]
+    assert present.tolist() == [False, True] and int(values[1]) == 5_408
