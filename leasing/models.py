@@ -191,6 +191,11 @@ class RentStep(BaseModel):
     def __str__(self):
         return f"{self.lease} · {date_format(self.starts_on)}" if self.starts_on else str(self.lease)
 
+    @property
+    def enterprise(self):
+        """The tenant: the lease's enterprise (the edit form asks for it first, to list its leases)."""
+        return self.lease.enterprise if self.lease_id else None
+
     def get_absolute_url(self):
         return reverse("leasing:rentstep_detail", args=[self.pk])
 
@@ -248,6 +253,11 @@ class RentPayment(BaseModel):
         if not (self.period_start and self.period_end):
             return str(self.lease) if self.lease_id else ""
         return f"{self.lease} · {date_format(self.period_start)}–{date_format(self.period_end)}"
+
+    @property
+    def enterprise(self):
+        """The tenant: the lease's enterprise (the edit form asks for it first, to list its leases)."""
+        return self.lease.enterprise if self.lease_id else None
 
     def get_absolute_url(self):
         return reverse("leasing:rentpayment_detail", args=[self.pk])
@@ -312,6 +322,11 @@ class Sublet(BaseModel):
 
     def __str__(self):
         return f"{self.lease} → {self.subtenant_name}" if self.lease_id else self.subtenant_name
+
+    @property
+    def enterprise(self):
+        """The tenant: the lease's enterprise (the edit form asks for it first, to list its leases)."""
+        return self.lease.enterprise if self.lease_id else None
 
     def get_absolute_url(self):
         return reverse("leasing:sublet_detail", args=[self.pk])

@@ -186,10 +186,24 @@ def lease_update(*, user, instance, data):
     if refused:
         raise ValidationError(refused)
     before_units = list(instance.units.all())
-    lease = object_update(user=user, instance=instance, data=data, check=_check_lease)
+    lease = object_update(user=user, instance=instance, data=data, check=_check_lease_and_money)
     units_refresh_status(units=set(before_units) | set(lease.units.all()), user=user)
     reminders.refresh_for(lease)  # a new end date: the old reminders go, those of the new one come
     return lease
+
+
+def _check_lease_and_money(lease: Lease) -> None:
+    """A changed lease still covers the rent paid and the rent steps recorded for it (the lease's row is locked
+    by the update, as every writer of its money records locks it)."""
+    _check_lease(lease)
+    before = (lease.rent_payments.filter(period_start__lt=lease.start_date).exists()
+              or lease.rent_steps.filter(starts_on__lt=lease.start_date).exists())
+    after = (lease.rent_payments.filter(period_end__gt=lease.end_date).exists()
+             or lease.rent_steps.filter(starts_on__gt=lease.end_date).exists())
+    if before or after:
+        raise ValidationError({"start_date" if before else "end_date": _(
+            "Rent paid or rent steps recorded for this lease would lie outside its new dates; correct or remove "
+            "them first.")})
 
 
 @transaction.atomic

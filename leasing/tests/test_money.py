@@ -144,6 +144,11 @@ def test_the_enterprise_enters_and_only_the_parks_operator_confirms(world, clien
     paid.refresh_from_db()
     assert paid.state == PaymentState.CONFIRMED and paid.confirmed_by == world.users["operator"]
     assert DomainEvent.objects.filter(name="leasing.rentpayment.confirm", object_id=str(paid.pk)).exists()
+    client.force_login(world.users["enterprise"])
+    page = client.get(paid.get_absolute_url()).content.decode()
+    assert '"payment-state">已确认<' in page and "t_operator" in page
+    assert world.tenant_a.name in page  # the enterprise among the attributes
+    assert reverse("leasing:rentpayment_unconfirm", args=[paid.pk]) not in page  # the tenant cannot withdraw it
     # confirmed, it is fixed: neither the enterprise nor the operator changes it
     for user in (world.users["enterprise"], world.users["operator"]):
         response = client.patch(f"/api/leasing/rent-payments/{paid.pk}", data=json.dumps({"amount": "1"}),
@@ -253,3 +258,24 @@ def test_the_sublet_page_records_through_the_service(world, client_for):
     sublet = Sublet.objects.get()
     assert sublet.subtenant_name == world.tenant_a.name
     assert DomainEvent.objects.filter(name="leasing.sublet.record", object_id=str(sublet.pk)).exists()
+
+
+def test_a_lease_cannot_be_shortened_past_the_rent_paid_for_it(world):
+    lease = world.lease_a
+    payment(lease, lease.end_date - 29 * DAY)
+    with pytest.raises(ValidationError) as refused:
+        services.lease_update(user=world.users["operator"], instance=lease, data={"end_date": lease.end_date - 10 * DAY})
+    assert "end_date" in refused.value.message_dict
+    lease.refresh_from_db()
+    services.lease_update(user=world.users["operator"], instance=lease, data={"end_date": lease.end_date + 10 * DAY})
+
+
+def test_the_lease_list_of_a_money_form_follows_the_enterprise_typed(world, client_for):
+    typed = f"{world.tenant_a.credit_code} {world.tenant_a.name}"
+    url = reverse("leasing:lease_options")
+    mine = client_for(world.users["operator"]).get(url, {"enterprise": typed}).content.decode()
+    assert f'value="{world.lease_a.pk}"' in mine and "HT-A-001" in mine and "HT-B-001" not in mine
+    theirs = client_for(world.users["operator_b"]).get(url, {"enterprise": typed}).content.decode()
+    assert "HT-A-001" not in theirs  # operator B does not see enterprise A's leases
+    form = client_for(world.users["operator"]).get(reverse("leasing:rentpayment_add")).content.decode()
+    assert f'data-options-url="{url}"' in form and 'data-depends-on="enterprise"' in form
