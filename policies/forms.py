@@ -314,6 +314,78 @@ class TranchePlanForm(dj_forms.Form):
 
 
 # ===== clawback ====
+from django import forms as _cb_forms  # noqa: E402
+from django.utils.translation import gettext_lazy as _cb_lazy  # noqa: E402
+
+from core.rules import money_from_yuan as _cb_from_yuan  # noqa: E402
+from core.rules import money_to_yuan as _cb_to_yuan  # noqa: E402
+from core.surfaces.forms import ActionForm as _CbActionForm  # noqa: E402
+from core.surfaces.forms import BaseModelForm as _CbModelForm  # noqa: E402
+from core.surfaces.forms import DateInput as _CbDateInput  # noqa: E402
+
+from .models import ClawbackCase as _CbCase  # noqa: E402
+
+
+class ClawbackYuanField(_cb_forms.DecimalField):
+    """An amount typed in yuan with at most two decimals; its cleaned value is in fen (the policies' unit)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return _cb_to_yuan(value)
+        return value
+
+    def clean(self, value):
+        # A Python int is a stored amount in fen (the API fills in from the record what a PATCH leaves out); what a
+        # person or an API client sends arrives as text.
+        if isinstance(value, int) and not isinstance(value, bool):
+            super().clean(_cb_to_yuan(value))  # the same limits
+            return value
+        yuan = super().clean(value)
+        return None if yuan is None else _cb_from_yuan(yuan)
+
+
+class ClawbackCaseForm(_CbModelForm):
+    """A case raised by hand, or a raised case corrected: the award, the obligation, when and what happened, and
+    the amount to recover in yuan."""
+
+    amount_due = ClawbackYuanField(label=_cb_lazy("amount to recover (yuan)"))
+
+    class Meta:
+        model = _CbCase
+        fields = ["award", "obligation", "breached_on", "detail", "amount_due"]
+        widgets = {"breached_on": _CbDateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["amount_due"] = _cb_to_yuan(self.instance.amount_due)
+
+
+class ClawbackWaiveForm(_CbActionForm):
+    reason = _cb_forms.CharField(label=_cb_lazy("reason"), max_length=300,
+                                 widget=_cb_forms.Textarea(attrs={"rows": 3}),
+                                 error_messages={"required": _cb_lazy("Give the reason for waiving the recovery.")})
+
+
+class ClawbackRepayForm(_CbActionForm):
+    amount = ClawbackYuanField(label=_cb_lazy("amount repaid (yuan)"))
+    repaid_on = _cb_forms.DateField(label=_cb_lazy("repaid on"), widget=_CbDateInput())
+    reference = _cb_forms.CharField(label=_cb_lazy("payment reference"), max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None and not self.is_bound:
+            self.initial.setdefault("amount", _cb_to_yuan(self.obj.amount_due - self.obj.repaid))
+
+
+class ClawbackScanForm(_CbActionForm):
+    on = _cb_forms.DateField(label=_cb_lazy("as of"), widget=_CbDateInput())
 
 # (end of this part)
 

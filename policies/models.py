@@ -575,6 +575,13 @@ class ClawbackCase(BaseModel):
     def get_absolute_url(self):
         return reverse("policies:clawbackcase_detail", args=[self.pk])
 
+    def refusal(self, verb):
+        """A raised case is corrected or deleted (raised in error); a decided one is the record."""
+        if verb in ("change", "delete") and self.status != ClawbackStatus.RAISED:
+            return _("Only a raised case can be changed or deleted; a confirmed, waived or repaid case is kept as "
+                     "it was decided.")
+        return None
+
 
 # ===== govspace ====
 from decimal import Decimal  # noqa: E402

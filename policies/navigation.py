@@ -39,6 +39,17 @@ add_entry("policies", _("Budgets"), "policies:budget_list", weight=47, visible="
 
 
 # ===== clawback ====
+add_entry("policies", _("Clawback cases"), "policies:clawbackcase_list", weight=70, visible="policies.ClawbackCase")
+
+
+def _clawback_checker(user) -> bool:
+    from core.access.permissions import role_may
+    from policies.models import ClawbackCase
+
+    return role_may(user, "add", ClawbackCase)
+
+
+add_entry("policies", _("Check obligations"), "policies:clawback_scan", weight=75, visible=_clawback_checker)
 
 # (end of this part)
 

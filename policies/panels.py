@@ -39,7 +39,27 @@ APPLICATION_DOCUMENT = _awards_register_kind("policy_application_document",
                                              _awards_("Supporting document of a support application"), reusable=True)
 
 
+def enterprise_support_panel(request, enterprise, context):
+    """The enterprise's support applications and awards the user may see (None hides the panel)."""
+    from core.access.permissions import VIEW, role_may
+
+    from .models import Application, Award
+
+    if not role_may(request.user, VIEW, Application):
+        return None
+    applications = list(Application.objects.for_user(request.user).filter(enterprise=enterprise)
+                        .select_related("policy").order_by("-year", "-id")[:20])
+    awards = {award.application_id: award for award in Award.objects.for_user(request.user)
+              .filter(application__in=applications)}
+    for application in applications:
+        application.award_shown = awards.get(application.pk)
+    return {"applications": applications}
+
+
 def register_awards():
+    from core.surfaces.extensions import add_detail_panel
+
+    add_detail_panel("enterprises.enterprise", "policies/awards/enterprise_panel.html", enterprise_support_panel)
     _awards_register_attachable("policies.application", kinds=[APPLICATION_DOCUMENT],
                                 owner=lambda application: application.enterprise,
                                 owner_model="enterprises.enterprise")
@@ -48,6 +68,37 @@ def register_awards():
 
 
 # ===== clawback ====
+def _clawback_sees_cases(user) -> bool:
+    from core.access.permissions import role_may
+
+    from .models import ClawbackCase
+
+    return role_may(user, "view", ClawbackCase)
+
+
+def _clawback_award_panel(request, award, context):
+    """The award's clawback cases; no panel for whom cases are not shown (operators)."""
+    from . import selectors
+
+    if not _clawback_sees_cases(request.user):
+        return None
+    return {"cases": list(selectors.clawback_cases(user=request.user, award=award)), "award": award}
+
+
+def _clawback_enterprise_panel(request, enterprise, context):
+    from . import selectors
+
+    if not _clawback_sees_cases(request.user):
+        return None
+    return {"cases": list(selectors.clawback_cases(user=request.user, enterprise=enterprise)),
+            "enterprise": enterprise}
+
+
+def register_clawback():
+    from core.surfaces.extensions import add_detail_panel
+
+    add_detail_panel("policies.award", "policies/clawback_panel.html", _clawback_award_panel)
+    add_detail_panel("enterprises.enterprise", "policies/clawback_panel.html", _clawback_enterprise_panel)
 
 # (end of this part)
 

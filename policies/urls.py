@@ -54,6 +54,11 @@ urlpatterns += [
 
 
 # ===== clawback ====
+from . import surfaces as _cb_surfaces  # noqa: E402
+from . import views as _cb_views  # noqa: E402
+
+urlpatterns += [path("clawbacks/scan/", _cb_views.clawback_scan_view, name="clawback_scan")]
+urlpatterns += surface_urlpatterns(_cb_surfaces.clawbackcase)
 
 # (end of this part)
 

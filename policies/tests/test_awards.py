@@ -5,6 +5,7 @@ import types
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone as django_timezone
 
 from core.actions import Refused
 from core.models import DomainEvent
@@ -17,7 +18,7 @@ from policies.choices import (
     OfferStatus,
     TrancheStatus,
 )
-from policies.models import Allowance, Award, Budget, LedgerEntry, Offer, ScreeningRun
+from policies.models import Allowance, Award, Budget, LedgerEntry, Offer, ScreeningRun, Tranche
 
 from .awards_world import YEAR, application, fixed_decisions
 from .generic_awards import sample_policy, second_reviewer
@@ -362,3 +363,48 @@ def test_documents_attached_once_are_offered_again_for_later_applications(world)
     assert not attachment_selectors.reusable_documents(user=world.users["officer"],
                                                        record=application(world, enterprise=world.tenant_b,
                                                                           status="draft")).exists()
+
+
+def test_a_payment_coming_due_reminds_the_bureau_until_it_is_paid(world, decisions):
+    from core.reminders.models import Reminder
+
+    award = _award(world, decisions, amount=100_000)
+    tranche = award.tranches.get()
+    Tranche.objects.filter(pk=tranche.pk).update(due_on=datetime.date.today() + datetime.timedelta(days=5))
+    from core import reminders
+
+    reminders.refresh_for(award)
+    raised = Reminder.objects.filter(rule__kind="policies.payout_due", object_id=str(award.pk))
+    assert raised.exists() and "1,000.00 元" in raised.first().text
+    services.tranche_pay(tranche, user=world.users["officer"], paid_on=datetime.date.today(), reference="GK-9")
+    assert not Reminder.objects.filter(rule__kind="policies.payout_due", object_id=str(award.pk),
+                                       resolved_at__isnull=True).exists()
+
+
+def test_a_deadline_left_empty_is_filled_once_the_calendar_is_entered(world, decisions, monkeypatch):
+    import sys
+
+    class Missing(ValidationError):
+        def __init__(self, year):
+            self.year = year
+            super().__init__(f"{year}")
+
+    calendar = types.SimpleNamespace(CalendarMissing=Missing)
+
+    def missing(start, days):
+        raise Missing(2027)
+
+    calendar.add_working_days = missing
+    monkeypatch.setitem(sys.modules, "core.calendar", calendar)
+    import core
+
+    monkeypatch.setattr(core, "calendar", calendar, raising=False)
+    approved = services.application_approve(application(world), user=world.users["admin"])
+    assert services.payout_due_fill() == 0
+    calendar.add_working_days = lambda start, days: start + datetime.timedelta(days=30)
+    assert services.payout_due_fill() == 1
+    approved.refresh_from_db()
+    decided = django_timezone.localtime(approved.decided_at).date()
+    assert approved.payout_due == decided + datetime.timedelta(days=30)
+    assert approved.award.tranches.get().due_on == approved.payout_due
+    assert services.payout_due_fill() == 0

@@ -154,3 +154,32 @@ def test_cancelling_on_the_award_page(world, client_for):
     assert officer.post(f"/policies/awards/{award.pk}/cancel/", {"reason": "企业放弃"}).status_code == 302
     award.refresh_from_db()
     assert award.status == "cancelled" and award.budget.committed == 0
+
+
+def test_a_later_application_offers_the_documents_attached_to_an_earlier_one(world, client_for):
+    from core.attachments.services import document_upload
+    from core.tests.attachment_files import PDF, upload
+    from policies.panels import APPLICATION_DOCUMENT
+
+    enterprise = world.users["enterprise"]
+    first = application(world, status=ApplicationStatus.DRAFT)
+    document_upload(user=enterprise, record=first, upload=upload("营业执照.pdf", PDF, "application/pdf"),
+                    kind=APPLICATION_DOCUMENT, title="营业执照副本")
+    later = application(world, area_policy("later-doc"), status=ApplicationStatus.DRAFT)
+    page = client_for(enterprise).get(later.get_absolute_url()).content.decode()
+    attach = page.split('data-testid="attach-existing"')[1].split("</form>")[0]
+    assert "营业执照副本" in attach
+    # Submitted, the application keeps what it was sent with: nothing more is attached.
+    submitted = application(world, area_policy("later-doc-2"), status=ApplicationStatus.SUBMITTED)
+    assert 'data-testid="attach-existing"' not in client_for(enterprise).get(submitted.get_absolute_url()).content.decode()
+
+
+def test_the_enterprise_page_lists_its_support(world, client_for):
+    award = _approved(world, "panel")
+    page = client_for(world.users["officer"]).get(world.tenant_a.get_absolute_url()).content.decode()
+    panel = page.split('data-testid="support-applications"')[1]
+    assert award.application.number in panel and award.get_absolute_url() in panel
+    other = client_for(world.users["officer"]).get(world.tenant_b.get_absolute_url()).content.decode()
+    assert award.application.number not in other.split('data-testid="support-applications"')[1]
+    operator_page = client_for(world.users["operator"]).get(world.tenant_a.get_absolute_url()).content.decode()
+    assert 'data-testid="support-applications"' not in operator_page
