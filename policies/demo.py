@@ -538,10 +538,12 @@ def write_awards(plan) -> None:
                              reference=f"GK-{year}-{len(approved) + 1:04d}")
         approved.append(award)
     # Every other step, the demo enterprise's own first (it sees them in its portal).
-    for index, (status, statement, steps) in enumerate(DEMO_STEPS):
-        policy = policies[index % len(policies)]
-        enterprise = own if own is not None and index < 3 else candidates[index % len(candidates)]
-        _awards_row(policy, enterprise, year, status, statement, steps, users, number())
+    for round_ in range(2):  # two of each, of different policies and enterprises
+        for index, (status, statement, steps) in enumerate(DEMO_STEPS):
+            policy = policies[(index + round_) % len(policies)]
+            mine = own is not None and round_ == 0 and index < 3
+            enterprise = own if mine else candidates[(index + 7 * round_) % len(candidates)]
+            _awards_row(policy, enterprise, year, status, statement, steps, users, number())
     plan.say(f"policies: {_AwardsApplication.objects.count()} applications, {len(approved)} awards")
 
 
