@@ -392,7 +392,7 @@ from .models import Offer as _AwardsOffer  # noqa: E402
 from .models import ScreeningRun as _AwardsScreeningRun  # noqa: E402
 from .models import Tranche as _AwardsTranche  # noqa: E402
 
-if "part" not in globals():  # the versions part declares the app's demo part; alone, this part declares it
+if "part" not in globals():  # declared by the versions section above; without it, here
     part = _AwardsPart("policies", tables=[])
 # Emptied first: what points at decisions, budgets and policies.
 part.tables[:0] = [("policy_ledger", _AwardsLedgerEntry), ("policy_tranches", _AwardsTranche),
