@@ -13,7 +13,7 @@ the loser's, from the barrier to its return). Never asserts on times; exits non-
 
 Database: ``--pg-url`` (a database its role may drop and create: it is dropped and created again)
 or, without it, the throwaway server of scripts/pg-test-server.sh on PGPORT (started and stopped here), database
-``budget_races``. The report (Markdown) goes to stdout and to var/bench/budget-races-<time>.md.
+``budget_races`` (a server already running there is used and left running). The report (Markdown) goes to stdout and to var/bench/budget-races-<time>.md.
 """
 
 import argparse
@@ -171,10 +171,13 @@ def main():
     started_server = False
     url = args.pg_url
     if not url:
-        server = subprocess.run(["bash", str(ROOT / "scripts" / "pg-test-server.sh"), "start"], check=True,
+        script = ["bash", str(ROOT / "scripts" / "pg-test-server.sh")]
+        # A server already running on PGPORT (a test run's) is used and left running; else one is started here.
+        started_server = subprocess.run([*script, "status"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL).returncode != 0
+        server = subprocess.run([*script, "start" if started_server else "url"], check=True,
                                 stdout=subprocess.PIPE, text=True, cwd=ROOT)
         url = server.stdout.strip().rsplit("/", 1)[0] + "/budget_races"
-        started_server = True
     try:
         env = scratch(url, "budget-races", False)
         manage("migrate", "--noinput", env=env)

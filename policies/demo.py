@@ -391,7 +391,7 @@ from .models import Offer as _AwardsOffer  # noqa: E402
 from .models import ScreeningRun as _AwardsScreeningRun  # noqa: E402
 from .models import Tranche as _AwardsTranche  # noqa: E402
 
-if "part" not in globals():  # the versions part declares the app's demo part; alone, this part declares it
+if "part" not in globals():  # declared by the versions section above; without it, here
     part = _AwardsPart("policies", tables=[])
 # Emptied first: what points at decisions, budgets and policies.
 part.tables[:0] = [("policy_ledger", _AwardsLedgerEntry), ("policy_tranches", _AwardsTranche),
@@ -537,10 +537,12 @@ def write_awards(plan) -> None:
                              reference=f"GK-{year}-{len(approved) + 1:04d}")
         approved.append(award)
     # Every other step, the demo enterprise's own first (it sees them in its portal).
-    for index, (status, statement, steps) in enumerate(DEMO_STEPS):
-        policy = policies[index % len(policies)]
-        enterprise = own if own is not None and index < 3 else candidates[index % len(candidates)]
-        _awards_row(policy, enterprise, year, status, statement, steps, users, number())
+    for round_ in range(2):  # two of each, of different policies and enterprises
+        for index, (status, statement, steps) in enumerate(DEMO_STEPS):
+            policy = policies[(index + round_) % len(policies)]
+            mine = own is not None and round_ == 0 and index < 3
+            enterprise = own if mine else candidates[(index + 7 * round_) % len(candidates)]
+            _awards_row(policy, enterprise, year, status, statement, steps, users, number())
     plan.say(f"policies: {_AwardsApplication.objects.count()} applications, {len(approved)} awards")
 
 

@@ -639,8 +639,8 @@ def application_update(*, user, instance, data):
 
 
 def _evaluation():
-    # policies.evaluation (decide one enterprise × one version × period, and keep the decision) is the versions
-    # part's; read when called so that this module loads before it.
+    # policies.evaluation (decide one enterprise × one version × period, and keep the decision) is read when
+    # called, so that this module loads before it.
     from . import evaluation
 
     return evaluation

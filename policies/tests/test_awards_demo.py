@@ -4,7 +4,7 @@ import datetime
 import random
 
 import pytest
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from policies import demo
 from policies.choices import ApplicationStatus
@@ -46,8 +46,10 @@ def test_the_demo_shows_every_step_and_two_awards_with_a_tranche_paid(world):
         assert (budget.committed, budget.paid) == (reserved, paid)
     mine = Application.objects.filter(enterprise=world.tenant_a)
     assert mine.filter(status=ApplicationStatus.DRAFT).exists()
-    returned = Application.objects.get(status=ApplicationStatus.RETURNED)
-    assert returned.review_comment and returned.decision is not None
+    counts = dict(Application.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    assert counts == {**{status: 2 for status in ApplicationStatus.values}, ApplicationStatus.APPROVED: 2}
+    for returned in Application.objects.filter(status=ApplicationStatus.RETURNED):
+        assert returned.review_comment and returned.decision is not None
 
 
 def test_without_policies_the_demo_writes_no_application(world):
