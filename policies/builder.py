@@ -11,7 +11,7 @@ core.rules' amount JSON; ``amount_to_rows`` reads back the trees of that shape. 
 
 import datetime
 
-from core.rules import MISSING, FactType, ParameterSet, format_value
+from core.rules import MISSING, FactType, ParameterSet, format_value, yuan_text
 from core.rules.amounts import amount_errors
 from core.rules.rows import RowError, parse_value, value_text
 from core.rules.types import value_from_json, value_to_json
@@ -24,16 +24,6 @@ FACT, PARAM = "fact:", "param:"
 ROUND_TO_YUAN = 100
 OBLIGATION_KINDS = ("lease_kept", "no_sublet", "stay_in_district", "keep_qualification")
 RECOVERY = ("all", "pro_rata")
-
-
-def yuan_text(fen) -> str:
-    """An amount in fen as pages write it: yuan with two decimals and thousands separators ("1,200,000.00 元");
-    "—" for none."""
-    if fen is None or fen is MISSING:
-        return "—"
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}{whole:,}.{cents:02d} 元"
 
 
 # ----- the amount formula ----------------------------------------------------------------------------------------

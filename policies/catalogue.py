@@ -24,7 +24,7 @@ CATALOGUE = Catalogue([
     Fact("lease.area", AREA, "租赁面积", "㎡", "基准日有效租约的租赁面积之和"),
     Fact("lease.monthly_rent", MONEY, "月租金单价", "元/㎡·月", "主租约（面积最大）基准日的租金单价，含递增"),
     Fact("lease.rent_paid", MONEY, "实付租金", "",
-         "期间内企业各租约的实付租金；跨期间的付款按天数折算；有租约而无付款记录为缺失"),
+         "期间内企业各租约经运营机构确认的实付租金；跨期间的付款按天数折算；有租约而无已确认的付款记录为缺失"),
     Fact("lease.months", COUNT, "租赁月数", "个月", "期间内有任一天在租的自然月数"),
     Fact("lease.started_on", DATE, "租约起始日期", "", "基准日有效租约中最早的起始日期"),
     Fact("lease.government_space", BOOL, "租用政府产业用房", "", "主租约的房源含政府产业用房"),

@@ -166,10 +166,9 @@ def dry_run(version: PolicyVersion, start: datetime.date | None = None, end: dat
 
 def stored_facts_shown(decision: Decision) -> list[dict]:
     """The facts a decision read, as its page writes them, from what it stored."""
-    from core.rules import format_value
+    from core.rules import format_value, yuan_text
     from core.rules.types import value_from_json
 
-    from .builder import yuan_text
     from .catalogue import CATALOGUE
 
     shown = []

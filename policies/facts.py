@@ -211,7 +211,7 @@ def compute(enterprise_ids: Iterable[int] | None, *, on: datetime.date, start: d
         period_leases[enterprise_id].append((lease_start, lease_end))
     payments = defaultdict(list)
     for enterprise_id, p_start, p_end, amount in keep(RentPayment.objects.filter(
-            lease_filter, period_start__lte=end, period_end__gte=start).values_list(
+            lease_filter, period_start__lte=end, period_end__gte=start, confirmed_at__isnull=False).values_list(
             "lease__enterprise_id", "period_start", "period_end", "amount")):
         payments[enterprise_id].append((p_start, p_end, money_from_yuan(amount)))
     sublet_rows = Sublet.objects.filter(lease_filter, lease__in=current_leases(on), starts_on__lte=on).filter(
@@ -267,7 +267,7 @@ def compute_loop(enterprise_ids: Iterable[int], *, on: datetime.date, start: dat
                   if lease.status in HOLDING_STATUSES and lease.start_date <= end and lease.end_date >= start]
         payments = [(p.period_start, p.period_end, money_from_yuan(p.amount))
                     for lease in enterprise.leases.all() for p in lease.rent_payments.all()
-                    if p.period_start <= end and p.period_end >= start]
+                    if p.period_start <= end and p.period_end >= start and p.confirmed_at is not None]
         sublet = any(s.starts_on <= on and (s.ends_on is None or s.ends_on >= on)
                      for lease in in_force for s in lease.sublets.all())
         building_certs, park_certs = defaultdict(list), set()

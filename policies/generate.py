@@ -28,6 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Max, Min, OuterRef, Subquery
+from django.utils import timezone
 
 from demo.values import DAY, add_years, random_day
 from enterprises.models import Enterprise, FinancialYear, Qualification
@@ -151,6 +152,11 @@ def write_revenue(plan, rng) -> None:
     _bulk(plan, "financial_years", rows, FinancialYear.objects.bulk_create)
 
 
+def confirmed_on(day: datetime.date) -> datetime.datetime:
+    """Noon of ``day`` in the project's time zone: when a generated payment was confirmed."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
 def year_spans(start: datetime.date, end: datetime.date, first_year: int, today: datetime.date):
     """The parts of [start, end] in each calendar year from ``first_year``, up to the day before ``today``."""
     last_day = min(end, today - DAY)
@@ -188,7 +194,9 @@ def write_rent_payments(plan, rng) -> None:
                 amount = (amount * Decimal(rng.randint(80, 99)) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
             rows.append(RentPayment(lease_id=lease_id, period_start=lo, period_end=hi, amount=amount,
                                     paid_on=min(hi + datetime.timedelta(days=rng.randint(1, 20)), today),
-                                    reference=f"SYN-{lo:%Y}-{sum(counts.values()) + 1:08d}"))
+                                    reference=f"SYN-{lo:%Y}-{sum(counts.values()) + 1:08d}",
+                                    # confirmed by the operator on the day it was paid (policies read confirmed rent)
+                                    confirmed_at=confirmed_on(min(hi + datetime.timedelta(days=20), today))))
             counts[lo.year] += 1
         if len(rows) >= plan.batch_size:
             _bulk(plan, "rent_payments", rows, RentPayment.objects.bulk_create)

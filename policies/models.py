@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from certification.choices import VersionStatus
-from core.models import ALL, BaseModel, SearchableModel
+from core.models import ALL, UNRESTRICTED_ROLES, BaseModel, ScopedQuerySet, SearchableModel
 from core.reference.choices import Role
 
 from .choices import (
@@ -83,6 +83,15 @@ class Policy(SearchableModel):
                 .order_by("-effective_from", "-number").first())
 
 
+class PolicyVersionQuerySet(ScopedQuerySet):
+    def for_user(self, user):
+        """Operators and enterprises read the rules in force and those that were: never a draft."""
+        scoped = super().for_user(user)
+        if getattr(user, "role", None) not in UNRESTRICTED_ROLES:
+            scoped = scoped.exclude(status=VersionStatus.DRAFT)
+        return scoped
+
+
 class PolicyVersion(BaseModel):
     """One version of a policy's rules. ``conditions`` is a condition tree and ``amount`` an amount tree of
     core.rules over policies.facts.CATALOGUE; ``parameters`` named values with dated changes; ``annual_cap`` and
@@ -111,6 +120,8 @@ class PolicyVersion(BaseModel):
     role_actions = {Role.PARK_OPERATOR: "v", Role.ENTERPRISE: "v"}
     scope_via = "policy"
     audit_exclude = (*BaseModel.audit_exclude, "dry_run")
+
+    objects = PolicyVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("policy version")
@@ -149,7 +160,7 @@ class PolicyTestCase(BaseModel):
     expected_amount = _money(_("expected amount (yuan)"), null=True, blank=True)
     last_result = models.JSONField(_("last result"), default=dict, blank=True, editable=False)
 
-    scope_via = "version"
+    # The evidence of publishing: the bureau's (restricted roles have no scope path and see none).
     audit_exclude = (*BaseModel.audit_exclude, "last_result")
 
     class Meta:
@@ -180,7 +191,7 @@ class Budget(BaseModel):
     committed = _money(_("committed (yuan)"), default=0, editable=False)
     paid = _money(_("paid (yuan)"), default=0, editable=False)
 
-    scope_via = "policy"
+    # The bureau's books: restricted roles have no scope path and see none (the policy page shows them nothing).
 
     class Meta:
         verbose_name = _("budget")

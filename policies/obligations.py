@@ -177,8 +177,3 @@ def first_day_without(intervals: Iterable[tuple[datetime.date, datetime.date | N
     return day if day <= end else None
 
 
-def yuan_text(fen: int) -> str:
-    """An amount as pages write it: 120000000 → "1,200,000.00 元"."""
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(int(fen)), 100)
-    return f"{sign}{whole:,}.{cents:02d} 元"

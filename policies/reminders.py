@@ -84,10 +84,10 @@ def clawback_raised_due(today, rule, only=None):
     from django.utils.translation import gettext as _
 
     from core import reminders
+    from core.rules import yuan_text
 
     from .choices import ClawbackStatus
     from .models import ClawbackCase
-    from .obligations import yuan_text
 
     cases = ClawbackCase.objects.filter(status=ClawbackStatus.RAISED)
     if only is not None:

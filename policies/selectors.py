@@ -6,6 +6,7 @@ import datetime as _dt
 
 from certification.choices import VersionStatus
 from core.rules import FactType, ParameterSet, format_value
+from core.rules import yuan_text as _yuan_text
 from core.rules.conditions import leaves as _leaves
 from core.rules.operators import OPERATORS
 
@@ -103,7 +104,7 @@ def parameter_rows(version) -> list[dict]:
     for name, parameter in _parameters(version).items():
         for day, value in parameter.values:
             rows.append({"name": name, "label": parameter.label, "from": day,
-                         "value": _policy_builder.yuan_text(value) if parameter.type is FactType.MONEY
+                         "value": _yuan_text(value) if parameter.type is FactType.MONEY
                          else format_value(parameter.type, value)})
     return rows
 
@@ -116,7 +117,7 @@ def cap_rows(version, on: _dt.date | None = None) -> list[dict]:
         if name:
             parameter = parameters.get(name)
             try:
-                value = _policy_builder.yuan_text(parameter.value_on(on)) if parameter else "—"
+                value = _yuan_text(parameter.value_on(on)) if parameter else "—"
             except LookupError:
                 value = "—"
             rows.append({"label": label, "parameter": parameter.label if parameter else name, "value": value})
@@ -140,9 +141,9 @@ def test_case_rows(version) -> list[dict]:
         result = case.last_result or {}
         rows.append({"case": case, "facts": _policy_builder.facts_shown(case.facts),
                      "expected_amount": None if case.expected_amount is None else
-                     _policy_builder.yuan_text(case.expected_amount),
+                     _yuan_text(case.expected_amount),
                      "ran": bool(result), "eligible": result.get("eligible"),
-                     "amount": None if result.get("amount") is None else _policy_builder.yuan_text(result["amount"]),
+                     "amount": None if result.get("amount") is None else _yuan_text(result["amount"]),
                      "passed": result.get("passed"), "sentences": result.get("sentences", []),
                      "error": result.get("error", ""), "stale": bool(result) and result.get("hash") !=
                      _current_hash(version)})
@@ -295,7 +296,7 @@ def clawback_evidence_rows(case) -> list[tuple[str, str]]:
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
-    from .obligations import yuan_text
+    from core.rules import yuan_text
 
     evidence = case.evidence or {}
 

@@ -19,6 +19,7 @@ from core.access.permissions import CHANGE, ensure_can, record_refusal
 from core.actions import Refused, action
 from core.reference.choices import ChangeAction, Role
 from core.rules import FactType, ParameterSet, validate
+from core.rules import yuan_text as _yuan_text
 from core.rules.amounts import amount_errors
 from core.services import object_create, object_delete, object_update
 
@@ -1023,8 +1024,11 @@ def tranche_pay(tranche, *, user, paid_on: _dt.date, reference: str) -> _Tranche
     committed and the award's amount), the ledger says so, and the award is completed once paid in full. A
     tranche is paid once: a second payment of it is refused."""
     _ensure_officer(user)
-    tranche = _Tranche.objects.select_for_update().select_related("award").get(pk=tranche.pk)
-    award = tranche.award
+    # The award first, then the tranche: the order cancelling and re-planning take, so that they wait for each
+    # other instead of deadlocking, and the award's status read here is the one the payment rests on.
+    award = _Award.objects.select_for_update().get(pk=tranche.award_id)
+    tranche = _Tranche.objects.select_for_update().get(pk=tranche.pk)
+    tranche.award = award
     if tranche.status != _TrancheStatus.SCHEDULED:
         raise _Refused(_t("Tranche %(number)s is %(status)s: it cannot be paid.")
                        % {"number": tranche.number, "status": tranche.get_status_display()})
@@ -1212,7 +1216,7 @@ CLAWBACK_OPEN = (_CbStatus.RAISED, _CbStatus.CONFIRMED)
 
 
 def _cb_yuan(fen: int) -> str:
-    return _cb_obligations.yuan_text(fen)
+    return _yuan_text(fen)
 
 
 def _cb_day(day) -> str:

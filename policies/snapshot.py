@@ -338,7 +338,8 @@ def build(*, on: datetime.date, start: datetime.date, end: datetime.date, parts=
         "enterprise_id", "start_date", "end_date"), "idd")
     l_rows, found = _positions(ids, owner)
     l_rows, p_lo, p_hi = l_rows[found], p_lo[found], p_hi[found]
-    owner, pay_lo, pay_hi, amount = _raw(RentPayment.objects.filter(period_start__lte=end, period_end__gte=start)
+    owner, pay_lo, pay_hi, amount = _raw(RentPayment.objects.filter(period_start__lte=end, period_end__gte=start,
+                                                                    confirmed_at__isnull=False)
                                          .order_by().values_list("lease__enterprise_id", "period_start",
                                                                  "period_end", "amount"), "iddm")
     pay_rows, found = _positions(ids, owner)

@@ -15,6 +15,7 @@ from certification.choices import VersionStatus
 from core.access.permissions import ADD, CHANGE, VIEW, record_refusal, role_may
 from core.reference.choices import Role
 from core.rules import money_from_yuan, money_to_yuan
+from core.rules import yuan_text as _yuan_text
 from core.rules.rows import criteria_from_rows, parameters_from_rows, parameters_to_rows
 from core.surfaces.builder import criteria_initial, filled_rows, put_row_errors
 from enterprises.models import Enterprise
@@ -157,10 +158,6 @@ def policytestcase_edit(request, pk, case_pk=None):
         "list_url": reverse("policies:policyversion_list")}, status=status)
 
 
-def _yuan(value):
-    return policy_builder.yuan_text(value)
-
-
 @login_required
 def evaluate(request):
     """政策测算: any enterprise in the user's scope × any policy × a period (default: last calendar year), decided
@@ -199,7 +196,7 @@ def decision_detail(request, pk):
     trace = decision.trace or {}
     amount = trace.get("amount") or {}
     return render(request, "policies/decision_detail.html", {
-        "object": decision, "opts": Decision._meta, "amount_shown": _yuan(decision.amount),
+        "object": decision, "opts": Decision._meta, "amount_shown": _yuan_text(decision.amount),
         "sentences": trace.get("sentences", []),
         "leaves": (trace.get("conditions") or {}).get("leaves", []) + (trace.get("max_years") or {}).get("leaves", []),
         "amount_sentence": amount.get("sentence", ""), "amount_parts": amount.get("parts", []),
@@ -446,7 +443,6 @@ from django.utils.translation import gettext as _gettext  # noqa: E402
 
 from core import audit as _audit  # noqa: E402
 from core.reference import spreadsheets as _spreadsheets  # noqa: E402
-from core.rules import money_to_yuan as _yuan  # noqa: E402
 from core.surfaces.exports import EXPORT as _EXPORT  # noqa: E402
 from core.surfaces.exports import attachment_name as _attachment_name  # noqa: E402
 from core.surfaces.reports import querystring as _querystring  # noqa: E402
@@ -476,8 +472,8 @@ def funds_report(request):
 
 
 def _money_row(row) -> list:
-    return [_yuan(row.committed), _yuan(row.paid), _yuan(row.recovered), _yuan(row.net_paid), _yuan(row.unpaid),
-            _yuan(row.scheduled), row.enterprises]
+    return [money_to_yuan(row.committed), money_to_yuan(row.paid), money_to_yuan(row.recovered), money_to_yuan(row.net_paid), money_to_yuan(row.unpaid),
+            money_to_yuan(row.scheduled), row.enterprises]
 
 
 def funds_report_headers():
@@ -501,7 +497,7 @@ def funds_report_export(request):
     book = _spreadsheets.Book()
     sheets = (
         (_gettext("By policy and year"), headers["budgets"],
-         [[str(row.budget.policy), row.budget.year, _yuan(row.budget.total), *_money_row(row), _yuan(row.available)]
+         [[str(row.budget.policy), row.budget.year, money_to_yuan(row.budget.total), *_money_row(row), money_to_yuan(row.available)]
           for row in report.budgets]),
         (_gettext("By zone"), headers["zones"], [[row.label, *_money_row(row)] for row in report.zones]),
         (_gettext("By industry"), headers["divisions"], [[row.label, *_money_row(row)] for row in report.divisions]),

@@ -53,6 +53,16 @@ def format_value(fact_type: FactType, value, unit: str = "") -> str:
     return str(value)
 
 
+def yuan_text(fen, *, unit: bool = True) -> str:
+    """An amount in fen as ledgers and pages write it, always with two decimals: 120000000 → "1,200,000.00 元"
+    ("1,200,000.00" without the unit, for a column whose heading says 元); "—" for none or missing."""
+    if fen is None or fen is MISSING or fen == "":
+        return "—"
+    sign = "-" if int(fen) < 0 else ""
+    whole, cents = divmod(abs(int(fen)), 100)
+    return f"{sign}{whole:,}.{cents:02d}" + (" 元" if unit else "")
+
+
 def format_list(fact_type: FactType, values, unit: str = "", *, at_most: int = 10) -> str:
     """"6511、6512、6513" — or the first ``at_most`` and "等 N 项" after them."""
     shown = [format_value(fact_type, value, unit) for value in list(values)[:at_most]]

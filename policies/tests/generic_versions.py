@@ -75,8 +75,10 @@ class TestPolicy(ModelTests):
 
 class TestPolicyVersion(ModelTests):
     model = PolicyVersion
+    # The sample is a draft: operators and enterprises never see one (they read published versions:
+    # test_versions.py::test_operators_and_enterprises_read_published_versions_only).
     expected = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "v", "enterprise": "v", "expert": ""}
-    scope = {"operator": "ab", "enterprise": "ab"}
+    scope = {"operator": "", "enterprise": ""}
     update = {"source_document": "福科规〔2025〕2号"}
 
     def sample(self, world, side, **overrides):

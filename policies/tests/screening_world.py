@@ -16,6 +16,8 @@ D = datetime.date(2024, 12, 31)
 START, END = datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
 MID = datetime.date(2024, 7, 1)
 
+CONFIRMED = datetime.datetime(2025, 1, 15, 9, 0, tzinfo=datetime.UTC)
+
 
 def day(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
@@ -60,15 +62,18 @@ class District:
             enterprise=self.alpha, park=park, start_date=day("2023-06-01"), end_date=day("2025-05-31"),
             monthly_rent=Decimal("90.00"), leased_area=Decimal("150.50"))
         self.second.units.add(small)
-        RentPayment.objects.create(lease=self.principal, period_start=day("2024-05-10"), period_end=day("2024-12-31"),
+        RentPayment.objects.create(confirmed_at=CONFIRMED, lease=self.principal, period_start=day("2024-05-10"), period_end=day("2024-12-31"),
                                    amount=Decimal("640000.00"))
+        # entered by the tenant and not confirmed by the operator: no policy reads it
+        RentPayment.objects.create(lease=self.principal, period_start=day("2024-01-01"), period_end=day("2024-01-31"),
+                                   amount=Decimal("999999.00"))
         # straddles the period's start: 2023-12-01..2024-01-31 (62 days), 31 of them in 2024
-        RentPayment.objects.create(lease=self.second, period_start=day("2023-12-01"), period_end=day("2024-01-31"),
+        RentPayment.objects.create(confirmed_at=CONFIRMED, lease=self.second, period_start=day("2023-12-01"), period_end=day("2024-01-31"),
                                    amount=Decimal("27090.01"))
-        RentPayment.objects.create(lease=self.second, period_start=day("2024-02-01"), period_end=day("2024-12-31"),
+        RentPayment.objects.create(confirmed_at=CONFIRMED, lease=self.second, period_start=day("2024-02-01"), period_end=day("2024-12-31"),
                                    amount=Decimal("148995.00"))
         # outside the period
-        RentPayment.objects.create(lease=self.second, period_start=day("2025-01-01"), period_end=day("2025-03-31"),
+        RentPayment.objects.create(confirmed_at=CONFIRMED, lease=self.second, period_start=day("2025-01-01"), period_end=day("2025-03-31"),
                                    amount=Decimal("40635.00"))
         Sublet.objects.create(lease=self.second, subtenant_name="某转租户", starts_on=day("2024-10-01"),
                               found_on=day("2024-11-15"))
@@ -83,9 +88,9 @@ class District:
             enterprise=self.beta, park=park, start_date=day("2022-05-01"), end_date=day("2025-04-30"),
             monthly_rent=Decimal("45.00"), leased_area=Decimal("420.00"), assessed_monthly_rent=Decimal("98.00"))
         self.gov_lease.units.add(gov)
-        RentPayment.objects.create(lease=self.gov_lease, period_start=day("2024-01-01"), period_end=day("2024-06-30"),
+        RentPayment.objects.create(confirmed_at=CONFIRMED, lease=self.gov_lease, period_start=day("2024-01-01"), period_end=day("2024-06-30"),
                                    amount=Decimal("113400.00"))
-        RentPayment.objects.create(lease=self.gov_lease, period_start=day("2024-07-01"), period_end=day("2024-12-31"),
+        RentPayment.objects.create(confirmed_at=CONFIRMED, lease=self.gov_lease, period_start=day("2024-07-01"), period_end=day("2024-12-31"),
                                    amount=Decimal("113400.00"))
         Qualification.objects.create(enterprise=self.beta, kind="specialised", issued_on=day("2024-03-01"))
         FinancialYear.objects.create(enterprise=self.beta, year=2023, revenue=Decimal("0.00"))

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone as django_timezone
 
+from core import calendar as working_calendar
 from core.actions import Refused
 from core.models import DomainEvent
 from policies import services
@@ -81,7 +82,13 @@ def test_the_whole_way_to_an_award(world, decisions):
     assert list(LedgerEntry.objects.filter(award=award).values_list("kind", "amount")) == [
         (LedgerKind.RESERVE, 12_345_600)]
     assert [t.amount for t in award.tranches.all()] == [12_345_600]
-    assert approved.payout_due is not None and approved.payout_due > datetime.date.today()
+    # Twenty working days from today, or none while a year on the way has no holiday calendar (December 2026
+    # reaches into 2027, whose notice is not entered): the award is made all the same.
+    try:
+        expected_due = working_calendar.add_working_days(datetime.date.today(), 20)
+    except working_calendar.CalendarMissing:
+        expected_due = None
+    assert approved.payout_due == expected_due
     names = list(DomainEvent.objects.filter(object_id=str(approved.pk), name__startswith="policies.application.")
                  .order_by("id").values_list("name", "data__comment"))
     assert names == [("policies.application.submit", None), ("policies.application.first_review", "材料齐全"),

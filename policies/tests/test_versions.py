@@ -455,3 +455,27 @@ def test_saving_the_builder_unchanged_keeps_the_rules_and_their_hash(world, clie
     assert engine.version_hash(version) == before
     assert (version.conditions, version.amount, version.obligations) == (
         spec["conditions"], spec["amount"], spec["obligations"])
+
+
+def test_operators_and_enterprises_read_published_versions_only(world, client_for):
+    """A draft, its test cases, the budgets and the dry run (which names enterprises and their amounts) are the
+    bureau's; an operator or an enterprise reads the published rules and nothing of that evidence."""
+    published = published_area_policy()
+    published.dry_run = {"hash": published.content_hash, "top": [{"name": "某竞争企业", "before": 0,
+                                                                   "after": 500000, "change": 500000}]}
+    published.save()
+    draft = area_version(policy=published.policy, number=2)
+    Budget.objects.create(policy=published.policy, year=2025, total=123_456_700)
+    for role in ("operator", "enterprise"):
+        user = world.users[role]
+        assert list(PolicyVersion.objects.for_user(user)) == [published]
+        assert not Budget.objects.for_user(user).exists() and not PolicyTestCase.objects.for_user(user).exists()
+        client = client_for(user)
+        assert client.get(draft.get_absolute_url()).status_code == 404
+        page = client.get(published.get_absolute_url())
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "某竞争企业" not in text and "租赁面积" in text
+        assert "1,234,567.00" not in client.get(published.policy.get_absolute_url()).content.decode()
+    officer_page = client_for(world.users["officer"]).get(published.policy.get_absolute_url()).content.decode()
+    assert "1,234,567.00" in officer_page
