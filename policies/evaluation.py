@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.reference.choices import ChangeAction
+from core.reference.choices import ChangeAction, Role
 from core.rules import MISSING, div_half_up, is_missing
 from core.rules.types import value_to_json
 from enterprises.models import Enterprise
@@ -59,6 +59,15 @@ class FactsCache:
         return lambda part_start, part_end: self.of(part_start, part_end).get(enterprise_id, {})
 
 
+# Who may ask for a decision (政策测算), which is stored: the bureau's officers, and an enterprise for itself.
+# Leaders read; operators have no say in an enterprise's support.
+ENQUIRERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.ENTERPRISE)
+
+
+def may_enquire(user) -> bool:
+    return user is None or getattr(user, "role", None) in ENQUIRERS
+
+
 def _may_decide_for(user, enterprise) -> bool:
     return user is None or Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists()
 
@@ -72,7 +81,7 @@ def decide(enterprise, version: PolicyVersion, start: datetime.date, end: dateti
     if end < start:
         raise ValidationError({"period_end": _("The period ends before it starts.")})
     on = on or end
-    if not _may_decide_for(user, enterprise):
+    if not _may_decide_for(user, enterprise) or (purpose == DecisionPurpose.ENQUIRY and not may_enquire(user)):
         raise PermissionDenied(_("You do not have permission to do this."))
     rules = engine.rules_of(version)
     cache = FactsCache([enterprise.pk], policy=version.policy, start=start, end=end, on=on)

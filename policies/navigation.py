@@ -4,6 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.surfaces.navigation import add_entry, add_group  # noqa: F401
 
+
+def _may_enquire(user) -> bool:
+    from .evaluation import may_enquire
+
+    return user.is_authenticated and may_enquire(user)
+
+
 add_group("policies", _("Policy support"), weight=550)
 
 
@@ -11,7 +18,8 @@ add_group("policies", _("Policy support"), weight=550)
 add_entry("policies", _("Policies"), "policies:policy_list", weight=10, visible="policies.Policy")
 add_entry("policies", _("Policy versions"), "policies:policyversion_list", weight=20,
           visible="policies.PolicyVersion")
-add_entry("policies", _("Policy calculator"), "policies:evaluate", weight=30, visible="policies.Decision")
+add_entry("policies", _("Policy calculator"), "policies:evaluate", weight=30,
+          visible=lambda user: _may_enquire(user))
 
 # (end of this part)
 

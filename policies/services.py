@@ -1362,7 +1362,6 @@ def clawback_scan(*, on: _cb_datetime.date, user=None) -> dict:
             except ValueError:
                 continue  # obligations the version's form could not have written: nothing to watch
             mine = cases.get(award.pk, [])
-            claimed = award.recovered + sum(c["amount_due"] - c["repaid"] for c in mine if c["status"] in CLAWBACK_OPEN)
             for breach in _cb_obligations.breaches(terms, events.get(award.pk, ()), on=on):
                 kind = breach.obligation.kind
                 same = [c for c in mine if c["obligation"] == kind]
@@ -1375,16 +1374,18 @@ def clawback_scan(*, on: _cb_datetime.date, user=None) -> dict:
                     if not again:
                         continue
                     breach = again[0]
-                amount = max(0, min(breach.amount, award.paid - claimed))
-                case = _CbCase(award=award, enterprise_id=award.enterprise_id, obligation=kind,
-                               breached_on=breach.breached_on, detail=_cb_detail(breach, award),
-                               evidence=_cb_evidence(breach, award), amount_due=amount)
                 try:
-                    with _cb_transaction.atomic():  # a scan running at the same time raised it first
+                    with _cb_transaction.atomic():
+                        # Under the award's lock, what is left to claim now (another scan or an officer may have
+                        # raised a case since the reads above).
+                        _locked, room = _clawback_room(award.pk)
+                        amount = max(0, min(breach.amount, room))
+                        case = _CbCase(award=award, enterprise_id=award.enterprise_id, obligation=kind,
+                                       breached_on=breach.breached_on, detail=_cb_detail(breach, award),
+                                       evidence=_cb_evidence(breach, award), amount_due=amount)
                         case.save()
-                except _CbIntegrityError:
+                except _CbIntegrityError:  # a scan running at the same time raised it first
                     continue
-                claimed += amount
                 mine.append({"obligation": kind, "status": _CbStatus.RAISED, "breached_on": case.breached_on,
                              "amount_due": amount, "repaid": 0})
                 _cb_audit.record_change(instance=case, action=_CbChangeAction.CREATE, user=user, before=None,
@@ -1400,12 +1401,26 @@ def clawback_scan(*, on: _cb_datetime.date, user=None) -> dict:
 _cb_audit.register_event("policies.clawback.scan", _cb_lazy("Obligations checked"))
 
 
+def _clawback_room(award_pk: int, *, leaving_out=None) -> tuple:
+    """Under the award's row lock (the caller's transaction): the award, and what it still has to give back —
+    paid, less what is recovered and what its open cases (but ``leaving_out``) still claim. Scans and officers
+    raising cases at the same moment take the same lock, so together they never claim more than was paid."""
+    award = _CbAward.objects.select_for_update().get(pk=award_pk)
+    open_cases = _CbCase.objects.filter(award_id=award_pk, status__in=list(CLAWBACK_OPEN))
+    if leaving_out is not None:
+        open_cases = open_cases.exclude(pk=leaving_out)
+    claimed = sum(amount_due - repaid for amount_due, repaid in open_cases.values_list("amount_due", "repaid"))
+    return award, award.paid - award.recovered - claimed
+
+
 def _clawback_check(case) -> None:
-    """A case's amount is at most what its award has paid, and its obligation one of the award's."""
-    award = case.award
-    if case.amount_due > award.paid:
-        raise _CbValidationError({"amount_due": _cb_("The amount to recover cannot exceed what was paid under the "
-                                                     "award (%(paid)s).") % {"paid": _cb_yuan(award.paid)}})
+    """A case's amount is at most what its award still has to give back (paid, less recovered, less what its
+    other open cases claim), and its obligation one of the award's."""
+    award, room = _clawback_room(case.award_id, leaving_out=case.pk)
+    if case.amount_due > room:
+        raise _CbValidationError({"amount_due": _cb_(
+            "The amount to recover cannot exceed what the award still has to give back (%(room)s: paid, less "
+            "what is recovered and what its other open cases claim).") % {"room": _cb_yuan(max(room, 0))}})
     kinds = {o.get("kind") for o in award.obligations or ()}
     if case.obligation not in kinds:
         raise _CbValidationError({"obligation": _cb_("The award does not bind the enterprise to this obligation.")})

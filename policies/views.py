@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from certification.choices import VersionStatus
-from core.access.permissions import ADD, CHANGE, VIEW, record_refusal, role_may
+from core.access.permissions import CHANGE, VIEW, record_refusal, role_may
 from core.reference.choices import Role
 from core.rules import money_from_yuan, money_to_yuan
 from core.rules import yuan_text as _yuan_text
@@ -162,7 +162,7 @@ def policytestcase_edit(request, pk, case_pk=None):
 def evaluate(request):
     """政策测算: any enterprise in the user's scope × any policy × a period (default: last calendar year), decided
     now and stored as a Decision whose page shows it."""
-    if not role_may(request.user, ADD, Decision) and not role_may(request.user, VIEW, Decision):
+    if not evaluation.may_enquire(request.user):
         raise Http404
     start, end = evaluation.last_calendar_year()
     data = request.POST if request.method == "POST" else None

@@ -325,7 +325,7 @@ def test_a_case_raised_by_hand_is_checked_against_its_award(world, client_for):
     data = {"award": award.pk, "obligation": "no_sublet", "breached_on": "2025-09-01", "detail": "现场核查发现转租",
             "amount_due": "1200000.01"}
     response = client.post("/policies/clawbacks/add/", data)
-    assert response.status_code == 400 and "不能超过该项资助已拨付的金额（1,200,000.00 元）" in response.content.decode()
+    assert response.status_code == 400 and "不能超过该项资助尚可追回的金额（1,200,000.00 元" in response.content.decode()
     response = client.post("/policies/clawbacks/add/", {**data, "obligation": "stay_in_district",
                                                         "amount_due": "1.00"})
     assert "该项资助未约定此项义务" in response.content.decode()

@@ -479,3 +479,15 @@ def test_operators_and_enterprises_read_published_versions_only(world, client_fo
         assert "1,234,567.00" not in client.get(published.policy.get_absolute_url()).content.decode()
     officer_page = client_for(world.users["officer"]).get(published.policy.get_absolute_url()).content.decode()
     assert "1,234,567.00" in officer_page
+
+
+def test_a_leader_or_an_operator_cannot_ask_for_a_decision(world, client_for):
+    """A decision is stored: the bureau's officers ask for one, an enterprise for itself; a leader reads, an
+    operator has no say — the service refuses them, whatever page they come from."""
+    version = published_area_policy()
+    for role in ("leader", "operator"):
+        with pytest.raises(PermissionDenied):
+            evaluation.decide(world.tenant_a, version, MONTH_START, MONTH_END, user=world.users[role])
+        assert client_for(world.users[role]).get("/policies/calculator/").status_code == 404
+    assert not Decision.objects.exists()
+    assert evaluation.decide(world.tenant_a, version, MONTH_START, MONTH_END, user=world.users["officer"]).pk
