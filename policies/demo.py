@@ -99,7 +99,7 @@ POLICIES = [
             "conditions": {"all": [
                 _leaf("enterprise.moved_in_on", "ge", _p("new_since"), "落户本区日期", "[assume] 新引进企业"),
                 _leaf("enterprise.in_district", "eq", True, "仍在本区"),
-                _leaf("lease.sublet", "eq", False, "不存在转租"),
+                _leaf("lease.sublet", "eq", False, "存在转租"),
             ]},
             "amount": {"mul": [_p("rate"), _f("lease.rent_paid")], "label": "按实付租金比例"},
             "annual_cap": "annual_cap", "cumulative_cap": "total_cap", "max_years": 3,
@@ -145,7 +145,7 @@ POLICIES = [
             "conditions": {"all": [
                 _leaf("enterprise.industry", "in", ["7295"], "所属行业为信用服务（7295）"),
                 _leaf("enterprise.revenue_prior_year", "ge", _p("min_revenue"), "上年度营业收入"),
-                _leaf("lease.sublet", "eq", False, "不存在转租"),
+                _leaf("lease.sublet", "eq", False, "存在转租"),
             ]},
             "amount": {"mul": [_p("rate"), _f("lease.rent_paid")], "label": "实付租金的 50%"},
             "annual_cap": "annual_cap", "max_years": 3,
@@ -186,7 +186,7 @@ POLICIES = [
             "conditions": {"all": [
                 _leaf("building.specialised_programme", "eq", "industrial-building", "所在楼宇为新能源特色楼宇",
                       "[assume] 以产业园（专业楼宇）认定计"),
-                _leaf("lease.sublet", "eq", False, "不存在转租"),
+                _leaf("lease.sublet", "eq", False, "存在转租"),
             ]},
             "amount": {"min": [
                 {"fact": "lease.rent_paid", "label": "实付租金"},
@@ -266,7 +266,7 @@ POLICIES = [
             "conditions": {"all": [
                 _leaf("building.specialised_programme", "eq", "tech-building", "所在楼宇为科技楼宇"),
                 _leaf("lease.area", "le", _p("max_area"), "租赁面积"),
-                _leaf("lease.sublet", "eq", False, "不存在转租"),
+                _leaf("lease.sublet", "eq", False, "存在转租"),
             ]},
             "amount": {"min": [
                 {"mul": [_p("rate"), _f("lease.rent_paid")], "label": "按实付租金比例"},
@@ -620,7 +620,10 @@ def write_clawbacks(plan) -> None:
     today = plan.today
     officer = get_user_model().objects.filter(username="officer").first()
     used = set()
-    for award in _clawback_awards("no_sublet"):
+    # Not the demo enterprise's (the account "enterprise"): a sublet makes it ineligible everywhere, and the demo
+    # shows it the support it may claim.
+    with_accounts = set(Enterprise.objects.filter(users__isnull=False).values_list("pk", flat=True))
+    for award in _clawback_awards("no_sublet", exclude=with_accounts):
         lease = Lease.objects.filter(enterprise_id=award.enterprise_id, status__in=HOLDING_STATUSES,
                                      start_date__lte=award.period_end, end_date__gte=today).order_by("pk").first()
         if lease is None:
@@ -777,3 +780,22 @@ def write_govspace(plan) -> None:
         "end_date": next_quarter.replace(year=next_quarter.year + 3) - _gs_datetime.timedelta(days=1),
         "assessed_rent": _GsDecimal("96.50"), "note": "企业申请扩大研发场地，待领导小组审议。"})
 # (end of this part)
+
+
+# ===== screening in the demo ====
+@part.district.writes
+def write_screening(plan) -> None:
+    """The officer screens every enterprise for this calendar year as of the demo day (免申即享), after the
+    applications, awards and clawbacks above: the offers go to those that have not applied."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from .services import screening_run
+
+    officer = get_user_model().objects.filter(username="officer").first()
+    if officer is None:
+        return
+    year = plan.today.year
+    screening_run(on=plan.today, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31), user=officer,
+                  seed=plan.seed)

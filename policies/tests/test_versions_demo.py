@@ -62,3 +62,18 @@ def test_the_policy_and_version_pages_read_plainly(district, client):
     assert ("取较小值（按实付租金比例：补贴比例 × 实付租金；按面积和月数封顶：每平方米每月补贴上限 × 租赁面积 × "
             "租赁月数）") in page
     assert "2025年7月1日" in page and "40%" in page and "不得转租" in page
+
+
+def test_the_demo_screening_offers_the_demo_enterprise_its_support(district):
+    """The demo ends with the officer's screening of this year: done, re-checked without a mismatch, and the
+    account "enterprise" has support proposed that it can see with its reasons."""
+    from django.contrib.auth import get_user_model
+
+    from policies.models import Offer, ScreeningRun
+
+    run = ScreeningRun.objects.get()
+    assert (run.status, run.mismatches) == ("done", 0) and run.sample_checked > 0 and run.offers > 0
+    user = get_user_model().objects.get(username="enterprise")
+    offers = Offer.objects.for_user(user).filter(status="proposed")
+    assert offers.exists() and all(o.enterprise.users.filter(pk=user.pk).exists() for o in offers)
+    assert Offer.objects.for_user(user).count() < Offer.objects.count()
