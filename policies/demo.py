@@ -620,8 +620,8 @@ def write_clawbacks(plan) -> None:
     today = plan.today
     officer = get_user_model().objects.filter(username="officer").first()
     used = set()
-    # Not the demo enterprise's (the account "enterprise"): a sublet makes it ineligible everywhere, and the demo
-    # shows it the support it may claim.
+    # Neither breach falls on the demo enterprise (the account "enterprise"): it would be ineligible everywhere,
+    # and the demo shows it the support it may claim.
     with_accounts = set(Enterprise.objects.filter(users__isnull=False).values_list("pk", flat=True))
     for award in _clawback_awards("no_sublet", exclude=with_accounts):
         lease = Lease.objects.filter(enterprise_id=award.enterprise_id, status__in=HOLDING_STATUSES,
@@ -635,7 +635,7 @@ def write_clawbacks(plan) -> None:
         used.add(award.enterprise_id)
         break
     waived_enterprise = None
-    for award in _clawback_awards("stay_in_district", exclude=used):
+    for award in _clawback_awards("stay_in_district", exclude=used | with_accounts):
         moved = max(award.period_start, min(today, award.period_end - datetime.timedelta(days=30)))
         if moved > today:
             continue

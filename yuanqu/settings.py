@@ -183,6 +183,8 @@ SESSION_ENGINE = "core.access.sessions"
 # An API token is valid for this many days after it is made; a new password, another role or a deactivation
 # revokes it sooner (core.accounts.views.user_access_end).
 YUANQU_TOKEN_DAYS = int(os.environ.get("YUANQU_TOKEN_DAYS", 90))
+# Support payouts are due this many working days (core.calendar) after approval.
+POLICY_PAYOUT_WORKING_DAYS = int(os.environ.get("YUANQU_PAYOUT_WORKING_DAYS", 20))
 
 # Production behind HTTPS (YUANQU_HTTPS=1): cookies only over HTTPS, HTTP redirected to HTTPS, and browsers told
 # to use nothing but HTTPS for a year (HSTS, subdomains included). The platform runs behind a reverse proxy
