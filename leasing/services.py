@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -444,9 +444,13 @@ def _lease_of(data: dict, instance=None):
     return getattr(lease, "pk", lease)
 
 
-def _lock_money_rows(model, *, data: dict, instance=None):
-    """Lock the lease a record is (and will be) of, then the record itself; the record as stored, or None."""
-    leases_lock_rows([_lease_of(data, instance), instance.lease_id if instance is not None else None])
+def _lock_money_rows(model, *, data: dict, user, instance=None):
+    """Lock the lease a record is (and will be) of, then the record itself; the record as stored, or None. A lease
+    outside the user's scope is neither locked nor read (its payments, steps and status stay unseen)."""
+    wanted = {_lease_of(data, instance), instance.lease_id if instance is not None else None} - {None}
+    if wanted and Lease.objects.for_user(user).filter(pk__in=wanted).count() != len(wanted):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    leases_lock_rows(wanted)
     if instance is None:
         return None
     return model.objects.select_for_update().filter(pk=instance.pk).first()
@@ -476,7 +480,7 @@ def _refuse_inactive_lease(data: dict) -> None:
 def rent_step_create(*, user, model=RentStep, data: dict) -> RentStep:
     """Add a step to an active lease's escalation schedule: the rent from ``starts_on`` (within the lease's
     dates, one step a day) until the next step."""
-    _lock_money_rows(RentStep, data=data)
+    _lock_money_rows(RentStep, data=data, user=user)
     _refuse_inactive_lease(data)
     _refuse_step_twice(data)
     return object_create(user=user, model=model, data=data)
@@ -484,7 +488,7 @@ def rent_step_create(*, user, model=RentStep, data: dict) -> RentStep:
 
 @transaction.atomic
 def rent_step_update(*, user, instance: RentStep, data: dict) -> RentStep:
-    stored = _lock_money_rows(RentStep, data=data, instance=instance)
+    stored = _lock_money_rows(RentStep, data=data, user=user, instance=instance)
     _refuse_if_kept(stored, CHANGE)
     _refuse_inactive_lease({"lease": _lease_of(data, instance)})
     _refuse_step_twice(data, instance)
@@ -493,7 +497,7 @@ def rent_step_update(*, user, instance: RentStep, data: dict) -> RentStep:
 
 @transaction.atomic
 def rent_step_delete(*, user, instance: RentStep) -> None:
-    stored = _lock_money_rows(RentStep, data={}, instance=instance)
+    stored = _lock_money_rows(RentStep, data={}, user=user, instance=instance)
     _refuse_if_kept(stored, DELETE)
     object_delete(user=user, instance=instance)
 
@@ -519,7 +523,7 @@ def _refuse_overlapping_payment(data: dict, instance=None) -> None:
 def rent_payment_create(*, user, model=RentPayment, data: dict) -> RentPayment:
     """Record rent paid for a period of a lease (by the tenant or the park's operator): within the lease's dates,
     not overlapping another payment of the lease; it awaits the operator's confirmation."""
-    _lock_money_rows(RentPayment, data=data)
+    _lock_money_rows(RentPayment, data=data, user=user)
     _refuse_overlapping_payment(data)
     return object_create(user=user, model=model, data=data)
 
@@ -527,7 +531,7 @@ def rent_payment_create(*, user, model=RentPayment, data: dict) -> RentPayment:
 @transaction.atomic
 def rent_payment_update(*, user, instance: RentPayment, data: dict) -> RentPayment:
     """Correct a payment not yet confirmed (a confirmed one is withdrawn from confirmation first)."""
-    stored = _lock_money_rows(RentPayment, data=data, instance=instance)
+    stored = _lock_money_rows(RentPayment, data=data, user=user, instance=instance)
     _refuse_if_kept(stored, CHANGE)
     _refuse_overlapping_payment(data, instance)
     return object_update(user=user, instance=instance, data=data)
@@ -535,7 +539,7 @@ def rent_payment_update(*, user, instance: RentPayment, data: dict) -> RentPayme
 
 @transaction.atomic
 def rent_payment_delete(*, user, instance: RentPayment) -> None:
-    stored = _lock_money_rows(RentPayment, data={}, instance=instance)
+    stored = _lock_money_rows(RentPayment, data={}, user=user, instance=instance)
     _refuse_if_kept(stored, DELETE)
     object_delete(user=user, instance=instance)
 

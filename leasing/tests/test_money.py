@@ -279,3 +279,21 @@ def test_the_lease_list_of_a_money_form_follows_the_enterprise_typed(world, clie
     assert "HT-A-001" not in theirs  # operator B does not see enterprise A's leases
     form = client_for(world.users["operator"]).get(reverse("leasing:rentpayment_add")).content.decode()
     assert f'data-options-url="{url}"' in form and 'data-depends-on="enterprise"' in form
+
+
+def test_a_lease_outside_the_users_scope_is_neither_locked_nor_read(world):
+    """The money services ask the user's scope before they lock the lease or look at its payments: an operator
+    writing to another park's lease is refused, and learns nothing of the payments recorded there."""
+    from django.core.exceptions import PermissionDenied
+
+    other = world.lease_b  # the other operator's park
+    RentPayment.objects.create(lease=other, period_start=datetime.date(2025, 1, 1),
+                               period_end=datetime.date(2025, 1, 31), amount=Decimal("1000.00"))
+    data = {"lease": other, "period_start": datetime.date(2025, 1, 1), "period_end": datetime.date(2025, 1, 31),
+            "amount": Decimal("5.00")}
+    with pytest.raises(PermissionDenied):
+        services.rent_payment_create(user=world.users["operator"], data=data)
+    with pytest.raises(PermissionDenied):
+        services.rent_step_create(user=world.users["operator"], data={
+            "lease": other, "starts_on": other.start_date, "monthly_rent": Decimal("1.00")})
+    assert RentPayment.objects.filter(lease=other).count() == 1
