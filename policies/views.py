@@ -18,6 +18,7 @@ from core.rules import money_from_yuan, money_to_yuan
 from core.rules import yuan_text as _yuan_text
 from core.rules.rows import criteria_from_rows, parameters_from_rows, parameters_to_rows
 from core.surfaces.builder import criteria_initial, filled_rows, put_row_errors
+from core.surfaces.extensions import detail_context
 from enterprises.models import Enterprise
 
 from . import builder as policy_builder
@@ -312,9 +313,9 @@ def _award_page(request, award, *, pay_forms=None, cancel_form=None, plan_form=N
         if officer and active and tranche.status == _AwardsTrancheStatus.SCHEDULED:
             tranche.pay_form = pay_forms.get(tranche.pk) or _awards_styled(_awards_forms.TranchePayForm(
                 prefix=f"t{tranche.pk}", initial={"paid_on": _awards_timezone.localdate()}))
-    plan_text = "\n".join(f"{t.amount / 100:.2f}" + (f" {t.due_on.isoformat()}" if t.due_on else "")
+    plan_text = "\n".join(f"{money_to_yuan(t.amount)}" + (f" {t.due_on.isoformat()}" if t.due_on else "")
                            for t in tranches)
-    return _awards_render(request, "policies/awards/award_detail.html", {
+    context = {
         "object": award, "tranches": tranches,
         "entries": _awards_selectors.ledger_of(user=request.user, award=award),
         "ledger_visible": _awards_selectors.ledger_visible(request.user),
@@ -323,7 +324,10 @@ def _award_page(request, award, *, pay_forms=None, cancel_form=None, plan_form=N
         "plan_form": (plan_form or _awards_styled(_awards_forms.TranchePlanForm(initial={"plan": plan_text})))
         if officer and unpaid else None,
         "money": _awards_services.money_text,
-    }, status=status)
+    }
+    # What other parts add to an award's page (the clawback cases: policies.panels).
+    context.update(detail_context(request, award, context))
+    return _awards_render(request, "policies/awards/award_detail.html", context, status=status)
 
 
 @_awards_login_required

@@ -379,3 +379,10 @@ def test_the_award_and_the_enterprise_declare_a_clawback_panel(world, rf, raised
     panels = [p for p in extensions.detail_context(request, world.tenant_a, {})["extension_panels"]
               if p["template"] == "policies/clawback_panel.html"]
     assert panels == []
+
+
+def test_the_award_page_shows_its_clawback_cases(world, client_for, raised):
+    """The officer opening the award sees the case raised against it, with its amount."""
+    award = Award.objects.get(pk=raised.award_id)
+    page = client_for(world.users["officer"]).get(f"/policies/awards/{award.pk}/").content.decode()
+    assert 'data-testid="clawbacks"' in page and raised.get_absolute_url() in page
