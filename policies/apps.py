@@ -9,8 +9,5 @@ class PoliciesConfig(AppConfig):
     def ready(self):
         from . import panels, reminders
 
-        # Each part of the app registers its panels and reminder rules by a function named register_<part>.
-        for module in (panels, reminders):
-            for name in sorted(dir(module)):
-                if name.startswith("register_"):
-                    getattr(module, name)()
+        panels.register()
+        reminders.register()

@@ -93,7 +93,7 @@ ClawbackStatus._colors = {"raised": "warning", "confirmed": "danger", "waived": 
 RunStatus._colors = {"running": "info", "done": "success", "failed": "danger"}
 
 
-# ===== govspace ====
+# ----- government-owned space and the funds report -------------------------------------------------------------
 class AllocationStatus(ChoiceSet):
     PROPOSED = "proposed", _("Proposed for allocation")
     APPROVED = "approved", _("Approved")
@@ -102,4 +102,3 @@ class AllocationStatus(ChoiceSet):
 
 
 AllocationStatus._colors = {"proposed": "info", "approved": "primary", "leased": "success", "rejected": "secondary"}
-# (end of this part)

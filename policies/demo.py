@@ -1,27 +1,49 @@
 """The demo district's policy support: the five policies of DOMAIN.md §3 with budgets, and records that show every step."""
 
+import datetime
+from decimal import Decimal
 
-# ===== versions ====
+from django.contrib.auth import get_user_model
+
+from core import audit
+from demo.parts import Part
+
+from . import generate
+from .models import (
+    Allowance,
+    Application,
+    Award,
+    Budget,
+    ClawbackCase,
+    Decision,
+    LedgerEntry,
+    Offer,
+    Policy,
+    PolicyTestCase,
+    PolicyVersion,
+    ScreeningRun,
+    SpaceAllocation,
+    Tranche,
+)
+
+# ----- policies and their versions -----------------------------------------------------------------------------
 # The five policies of DOMAIN.md §3 as published versions, each with its parameters (dated), conditions, amount
 # formula, caps, obligations, test cases at and around every threshold, budgets for last year and this year, and
 # the evidence publishing needs (the cases run, a dry run of the very content published). Whatever the sources
 # did not give is marked [assume] in the version's notes or the condition's note.
-import datetime as _dt
 
-from demo.parts import Part as _Part  # noqa: E402
 
-from .models import Budget as _Budget  # noqa: E402
-from .models import Decision as _Decision  # noqa: E402
-from .models import Policy as _Policy  # noqa: E402
-from .models import PolicyTestCase as _PolicyTestCase  # noqa: E402
-from .models import PolicyVersion as _PolicyVersion  # noqa: E402
-
-part = _Part("policies", tables=[
-    ("policy_decisions", _Decision), ("policy_test_cases", _PolicyTestCase), ("policy_budgets", _Budget),
-    ("policy_versions", _PolicyVersion), ("policies", _Policy),
+# Emptied in this order on --flush: each table before those its rows name.
+part = Part("policies", tables=[
+    ("space_allocation_units", SpaceAllocation.units.through), ("space_allocations", SpaceAllocation),
+    ("policy_ledger", LedgerEntry), ("clawback_cases", ClawbackCase), ("policy_tranches", Tranche),
+    ("policy_awards", Award), ("policy_allowances", Allowance), ("policy_applications", Application),
+    ("policy_offers", Offer), ("policy_screening_runs", ScreeningRun),
+    ("policy_decisions", Decision), ("policy_test_cases", PolicyTestCase), ("policy_budgets", Budget),
+    ("policy_versions", PolicyVersion), ("policies", Policy),
 ])
 
-_D = _dt.date
+_D = datetime.date
 YUAN, M2, PERCENT = 100, 100, 100  # fen a yuan, hundredths of ㎡ a ㎡, basis points a per cent
 EFFECTIVE = _D(2024, 1, 1)
 CASE_YEAR = (_D(2025, 1, 1), _D(2025, 12, 31))
@@ -311,20 +333,20 @@ def create_policy(spec, *, user=None, start=None, end=None, publish=True, budget
     from . import evaluation, services
 
     version_spec = spec["version"]
-    policy = _Policy.objects.create(
+    policy = Policy.objects.create(
         code=spec["code"], name=spec["name"], category=spec["category"], document_number=spec["document_number"],
         issuer=spec["issuer"], description=spec["description"], valid_from=EFFECTIVE,
         exclusivity_group=spec.get("exclusivity_group", ""), proactive=spec.get("proactive", True))
     for year, total in budgets:
-        _Budget.objects.create(policy=policy, year=year, total=total)
-    version = _PolicyVersion.objects.create(
+        Budget.objects.create(policy=policy, year=year, total=total)
+    version = PolicyVersion.objects.create(
         policy=policy, number=1, effective_from=EFFECTIVE, source_document=version_spec["source_document"],
         notes=version_spec["notes"], parameters=version_spec["parameters"], conditions=version_spec["conditions"],
         amount=version_spec["amount"], annual_cap=version_spec.get("annual_cap", ""),
         cumulative_cap=version_spec.get("cumulative_cap", ""), max_years=version_spec.get("max_years"),
         obligations=version_spec.get("obligations", []))
     for name, facts, eligible, amount in version_spec["cases"]:
-        _PolicyTestCase.objects.create(version=version, name=name, facts=facts, period_start=CASE_YEAR[0],
+        PolicyTestCase.objects.create(version=version, name=name, facts=facts, period_start=CASE_YEAR[0],
                                        period_end=CASE_YEAR[1], expected_eligible=eligible, expected_amount=amount)
     for case in version.test_cases.all():
         case.last_result = services.run_case(case, version)
@@ -339,7 +361,7 @@ def create_policy(spec, *, user=None, start=None, end=None, publish=True, budget
             if missing:
                 raise ValueError(f"{spec['code']}: {missing}")
             version.status, version.content_hash = "published", services.engine.version_hash(version)
-            version.published_at, version.published_by = _dt.datetime.now(_dt.UTC), "demo"
+            version.published_at, version.published_by = datetime.datetime.now(datetime.UTC), "demo"
             version.save()
         version.refresh_from_db()
     return policy, version
@@ -356,50 +378,20 @@ def write_policies(plan) -> None:
         create_policy(spec, user=admin, start=start, end=end,
                       budgets=[(year, BUDGETS[spec["code"]] * YUAN) for year in (today.year - 1, today.year)])
 
-# (end of this part)
 
-
-# ===== screening ====
+# ----- screening and offers (免申即享) -----------------------------------------------------------------------------
 # The facts the policies read, in the synthetic data of ``manage.py generate`` (policies.generate). The part is
 # the app's one ``part``: made here unless a section above made it.
-from demo.parts import Part  # noqa: E402
-
-from . import generate as _generate  # noqa: E402
-
-part = globals().get("part") or Part("policies")
-_generate.register(part)
-
-# (end of this part)
 
 
-# ===== awards ====
+generate.register(part)
+
+
+# ----- applications, awards, budgets and tranches --------------------------------------------------------------
 # Applications at every step of 初审 → 复审 → 审批 for last year, and two awards with a tranche paid: the money
 # moved by the services themselves (budget reserved, award, tranches, ledger), so the demo's figures are the ones
 # the books would hold. The enterprises approved are ones the policies' rules find eligible on the demo records.
-import datetime as _awards_dt  # noqa: E402
 
-from django.contrib.auth import get_user_model as _awards_user_model  # noqa: E402
-
-from core import audit as _awards_audit  # noqa: E402
-from demo.parts import Part as _AwardsPart  # noqa: E402
-
-from .models import Allowance as _AwardsAllowance  # noqa: E402
-from .models import Application as _AwardsApplication  # noqa: E402
-from .models import Award as _AwardsAward  # noqa: E402
-from .models import LedgerEntry as _AwardsLedgerEntry  # noqa: E402
-from .models import Offer as _AwardsOffer  # noqa: E402
-from .models import ScreeningRun as _AwardsScreeningRun  # noqa: E402
-from .models import Tranche as _AwardsTranche  # noqa: E402
-
-if "part" not in globals():  # declared by the versions section above; without it, here
-    part = _AwardsPart("policies", tables=[])
-# Emptied first: what points at decisions, budgets and policies.
-part.tables[:0] = [("policy_ledger", _AwardsLedgerEntry), ("policy_tranches", _AwardsTranche),
-                   ("policy_awards", _AwardsAward), ("policy_allowances", _AwardsAllowance),
-                   ("policy_applications", _AwardsApplication)]
-for _name, _model in (("policy_offers", _AwardsOffer), ("policy_screening_runs", _AwardsScreeningRun)):
-    if _model not in [model for _n, model in part.tables]:
-        part.tables.insert(5, (_name, _model))
 
 # 审批 is by a third person: the demo's officer reviews first, this officer second, the administrator approves.
 DEMO_SECOND_REVIEWER = ("officer2", "李复核")
@@ -420,7 +412,7 @@ DEMO_STEPS = [
 def _awards_second_reviewer(plan):
     from core.models import Department
 
-    User = _awards_user_model()
+    User = get_user_model()
     username, name = DEMO_SECOND_REVIEWER
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -456,15 +448,15 @@ def _awards_row(policy, enterprise, year, status, statement, steps, users, numbe
     from . import evaluation, services
 
     start, end = services.application_period(year)
-    application = _AwardsApplication(number=number, policy=policy, enterprise=enterprise, year=year,
+    application = Application(number=number, policy=policy, enterprise=enterprise, year=year,
                                      period_start=start, period_end=end, status=status, statement=statement)
     if steps:
         version = policy.version_on(end)
         application.version = version
         application.decision = evaluation.decide(enterprise, version, start, end, end, purpose="application",
                                                  user=users["admin"])
-        application.submitted_at = _awards_dt.datetime.combine(end + _awards_dt.timedelta(days=20), _awards_dt.time(10),
-                                                        tzinfo=_awards_dt.UTC)
+        application.submitted_at = datetime.datetime.combine(end + datetime.timedelta(days=20), datetime.time(10),
+                                                        tzinfo=datetime.UTC)
     who = {"submit": users.get("enterprise"), "first_review": users["officer"], "return": users["officer"],
            "second_review": users["second"], "reject": users["officer"], "withdraw": users.get("enterprise")}
     for verb, comment in steps:
@@ -479,7 +471,7 @@ def _awards_row(policy, enterprise, year, status, statement, steps, users, numbe
             application.review_comment = comment
     application.save()
     for verb, comment in steps:
-        _awards_audit.record_event(f"policies.application.{verb}", user=who[verb], instance=application,
+        audit.record_event(f"policies.application.{verb}", user=who[verb], instance=application,
                                    data={"comment": comment} if comment else {})
     return application
 
@@ -531,9 +523,9 @@ def write_awards(plan) -> None:
         except Refused as refusal:  # the budget or the caps: the application stays where it is
             plan.say(f"policies: approval of {application.number} refused: {refusal}")
             continue
-        award = _AwardsAward.objects.get(application=application)
+        award = Award.objects.get(application=application)
         first = award.tranches.order_by("number").first()
-        services.tranche_pay(first, user=users["officer"], paid_on=min(plan.today, end + _awards_dt.timedelta(days=60)),
+        services.tranche_pay(first, user=users["officer"], paid_on=min(plan.today, end + datetime.timedelta(days=60)),
                              reference=f"GK-{year}-{len(approved) + 1:04d}")
         approved.append(award)
     # Every other step, the demo enterprise's own first (it sees them in its portal).
@@ -543,7 +535,7 @@ def write_awards(plan) -> None:
             mine = own is not None and round_ == 0 and index < 3
             enterprise = own if mine else candidates[(index + 7 * round_) % len(candidates)]
             _awards_row(policy, enterprise, year, status, statement, steps, users, number())
-    plan.say(f"policies: {_AwardsApplication.objects.count()} applications, {len(approved)} awards")
+    plan.say(f"policies: {Application.objects.count()} applications, {len(approved)} awards")
 
 
 @part.flushes
@@ -554,52 +546,25 @@ def flush_awards(*, everything: bool) -> dict:
     from core.models import DomainEvent, ObjectChange
 
     removed = 0
-    for user in _awards_user_model().objects.filter(username=DEMO_SECOND_REVIEWER[0]):
+    for user in get_user_model().objects.filter(username=DEMO_SECOND_REVIEWER[0]):
         if not (ObjectChange.objects.filter(user=user).exists() or DomainEvent.objects.filter(user=user).exists()):
             user.delete()
             removed += 1
     return {"policy_reviewers": removed}
 
-# (end of this part)
 
-
-# ===== clawback ====
+# ----- obligations and clawback --------------------------------------------------------------------------------
 # One obligation found broken and its case raised (a sublet of a supported enterprise's lease), and one waived (an
 # enterprise that moved out of the district, the waiver's reason kept). Both are found by the check itself
 # (clawback_scan) in the records the demo writes here: awards come from the awards' part, and with none that binds
 # an obligation this part writes nothing.
-from demo.parts import Part as _CbPart  # noqa: E402
-
-from .models import Award as _CbDemoAward  # noqa: E402
-from .models import ClawbackCase as _CbDemoCase  # noqa: E402
-
-part = globals().get("part") or _CbPart("policies")
-
-
-def _clawback_table_in_order() -> None:
-    """Clawback cases are emptied after the ledger entries that name them and before the awards they name."""
-    names = [model for _name, model in part.tables]
-    if _CbDemoCase in names:
-        return
-    from .models import LedgerEntry
-
-    if LedgerEntry in names:
-        at = names.index(LedgerEntry) + 1
-    elif _CbDemoAward in names:
-        at = names.index(_CbDemoAward)
-    else:
-        at = 0
-    part.tables.insert(at, ("clawback_cases", _CbDemoCase))
-
-
-_clawback_table_in_order()
 
 
 def _clawback_awards(kind: str, exclude=()):
     """Awards holding, something paid, whose obligations include ``kind`` (lowest id first)."""
     from .choices import AWARD_HOLDING_STATUSES
 
-    found = _CbDemoAward.objects.filter(status__in=[str(s) for s in AWARD_HOLDING_STATUSES], paid__gt=0).exclude(
+    found = Award.objects.filter(status__in=[str(s) for s in AWARD_HOLDING_STATUSES], paid__gt=0).exclude(
         enterprise_id__in=list(exclude)).select_related("enterprise").order_by("pk")
     return [a for a in found if any(o.get("kind") == kind for o in a.obligations or ())]
 
@@ -647,34 +612,15 @@ def write_clawbacks(plan) -> None:
         return
     clawback_scan(on=today)
     if waived_enterprise is not None and officer is not None:
-        for case in _CbDemoCase.objects.filter(enterprise_id=waived_enterprise, obligation="stay_in_district"):
+        for case in ClawbackCase.objects.filter(enterprise_id=waived_enterprise, obligation="stay_in_district"):
             clawbackcase_waive(user=officer, instance=case,
                                reason="企业因所在片区城市更新整体搬迁，经区工信局局务会研究同意豁免追回")
 
-# (end of this part)
 
-
-# ===== govspace ====
+# ----- government-owned space and the funds report -------------------------------------------------------------
 # Government-owned space (政府产业用房, 福府办规〔2020〕4号): the allocation policy whose admission standard and rent
 # share an allocation reads, and two allocations by the demo officer through the services — one leased at half
 # the assessed market rent, one proposed and awaiting approval.
-import datetime as _gs_datetime  # noqa: E402
-from decimal import Decimal as _GsDecimal  # noqa: E402
-
-from demo.parts import Part as _GsPart  # noqa: E402
-
-part = globals().get("part") or _GsPart("policies")
-
-
-def _govspace_tables() -> None:
-    """Allocations go before the decisions, policies and leases they name."""
-    from .models import SpaceAllocation
-
-    part.tables.insert(0, ("space_allocations", SpaceAllocation))
-    part.tables.insert(0, ("space_allocation_units", SpaceAllocation.units.through))
-
-
-_govspace_tables()
 
 
 @part.flushes
@@ -719,12 +665,12 @@ def _govspace_policy():
     policy = Policy.objects.create(
         code=spec["code"], name=spec["name"], category=PolicyCategory.GOVERNMENT_SPACE, proactive=False,
         document_number=spec["document_number"], issuer=spec["issuer"], description=spec["description"],
-        valid_from=_gs_datetime.date(2020, 1, 1))
+        valid_from=datetime.date(2020, 1, 1))
     version = PolicyVersion(
-        policy=policy, number=1, status=VersionStatus.PUBLISHED, effective_from=_gs_datetime.date(2020, 1, 1),
+        policy=policy, number=1, status=VersionStatus.PUBLISHED, effective_from=datetime.date(2020, 1, 1),
         source_document=spec["source_document"], conditions=spec["conditions"], parameters=spec["parameters"],
         notes="准入：国家高新技术企业且注册在本区；租金为评估市场租金的 50%。", published_by="admin",
-        published_at=_gs_datetime.datetime(2020, 1, 1, 9, tzinfo=_gs_datetime.UTC))
+        published_at=datetime.datetime(2020, 1, 1, 9, tzinfo=datetime.UTC))
     version.content_hash = engine.version_hash(version)
     version.save()
     return policy
@@ -760,29 +706,28 @@ def write_govspace(plan) -> None:
     officer = plan.accounts.get("officer")
     policy = _govspace_policy()
     # The services decide as of the real day, whatever day the plan is drawn for.
-    enterprises, unit_sets = _govspace_candidates(_gs_datetime.date.today())
+    enterprises, unit_sets = _govspace_candidates(datetime.date.today())
     if officer is None or len(enterprises) < 2 or len(unit_sets) < 2:
         plan.notes.append("政府产业用房配置：演示数据中缺少高新技术企业或空置的政府产业用房，未生成配置记录")
         return
     start = plan.today.replace(day=1)
-    end = start.replace(year=start.year + 3) - _gs_datetime.timedelta(days=1)
+    end = start.replace(year=start.year + 3) - datetime.timedelta(days=1)
     leased = services.spaceallocation_create(user=officer, data={
         "policy": policy, "enterprise": enterprises[0], "units": unit_sets[0], "start_date": start, "end_date": end,
-        "assessed_rent": _GsDecimal("118.00"), "note": "经区产业用房领导小组会议研究，同意按评估市场租金的 50% 配置。"})
+        "assessed_rent": Decimal("118.00"), "note": "经区产业用房领导小组会议研究，同意按评估市场租金的 50% 配置。"})
     try:
         services.spaceallocation_approve(user=officer, instance=leased)
         services.spaceallocation_lease(user=officer, instance=leased, contract_number=f"ZFYF-{start.year}-001")
     except ValidationError as refused:
         plan.notes.append(f"政府产业用房配置：{leased} 未能批准签约（{'；'.join(refused.messages)}）")
-    next_quarter = (start + _gs_datetime.timedelta(days=95)).replace(day=1)
+    next_quarter = (start + datetime.timedelta(days=95)).replace(day=1)
     services.spaceallocation_create(user=officer, data={
         "policy": policy, "enterprise": enterprises[1], "units": unit_sets[1], "start_date": next_quarter,
-        "end_date": next_quarter.replace(year=next_quarter.year + 3) - _gs_datetime.timedelta(days=1),
-        "assessed_rent": _GsDecimal("96.50"), "note": "企业申请扩大研发场地，待领导小组审议。"})
-# (end of this part)
+        "end_date": next_quarter.replace(year=next_quarter.year + 3) - datetime.timedelta(days=1),
+        "assessed_rent": Decimal("96.50"), "note": "企业申请扩大研发场地，待领导小组审议。"})
 
 
-# ===== screening in the demo ====
+# ----- the screening that ends the demo ------------------------------------------------------------------------
 @part.district.writes
 def write_screening(plan) -> None:
     """The officer screens every enterprise for this calendar year as of the demo day (免申即享), after the

@@ -1,23 +1,22 @@
 """Forms of policy support."""
 
-
-# ===== versions ====
-import datetime as _dt
+import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.surfaces.builder import CriterionRowForm as CoreCriterionRowForm
-from core.surfaces.builder import ParameterRowForm, RowForm, builder_rows
+from core.rules import money_from_yuan, money_to_yuan
+from core.surfaces.builder import CriterionRowForm, ParameterRowForm, RowForm, builder_rows
 from core.surfaces.forms import ActionForm, BaseModelForm, DateInput, style_widget
 from enterprises.forms import EnterpriseField
 
-from . import builder as policy_builder
+from . import builder
 from .catalogue import CATALOGUE
 from .choices import ObligationKind
-from .models import Policy, PolicyVersion
+from .models import Application, Budget, ClawbackCase, Offer, Policy, PolicyVersion, ScreeningRun, SpaceAllocation
 
 
+# ----- policies and their versions -----------------------------------------------------------------------------
 class PolicyForm(BaseModelForm):
     class Meta:
         model = Policy
@@ -40,7 +39,7 @@ class NewPolicyVersionForm(ActionForm):
     effective_from = forms.DateField(label=_("effective from"), widget=DateInput())
 
 
-class PolicyCriterionRowForm(CoreCriterionRowForm):
+class PolicyCriterionRowForm(CriterionRowForm):
     catalogue = CATALOGUE
 
 
@@ -59,8 +58,8 @@ class AmountRowForm(RowForm):
 
     def __init__(self, *args, parameters=None, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = policy_builder.factor_choices(CATALOGUE, parameters)
-        for name in policy_builder.FACTOR_FIELDS:
+        choices = builder.factor_choices(CATALOGUE, parameters)
+        for name in builder.FACTOR_FIELDS:
             self.fields[name].choices = choices
 
 
@@ -100,8 +99,8 @@ ObligationRows = builder_rows(ObligationRowForm, extra=1, most=8)
 
 
 def last_calendar_year(today=None):
-    today = today or _dt.date.today()
-    return _dt.date(today.year - 1, 1, 1), _dt.date(today.year - 1, 12, 31)
+    today = today or datetime.date.today()
+    return datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)
 
 
 class TestCaseForm(forms.Form):
@@ -132,7 +131,7 @@ class TestCaseForm(forms.Form):
         cleaned = super().clean()
         written = {name.removeprefix("fact__"): value for name, value in cleaned.items()
                    if name.startswith("fact__")}
-        facts, errors = policy_builder.facts_from_written(written, CATALOGUE)
+        facts, errors = builder.facts_from_written(written, CATALOGUE)
         for name, message in errors.items():
             self.add_error(f"fact__{name}", message)
         cleaned["facts"] = facts
@@ -171,19 +170,8 @@ class EvaluationForm(forms.Form):
             self.add_error("period_end", _("The period ends before it starts."))
         return cleaned
 
-# (end of this part)
 
-
-# ===== screening ====
-import datetime as _datetime  # noqa: E402
-
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-
-from core.surfaces.forms import BaseModelForm, DateInput  # noqa: E402
-
-from .models import Offer, ScreeningRun  # noqa: E402
-
-
+# ----- screening and offers (免申即享) -----------------------------------------------------------------------------
 class ScreeningRunForm(BaseModelForm):
     """A screening: the period supported (normally last calendar year) and the day its facts are taken on."""
 
@@ -197,10 +185,10 @@ class ScreeningRunForm(BaseModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound and not self.instance.pk:
-            last_year = _datetime.date.today().year - 1
-            self.initial.setdefault("period_start", _datetime.date(last_year, 1, 1))
-            self.initial.setdefault("period_end", _datetime.date(last_year, 12, 31))
-            self.initial.setdefault("decided_on", _datetime.date(last_year, 12, 31))
+            last_year = datetime.date.today().year - 1
+            self.initial.setdefault("period_start", datetime.date(last_year, 1, 1))
+            self.initial.setdefault("period_end", datetime.date(last_year, 12, 31))
+            self.initial.setdefault("decided_on", datetime.date(last_year, 12, 31))
 
     def clean(self):
         data = super().clean()
@@ -219,33 +207,20 @@ class OfferForm(BaseModelForm):
         model = Offer
         fields = ["status"]
 
-# (end of this part)
 
-
-# ===== awards ====
-from django import forms as dj_forms  # noqa: E402
-from django.utils.translation import gettext_lazy as _awards_  # noqa: E402
-
-from core.surfaces.forms import ActionForm as _AwardsActionForm  # noqa: E402
-from core.surfaces.forms import BaseModelForm as _AwardsModelForm  # noqa: E402
-from core.surfaces.forms import DateInput as _AwardsDateInput  # noqa: E402
-
-from .models import Application as _AwardsApplication  # noqa: E402
-from .models import Budget as _AwardsBudget  # noqa: E402
-
-
-class ApplicationForm(_AwardsModelForm):
+# ----- applications, awards, budgets and tranches --------------------------------------------------------------
+class ApplicationForm(BaseModelForm):
     """The enterprise names the policy, the year supported (the period is that calendar year) and, when the
     support is for one lease, the lease; a statement says what it asks for."""
 
     class Meta:
-        model = _AwardsApplication
+        model = Application
         fields = ["policy", "enterprise", "year", "lease", "statement"]
-        help_texts = {"year": _awards_("The period supported is this calendar year."),
-                      "lease": _awards_("Only when the support is for one lease of the enterprise.")}
+        help_texts = {"year": _("The period supported is this calendar year."),
+                      "lease": _("Only when the support is for one lease of the enterprise.")}
 
 
-class YuanField(dj_forms.DecimalField):
+class YuanField(forms.DecimalField):
     """An amount typed in yuan (two decimals), stored in fen."""
 
     def __init__(self, **kwargs):
@@ -255,13 +230,13 @@ class YuanField(dj_forms.DecimalField):
         super().__init__(**kwargs)
 
 
-class BudgetForm(_AwardsModelForm):
+class BudgetForm(BaseModelForm):
     """A policy's budget for a year, typed in yuan; it cannot fall below what is committed already."""
 
-    total = YuanField(label=_awards_("budget (yuan)"))
+    total = YuanField(label=_("budget (yuan)"))
 
     class Meta:
-        model = _AwardsBudget
+        model = Budget
         fields = ["policy", "year", "total"]
 
     def __init__(self, *args, **kwargs):
@@ -276,57 +251,42 @@ class BudgetForm(_AwardsModelForm):
 
         total = money_from_yuan(self.cleaned_data["total"])
         if self.instance.pk and total < self.instance.committed:
-            raise dj_forms.ValidationError(_awards_("The budget cannot be less than what is committed already."))
+            raise forms.ValidationError(_("The budget cannot be less than what is committed already."))
         return total
 
 
-class ApplicationCommentForm(_AwardsActionForm):
+class ApplicationCommentForm(ActionForm):
     """Returning or rejecting says why."""
 
-    comment = dj_forms.CharField(label=_awards_("comments"), widget=dj_forms.Textarea(attrs={"rows": 3}),
+    comment = forms.CharField(label=_("comments"), widget=forms.Textarea(attrs={"rows": 3}),
                                  max_length=2000)
 
 
-class ApplicationNoteForm(_AwardsActionForm):
-    comment = dj_forms.CharField(label=_awards_("comments"), widget=dj_forms.Textarea(attrs={"rows": 3}),
+class ApplicationNoteForm(ActionForm):
+    comment = forms.CharField(label=_("comments"), widget=forms.Textarea(attrs={"rows": 3}),
                                  max_length=2000, required=False)
 
 
-class TranchePayForm(dj_forms.Form):
-    paid_on = dj_forms.DateField(label=_awards_("paid on"), widget=_AwardsDateInput())
-    reference = dj_forms.CharField(label=_awards_("payment reference"), max_length=60)
+class TranchePayForm(forms.Form):
+    paid_on = forms.DateField(label=_("paid on"), widget=DateInput())
+    reference = forms.CharField(label=_("payment reference"), max_length=60)
 
 
-class AwardCancelForm(dj_forms.Form):
-    reason = dj_forms.CharField(label=_awards_("reason"), widget=dj_forms.Textarea(attrs={"rows": 2}),
+class AwardCancelForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}),
                                 max_length=300)
 
 
-class TranchePlanForm(dj_forms.Form):
+class TranchePlanForm(forms.Form):
     """The award's tranches before the first payment: one amount (yuan) and an optional due date per line,
     "500000.00 2027-01-31"; the amounts must add up to the award."""
 
-    plan = dj_forms.CharField(label=_awards_("tranches"), widget=dj_forms.Textarea(attrs={"rows": 3}),
+    plan = forms.CharField(label=_("tranches"), widget=forms.Textarea(attrs={"rows": 3}),
                               max_length=2000)
 
 
-# (end of this part)
-
-
-# ===== clawback ====
-from django import forms as _cb_forms  # noqa: E402
-from django.utils.translation import gettext_lazy as _cb_lazy  # noqa: E402
-
-from core.rules import money_from_yuan as _cb_from_yuan  # noqa: E402
-from core.rules import money_to_yuan as _cb_to_yuan  # noqa: E402
-from core.surfaces.forms import ActionForm as _CbActionForm  # noqa: E402
-from core.surfaces.forms import BaseModelForm as _CbModelForm  # noqa: E402
-from core.surfaces.forms import DateInput as _CbDateInput  # noqa: E402
-
-from .models import ClawbackCase as _CbCase  # noqa: E402
-
-
-class ClawbackYuanField(_cb_forms.DecimalField):
+# ----- obligations and clawback --------------------------------------------------------------------------------
+class ClawbackYuanField(forms.DecimalField):
     """An amount typed in yuan with at most two decimals; its cleaned value is in fen (the policies' unit)."""
 
     def __init__(self, **kwargs):
@@ -337,82 +297,69 @@ class ClawbackYuanField(_cb_forms.DecimalField):
 
     def prepare_value(self, value):
         if isinstance(value, int) and not isinstance(value, bool):
-            return _cb_to_yuan(value)
+            return money_to_yuan(value)
         return value
 
     def clean(self, value):
         # A Python int is a stored amount in fen (the API fills in from the record what a PATCH leaves out); what a
         # person or an API client sends arrives as text.
         if isinstance(value, int) and not isinstance(value, bool):
-            super().clean(_cb_to_yuan(value))  # the same limits
+            super().clean(money_to_yuan(value))  # the same limits
             return value
         yuan = super().clean(value)
-        return None if yuan is None else _cb_from_yuan(yuan)
+        return None if yuan is None else money_from_yuan(yuan)
 
 
-class ClawbackCaseForm(_CbModelForm):
+class ClawbackCaseForm(BaseModelForm):
     """A case raised by hand, or a raised case corrected: the award, the obligation, when and what happened, and
     the amount to recover in yuan."""
 
-    amount_due = ClawbackYuanField(label=_cb_lazy("amount to recover (yuan)"))
+    amount_due = ClawbackYuanField(label=_("amount to recover (yuan)"))
 
     class Meta:
-        model = _CbCase
+        model = ClawbackCase
         fields = ["award", "obligation", "breached_on", "detail", "amount_due"]
-        widgets = {"breached_on": _CbDateInput()}
+        widgets = {"breached_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["amount_due"] = _cb_to_yuan(self.instance.amount_due)
+            self.initial["amount_due"] = money_to_yuan(self.instance.amount_due)
 
 
-class ClawbackWaiveForm(_CbActionForm):
-    reason = _cb_forms.CharField(label=_cb_lazy("reason"), max_length=300,
-                                 widget=_cb_forms.Textarea(attrs={"rows": 3}),
-                                 error_messages={"required": _cb_lazy("Give the reason for waiving the recovery.")})
+class ClawbackWaiveForm(ActionForm):
+    reason = forms.CharField(label=_("reason"), max_length=300,
+                                 widget=forms.Textarea(attrs={"rows": 3}),
+                                 error_messages={"required": _("Give the reason for waiving the recovery.")})
 
 
-class ClawbackRepayForm(_CbActionForm):
-    amount = ClawbackYuanField(label=_cb_lazy("amount repaid (yuan)"))
-    repaid_on = _cb_forms.DateField(label=_cb_lazy("repaid on"), widget=_CbDateInput())
-    reference = _cb_forms.CharField(label=_cb_lazy("payment reference"), max_length=60, required=False)
+class ClawbackRepayForm(ActionForm):
+    amount = ClawbackYuanField(label=_("amount repaid (yuan)"))
+    repaid_on = forms.DateField(label=_("repaid on"), widget=DateInput())
+    reference = forms.CharField(label=_("payment reference"), max_length=60, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.obj is not None and not self.is_bound:
-            self.initial.setdefault("amount", _cb_to_yuan(self.obj.amount_due - self.obj.repaid))
+            self.initial.setdefault("amount", money_to_yuan(self.obj.amount_due - self.obj.repaid))
 
 
-class ClawbackScanForm(_CbActionForm):
-    on = _cb_forms.DateField(label=_cb_lazy("as of"), widget=_CbDateInput())
-
-# (end of this part)
+class ClawbackScanForm(ActionForm):
+    on = forms.DateField(label=_("as of"), widget=DateInput())
 
 
-# ===== govspace ====
-from django import forms as _forms  # noqa: E402
-from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
-
-from core.surfaces.forms import ActionForm as _ActionForm  # noqa: E402
-from core.surfaces.forms import BaseModelForm as _BaseModelForm  # noqa: E402
-from core.surfaces.forms import DateInput as _DateInput  # noqa: E402
-from enterprises.forms import EnterpriseField as _EnterpriseField  # noqa: E402
-
-from .models import SpaceAllocation  # noqa: E402
-
-
-class SpaceAllocationForm(_BaseModelForm):
+# ----- government-owned space and the funds report -------------------------------------------------------------
+class SpaceAllocationForm(BaseModelForm):
     """An allocation of government-owned units. The boxes list the government-owned units; any unit named (the API)
     reaches the service, which says in words why one that is not government-owned or not free is refused."""
 
-    enterprise = _EnterpriseField(label=_lazy("enterprise"))
+    enterprise = EnterpriseField(label=_("enterprise"))
 
     class Meta:
         model = SpaceAllocation
         fields = ["policy", "enterprise", "units", "start_date", "end_date", "assessed_rent", "note"]
-        widgets = {"start_date": _DateInput(), "end_date": _DateInput(), "units": _forms.CheckboxSelectMultiple,
-                   "note": _forms.Textarea(attrs={"rows": 3})}
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "units": forms.CheckboxSelectMultiple,
+                   "note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         from spaces.models import Unit
@@ -424,25 +371,25 @@ class SpaceAllocationForm(_BaseModelForm):
                    .order_by("building__name", "code"))
         field.widget.choices = [(unit.pk, f"{unit.building.name} {unit.code}（{unit.area} ㎡，{unit.get_status_display()}）")
                                 for unit in offered]
-        field.help_text = _lazy("Government-owned units only.")
+        field.help_text = _("Government-owned units only.")
 
 
-class AllocationLeaseForm(_ActionForm):
-    contract_number = _forms.CharField(label=_lazy("contract number"), max_length=40, required=False)
+class AllocationLeaseForm(ActionForm):
+    contract_number = forms.CharField(label=_("contract number"), max_length=40, required=False)
 
 
-class AllocationRejectForm(_ActionForm):
-    reason = _forms.CharField(label=_lazy("reason for rejection"), max_length=300,
-                              widget=_forms.Textarea(attrs={"rows": 3}))
+class AllocationRejectForm(ActionForm):
+    reason = forms.CharField(label=_("reason for rejection"), max_length=300,
+                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class FundsReportFilterForm(_forms.Form):
+class FundsReportFilterForm(forms.Form):
     """The report's filters: a policy, a year, a zone (with the zones within it) and a GB/T 4754 division."""
 
-    policy = _forms.ModelChoiceField(label=_lazy("policy"), queryset=None, required=False)
-    year = _forms.IntegerField(label=_lazy("year"), required=False, min_value=2000, max_value=2100)
-    zone = _forms.ModelChoiceField(label=_lazy("zone"), queryset=None, required=False)
-    division = _forms.ChoiceField(label=_lazy("industry (GB/T 4754 division)"), required=False)
+    policy = forms.ModelChoiceField(label=_("policy"), queryset=None, required=False)
+    year = forms.IntegerField(label=_("year"), required=False, min_value=2000, max_value=2100)
+    zone = forms.ModelChoiceField(label=_("zone"), queryset=None, required=False)
+    division = forms.ChoiceField(label=_("industry (GB/T 4754 division)"), required=False)
 
     def __init__(self, *args, **kwargs):
         from core.surfaces.forms import style_widget
@@ -460,4 +407,3 @@ class FundsReportFilterForm(_forms.Form):
                 level=IndustryLevel.DIVISION).order_by("code").values_list("code", "name")]
         for field in self.fields.values():
             style_widget(field.widget)
-# (end of this part)

@@ -6,8 +6,11 @@ Money here is held in integer fen (BigIntegerField), the rule language's unit (c
 it in yuan. A published version never changes; a decision keeps the version, its hash, the facts it read and its
 trace, so that it can be shown exactly as it was made."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -20,6 +23,7 @@ from core.reference.choices import Role
 from .choices import (
     APPLICATION_OPEN_STATUSES,
     AWARD_HOLDING_STATUSES,
+    AllocationStatus,
     ApplicationStatus,
     AwardStatus,
     ClawbackStatus,
@@ -594,12 +598,7 @@ class ClawbackCase(BaseModel):
         return None
 
 
-# ===== govspace ====
-from decimal import Decimal  # noqa: E402
-
-from django.core.validators import MaxValueValidator, MinValueValidator  # noqa: E402
-
-from .choices import AllocationStatus  # noqa: E402
+# ----- government-owned space and the funds report -------------------------------------------------------------
 
 
 class SpaceAllocation(BaseModel):
@@ -694,4 +693,3 @@ class SpaceAllocation(BaseModel):
         from core.rules import share_to_percent
 
         return share_to_percent(10000 - self.rent_share)
-# (end of this part)

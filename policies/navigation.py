@@ -14,17 +14,15 @@ def _may_enquire(user) -> bool:
 add_group("policies", _("Policy support"), weight=550)
 
 
-# ===== versions ====
+# ----- policies and their versions -----------------------------------------------------------------------------
 add_entry("policies", _("Policies"), "policies:policy_list", weight=10, visible="policies.Policy")
 add_entry("policies", _("Policy versions"), "policies:policyversion_list", weight=20,
           visible="policies.PolicyVersion")
 add_entry("policies", _("Policy calculator"), "policies:evaluate", weight=30,
           visible=lambda user: _may_enquire(user))
 
-# (end of this part)
 
-
-# ===== screening ====
+# ----- screening and offers (免申即享) -----------------------------------------------------------------------------
 add_entry("policies", _("Proactive screening"), "policies:screeningrun_list", weight=40,
           visible="policies.ScreeningRun")
 add_entry("policies", _("Proactive offers"), "policies:offer_list", weight=45,
@@ -32,10 +30,8 @@ add_entry("policies", _("Proactive offers"), "policies:offer_list", weight=45,
 add_entry("policies", _("Policies I may be eligible for"), "policies:my_offers", weight=5,
           visible=lambda user: getattr(user, "role", None) == "enterprise")
 
-# (end of this part)
 
-
-# ===== awards ====
+# ----- applications, awards, budgets and tranches --------------------------------------------------------------
 add_entry("policies", _("Support applications"), "policies:application_list", weight=40,
           visible="policies.Application")
 add_entry("policies", _("Application queue"), "policies:application_queue", weight=41,
@@ -43,10 +39,8 @@ add_entry("policies", _("Application queue"), "policies:application_queue", weig
 add_entry("policies", _("Awards"), "policies:award_list", weight=45, visible="policies.Award")
 add_entry("policies", _("Budgets"), "policies:budget_list", weight=47, visible="policies.Budget")
 
-# (end of this part)
 
-
-# ===== clawback ====
+# ----- obligations and clawback --------------------------------------------------------------------------------
 add_entry("policies", _("Clawback cases"), "policies:clawbackcase_list", weight=70, visible="policies.ClawbackCase")
 
 
@@ -59,12 +53,9 @@ def _clawback_checker(user) -> bool:
 
 add_entry("policies", _("Check obligations"), "policies:clawback_scan", weight=75, visible=_clawback_checker)
 
-# (end of this part)
 
-
-# ===== govspace ====
+# ----- government-owned space and the funds report -------------------------------------------------------------
 add_entry("policies", _("Government space allocations"), "policies:spaceallocation_list", weight=70,
           visible="policies.SpaceAllocation")
 add_entry("policies", _("Budget and payout report"), "policies:funds_report", weight=80,
           visible="policies.Budget")
-# (end of this part)

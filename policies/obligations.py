@@ -175,5 +175,3 @@ def first_day_without(intervals: Iterable[tuple[datetime.date, datetime.date | N
             return None
         day = max(day, last + DAY)
     return day if day <= end else None
-
-

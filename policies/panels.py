@@ -1,7 +1,11 @@
 """Blocks policy support adds to other apps' pages (core.surfaces panels)."""
 
+from django.utils.translation import gettext_lazy
 
-# ===== versions ====
+from core.attachments.registry import register_attachable, register_kind
+
+
+# ----- policies and their versions -----------------------------------------------------------------------------
 def _decisions_panel(request, enterprise, context):
     """The enterprise's latest policy decisions (政策测算), for those who may see them; None hides the panel."""
     from core.access.permissions import VIEW, role_may
@@ -19,24 +23,12 @@ def register_versions():
 
     add_detail_panel("enterprises.enterprise", "policies/decisions_panel.html", _decisions_panel)
 
-# (end of this part)
 
-
-# ===== screening ====
-
-# (end of this part)
-
-
-# ===== awards ====
-from django.utils.translation import gettext_lazy as _awards_  # noqa: E402
-
-from core.attachments.registry import register_attachable as _awards_register_attachable  # noqa: E402
-from core.attachments.registry import register_kind as _awards_register_kind  # noqa: E402
-
+# ----- applications, awards, budgets and tranches --------------------------------------------------------------
 # Documents of an application belong to the enterprise: attached once, they are offered again for its later
 # applications ("attach existing").
-APPLICATION_DOCUMENT = _awards_register_kind("policy_application_document",
-                                             _awards_("Supporting document of a support application"), reusable=True)
+APPLICATION_DOCUMENT = register_kind("policy_application_document",
+                                             gettext_lazy("Supporting document of a support application"), reusable=True)
 
 
 def enterprise_support_panel(request, enterprise, context):
@@ -60,14 +52,12 @@ def register_awards():
     from core.surfaces.extensions import add_detail_panel
 
     add_detail_panel("enterprises.enterprise", "policies/awards/enterprise_panel.html", enterprise_support_panel)
-    _awards_register_attachable("policies.application", kinds=[APPLICATION_DOCUMENT],
+    register_attachable("policies.application", kinds=[APPLICATION_DOCUMENT],
                                 owner=lambda application: application.enterprise,
                                 owner_model="enterprises.enterprise")
 
-# (end of this part)
 
-
-# ===== clawback ====
+# ----- obligations and clawback --------------------------------------------------------------------------------
 def _clawback_sees_cases(user) -> bool:
     from core.access.permissions import role_may
 
@@ -100,10 +90,8 @@ def register_clawback():
     add_detail_panel("policies.award", "policies/clawback_panel.html", _clawback_award_panel)
     add_detail_panel("enterprises.enterprise", "policies/clawback_panel.html", _clawback_enterprise_panel)
 
-# (end of this part)
 
-
-# ===== govspace ====
+# ----- government-owned space and the funds report -------------------------------------------------------------
 def _lease_discount_panel(request, lease, context):
     """A lease of government-owned space at a share of its assessed market rent: the assessment, the share and
     the allocation it was made by (None for a lease without an assessment: no panel)."""
@@ -128,4 +116,9 @@ def register_govspace():
     from core.surfaces.extensions import add_detail_panel
 
     add_detail_panel("leasing.lease", "policies/govspace/lease_discount.html", _lease_discount_panel)
-# (end of this part)
+
+
+def register() -> None:
+    """What every part of policy support adds to other pages, registered once when the app is ready."""
+    for part in (register_versions, register_awards, register_clawback, register_govspace):
+        part()

@@ -1,38 +1,28 @@
 """Reminder rules of policy support (core.reminders)."""
 
+import datetime
 
-# ===== versions ====
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
-# (end of this part)
+from core import reminders
 
-
-# ===== screening ====
-
-# (end of this part)
-
-
-# ===== awards ====
+# ----- applications, awards, budgets and tranches --------------------------------------------------------------
 # Awards with a tranche to pay: the payout deadline (N working days after approval) or a later tranche's date
 # coming, or passed, to the bureau (seeded rule in policies/migrations/0004_awards_payout_reminders.py).
-import datetime as _awards_dt  # noqa: E402
 
-from django.utils.formats import date_format as _awards_date_format  # noqa: E402
-from django.utils.translation import gettext as _awards_t  # noqa: E402
-from django.utils.translation import gettext_lazy as _awards_lazy  # noqa: E402
-
-from core import reminders as _awards_reminders  # noqa: E402
 
 PAYOUT_DUE = "policies.payout_due"
 
 
-def payout_due(today: _awards_dt.date, rule, only=None):
+def payout_due(today: datetime.date, rule, only=None):
     """Active awards whose next unpaid tranche falls due within ``rule.days_before`` days, or is overdue."""
     from .choices import AwardStatus, TrancheStatus
     from .models import Tranche
 
     tranches = (Tranche.objects.filter(status=TrancheStatus.SCHEDULED, award__status=AwardStatus.ACTIVE,
                                        due_on__isnull=False,
-                                       due_on__lte=today + _awards_dt.timedelta(days=rule.days_before))
+                                       due_on__lte=today + datetime.timedelta(days=rule.days_before))
                 .select_related("award__policy", "award__enterprise").order_by("award_id", "due_on", "number"))
     if only is not None:
         tranches = tranches.filter(award_id__in=only)
@@ -42,7 +32,7 @@ def payout_due(today: _awards_dt.date, rule, only=None):
         if award.pk in seen:  # the award's earliest unpaid tranche speaks for it
             continue
         seen.add(award.pk)
-        yield _awards_reminders.Due(award, tranche.due_on, _awards_reminders.audience_ids(rule),
+        yield reminders.Due(award, tranche.due_on, reminders.audience_ids(rule),
                                     payout_due_text(tranche, today))
 
 
@@ -50,13 +40,13 @@ def payout_due_text(tranche, today) -> str:
     from .services import money_text
 
     values = {"award": str(tranche.award), "number": tranche.number, "amount": money_text(tranche.amount),
-              "date": _awards_date_format(tranche.due_on)}
+              "date": date_format(tranche.due_on)}
     if tranche.due_on < today:
-        return _awards_t("%(award)s: tranche %(number)s, %(amount)s, was due for payment on %(date)s") % values
-    return _awards_t("%(award)s: tranche %(number)s, %(amount)s, is due for payment on %(date)s") % values
+        return gettext("%(award)s: tranche %(number)s, %(amount)s, was due for payment on %(date)s") % values
+    return gettext("%(award)s: tranche %(number)s, %(amount)s, is due for payment on %(date)s") % values
 
 
-def payout_due_refresh(today: _awards_dt.date) -> dict:
+def payout_due_refresh(today: datetime.date) -> dict:
     from .services import payout_due_fill
 
     return {"payout deadlines filled": payout_due_fill(today=today)}
@@ -65,15 +55,13 @@ def payout_due_refresh(today: _awards_dt.date) -> dict:
 def register_awards() -> None:
     from core.reminders import daily
 
-    _awards_reminders.register_kind(PAYOUT_DUE, _awards_lazy("Award payment due"), due=payout_due,
+    reminders.register_kind(PAYOUT_DUE, gettext_lazy("Award payment due"), due=payout_due,
                                     model="policies.Award")
     # Before the reminders are raised (order 90), so that a deadline filled today is reminded of today.
     daily.register("policies.payout_due_fill", payout_due_refresh, order=30)
 
-# (end of this part)
 
-
-# ===== clawback ====
+# ----- obligations and clawback --------------------------------------------------------------------------------
 CLAWBACK_RAISED = "policies.clawback_raised"
 
 
@@ -118,9 +106,9 @@ def register_clawback():
     # Before the reminders are raised (order 90), so that a case found today is reminded of today.
     daily.register("policies.clawback_scan", clawback_daily, order=40)
 
-# (end of this part)
 
-
-# ===== govspace ====
-
-# (end of this part)
+# ----- government-owned space and the funds report -------------------------------------------------------------
+def register() -> None:
+    """The reminder kinds and rules of policy support, registered once when the app is ready."""
+    register_awards()
+    register_clawback()

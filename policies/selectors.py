@@ -1,20 +1,38 @@
 """Every read of policy support that matters, scoped to the user."""
 
+import datetime
+from dataclasses import dataclass, field
 
-# ===== versions ====
-import datetime as _dt
+from django.core.exceptions import PermissionDenied
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext
 
 from certification.choices import VersionStatus
-from core.rules import FactType, ParameterSet, format_value
-from core.rules import yuan_text as _yuan_text
-from core.rules.conditions import leaves as _leaves
+from core import audit
+from core.access.permissions import VIEW, role_may
+from core.rules import FactType, ParameterSet, format_value, money_to_yuan, yuan_text
+from core.rules.conditions import leaves
 from core.rules.operators import OPERATORS
 
-from . import builder as _policy_builder
+from . import builder
 from .catalogue import CATALOGUE
-from .models import Budget, Decision, Policy, PolicyVersion
+from .choices import ApplicationStatus, AwardStatus, LedgerKind, OfferStatus, TrancheStatus
+from .models import (
+    Application,
+    Award,
+    Budget,
+    ClawbackCase,
+    Decision,
+    LedgerEntry,
+    Offer,
+    Policy,
+    PolicyVersion,
+    Tranche,
+)
 
 
+# ----- policies and their versions -----------------------------------------------------------------------------
 def policy_versions(*, user, policy: Policy):
     return PolicyVersion.objects.for_user(user).filter(policy=policy).order_by("-number")
 
@@ -59,12 +77,12 @@ def _threshold(fact, op, raw, parameters, on) -> str:
     return one(raw)
 
 
-def condition_rows(version, on: _dt.date | None = None) -> list[dict]:
+def condition_rows(version, on: datetime.date | None = None) -> list[dict]:
     """The conditions as plain Chinese rows: "租赁面积 ≤ 不超过 1,000 ㎡", with group, NOT and note."""
-    on = on or max(version.effective_from, _dt.date.today())
+    on = on or max(version.effective_from, datetime.date.today())
     parameters = _parameters(version)
     rows = []
-    for path, leaf in _leaves(version.conditions or {}):
+    for path, leaf in leaves(version.conditions or {}):
         fact, op = CATALOGUE.get(leaf.get("fact", "")), OPERATORS.get(leaf.get("op", ""))
         negated = path.endswith(".1") and path.count(".") >= 1 and _is_negated(version.conditions, path)
         label = leaf.get("label") or (fact.label if fact else leaf.get("fact", ""))
@@ -104,20 +122,20 @@ def parameter_rows(version) -> list[dict]:
     for name, parameter in _parameters(version).items():
         for day, value in parameter.values:
             rows.append({"name": name, "label": parameter.label, "from": day,
-                         "value": _yuan_text(value) if parameter.type is FactType.MONEY
+                         "value": yuan_text(value) if parameter.type is FactType.MONEY
                          else format_value(parameter.type, value)})
     return rows
 
 
-def cap_rows(version, on: _dt.date | None = None) -> list[dict]:
-    on = on or max(version.effective_from, _dt.date.today())
+def cap_rows(version, on: datetime.date | None = None) -> list[dict]:
+    on = on or max(version.effective_from, datetime.date.today())
     parameters = _parameters(version)
     rows = []
     for label, name in (("年度上限", version.annual_cap), ("累计上限", version.cumulative_cap)):
         if name:
             parameter = parameters.get(name)
             try:
-                value = _yuan_text(parameter.value_on(on)) if parameter else "—"
+                value = yuan_text(parameter.value_on(on)) if parameter else "—"
             except LookupError:
                 value = "—"
             rows.append({"label": label, "parameter": parameter.label if parameter else name, "value": value})
@@ -139,11 +157,11 @@ def test_case_rows(version) -> list[dict]:
     rows = []
     for case in version.test_cases.order_by("id"):
         result = case.last_result or {}
-        rows.append({"case": case, "facts": _policy_builder.facts_shown(case.facts),
+        rows.append({"case": case, "facts": builder.facts_shown(case.facts),
                      "expected_amount": None if case.expected_amount is None else
-                     _yuan_text(case.expected_amount),
+                     yuan_text(case.expected_amount),
                      "ran": bool(result), "eligible": result.get("eligible"),
-                     "amount": None if result.get("amount") is None else _yuan_text(result["amount"]),
+                     "amount": None if result.get("amount") is None else yuan_text(result["amount"]),
                      "passed": result.get("passed"), "sentences": result.get("sentences", []),
                      "error": result.get("error", ""), "stale": bool(result) and result.get("hash") !=
                      _current_hash(version)})
@@ -165,72 +183,50 @@ def decisions_of(*, user, enterprise=None, policy=None):
     return rows
 
 
-def open_policies(*, user, on: _dt.date):
+def open_policies(*, user, on: datetime.date):
     return Policy.objects.for_user(user).filter(versions__status=VersionStatus.PUBLISHED).distinct()
 
-# (end of this part)
 
-
-# ===== screening ====
-from django.db.models import Count as _Count  # noqa: E402
-from django.db.models import Sum as _Sum  # noqa: E402
-
-from .choices import OfferStatus as _OfferStatus  # noqa: E402
-from .models import Offer as _Offer  # noqa: E402
-
-
+# ----- screening and offers (免申即享) -----------------------------------------------------------------------------
 def offers_proposed(*, user):
     """The offers still open to ``user`` (an enterprise user: its own), best first."""
-    return (_Offer.objects.for_user(user).filter(status=_OfferStatus.PROPOSED)
+    return (Offer.objects.for_user(user).filter(status=OfferStatus.PROPOSED)
             .select_related("policy", "version", "run", "enterprise", "decision").order_by("-amount", "policy__code"))
 
 
 def offers_answered(*, user):
-    return (_Offer.objects.for_user(user).exclude(status=_OfferStatus.PROPOSED)
+    return (Offer.objects.for_user(user).exclude(status=OfferStatus.PROPOSED)
             .select_related("policy", "enterprise").order_by("-answered_at", "-id"))
 
 
 def offers_summary(*, user) -> dict:
     """How many offers are open to ``user`` and their likely total (fen): the home page's block."""
-    totals = _Offer.objects.for_user(user).filter(status=_OfferStatus.PROPOSED).aggregate(
-        count=_Count("id"), amount=_Sum("amount"))
+    totals = Offer.objects.for_user(user).filter(status=OfferStatus.PROPOSED).aggregate(
+        count=Count("id"), amount=Sum("amount"))
     return {"count": totals["count"] or 0, "amount": totals["amount"] or 0}
 
-# (end of this part)
 
-
-# ===== awards ====
-from django.db.models import Count as _AwardsCount  # noqa: E402
-
-from core import audit as _awards_audit  # noqa: E402
-from core.access.permissions import VIEW as _AWARDS_VIEW  # noqa: E402
-from core.access.permissions import role_may as _awards_role_may  # noqa: E402
-
-from .choices import ApplicationStatus as _AwardsStatus  # noqa: E402
-from .models import Application as _AwardsApplication  # noqa: E402
-from .models import Award as _AwardsAward  # noqa: E402
-from .models import LedgerEntry as _AwardsLedgerEntry  # noqa: E402
-
+# ----- applications, awards, budgets and tranches --------------------------------------------------------------
 # The steps of an application whose events its page lists, with the comment each kept.
 APPLICATION_STEPS = ("submit", "return", "first_review", "second_review", "approve", "reject", "withdraw")
 
 
 def application_queue(*, user) -> list[dict]:
     """How many applications the user sees wait at each step: [{status, label, count}], in workflow order."""
-    counts = dict(_AwardsApplication.objects.for_user(user).values_list("status").annotate(n=_AwardsCount("pk"))
+    counts = dict(Application.objects.for_user(user).values_list("status").annotate(n=Count("pk"))
                   .order_by())
     return [{"status": value, "label": label, "count": counts.get(value, 0)}
-            for value, label in _AwardsStatus.choices]
+            for value, label in ApplicationStatus.choices]
 
 
 def application_steps(application) -> list:
     """The steps taken on an application, oldest first, each with who took it, when, and its comment."""
     names = [f"policies.application.{verb}" for verb in APPLICATION_STEPS]
-    return list(_awards_audit.events_for(application).filter(name__in=names).order_by("time", "id"))
+    return list(audit.events_for(application).filter(name__in=names).order_by("time", "id"))
 
 
 def awards_for(*, user):
-    return (_AwardsAward.objects.for_user(user).select_related("policy", "enterprise", "application")
+    return (Award.objects.for_user(user).select_related("policy", "enterprise", "application")
             .order_by("-year", "-id"))
 
 
@@ -240,14 +236,14 @@ def award_tranches(award):
 
 def ledger_visible(user) -> bool:
     """The ledger is the bureau's books: administrators, officers and leaders read it."""
-    return _awards_role_may(user, _AWARDS_VIEW, _AwardsLedgerEntry) and user.role in ("bureau_admin",
+    return role_may(user, VIEW, LedgerEntry) and user.role in ("bureau_admin",
                                                                                        "bureau_officer", "leader")
 
 
 def ledger_of(*, user, budget=None, award=None):
     if not ledger_visible(user):
-        return _AwardsLedgerEntry.objects.none()
-    entries = _AwardsLedgerEntry.objects.select_related("award__enterprise", "tranche")
+        return LedgerEntry.objects.none()
+    entries = LedgerEntry.objects.select_related("award__enterprise", "tranche")
     if budget is not None:
         entries = entries.filter(budget=budget)
     if award is not None:
@@ -258,19 +254,11 @@ def ledger_of(*, user, budget=None, award=None):
 def budget_awards(*, user, budget):
     return awards_for(user=user).filter(budget=budget)
 
-# (end of this part)
 
-
-# ===== clawback ====
-from core.rules import money_to_yuan as _cb_money_to_yuan  # noqa: E402
-
-from .models import ClawbackCase as _CbCase  # noqa: E402
-from .models import LedgerEntry as _CbLedgerEntry  # noqa: E402
-
-
+# ----- obligations and clawback --------------------------------------------------------------------------------
 def clawback_cases(*, user, award=None, enterprise=None):
     """The clawback cases ``user`` sees (an enterprise its own), of one award or one enterprise."""
-    cases = _CbCase.objects.for_user(user).select_related("award__policy", "enterprise")
+    cases = ClawbackCase.objects.for_user(user).select_related("award__policy", "enterprise")
     if award is not None:
         cases = cases.filter(award=award)
     if enterprise is not None:
@@ -283,9 +271,9 @@ def clawback_repayments(*, user, case):
     enterprise does not read (it sees the case's repaid total)."""
     from core.access.permissions import role_may
 
-    if not role_may(user, "view", _CbLedgerEntry):
-        return _CbLedgerEntry.objects.none()
-    return _CbLedgerEntry.objects.filter(clawback=case).order_by("id")
+    if not role_may(user, "view", LedgerEntry):
+        return LedgerEntry.objects.none()
+    return LedgerEntry.objects.filter(clawback=case).order_by("id")
 
 
 def clawback_evidence_rows(case) -> list[tuple[str, str]]:
@@ -329,37 +317,11 @@ def clawback_evidence_rows(case) -> list[tuple[str, str]]:
 
 
 def clawback_yuan(fen) -> object:
-    return None if fen is None else _cb_money_to_yuan(fen)
-
-# (end of this part)
+    return None if fen is None else money_to_yuan(fen)
 
 
-# ===== govspace ====
-from dataclasses import dataclass as _dataclass  # noqa: E402
-from dataclasses import field as _field  # noqa: E402
-
-from django.core.exceptions import PermissionDenied as _PermissionDenied  # noqa: E402
-from django.db.models import BigIntegerField as _BigIntegerField  # noqa: E402
-from django.db.models import F as _F  # noqa: E402
-from django.db.models import OuterRef as _OuterRef  # noqa: E402
-from django.db.models import Q as _Q  # noqa: E402
-from django.db.models import Subquery as _Subquery  # noqa: E402
-from django.db.models.functions import Coalesce as _Coalesce  # noqa: E402
-from django.db.models.functions import Substr as _Substr  # noqa: E402
-from django.utils.translation import gettext as _gettext  # noqa: E402
-
-from core.access.permissions import VIEW as _VIEW  # noqa: E402
-from core.access.permissions import role_may as _role_may  # noqa: E402
-
-from .choices import AwardStatus as _AwardStatus  # noqa: E402
-from .choices import LedgerKind as _LedgerKind  # noqa: E402
-from .choices import TrancheStatus as _TrancheStatus  # noqa: E402
-from .models import Budget as _Budget  # noqa: E402
-from .models import LedgerEntry as _LedgerEntry  # noqa: E402
-from .models import Tranche as _Tranche  # noqa: E402
-
-
-@_dataclass
+# ----- government-owned space and the funds report -------------------------------------------------------------
+@dataclass
 class FundsFigures:
     """Money of a budget or a slice of it, in fen: reserved by approvals less released (committed), paid out in
     tranches, recovered by clawback, tranches scheduled and not yet paid; and the enterprises supported (an award
@@ -391,30 +353,30 @@ class FundsFigures:
         return {name: money_to_yuan(value) for name, value in money.items()}
 
 
-@_dataclass
+@dataclass
 class BudgetRow(FundsFigures):
     budget: object = None
     available: int = 0  # the whole budget's: its total less everything committed against it
 
 
-@_dataclass
+@dataclass
 class SliceRow(FundsFigures):
     key: str | int | None = None
     label: str = ""
 
 
-@_dataclass
+@dataclass
 class FundsReport:
-    budgets: list = _field(default_factory=list)
-    zones: list = _field(default_factory=list)
-    divisions: list = _field(default_factory=list)
-    total: FundsFigures = _field(default_factory=FundsFigures)
+    budgets: list = field(default_factory=list)
+    zones: list = field(default_factory=list)
+    divisions: list = field(default_factory=list)
+    total: FundsFigures = field(default_factory=FundsFigures)
     sliced: bool = False  # a zone or an industry filter narrows the figures of each budget to that slice
 
 
 def funds_report_visible(user) -> bool:
     """The bureau's books: administrators, officers and leaders (a restricted role sees none of them)."""
-    return _role_may(user, _VIEW, _Budget) and _role_may(user, _VIEW, _LedgerEntry)
+    return role_may(user, VIEW, Budget) and role_may(user, VIEW, LedgerEntry)
 
 
 def zone_and_within(zone) -> list[int]:
@@ -439,29 +401,29 @@ def _with_place(queryset):
     industry class."""
     from leasing.models import Lease
 
-    latest_lease_zone = (Lease.objects.filter(enterprise_id=_OuterRef("award__enterprise_id"),
-                                              start_date__lte=_OuterRef("award__period_end"))
+    latest_lease_zone = (Lease.objects.filter(enterprise_id=OuterRef("award__enterprise_id"),
+                                              start_date__lte=OuterRef("award__period_end"))
                          .order_by("-start_date", "-id").values("park__zone_id")[:1])
     return queryset.annotate(
-        zone_id=_Coalesce(_F("award__application__lease__park__zone_id"), _Subquery(latest_lease_zone),
-                          output_field=_BigIntegerField()),
-        division=_Substr("award__enterprise__industry_id", 1, 2))
+        zone_id=Coalesce(F("award__application__lease__park__zone_id"), Subquery(latest_lease_zone),
+                          output_field=BigIntegerField()),
+        division=Substr("award__enterprise__industry_id", 1, 2))
 
 
 def _scheduled(tranches, key: str) -> dict:
     """Tranches scheduled and not yet paid, summed by ``key``."""
-    return {row[key]: row["scheduled"] for row in tranches.values(key).annotate(scheduled=_Sum("amount"))}
+    return {row[key]: row["scheduled"] for row in tranches.values(key).annotate(scheduled=Sum("amount"))}
 
 
 def _figures():
     """Sums of the ledger by kind, and the enterprises with an award that was not cancelled."""
     def kind(value):
-        return _Coalesce(_Sum("amount", filter=_Q(kind=value)), 0)
+        return Coalesce(Sum("amount", filter=Q(kind=value)), 0)
 
-    return {"reserved": kind(_LedgerKind.RESERVE), "released": kind(_LedgerKind.RELEASE),
-            "paid": kind(_LedgerKind.PAY), "recovered": kind(_LedgerKind.RECOVER),
-            "enterprises": _Count("award__enterprise", distinct=True,
-                                  filter=_Q(kind=_LedgerKind.RESERVE) & ~_Q(award__status=_AwardStatus.CANCELLED))}
+    return {"reserved": kind(LedgerKind.RESERVE), "released": kind(LedgerKind.RELEASE),
+            "paid": kind(LedgerKind.PAY), "recovered": kind(LedgerKind.RECOVER),
+            "enterprises": Count("award__enterprise", distinct=True,
+                                  filter=Q(kind=LedgerKind.RESERVE) & ~Q(award__status=AwardStatus.CANCELLED))}
 
 
 def _fill(row, sums) -> None:
@@ -476,17 +438,17 @@ def funds_report(*, user, policy=None, year=None, zone=None, division: str = "")
     enterprises supported. A zone or an industry narrows the money
     to the awards of that zone or industry (the budget and what is available stay the whole budget's)."""
     if not funds_report_visible(user):
-        raise _PermissionDenied
-    budgets = _Budget.objects.select_related("policy").order_by("policy__category", "policy__code", "-year")
+        raise PermissionDenied
+    budgets = Budget.objects.select_related("policy").order_by("policy__category", "policy__code", "-year")
     if policy is not None:
         budgets = budgets.filter(policy=policy)
     if year:
         budgets = budgets.filter(year=year)
     budgets = list(budgets)
-    entries = _with_place(_LedgerEntry.objects.filter(budget__in=[b.pk for b in budgets]))
-    tranches = _with_place(_Tranche.objects.filter(award__budget__in=[b.pk for b in budgets],
-                                                   status=_TrancheStatus.SCHEDULED)).annotate(
-        budget_key=_F("award__budget_id"))
+    entries = _with_place(LedgerEntry.objects.filter(budget__in=[b.pk for b in budgets]))
+    tranches = _with_place(Tranche.objects.filter(award__budget__in=[b.pk for b in budgets],
+                                                   status=TrancheStatus.SCHEDULED)).annotate(
+        budget_key=F("award__budget_id"))
     whole = {row["budget_id"]: row for row in entries.values("budget_id").annotate(**_figures())}
     if zone is not None:
         entries = entries.filter(zone_id__in=zone_and_within(zone))
@@ -518,7 +480,7 @@ def _slices(entries, tranches, key: str, labels: dict) -> list:
     rows = []
     scheduled = _scheduled(tranches, key)
     for sums in entries.values(key).annotate(**_figures()).order_by(key):
-        row = SliceRow(key=sums[key], label=labels.get(sums[key]) or str(sums[key] or _gettext("not known")))
+        row = SliceRow(key=sums[key], label=labels.get(sums[key]) or str(sums[key] or gettext("not known")))
         _fill(row, sums)
         row.scheduled = scheduled.get(sums[key], 0)
         rows.append(row)
@@ -537,4 +499,3 @@ def _division_labels() -> dict:
 
     return {code: f"{code} {name}" for code, name in
             IndustryCategory.objects.filter(level=IndustryLevel.DIVISION).values_list("code", "name")}
-# (end of this part)

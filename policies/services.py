@@ -2,33 +2,70 @@
 
 Money moves only by conditional updates guarded by CHECK constraints (RULES.md point 10)."""
 
+import datetime
+from decimal import Decimal
 
-# ===== versions ====
-import datetime as _dt
-
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.db.models import F, Max
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification.choices import VersionStatus
-from core import audit
-from core.access.permissions import CHANGE, ensure_can, record_refusal
+from core import audit, reminders, services
+from core.access.permissions import ADD, CHANGE, DELETE, ensure_can, in_scope, record_refusal
 from core.actions import Refused, action
 from core.reference.choices import ChangeAction, Role
-from core.rules import FactType, ParameterSet, validate
-from core.rules import yuan_text as _yuan_text
+from core.rules import (
+    FactType,
+    ParameterSet,
+    ParameterUndefined,
+    div_half_up,
+    money_from_yuan,
+    money_to_yuan,
+    validate,
+    yuan_text,
+)
 from core.rules.amounts import amount_errors
 from core.services import object_create, object_delete, object_update
 
-from . import builder as policy_builder
-from . import engine
+from . import builder, engine, forms, obligations
 from .catalogue import CATALOGUE
+from .choices import (
+    AWARD_HOLDING_STATUSES,
+    AllocationStatus,
+    ApplicationStatus,
+    AwardStatus,
+    ClawbackStatus,
+    DecisionPurpose,
+    LedgerKind,
+    OfferStatus,
+    PolicyCategory,
+    RunStatus,
+    TrancheStatus,
+)
 from .forms import NewPolicyVersionForm
-from .models import Policy, PolicyTestCase, PolicyVersion
+from .models import (
+    Allowance,
+    Application,
+    Award,
+    Budget,
+    ClawbackCase,
+    Decision,
+    LedgerEntry,
+    Offer,
+    Policy,
+    PolicyTestCase,
+    PolicyVersion,
+    ScreeningRun,
+    SpaceAllocation,
+    Tranche,
+)
 
+# ----- policies and their versions -----------------------------------------------------------------------------
 POLICY_MANAGERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
 RULE_FIELDS = ("conditions", "amount", "parameters", "annual_cap", "cumulative_cap", "max_years", "obligations")
 COPIED_FIELDS = (*RULE_FIELDS, "source_document", "notes")
@@ -114,7 +151,7 @@ def version_problems(version: PolicyVersion, *, complete: bool = True) -> list[s
     if (version.annual_cap or version.cumulative_cap) and not version.amount:
         problems.append(_("Caps apply to an amount: give the amount formula too."))
     obligations = version.obligations or []
-    _rows, errors = policy_builder.obligations_from_rows(policy_builder.obligations_to_rows(obligations))
+    _rows, errors = builder.obligations_from_rows(builder.obligations_to_rows(obligations))
     if len(_rows) != len(obligations) or errors:
         problems += [_("Obligations, row %(row)s: %(error)s") % {"row": n, "error": m}
                      for n, messages in errors.items() for m in messages] or [_("Obligations: each is an object.")]
@@ -166,9 +203,9 @@ def _latest(version):
         condition=_refuse_second_draft, event_data=lambda version, new: {"new_version": new.pk},
         help=gettext_lazy("Copies the policy's latest version (conditions, amount formula, parameters, caps, obligations "
                    "and test cases) into a new draft that takes effect on the date given once it is published."),
-        initial=lambda version: {"effective_from": _dt.date.today()},
-        example=lambda version: {"effective_from": version.effective_from + _dt.timedelta(days=365)})
-def policyversion_new_version(*, user, instance: PolicyVersion, effective_from: _dt.date) -> PolicyVersion:
+        initial=lambda version: {"effective_from": datetime.date.today()},
+        example=lambda version: {"effective_from": version.effective_from + datetime.timedelta(days=365)})
+def policyversion_new_version(*, user, instance: PolicyVersion, effective_from: datetime.date) -> PolicyVersion:
     """Start the next version of a policy from its latest: a draft with the same rules and test cases (their
     results cleared). Refused while the policy has a draft; two people starting one at the same moment get one
     draft and one refusal (the constraint ``policy_one_draft``)."""
@@ -197,10 +234,10 @@ def run_case(case: PolicyTestCase, version: PolicyVersion | None = None) -> dict
     """A case decided by the version's rules (the engine, pure): eligible, amount, sentences, and whether it gave
     what the case expects."""
     version = version or case.version
-    facts = policy_builder.facts_from_json(case.facts)
+    facts = builder.facts_from_json(case.facts)
     try:
         rules = engine.rules_of(version)
-        result = engine.decide_facts(rules, policy_builder.case_facts_for_part(facts, case.period_start,
+        result = engine.decide_facts(rules, builder.case_facts_for_part(facts, case.period_start,
                                                                                case.period_end),
                                      case.period_start, case.period_end, case.period_end)
     except Exception as error:  # an unfinished draft: its rules do not decide yet
@@ -348,23 +385,11 @@ def policyversion_retire(*, user, instance: PolicyVersion) -> PolicyVersion:
     return instance
 
 
-def version_in_force(policy: Policy, on: _dt.date) -> PolicyVersion | None:
+def version_in_force(policy: Policy, on: datetime.date) -> PolicyVersion | None:
     return policy.version_on(on)
 
-# (end of this part)
 
-
-# ===== screening ====
-import datetime as _datetime  # noqa: E402
-
-from django.core.exceptions import PermissionDenied  # noqa: E402
-from django.utils.translation import gettext_lazy  # noqa: E402
-
-from core.access.permissions import ADD  # noqa: E402
-
-from .choices import ApplicationStatus, DecisionPurpose, OfferStatus, RunStatus  # noqa: E402
-from .models import Application, Decision, Offer, ScreeningRun  # noqa: E402
-
+# ----- screening and offers (免申即享) -----------------------------------------------------------------------------
 SCREENING_ROLES = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
 SCREENING_RUN = audit.register_event("policies.screeningrun.run", gettext_lazy("Policy screening run"))
 OFFER_DECIDED = audit.register_event("policies.offer.decided", gettext_lazy("Offer's decision made"))
@@ -379,7 +404,7 @@ def _period_errors(on, start, end) -> dict:
     return errors
 
 
-def screening_run(*, on: _datetime.date, start: _datetime.date, end: _datetime.date, user, policies=None,
+def screening_run(*, on: datetime.date, start: datetime.date, end: datetime.date, user, policies=None,
                   sample: int | None = None, seed: int | None = None) -> ScreeningRun:
     """Screen every enterprise against every proactive policy in force (``policies``: only those) for [start,
     end] as of ``on`` and propose offers (policies.screening). Bureau officers and administrators only. The run
@@ -498,74 +523,36 @@ def offer_decline(*, user, instance: Offer) -> Offer:
     instance.save(update_fields=["status", "answered_at", "last_updated"])
     return instance
 
-# (end of this part)
 
-
-# ===== awards ====
+# ----- applications, awards, budgets and tranches --------------------------------------------------------------
 # Applications (初审 → 复审 → 审批), awards, tranches, budgets, allowances and the ledger. Money moves only by
 # conditional UPDATEs that the CHECK constraints of policies.models back (ADR 0031).
-import datetime as _dt  # noqa: E402
 
-from django.conf import settings as _settings  # noqa: E402
-from django.core.exceptions import PermissionDenied as _PermissionDenied  # noqa: E402
-from django.core.exceptions import ValidationError as _ValidationError  # noqa: E402
-from django.db import IntegrityError as _IntegrityError  # noqa: E402
-from django.db import transaction as _transaction  # noqa: E402
-from django.db.models import F as _F  # noqa: E402
-from django.utils import timezone as _timezone  # noqa: E402
-from django.utils.translation import gettext as _t  # noqa: E402
-from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
 
-from core import audit as _audit  # noqa: E402
-from core import reminders as _reminders  # noqa: E402
-from core.access.permissions import in_scope as _in_scope  # noqa: E402
-from core.actions import Refused as _Refused  # noqa: E402
-from core.actions import action as _action  # noqa: E402
-from core.reference.choices import ChangeAction as _ChangeAction  # noqa: E402
-from core.reference.choices import Role as _Role  # noqa: E402
-from core.rules import ParameterSet as _ParameterSet  # noqa: E402
-from core.rules import money_to_yuan as _money_to_yuan  # noqa: E402
-from core.services import object_create as _object_create  # noqa: E402
-
-from . import forms as _forms  # noqa: E402
-from .choices import ApplicationStatus as _AS  # noqa: E402
-from .choices import AwardStatus as _AwardStatus  # noqa: E402
-from .choices import DecisionPurpose as _Purpose  # noqa: E402
-from .choices import LedgerKind as _LedgerKind  # noqa: E402
-from .choices import OfferStatus as _OfferStatus  # noqa: E402
-from .choices import TrancheStatus as _TrancheStatus  # noqa: E402
-from .models import Allowance as _Allowance  # noqa: E402
-from .models import Application as _Application  # noqa: E402
-from .models import Award as _Award  # noqa: E402
-from .models import Budget as _Budget  # noqa: E402
-from .models import LedgerEntry as _LedgerEntry  # noqa: E402
-from .models import Offer as _Offer  # noqa: E402
-from .models import Tranche as _Tranche  # noqa: E402
-
-AWARD_OFFICERS = (_Role.BUREAU_ADMIN, _Role.BUREAU_OFFICER)
-AWARD_APPLICANTS = (_Role.ENTERPRISE,)
+AWARD_OFFICERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
+AWARD_APPLICANTS = (Role.ENTERPRISE,)
 # Above this amount (fen) an award is paid in two halves by default: 1,000,000.00 元.
 TWO_TRANCHES_ABOVE = 100_000_000
 # The payout deadline: this many working days after the approval day (settings.POLICY_PAYOUT_WORKING_DAYS).
 PAYOUT_WORKING_DAYS = 20
-_DAY = _dt.timedelta(days=1)
+_DAY = datetime.timedelta(days=1)
 
 # The application's workflow: verb → (the states it starts from, the state it leads to, who takes it).
 AWARD_APPLICATION_TRANSITIONS = {
-    "submit": ((_AS.DRAFT, _AS.RETURNED), _AS.SUBMITTED, AWARD_APPLICANTS),
-    "return": ((_AS.SUBMITTED, _AS.FIRST_PASSED, _AS.SECOND_PASSED), _AS.RETURNED, AWARD_OFFICERS),
-    "first_review": ((_AS.SUBMITTED,), _AS.FIRST_PASSED, AWARD_OFFICERS),
-    "second_review": ((_AS.FIRST_PASSED,), _AS.SECOND_PASSED, AWARD_OFFICERS),
-    "approve": ((_AS.SECOND_PASSED,), _AS.APPROVED, AWARD_OFFICERS),
-    "reject": ((_AS.SUBMITTED, _AS.FIRST_PASSED, _AS.SECOND_PASSED), _AS.REJECTED, AWARD_OFFICERS),
-    "withdraw": ((_AS.DRAFT, _AS.SUBMITTED, _AS.RETURNED, _AS.FIRST_PASSED, _AS.SECOND_PASSED), _AS.WITHDRAWN,
+    "submit": ((ApplicationStatus.DRAFT, ApplicationStatus.RETURNED), ApplicationStatus.SUBMITTED, AWARD_APPLICANTS),
+    "return": ((ApplicationStatus.SUBMITTED, ApplicationStatus.FIRST_PASSED, ApplicationStatus.SECOND_PASSED), ApplicationStatus.RETURNED, AWARD_OFFICERS),
+    "first_review": ((ApplicationStatus.SUBMITTED,), ApplicationStatus.FIRST_PASSED, AWARD_OFFICERS),
+    "second_review": ((ApplicationStatus.FIRST_PASSED,), ApplicationStatus.SECOND_PASSED, AWARD_OFFICERS),
+    "approve": ((ApplicationStatus.SECOND_PASSED,), ApplicationStatus.APPROVED, AWARD_OFFICERS),
+    "reject": ((ApplicationStatus.SUBMITTED, ApplicationStatus.FIRST_PASSED, ApplicationStatus.SECOND_PASSED), ApplicationStatus.REJECTED, AWARD_OFFICERS),
+    "withdraw": ((ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED, ApplicationStatus.FIRST_PASSED, ApplicationStatus.SECOND_PASSED), ApplicationStatus.WITHDRAWN,
                  AWARD_APPLICANTS),
 }
 
-AWARD_TRANCHE_PAY = _audit.register_event("policies.tranche.pay", _lazy("Tranche paid"))
-AWARD_CANCEL = _audit.register_event("policies.award.cancel", _lazy("Award cancelled"))
-AWARD_PLAN = _audit.register_event("policies.award.plan", _lazy("Tranches of an award planned"))
-AWARD_OFFER_CONFIRM = _audit.register_event("policies.offer.confirm", _lazy("Proactive offer confirmed"))
+AWARD_TRANCHE_PAY = audit.register_event("policies.tranche.pay", gettext_lazy("Tranche paid"))
+AWARD_CANCEL = audit.register_event("policies.award.cancel", gettext_lazy("Award cancelled"))
+AWARD_PLAN = audit.register_event("policies.award.plan", gettext_lazy("Tranches of an award planned"))
+AWARD_OFFER_CONFIRM = audit.register_event("policies.offer.confirm", gettext_lazy("Proactive offer confirmed"))
 
 
 def _awards_transition(verb):
@@ -575,61 +562,61 @@ def _awards_transition(verb):
 
 def money_text(fen) -> str:
     """Fen as people read it: 1,200,000.00 元."""
-    return "—" if fen is None else f"{_money_to_yuan(int(fen)):,.2f} 元"
+    return "—" if fen is None else f"{money_to_yuan(int(fen)):,.2f} 元"
 
 
-def application_period(year: int) -> tuple[_dt.date, _dt.date]:
+def application_period(year: int) -> tuple[datetime.date, datetime.date]:
     """The period an application for ``year`` supports: that calendar year."""
-    return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-def decision_day(period_end: _dt.date, today: _dt.date | None = None) -> _dt.date:
+def decision_day(period_end: datetime.date, today: datetime.date | None = None) -> datetime.date:
     """The day a decision is made as of: the period's end, or today while the period runs."""
-    return min(period_end, today or _timezone.localdate())
+    return min(period_end, today or timezone.localdate())
 
 
 def _application_numbered(make):
     """Save under the next free number of the year, ZC-2026-0001 (a number taken meanwhile is skipped)."""
-    prefix = f"ZC-{_timezone.localdate().year}-"
+    prefix = f"ZC-{timezone.localdate().year}-"
     for _attempt in range(5):
-        last = (_Application.objects.filter(number__startswith=prefix).order_by("-number")
+        last = (Application.objects.filter(number__startswith=prefix).order_by("-number")
                 .values_list("number", flat=True).first())
         tail = last[len(prefix):] if last else ""
         number = f"{prefix}{(int(tail) + 1 if tail.isdigit() else 1):04d}"
         try:
-            with _transaction.atomic():
+            with transaction.atomic():
                 return make(number)
-        except (_IntegrityError, _ValidationError) as error:
-            clash = isinstance(error, _IntegrityError) or "number" in getattr(error, "error_dict", {})
-            if not clash or not _Application.objects.filter(number=number).exists():
+        except (IntegrityError, ValidationError) as error:
+            clash = isinstance(error, IntegrityError) or "number" in getattr(error, "error_dict", {})
+            if not clash or not Application.objects.filter(number=number).exists():
                 raise
-    raise _ValidationError(_t("Could not give the application a number; try again."))
+    raise ValidationError(_("Could not give the application a number; try again."))
 
 
 def _application_check(application) -> None:
     errors = {}
     if application.lease_id and application.lease.enterprise_id != application.enterprise_id:
-        errors["lease"] = _t("The lease is not the enterprise's.")
+        errors["lease"] = _("The lease is not the enterprise's.")
     policy = application.policy
     if policy.valid_from.year > application.year or (policy.valid_until and policy.valid_until.year
                                                      < application.year):
-        errors["year"] = _t("The policy is not in force in %(year)s.") % {"year": application.year}
+        errors["year"] = _("The policy is not in force in %(year)s.") % {"year": application.year}
     if errors:
-        raise _ValidationError(errors)
+        raise ValidationError(errors)
 
 
-@_transaction.atomic
-def application_create(*, user, model=_Application, data):
+@transaction.atomic
+def application_create(*, user, model=Application, data):
     """Open an application (a draft): the period is the calendar year named; the next number of the year."""
     year = data.get("year")
     preset = {}
     if year:
         preset["period_start"], preset["period_end"] = application_period(int(year))
-    return _application_numbered(lambda number: _object_create(
+    return _application_numbered(lambda number: object_create(
         user=user, model=model, data=data, preset={**preset, "number": number}, check=_application_check))
 
 
-@_transaction.atomic
+@transaction.atomic
 def application_update(*, user, instance, data):
     from core.services import object_update
 
@@ -656,7 +643,7 @@ def _decide(application, *, user, purpose):
     on = decision_day(application.period_end)
     version = application.policy.version_on(on)
     if version is None:
-        raise _Refused(_t("No published version of %(policy)s is in force on %(day)s: the application cannot be "
+        raise Refused(_("No published version of %(policy)s is in force on %(day)s: the application cannot be "
                           "decided.") % {"policy": application.policy, "day": on.isoformat()})
     return _evaluation().decide(application.enterprise, version, application.period_start, application.period_end,
                                 on, purpose=purpose, user=user)
@@ -669,38 +656,38 @@ def decision_sentences(decision) -> list[str]:
     return [str(sentence) for sentence in (decision.trace or {}).get("sentences", [])]
 
 
-def _application_saved(application, user, before) -> _Application:
+def _application_saved(application, user, before) -> Application:
     application.full_clean()
     application.save()
-    _audit.record_change(instance=application, action=_ChangeAction.UPDATE, user=user, before=before,
-                         after=_audit.snapshot(application))
+    audit.record_change(instance=application, action=ChangeAction.UPDATE, user=user, before=before,
+                         after=audit.snapshot(application))
     return application
 
 
-@_action(_Application, "submit", label=_lazy("Submit"), **_awards_transition("submit"), style="primary",
-         event_label=_lazy("Support application submitted"),
-         help=_lazy("The policy's rules are applied to the enterprise's records for the year, and what they "
+@action(Application, "submit", label=gettext_lazy("Submit"), **_awards_transition("submit"), style="primary",
+         event_label=gettext_lazy("Support application submitted"),
+         help=gettext_lazy("The policy's rules are applied to the enterprise's records for the year, and what they "
                     "decide is kept with the application and shown to the enterprise."),
          event_data=lambda application, _result: {"decision": application.decision_id,
                                                   "eligible": application.decision.eligible if application.decision
                                                   else None},
          example=lambda application: {})
-def application_submit(*, user, instance: _Application) -> _Application:
+def application_submit(*, user, instance: Application) -> Application:
     """Submit a draft or returned application: the version in force is fixed and a decision (purpose
     application) is made and kept; an enterprise that the rules find not eligible may still submit, and reads
     why."""
     application = instance
-    before = _audit.snapshot(application)
-    decision = _decide(application, user=user, purpose=_Purpose.APPLICATION)
+    before = audit.snapshot(application)
+    decision = _decide(application, user=user, purpose=DecisionPurpose.APPLICATION)
     application.version = decision.version
     application.decision = decision
-    application.status = _AS.SUBMITTED
-    application.submitted_at = _timezone.now()
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = timezone.now()
     return _application_saved(application, user, before)
 
 
-def _reviewed(application, user, *, status, comment, field=None) -> _Application:
-    before = _audit.snapshot(application)
+def _reviewed(application, user, *, status, comment, field=None) -> Application:
+    before = audit.snapshot(application)
     application.status = status
     application.review_comment = comment
     if field:
@@ -710,60 +697,60 @@ def _reviewed(application, user, *, status, comment, field=None) -> _Application
 
 def _comment_required(comment, message):
     if not (comment or "").strip():
-        raise _ValidationError({"comment": message})
+        raise ValidationError({"comment": message})
 
 
-@_action(_Application, "return", label=_lazy("Return for correction"), **_awards_transition("return"),
-         form=_forms.ApplicationCommentForm, event_label=_lazy("Support application returned"),
-         style="outline-warning", help=_lazy("The enterprise corrects the application and submits it again; say "
+@action(Application, "return", label=gettext_lazy("Return for correction"), **_awards_transition("return"),
+         form=forms.ApplicationCommentForm, event_label=gettext_lazy("Support application returned"),
+         style="outline-warning", help=gettext_lazy("The enterprise corrects the application and submits it again; say "
                                              "what to correct."),
          example=lambda application: {"comment": "请补充2026年度租金缴纳凭证"})
-def application_return(*, user, instance: _Application, comment: str) -> _Application:
+def application_return(*, user, instance: Application, comment: str) -> Application:
     """Return an application under review to the enterprise for correction, saying what to correct; its reviews
     start again when it comes back."""
-    _comment_required(comment, _t("Say what the enterprise should correct."))
+    _comment_required(comment, _("Say what the enterprise should correct."))
     instance.first_reviewed_by = None
     instance.second_reviewed_by = None
-    return _reviewed(instance, user, status=_AS.RETURNED, comment=comment)
+    return _reviewed(instance, user, status=ApplicationStatus.RETURNED, comment=comment)
 
 
-@_action(_Application, "first_review", label=_lazy("Pass first review"), **_awards_transition("first_review"),
-         form=_forms.ApplicationNoteForm, event_label=_lazy("Support application passed first review"),
-         style="outline-success", help=_lazy("First review: a second officer then reviews it again."),
+@action(Application, "first_review", label=gettext_lazy("Pass first review"), **_awards_transition("first_review"),
+         form=forms.ApplicationNoteForm, event_label=gettext_lazy("Support application passed first review"),
+         style="outline-success", help=gettext_lazy("First review: a second officer then reviews it again."),
          example=lambda application: {"comment": "材料齐全，符合申报条件"})
-def application_first_review(*, user, instance: _Application, comment: str = "") -> _Application:
+def application_first_review(*, user, instance: Application, comment: str = "") -> Application:
     """初审: the officer is recorded as the first reviewer."""
-    return _reviewed(instance, user, status=_AS.FIRST_PASSED, comment=comment, field="first_reviewed_by")
+    return _reviewed(instance, user, status=ApplicationStatus.FIRST_PASSED, comment=comment, field="first_reviewed_by")
 
 
 def _not_the_first_reviewer(user, application) -> None:
     if application.first_reviewed_by_id is not None and application.first_reviewed_by_id == user.pk:
-        raise _Refused(_t("The second reviewer cannot be the first reviewer."))
+        raise Refused(_("The second reviewer cannot be the first reviewer."))
 
 
-@_action(_Application, "second_review", label=_lazy("Pass second review"), **_awards_transition("second_review"),
-         form=_forms.ApplicationNoteForm, condition=_not_the_first_reviewer,
-         event_label=_lazy("Support application passed second review"), style="outline-success",
-         help=_lazy("Second review, by an officer other than the first reviewer."),
+@action(Application, "second_review", label=gettext_lazy("Pass second review"), **_awards_transition("second_review"),
+         form=forms.ApplicationNoteForm, condition=_not_the_first_reviewer,
+         event_label=gettext_lazy("Support application passed second review"), style="outline-success",
+         help=gettext_lazy("Second review, by an officer other than the first reviewer."),
          example=lambda application: {"comment": "复核无误"})
-def application_second_review(*, user, instance: _Application, comment: str = "") -> _Application:
+def application_second_review(*, user, instance: Application, comment: str = "") -> Application:
     """复审 by an officer other than the first reviewer."""
-    return _reviewed(instance, user, status=_AS.SECOND_PASSED, comment=comment, field="second_reviewed_by")
+    return _reviewed(instance, user, status=ApplicationStatus.SECOND_PASSED, comment=comment, field="second_reviewed_by")
 
 
 def _approver_check(user, application) -> None:
     """审批: by an administrator or an officer who reviewed it at neither step (three people in all)."""
     if application.first_reviewed_by_id is not None and application.first_reviewed_by_id == user.pk:
-        raise _Refused(_t("The approver cannot be the first reviewer."))
+        raise Refused(_("The approver cannot be the first reviewer."))
     if application.second_reviewed_by_id is not None and application.second_reviewed_by_id == user.pk:
-        raise _Refused(_t("The approver cannot be the second reviewer."))
+        raise Refused(_("The approver cannot be the second reviewer."))
 
 
 def payout_working_days() -> int:
-    return int(getattr(_settings, "POLICY_PAYOUT_WORKING_DAYS", PAYOUT_WORKING_DAYS))
+    return int(getattr(settings, "POLICY_PAYOUT_WORKING_DAYS", PAYOUT_WORKING_DAYS))
 
 
-def _weekdays_after(start: _dt.date, days: int) -> _dt.date:
+def _weekdays_after(start: datetime.date, days: int) -> datetime.date:
     day, left = start, days
     while left > 0:
         day += _DAY
@@ -772,7 +759,7 @@ def _weekdays_after(start: _dt.date, days: int) -> _dt.date:
     return day
 
 
-def payout_due_for(approved_on: _dt.date) -> tuple[_dt.date | None, str]:
+def payout_due_for(approved_on: datetime.date) -> tuple[datetime.date | None, str]:
     """The payout deadline, N working days after the approval day, and a warning when it cannot be computed (a
     year on the way without its holiday calendar: the award is made and the deadline left empty)."""
     days = payout_working_days()
@@ -785,11 +772,11 @@ def payout_due_for(approved_on: _dt.date) -> tuple[_dt.date | None, str]:
     except working_calendar.CalendarMissing as missing:
         # The calendar names the first year without its notice; lacking that, the year after the approval's.
         year = getattr(missing, "year", None) or approved_on.year + 1
-        return None, _t("The %(year)s holiday calendar has not been entered: the payout deadline cannot be "
+        return None, _("The %(year)s holiday calendar has not been entered: the payout deadline cannot be "
                         "computed yet.") % {"year": year}
 
 
-def default_plan(amount: int, due_on: _dt.date | None) -> list[tuple[int, _dt.date | None]]:
+def default_plan(amount: int, due_on: datetime.date | None) -> list[tuple[int, datetime.date | None]]:
     """One tranche, or two halves when the award is over 1,000,000.00 元 (the second without a date: the officer
     sets it, or changes the plan, before the first payment)."""
     if amount > TWO_TRANCHES_ABOVE:
@@ -798,56 +785,56 @@ def default_plan(amount: int, due_on: _dt.date | None) -> list[tuple[int, _dt.da
     return [(amount, due_on)]
 
 
-@_transaction.atomic
+@transaction.atomic
 def ledger_record(*, budget, kind, amount: int, user=None, award=None, tranche=None, clawback=None,
-                  note: str = "") -> _LedgerEntry:
+                  note: str = "") -> LedgerEntry:
     """Add one movement of money to a budget's ledger (reserve, release, pay, recover), audited. The budget's
     figures are moved by the caller's conditional update in the same transaction."""
-    entry = _LedgerEntry(budget=budget, kind=kind, amount=int(amount), award=award, tranche=tranche,
+    entry = LedgerEntry(budget=budget, kind=kind, amount=int(amount), award=award, tranche=tranche,
                          clawback=clawback, note=note[:300], user=user if user and user.is_authenticated else None,
                          user_name=getattr(user, "username", "") or "")
     entry.full_clean()
     entry.save()
-    _audit.record_change(instance=entry, action=_ChangeAction.CREATE, user=user, before=None,
-                         after=_audit.snapshot(entry))
+    audit.record_change(instance=entry, action=ChangeAction.CREATE, user=user, before=None,
+                         after=audit.snapshot(entry))
     return entry
 
 
-def budget_reserve(*, policy, year: int, amount: int) -> _Budget:
+def budget_reserve(*, policy, year: int, amount: int) -> Budget:
     """committed += amount within total, by one conditional UPDATE (refused: 预算不足)."""
-    changed = (_Budget.objects.filter(policy=policy, year=year, committed__lte=_F("total") - amount)
-               .update(committed=_F("committed") + amount))
-    budget = _Budget.objects.filter(policy=policy, year=year).first()
+    changed = (Budget.objects.filter(policy=policy, year=year, committed__lte=F("total") - amount)
+               .update(committed=F("committed") + amount))
+    budget = Budget.objects.filter(policy=policy, year=year).first()
     if budget is None:
-        raise _Refused(_t("%(policy)s has no budget for %(year)s.") % {"policy": policy, "year": year})
+        raise Refused(_("%(policy)s has no budget for %(year)s.") % {"policy": policy, "year": year})
     if changed != 1:
-        raise _Refused(_t("Budget insufficient: %(policy)s has %(available)s left for %(year)s, the award needs "
+        raise Refused(_("Budget insufficient: %(policy)s has %(available)s left for %(year)s, the award needs "
                           "%(amount)s.") % {"policy": policy, "year": year, "available": money_text(budget.available),
                                             "amount": money_text(amount)})
     return budget
 
 
-def _cap_value(version, name: str, on: _dt.date) -> int | None:
+def _cap_value(version, name: str, on: datetime.date) -> int | None:
     if not name:
         return None
     try:
-        return int(_ParameterSet.from_json(version.parameters or {})[name].value_on(on))
+        return int(ParameterSet.from_json(version.parameters or {})[name].value_on(on))
     except (KeyError, ValueError, LookupError):
         return None
 
 
-def _allowance_reserve(*, policy, enterprise, year, cap: int, amount: int, message: str) -> _Allowance:
+def _allowance_reserve(*, policy, enterprise, year, cap: int, amount: int, message: str) -> Allowance:
     try:
-        with _transaction.atomic():
-            allowance, _created = _Allowance.objects.get_or_create(policy=policy, enterprise=enterprise, year=year,
+        with transaction.atomic():
+            allowance, _created = Allowance.objects.get_or_create(policy=policy, enterprise=enterprise, year=year,
                                                                    defaults={"cap": cap})
-    except _IntegrityError:  # made meanwhile by a writer that committed first
-        allowance = _Allowance.objects.get(policy=policy, enterprise=enterprise, year=year)
-    changed = (_Allowance.objects.filter(pk=allowance.pk, committed__lte=_F("cap") - amount)
-               .update(committed=_F("committed") + amount))
+    except IntegrityError:  # made meanwhile by a writer that committed first
+        allowance = Allowance.objects.get(policy=policy, enterprise=enterprise, year=year)
+    changed = (Allowance.objects.filter(pk=allowance.pk, committed__lte=F("cap") - amount)
+               .update(committed=F("committed") + amount))
     if changed != 1:
         allowance.refresh_from_db()
-        raise _Refused(message % {"cap": money_text(allowance.cap), "left": money_text(allowance.cap
+        raise Refused(message % {"cap": money_text(allowance.cap), "left": money_text(allowance.cap
                                                                                     - allowance.committed)})
     return allowance
 
@@ -857,90 +844,90 @@ def _allowances_reserve(application, version, amount, on) -> None:
     if annual is not None:
         _allowance_reserve(policy=application.policy, enterprise=application.enterprise, year=application.year,
                            cap=annual, amount=amount,
-                           message=_t("Over the annual cap: %(cap)s a year, %(left)s left this year."))
+                           message=_("Over the annual cap: %(cap)s a year, %(left)s left this year."))
     cumulative = _cap_value(version, version.cumulative_cap, on)
     if cumulative is not None:
         _allowance_reserve(policy=application.policy, enterprise=application.enterprise, year=None,
                            cap=cumulative, amount=amount,
-                           message=_t("Over the cumulative cap: %(cap)s in all, %(left)s left."))
+                           message=_("Over the cumulative cap: %(cap)s in all, %(left)s left."))
 
 
 def _allowances_release(award, amount) -> None:
     for year in (award.year, None):
-        _Allowance.objects.filter(policy_id=award.policy_id, enterprise_id=award.enterprise_id, year=year,
-                                  committed__gte=amount).update(committed=_F("committed") - amount)
+        Allowance.objects.filter(policy_id=award.policy_id, enterprise_id=award.enterprise_id, year=year,
+                                  committed__gte=amount).update(committed=F("committed") - amount)
 
 
-def _award_create(application, *, budget, amount, version) -> _Award:
-    award = _Award(application=application, policy=application.policy, enterprise=application.enterprise,
+def _award_create(application, *, budget, amount, version) -> Award:
+    award = Award(application=application, policy=application.policy, enterprise=application.enterprise,
                    budget=budget, year=application.year, amount=amount,
                    exclusivity_group=application.policy.exclusivity_group,
                    obligations=list(version.obligations or []), period_start=application.period_start,
                    period_end=application.period_end)
     try:
-        with _transaction.atomic():
+        with transaction.atomic():
             award.save()
-    except _IntegrityError as error:
+    except IntegrityError as error:
         text = str(error)
-        if "exclusivity" in text or (award.exclusivity_group and _Award.objects.filter(
+        if "exclusivity" in text or (award.exclusivity_group and Award.objects.filter(
                 enterprise=award.enterprise, year=award.year, exclusivity_group=award.exclusivity_group,
-                status__in=[_AwardStatus.ACTIVE, _AwardStatus.COMPLETED]).exclude(policy=award.policy).exists()):
-            raise _Refused(_t("Policies of one exclusivity group are enjoyed one a year: the enterprise holds an "
+                status__in=[AwardStatus.ACTIVE, AwardStatus.COMPLETED]).exclude(policy=award.policy).exists()):
+            raise Refused(_("Policies of one exclusivity group are enjoyed one a year: the enterprise holds an "
                               "award of the group for %(year)s.") % {"year": award.year}) from error
-        raise _Refused(_t("A policy is enjoyed once a year: the enterprise holds an award of %(policy)s for "
+        raise Refused(_("A policy is enjoyed once a year: the enterprise holds an award of %(policy)s for "
                           "%(year)s.") % {"policy": award.policy, "year": award.year}) from error
     return award
 
 
 def _approve_message(application):
     award = getattr(application, "award", None)
-    text = _t("Approved: %(amount)s.") % {"amount": money_text(application.approved_amount)}
+    text = _("Approved: %(amount)s.") % {"amount": money_text(application.approved_amount)}
     warning = getattr(application, "_payout_warning", "")
     return f"{text} {warning}".strip() if award else text
 
 
-@_action(_Application, "approve", label=_lazy("Approve the support"), **_awards_transition("approve"),
-         form=_forms.ApplicationNoteForm, condition=_approver_check,
-         event_label=_lazy("Support application approved"), style="success",
+@action(Application, "approve", label=gettext_lazy("Approve the support"), **_awards_transition("approve"),
+         form=forms.ApplicationNoteForm, condition=_approver_check,
+         event_label=gettext_lazy("Support application approved"), style="success",
          event_data=lambda application, _result: {"amount": application.approved_amount,
                                                   "decision": application.approved_decision_id,
                                                   "award": application.award.pk,
                                                   "payout_due": application.payout_due},
          message=_approve_message,
-         help=_lazy("The rules decide the amount again as of today; the budget, the caps and the exclusivity "
+         help=gettext_lazy("The rules decide the amount again as of today; the budget, the caps and the exclusivity "
                     "group are reserved at once, or nothing is. The approver reviewed it at neither step."),
          example=lambda application: {"comment": "同意拨付"})
-def _application_approve(*, user, instance: _Application, comment: str = "") -> _Application:
+def _application_approve(*, user, instance: Application, comment: str = "") -> Application:
     """审批 (by an administrator or a third officer): a fresh decision fixes the amount, refused with its sentences
     when not eligible now; then, in this one transaction, the budget, the annual and cumulative allowances are
     reserved by conditional updates, the award made (once a policy a year, one of an exclusivity group a year),
     its tranches planned, the reserve written to the ledger and the payout deadline set."""
     application = instance
-    decision = _decide(application, user=user, purpose=_Purpose.APPROVAL)
+    decision = _decide(application, user=user, purpose=DecisionPurpose.APPROVAL)
     if not decision.eligible or not decision.amount:
-        sentences = "；".join(decision_sentences(decision)) or _t("the amount is zero")
-        raise _Refused(_t("Not eligible as of %(day)s, so it cannot be approved: %(why)s")
+        sentences = "；".join(decision_sentences(decision)) or _("the amount is zero")
+        raise Refused(_("Not eligible as of %(day)s, so it cannot be approved: %(why)s")
                        % {"day": decision.decided_on.isoformat(), "why": sentences})
     amount = int(decision.amount)
-    before = _audit.snapshot(application)
+    before = audit.snapshot(application)
     budget = budget_reserve(policy=application.policy, year=application.year, amount=amount)
     _allowances_reserve(application, decision.version, amount, decision.decided_on)
-    today = _timezone.localdate()
+    today = timezone.localdate()
     due, warning = payout_due_for(today)
     award = _award_create(application, budget=budget, amount=amount, version=decision.version)
     for number, (part, due_on) in enumerate(default_plan(amount, due), start=1):
-        _Tranche.objects.create(award=award, number=number, amount=part, due_on=due_on)
-    ledger_record(budget=budget, kind=_LedgerKind.RESERVE, amount=amount, user=user, award=award,
-                  note=_t("Approval of %(number)s") % {"number": application.number})
-    _audit.record_change(instance=award, action=_ChangeAction.CREATE, user=user, before=None,
-                         after=_audit.snapshot(award))
-    _reminders.refresh_for(award)
+        Tranche.objects.create(award=award, number=number, amount=part, due_on=due_on)
+    ledger_record(budget=budget, kind=LedgerKind.RESERVE, amount=amount, user=user, award=award,
+                  note=_("Approval of %(number)s") % {"number": application.number})
+    audit.record_change(instance=award, action=ChangeAction.CREATE, user=user, before=None,
+                         after=audit.snapshot(award))
+    reminders.refresh_for(award)
     application.version = decision.version
     application.approved_decision = decision
     application.approved_amount = amount
-    application.status = _AS.APPROVED
+    application.status = ApplicationStatus.APPROVED
     application.decided_by = user
-    application.decided_at = _timezone.now()
+    application.decided_at = timezone.now()
     application.review_comment = comment
     application.payout_due = due
     _application_saved(application, user, before)
@@ -948,159 +935,159 @@ def _application_approve(*, user, instance: _Application, comment: str = "") -> 
     return application
 
 
-def application_approve(application, *, user, comment: str = "") -> _Application:
+def application_approve(application, *, user, comment: str = "") -> Application:
     """审批 of ``application`` (see the action ``approve``): refused unless eligible now and within the budget,
     the caps and the exclusivity group."""
     return _application_approve(user=user, instance=application, comment=comment)
 
 
-@_action(_Application, "reject", label=_lazy("Do not support"), **_awards_transition("reject"),
-         form=_forms.ApplicationCommentForm, event_label=_lazy("Support application rejected"),
-         style="outline-danger", help=_lazy("Say why the application is not supported."),
+@action(Application, "reject", label=gettext_lazy("Do not support"), **_awards_transition("reject"),
+         form=forms.ApplicationCommentForm, event_label=gettext_lazy("Support application rejected"),
+         style="outline-danger", help=gettext_lazy("Say why the application is not supported."),
          example=lambda application: {"comment": "不符合申报条件"})
-def application_reject(*, user, instance: _Application, comment: str) -> _Application:
+def application_reject(*, user, instance: Application, comment: str) -> Application:
     """Reject an application under review, saying why (nothing was reserved, so nothing is released)."""
-    _comment_required(comment, _t("Say why the application is not supported."))
-    before = _audit.snapshot(instance)
-    instance.status = _AS.REJECTED
+    _comment_required(comment, _("Say why the application is not supported."))
+    before = audit.snapshot(instance)
+    instance.status = ApplicationStatus.REJECTED
     instance.decided_by = user
-    instance.decided_at = _timezone.now()
+    instance.decided_at = timezone.now()
     instance.review_comment = comment
     return _application_saved(instance, user, before)
 
 
-@_action(_Application, "withdraw", label=_lazy("Withdraw"), **_awards_transition("withdraw"),
-         form=_forms.ApplicationNoteForm, event_label=_lazy("Support application withdrawn"),
-         style="outline-secondary", help=_lazy("The enterprise withdraws its application before approval."),
+@action(Application, "withdraw", label=gettext_lazy("Withdraw"), **_awards_transition("withdraw"),
+         form=forms.ApplicationNoteForm, event_label=gettext_lazy("Support application withdrawn"),
+         style="outline-secondary", help=gettext_lazy("The enterprise withdraws its application before approval."),
          example=lambda application: {"comment": ""})
-def application_withdraw(*, user, instance: _Application, comment: str = "") -> _Application:
+def application_withdraw(*, user, instance: Application, comment: str = "") -> Application:
     """The enterprise withdraws its application, at any step before approval."""
-    before = _audit.snapshot(instance)
-    instance.status = _AS.WITHDRAWN
+    before = audit.snapshot(instance)
+    instance.status = ApplicationStatus.WITHDRAWN
     if comment:
         instance.review_comment = comment
     return _application_saved(instance, user, before)
 
 
-@_transaction.atomic
-def application_create_from_offer(*, offer, user) -> _Application:
+@transaction.atomic
+def application_create_from_offer(*, offer, user) -> Application:
     """The enterprise confirms a proactive offer (免申即享): an application for the offer's policy and period is
     made and submitted in one step (its decision made as any submission's), and the offer marked confirmed."""
-    offer = _Offer.objects.select_for_update().select_related("policy", "enterprise").get(pk=offer.pk)
-    if getattr(user, "role", None) != _Role.ENTERPRISE or not _in_scope(user, offer):
-        raise _PermissionDenied(_t("You do not have permission to do this."))
-    if offer.status != _OfferStatus.PROPOSED:
-        raise _Refused(_t("This offer is %(status)s: it cannot be confirmed.")
+    offer = Offer.objects.select_for_update().select_related("policy", "enterprise").get(pk=offer.pk)
+    if getattr(user, "role", None) != Role.ENTERPRISE or not in_scope(user, offer):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if offer.status != OfferStatus.PROPOSED:
+        raise Refused(_("This offer is %(status)s: it cannot be confirmed.")
                        % {"status": offer.get_status_display()})
     year = offer.period_start.year
     start, end = application_period(year)
     if (offer.period_start, offer.period_end) != (start, end):
         start, end = offer.period_start, offer.period_end
-    application = _application_numbered(lambda number: _object_create(
-        user=user, model=_Application,
+    application = _application_numbered(lambda number: object_create(
+        user=user, model=Application,
         data={"policy": offer.policy, "enterprise": offer.enterprise, "year": year,
-              "statement": _t("Confirmed from the proactive offer of %(day)s.")
-              % {"day": _timezone.localtime(offer.created).date().isoformat()}},
+              "statement": _("Confirmed from the proactive offer of %(day)s.")
+              % {"day": timezone.localtime(offer.created).date().isoformat()}},
         preset={"number": number, "period_start": start, "period_end": end, "offer": offer}))
     application = application_submit(user=user, instance=application)
-    before = _audit.snapshot(offer)
-    offer.status = _OfferStatus.CONFIRMED
-    offer.answered_at = _timezone.now()
+    before = audit.snapshot(offer)
+    offer.status = OfferStatus.CONFIRMED
+    offer.answered_at = timezone.now()
     offer.save(update_fields=["status", "answered_at", "last_updated"])
-    _audit.record_change(instance=offer, action=_ChangeAction.UPDATE, user=user, before=before,
-                         after=_audit.snapshot(offer))
-    _audit.record_event(AWARD_OFFER_CONFIRM, user=user, instance=offer, data={"application": application.pk})
+    audit.record_change(instance=offer, action=ChangeAction.UPDATE, user=user, before=before,
+                         after=audit.snapshot(offer))
+    audit.record_event(AWARD_OFFER_CONFIRM, user=user, instance=offer, data={"application": application.pk})
     return application
 
 
 def _ensure_officer(user) -> None:
     if getattr(user, "role", None) not in AWARD_OFFICERS or not user.is_active:
-        raise _PermissionDenied(_t("You do not have permission to do this."))
+        raise PermissionDenied(_("You do not have permission to do this."))
 
 
-@_transaction.atomic
-def tranche_pay(tranche, *, user, paid_on: _dt.date, reference: str) -> _Tranche:
+@transaction.atomic
+def tranche_pay(tranche, *, user, paid_on: datetime.date, reference: str) -> Tranche:
     """Record a tranche paid: the budget's and the award's paid grow by its amount (conditional updates within
     committed and the award's amount), the ledger says so, and the award is completed once paid in full. A
     tranche is paid once: a second payment of it is refused."""
     _ensure_officer(user)
     # The award first, then the tranche: the order cancelling and re-planning take, so that they wait for each
     # other instead of deadlocking, and the award's status read here is the one the payment rests on.
-    award = _Award.objects.select_for_update().get(pk=tranche.award_id)
-    tranche = _Tranche.objects.select_for_update().get(pk=tranche.pk)
+    award = Award.objects.select_for_update().get(pk=tranche.award_id)
+    tranche = Tranche.objects.select_for_update().get(pk=tranche.pk)
     tranche.award = award
-    if tranche.status != _TrancheStatus.SCHEDULED:
-        raise _Refused(_t("Tranche %(number)s is %(status)s: it cannot be paid.")
+    if tranche.status != TrancheStatus.SCHEDULED:
+        raise Refused(_("Tranche %(number)s is %(status)s: it cannot be paid.")
                        % {"number": tranche.number, "status": tranche.get_status_display()})
-    if award.status != _AwardStatus.ACTIVE:
-        raise _Refused(_t("The award is %(status)s: its tranches cannot be paid.")
+    if award.status != AwardStatus.ACTIVE:
+        raise Refused(_("The award is %(status)s: its tranches cannot be paid.")
                        % {"status": award.get_status_display()})
     if not (reference or "").strip():
-        raise _ValidationError({"reference": _t("Give the payment's reference.")})
-    if paid_on is None or paid_on > _timezone.localdate():
-        raise _ValidationError({"paid_on": _t("The payment date cannot be in the future.")})
+        raise ValidationError({"reference": _("Give the payment's reference.")})
+    if paid_on is None or paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("The payment date cannot be in the future.")})
     amount = tranche.amount
-    if _Budget.objects.filter(pk=award.budget_id, paid__lte=_F("committed") - amount).update(
-            paid=_F("paid") + amount) != 1:
-        raise _Refused(_t("The budget's payments would exceed what is committed."))
-    if _Award.objects.filter(pk=award.pk, paid__lte=_F("amount") - amount).update(paid=_F("paid") + amount) != 1:
-        raise _Refused(_t("The award's payments would exceed its amount."))
-    before = _audit.snapshot(tranche)
-    tranche.status = _TrancheStatus.PAID
+    if Budget.objects.filter(pk=award.budget_id, paid__lte=F("committed") - amount).update(
+            paid=F("paid") + amount) != 1:
+        raise Refused(_("The budget's payments would exceed what is committed."))
+    if Award.objects.filter(pk=award.pk, paid__lte=F("amount") - amount).update(paid=F("paid") + amount) != 1:
+        raise Refused(_("The award's payments would exceed its amount."))
+    before = audit.snapshot(tranche)
+    tranche.status = TrancheStatus.PAID
     tranche.paid_on = paid_on
     tranche.reference = reference.strip()
     tranche.full_clean()
     tranche.save()
-    _audit.record_change(instance=tranche, action=_ChangeAction.UPDATE, user=user, before=before,
-                         after=_audit.snapshot(tranche))
-    ledger_record(budget=award.budget, kind=_LedgerKind.PAY, amount=amount, user=user, award=award, tranche=tranche,
-                  note=_t("Tranche %(number)s, %(reference)s") % {"number": tranche.number,
+    audit.record_change(instance=tranche, action=ChangeAction.UPDATE, user=user, before=before,
+                         after=audit.snapshot(tranche))
+    ledger_record(budget=award.budget, kind=LedgerKind.PAY, amount=amount, user=user, award=award, tranche=tranche,
+                  note=_("Tranche %(number)s, %(reference)s") % {"number": tranche.number,
                                                                   "reference": tranche.reference})
     award.refresh_from_db()
     if award.paid == award.amount:
-        award_before = _audit.snapshot(award)
-        award.status = _AwardStatus.COMPLETED
+        award_before = audit.snapshot(award)
+        award.status = AwardStatus.COMPLETED
         award.save(update_fields=["status", "last_updated"])
-        _audit.record_change(instance=award, action=_ChangeAction.UPDATE, user=user, before=award_before,
-                             after=_audit.snapshot(award))
-    _reminders.refresh_for(award)
-    _audit.record_event(AWARD_TRANCHE_PAY, user=user, instance=award,
+        audit.record_change(instance=award, action=ChangeAction.UPDATE, user=user, before=award_before,
+                             after=audit.snapshot(award))
+    reminders.refresh_for(award)
+    audit.record_event(AWARD_TRANCHE_PAY, user=user, instance=award,
                         data={"tranche": tranche.number, "amount": amount, "paid_on": paid_on,
                               "reference": tranche.reference})
     return tranche
 
 
-@_transaction.atomic
-def award_release(award, *, user, reason: str) -> _Award:
+@transaction.atomic
+def award_release(award, *, user, reason: str) -> Award:
     """Cancel an award before any payment: what it reserved is released (the budget's and the allowances'
     committed, by conditional updates), its tranches cancelled, the ledger says so. It no longer holds its
     place for the year or in its exclusivity group."""
     _ensure_officer(user)
-    award = _Award.objects.select_for_update().get(pk=award.pk)
+    award = Award.objects.select_for_update().get(pk=award.pk)
     if not (reason or "").strip():
-        raise _ValidationError({"reason": _t("Say why the award is cancelled.")})
-    if award.status != _AwardStatus.ACTIVE or award.paid:
-        raise _Refused(_t("Only an award nothing of which is paid yet can be cancelled; recover what was paid "
+        raise ValidationError({"reason": _("Say why the award is cancelled.")})
+    if award.status != AwardStatus.ACTIVE or award.paid:
+        raise Refused(_("Only an award nothing of which is paid yet can be cancelled; recover what was paid "
                           "instead."))
     unpaid = award.amount - award.paid
-    if _Budget.objects.filter(pk=award.budget_id, committed__gte=_F("paid") + unpaid).update(
-            committed=_F("committed") - unpaid) != 1:
-        raise _Refused(_t("The budget's committed amount would fall below what is paid."))
+    if Budget.objects.filter(pk=award.budget_id, committed__gte=F("paid") + unpaid).update(
+            committed=F("committed") - unpaid) != 1:
+        raise Refused(_("The budget's committed amount would fall below what is paid."))
     _allowances_release(award, unpaid)
-    before = _audit.snapshot(award)
-    award.status = _AwardStatus.CANCELLED
+    before = audit.snapshot(award)
+    award.status = AwardStatus.CANCELLED
     award.save(update_fields=["status", "last_updated"])
-    _Tranche.objects.filter(award=award, status=_TrancheStatus.SCHEDULED).update(status=_TrancheStatus.CANCELLED)
-    _audit.record_change(instance=award, action=_ChangeAction.UPDATE, user=user, before=before,
-                         after=_audit.snapshot(award))
-    ledger_record(budget=award.budget, kind=_LedgerKind.RELEASE, amount=unpaid, user=user, award=award,
+    Tranche.objects.filter(award=award, status=TrancheStatus.SCHEDULED).update(status=TrancheStatus.CANCELLED)
+    audit.record_change(instance=award, action=ChangeAction.UPDATE, user=user, before=before,
+                         after=audit.snapshot(award))
+    ledger_record(budget=award.budget, kind=LedgerKind.RELEASE, amount=unpaid, user=user, award=award,
                   note=reason.strip())
-    _reminders.refresh_for(award)
-    _audit.record_event(AWARD_CANCEL, user=user, instance=award, data={"released": unpaid, "reason": reason.strip()})
+    reminders.refresh_for(award)
+    audit.record_event(AWARD_CANCEL, user=user, instance=award, data={"released": unpaid, "reason": reason.strip()})
     return award
 
 
-def parse_plan(text: str, total: int) -> list[tuple[int, _dt.date | None]]:
+def parse_plan(text: str, total: int) -> list[tuple[int, datetime.date | None]]:
     """Lines "amount-in-yuan [YYYY-MM-DD]" → [(fen, due date)], adding up to ``total`` (errors name the line)."""
     from core.rules import money_from_yuan
 
@@ -1111,116 +1098,83 @@ def parse_plan(text: str, total: int) -> list[tuple[int, _dt.date | None]]:
             continue
         try:
             amount = money_from_yuan(parts[0])
-            due = _dt.date.fromisoformat(parts[1]) if len(parts) > 1 else None
+            due = datetime.date.fromisoformat(parts[1]) if len(parts) > 1 else None
         except (ValueError, ArithmeticError, TypeError) as error:
-            raise _ValidationError({"plan": _t("Line %(line)s: write an amount in yuan and, if known, a date "
+            raise ValidationError({"plan": _("Line %(line)s: write an amount in yuan and, if known, a date "
                                                 "YYYY-MM-DD.") % {"line": number}}) from error
         if amount <= 0 or len(parts) > 2:
-            raise _ValidationError({"plan": _t("Line %(line)s: write an amount in yuan and, if known, a date "
+            raise ValidationError({"plan": _("Line %(line)s: write an amount in yuan and, if known, a date "
                                                 "YYYY-MM-DD.") % {"line": number}})
         plan.append((amount, due))
     if not plan or sum(amount for amount, _due in plan) != total:
-        raise _ValidationError({"plan": _t("The tranches must add up to the award, %(total)s.")
+        raise ValidationError({"plan": _("The tranches must add up to the award, %(total)s.")
                                 % {"total": money_text(total)}})
     return plan
 
 
-@_transaction.atomic
-def award_tranches_plan(award, *, user, plan: str) -> _Award:
+@transaction.atomic
+def award_tranches_plan(award, *, user, plan: str) -> Award:
     """Change an award's tranches before its first payment (amounts adding up to the award, due dates)."""
     _ensure_officer(user)
-    award = _Award.objects.select_for_update().get(pk=award.pk)
-    if award.status != _AwardStatus.ACTIVE or award.paid or award.tranches.exclude(
-            status=_TrancheStatus.SCHEDULED).exists():
-        raise _Refused(_t("The tranches cannot be changed once a payment is made."))
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if award.status != AwardStatus.ACTIVE or award.paid or award.tranches.exclude(
+            status=TrancheStatus.SCHEDULED).exists():
+        raise Refused(_("The tranches cannot be changed once a payment is made."))
     parts = parse_plan(plan, award.amount)
     before = [(t.amount, t.due_on) for t in award.tranches.all()]
     award.tranches.all().delete()
     for number, (amount, due_on) in enumerate(parts, start=1):
-        _Tranche.objects.create(award=award, number=number, amount=amount, due_on=due_on)
-    _reminders.refresh_for(award)
-    _audit.record_event(AWARD_PLAN, user=user, instance=award,
+        Tranche.objects.create(award=award, number=number, amount=amount, due_on=due_on)
+    reminders.refresh_for(award)
+    audit.record_event(AWARD_PLAN, user=user, instance=award,
                         data={"before": [[a, d] for a, d in before], "after": [[a, d] for a, d in parts]})
     return award
 
 
-@_transaction.atomic
-def payout_due_fill(*, today: _dt.date | None = None, user=None) -> int:
+@transaction.atomic
+def payout_due_fill(*, today: datetime.date | None = None, user=None) -> int:
     """Approved applications whose payout deadline could not be computed (the holiday calendar of a year on the
     way was missing) get it once the calendar is entered, counted from the approval day; their award's first
     tranche takes it when it has no date. Run daily. Returns how many were filled."""
     filled = 0
-    waiting = (_Application.objects.select_for_update().filter(status=_AS.APPROVED, payout_due__isnull=True,
+    waiting = (Application.objects.select_for_update().filter(status=ApplicationStatus.APPROVED, payout_due__isnull=True,
                                                               decided_at__isnull=False).order_by("pk"))
     for application in waiting:
-        due, _warning = payout_due_for(_timezone.localtime(application.decided_at).date())
+        due, _warning = payout_due_for(timezone.localtime(application.decided_at).date())
         if due is None:
             continue
-        before = _audit.snapshot(application)
+        before = audit.snapshot(application)
         application.payout_due = due
         application.save(update_fields=["payout_due", "last_updated"])
-        _audit.record_change(instance=application, action=_ChangeAction.UPDATE, user=user, before=before,
-                             after=_audit.snapshot(application))
-        award = _Award.objects.filter(application=application).first()
+        audit.record_change(instance=application, action=ChangeAction.UPDATE, user=user, before=before,
+                             after=audit.snapshot(application))
+        award = Award.objects.filter(application=application).first()
         if award is not None:
-            _Tranche.objects.filter(award=award, number=1, due_on__isnull=True,
-                                    status=_TrancheStatus.SCHEDULED).update(due_on=due)
-            _reminders.refresh_for(award)
+            Tranche.objects.filter(award=award, number=1, due_on__isnull=True,
+                                    status=TrancheStatus.SCHEDULED).update(due_on=due)
+            reminders.refresh_for(award)
         filled += 1
     return filled
 
 
-@_transaction.atomic
-def budget_create(*, user, model=_Budget, data):
-    return _object_create(user=user, model=model, data=data)
+@transaction.atomic
+def budget_create(*, user, model=Budget, data):
+    return object_create(user=user, model=model, data=data)
 
 
-# (end of this part)
-
-
-# ===== clawback ====
-import datetime as _cb_datetime  # noqa: E402
-
-from django.conf import settings as _cb_settings  # noqa: E402
-from django.core.exceptions import ValidationError as _CbValidationError  # noqa: E402
-from django.db import IntegrityError as _CbIntegrityError  # noqa: E402
-from django.db import transaction as _cb_transaction  # noqa: E402
-from django.db.models import F as _CbF  # noqa: E402
-from django.utils import translation as _cb_translation  # noqa: E402
-from django.utils.formats import date_format as _cb_date_format  # noqa: E402
-from django.utils.translation import gettext as _cb_  # noqa: E402
-from django.utils.translation import gettext_lazy as _cb_lazy  # noqa: E402
-
-from core import audit as _cb_audit  # noqa: E402
-from core import reminders as _cb_reminders  # noqa: E402
-from core import services as _cb_core_services  # noqa: E402
-from core.access.permissions import ensure_can as _cb_ensure_can  # noqa: E402
-from core.actions import action as _cb_action  # noqa: E402
-from core.reference.choices import ChangeAction as _CbChangeAction  # noqa: E402
-from core.reference.choices import Role as _CbRole  # noqa: E402
-from core.rules import money_to_yuan as _cb_money_to_yuan  # noqa: E402
-
-from . import forms as _cb_forms  # noqa: E402
-from . import obligations as _cb_obligations  # noqa: E402
-from .choices import AWARD_HOLDING_STATUSES as _CB_HOLDING  # noqa: E402
-from .choices import AwardStatus as _CbAwardStatus  # noqa: E402
-from .choices import ClawbackStatus as _CbStatus  # noqa: E402
-from .choices import LedgerKind as _CbLedgerKind  # noqa: E402
-from .models import Award as _CbAward  # noqa: E402
-from .models import ClawbackCase as _CbCase  # noqa: E402
-
-CLAWBACK_DECIDERS = (_CbRole.BUREAU_ADMIN, _CbRole.BUREAU_OFFICER)
-_CB_DAY = _cb_datetime.timedelta(days=1)
+# ----- obligations and clawback --------------------------------------------------------------------------------
+CLAWBACK_DECIDERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
+_CB_DAY = datetime.timedelta(days=1)
 # Cases still claiming money from their award: a waived one claims nothing.
-CLAWBACK_OPEN = (_CbStatus.RAISED, _CbStatus.CONFIRMED)
+CLAWBACK_OPEN = (ClawbackStatus.RAISED, ClawbackStatus.CONFIRMED)
 
 
 def _cb_yuan(fen: int) -> str:
-    return _yuan_text(fen)
+    return yuan_text(fen)
 
 
 def _cb_day(day) -> str:
-    return _cb_date_format(day, "DATE_FORMAT")
+    return date_format(day, "DATE_FORMAT")
 
 
 def _cb_detail(breach, award) -> str:
@@ -1230,14 +1184,14 @@ def _cb_detail(breach, award) -> str:
               "lease": evidence.get("contract_number") or f"#{evidence.get('lease', '')}",
               "subtenant": evidence.get("subtenant_name", ""), "qualification": evidence.get("qualification_label", "")}
     kind = breach.obligation.kind
-    if kind == _cb_obligations.LEASE_KEPT:
-        text = _cb_("Lease %(lease)s ended early: without it from %(day)s, the lease was to be kept until %(until)s.")
-    elif kind == _cb_obligations.NO_SUBLET:
-        text = _cb_("Lease %(lease)s sublet to %(subtenant)s from %(day)s; no subletting until %(until)s.")
-    elif kind == _cb_obligations.STAY_IN_DISTRICT:
-        text = _cb_("Moved out of the district on %(day)s; the enterprise was to stay until %(until)s.")
+    if kind == obligations.LEASE_KEPT:
+        text = _("Lease %(lease)s ended early: without it from %(day)s, the lease was to be kept until %(until)s.")
+    elif kind == obligations.NO_SUBLET:
+        text = _("Lease %(lease)s sublet to %(subtenant)s from %(day)s; no subletting until %(until)s.")
+    elif kind == obligations.STAY_IN_DISTRICT:
+        text = _("Moved out of the district on %(day)s; the enterprise was to stay until %(until)s.")
     else:
-        text = _cb_("No valid %(qualification)s from %(day)s; it was to be kept until %(until)s.")
+        text = _("No valid %(qualification)s from %(day)s; it was to be kept until %(until)s.")
     return (text % values)[:300]
 
 
@@ -1251,7 +1205,7 @@ def _cb_evidence(breach, award) -> dict:
             "days_after": breach.days_after, "computed": breach.amount}
 
 
-def clawback_events(awards, *, on: _cb_datetime.date) -> dict:
+def clawback_events(awards, *, on: datetime.date) -> dict:
     """{award id: [obligations.Event]}: what happened to the awards' enterprises up to ``on``, read in a fixed
     number of queries whatever the number of awards (the leases, their sublets, the enterprises, the
     qualifications).
@@ -1281,7 +1235,7 @@ def clawback_events(awards, *, on: _cb_datetime.date) -> dict:
     moved_out = dict(Enterprise.objects.filter(pk__in=enterprise_ids, moved_out_on__isnull=False)
                      .values_list("pk", "moved_out_on"))
     wanted = {o.get("qualification") for a in awards for o in a.obligations or ()
-              if o.get("kind") == _cb_obligations.KEEP_QUALIFICATION}
+              if o.get("kind") == obligations.KEEP_QUALIFICATION}
     held: dict[tuple, list] = {}
     for row in Qualification.objects.filter(enterprise_id__in=enterprise_ids, kind__in=wanted).values(
             "enterprise_id", "kind", "issued_on", "valid_until"):
@@ -1308,35 +1262,35 @@ def clawback_events(awards, *, on: _cb_datetime.date) -> dict:
         for pk in sorted(seen):
             row = leases[pk]
             if row["status"] == LeaseStatus.TERMINATED and row["terminated_on"] and pk not in successors:
-                events.append(_cb_obligations.Event("lease_ended", row["terminated_on"] + _CB_DAY, evidence={
+                events.append(obligations.Event("lease_ended", row["terminated_on"] + _CB_DAY, evidence={
                     "lease": pk, "contract_number": row["contract_number"],
                     "terminated_on": row["terminated_on"].isoformat()}))
             for sublet in sublets.get(pk, ()):
-                events.append(_cb_obligations.Event("sublet", sublet["starts_on"], until=sublet["ends_on"], evidence={
+                events.append(obligations.Event("sublet", sublet["starts_on"], until=sublet["ends_on"], evidence={
                     "lease": pk, "contract_number": row["contract_number"], "sublet": sublet["pk"],
                     "subtenant_name": sublet["subtenant_name"], "starts_on": sublet["starts_on"].isoformat(),
                     "found_on": sublet["found_on"].isoformat()}))
         if award.enterprise_id in moved_out:
             day = moved_out[award.enterprise_id]
-            events.append(_cb_obligations.Event("moved_out", day, evidence={
+            events.append(obligations.Event("moved_out", day, evidence={
                 "enterprise": award.enterprise_id, "moved_out_on": day.isoformat()}))
         for entry in award.obligations or ():
-            if entry.get("kind") != _cb_obligations.KEEP_QUALIFICATION:
+            if entry.get("kind") != obligations.KEEP_QUALIFICATION:
                 continue
             kind = entry.get("qualification") or ""
-            until = min(_cb_obligations.holds_until(award.period_end, int(entry.get("years") or 0)), on)
-            lapsed = _cb_obligations.first_day_without(held.get((award.enterprise_id, kind), ()),
+            until = min(obligations.holds_until(award.period_end, int(entry.get("years") or 0)), on)
+            lapsed = obligations.first_day_without(held.get((award.enterprise_id, kind), ()),
                                                         award.period_start, until) if award.period_start <= until else None
             if lapsed:
-                events.append(_cb_obligations.Event("qualification_lapsed", lapsed, qualification=kind, evidence={
+                events.append(obligations.Event("qualification_lapsed", lapsed, qualification=kind, evidence={
                     "enterprise": award.enterprise_id, "qualification_kind": kind,
                     "qualification_label": str(kind_labels.get(kind, kind)), "lapsed_on": lapsed.isoformat()}))
         found[award.pk] = events
     return found
 
 
-@_cb_transaction.atomic
-def clawback_scan(*, on: _cb_datetime.date, user=None) -> dict:
+@transaction.atomic
+def clawback_scan(*, on: datetime.date, user=None) -> dict:
     """Find the awards that hold (being paid or paid in full) whose obligations broke up to ``on`` and raise a
     clawback case for each obligation broken, with the amount to recover (policies.obligations). Run every day
     (manage.py daily) and by an officer from the clawback list (a lease just ended early shows at once).
@@ -1345,68 +1299,68 @@ def clawback_scan(*, on: _cb_datetime.date, user=None) -> dict:
     than the waived one raises a new case. The amount is at most what the award still has to give back: paid,
     less what is recovered and what its other open cases claim."""
     if user is not None:
-        _cb_ensure_can(user, "add", _CbCase)
-    awards = [a for a in _CbAward.objects.filter(status__in=[str(s) for s in _CB_HOLDING], period_start__lte=on)
+        ensure_can(user, "add", ClawbackCase)
+    awards = [a for a in Award.objects.filter(status__in=[str(s) for s in AWARD_HOLDING_STATUSES], period_start__lte=on)
               .select_related("application", "policy", "enterprise").order_by("pk") if a.obligations]
     events = clawback_events(awards, on=on)
     cases: dict[int, list] = {}
-    for row in _CbCase.objects.filter(award__in=awards).values("award_id", "obligation", "status", "breached_on",
+    for row in ClawbackCase.objects.filter(award__in=awards).values("award_id", "obligation", "status", "breached_on",
                                                                 "amount_due", "repaid"):
         cases.setdefault(row["award_id"], []).append(row)
     raised = []
-    with _cb_translation.override(_cb_settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE):
         for award in awards:
             try:
-                terms = _cb_obligations.Terms.of(period_start=award.period_start, period_end=award.period_end,
+                terms = obligations.Terms.of(period_start=award.period_start, period_end=award.period_end,
                                                  paid=award.paid, obligations=award.obligations)
             except ValueError:
                 continue  # obligations the version's form could not have written: nothing to watch
             mine = cases.get(award.pk, [])
-            for breach in _cb_obligations.breaches(terms, events.get(award.pk, ()), on=on):
+            for breach in obligations.breaches(terms, events.get(award.pk, ()), on=on):
                 kind = breach.obligation.kind
                 same = [c for c in mine if c["obligation"] == kind]
-                if any(c["status"] != _CbStatus.WAIVED for c in same):
+                if any(c["status"] != ClawbackStatus.WAIVED for c in same):
                     continue
                 waived = max((c["breached_on"] for c in same), default=None)
                 if waived is not None:
                     later = [e for e in events.get(award.pk, ()) if e.on > waived]
-                    again = [b for b in _cb_obligations.breaches(terms, later, on=on) if b.obligation.kind == kind]
+                    again = [b for b in obligations.breaches(terms, later, on=on) if b.obligation.kind == kind]
                     if not again:
                         continue
                     breach = again[0]
                 try:
-                    with _cb_transaction.atomic():
+                    with transaction.atomic():
                         # Under the award's lock, what is left to claim now (another scan or an officer may have
                         # raised a case since the reads above).
                         _locked, room = _clawback_room(award.pk)
                         amount = max(0, min(breach.amount, room))
-                        case = _CbCase(award=award, enterprise_id=award.enterprise_id, obligation=kind,
+                        case = ClawbackCase(award=award, enterprise_id=award.enterprise_id, obligation=kind,
                                        breached_on=breach.breached_on, detail=_cb_detail(breach, award),
                                        evidence=_cb_evidence(breach, award), amount_due=amount)
                         case.save()
-                except _CbIntegrityError:  # a scan running at the same time raised it first
+                except IntegrityError:  # a scan running at the same time raised it first
                     continue
-                mine.append({"obligation": kind, "status": _CbStatus.RAISED, "breached_on": case.breached_on,
+                mine.append({"obligation": kind, "status": ClawbackStatus.RAISED, "breached_on": case.breached_on,
                              "amount_due": amount, "repaid": 0})
-                _cb_audit.record_change(instance=case, action=_CbChangeAction.CREATE, user=user, before=None,
-                                        after=_cb_audit.snapshot(case))
-                _cb_reminders.refresh_for(case, today=on)
+                audit.record_change(instance=case, action=ChangeAction.CREATE, user=user, before=None,
+                                        after=audit.snapshot(case))
+                reminders.refresh_for(case, today=on)
                 raised.append(case)
     if user is not None:
-        _cb_audit.record_event("policies.clawback.scan", user=user, data={
+        audit.record_event("policies.clawback.scan", user=user, data={
             "on": on.isoformat(), "awards": len(awards), "raised": [c.pk for c in raised]})
     return {"awards": len(awards), "raised": len(raised), "cases": [c.pk for c in raised]}
 
 
-_cb_audit.register_event("policies.clawback.scan", _cb_lazy("Obligations checked"))
+audit.register_event("policies.clawback.scan", gettext_lazy("Obligations checked"))
 
 
 def _clawback_room(award_pk: int, *, leaving_out=None) -> tuple:
     """Under the award's row lock (the caller's transaction): the award, and what it still has to give back —
     paid, less what is recovered and what its open cases (but ``leaving_out``) still claim. Scans and officers
     raising cases at the same moment take the same lock, so together they never claim more than was paid."""
-    award = _CbAward.objects.select_for_update().get(pk=award_pk)
-    open_cases = _CbCase.objects.filter(award_id=award_pk, status__in=list(CLAWBACK_OPEN))
+    award = Award.objects.select_for_update().get(pk=award_pk)
+    open_cases = ClawbackCase.objects.filter(award_id=award_pk, status__in=list(CLAWBACK_OPEN))
     if leaving_out is not None:
         open_cases = open_cases.exclude(pk=leaving_out)
     claimed = sum(amount_due - repaid for amount_due, repaid in open_cases.values_list("amount_due", "repaid"))
@@ -1418,12 +1372,12 @@ def _clawback_check(case) -> None:
     other open cases claim), and its obligation one of the award's."""
     award, room = _clawback_room(case.award_id, leaving_out=case.pk)
     if case.amount_due > room:
-        raise _CbValidationError({"amount_due": _cb_(
+        raise ValidationError({"amount_due": _(
             "The amount to recover cannot exceed what the award still has to give back (%(room)s: paid, less "
             "what is recovered and what its other open cases claim).") % {"room": _cb_yuan(max(room, 0))}})
     kinds = {o.get("kind") for o in award.obligations or ()}
     if case.obligation not in kinds:
-        raise _CbValidationError({"obligation": _cb_("The award does not bind the enterprise to this obligation.")})
+        raise ValidationError({"obligation": _("The award does not bind the enterprise to this obligation.")})
 
 
 def clawbackcase_create(*, user, data: dict, **kwargs):
@@ -1435,17 +1389,17 @@ def clawbackcase_create(*, user, data: dict, **kwargs):
         # back once the case is repaid) or a share.
         entry = next((o for o in award.obligations or () if o.get("kind") == data.get("obligation")), {})
         preset = {"enterprise": award.enterprise, "evidence": {
-            "award": award.pk, "recover": entry.get("recover") or _cb_obligations.RECOVER_ALL,
+            "award": award.pk, "recover": entry.get("recover") or obligations.RECOVER_ALL,
             "label": entry.get("label", ""), "by_hand": True}}
-    case = _cb_core_services.object_create(user=user, model=_CbCase, data=data, preset=preset, check=_clawback_check)
-    _cb_reminders.refresh_for(case)
+    case = services.object_create(user=user, model=ClawbackCase, data=data, preset=preset, check=_clawback_check)
+    reminders.refresh_for(case)
     return case
 
 
 def _clawback_still_raised(case, verb: str) -> None:
     refused = case.refusal(verb)
     if refused:
-        raise _CbValidationError(refused)
+        raise ValidationError(refused)
 
 
 def clawbackcase_update(*, user, instance, data: dict, **kwargs):
@@ -1455,12 +1409,12 @@ def clawbackcase_update(*, user, instance, data: dict, **kwargs):
         _clawback_still_raised(case, "change")
         _clawback_check(case)
 
-    return _cb_core_services.object_update(user=user, instance=instance, data=data, check=check)
+    return services.object_update(user=user, instance=instance, data=data, check=check)
 
 
 def clawbackcase_delete(*, user, instance, **kwargs):
     """A raised case deleted (raised in error); a decided one is the record."""
-    return _cb_core_services.object_delete(user=user, instance=instance,
+    return services.object_delete(user=user, instance=instance,
                                            check=lambda case: _clawback_still_raised(case, "delete"))
 
 
@@ -1468,172 +1422,142 @@ def _clawback_example(case) -> dict:
     return {}
 
 
-@_cb_action(_CbCase, "confirm", label=_cb_lazy("Confirm"), roles=CLAWBACK_DECIDERS, sources=[_CbStatus.RAISED],
-            target=_CbStatus.CONFIRMED, event="policies.clawback.confirm", event_label=_cb_lazy("Clawback confirmed"),
+@action(ClawbackCase, "confirm", label=gettext_lazy("Confirm"), roles=CLAWBACK_DECIDERS, sources=[ClawbackStatus.RAISED],
+            target=ClawbackStatus.CONFIRMED, event="policies.clawback.confirm", event_label=gettext_lazy("Clawback confirmed"),
             style="outline-danger",
-            help=_cb_lazy("The enterprise is to repay the amount to recover; repayments are recorded on the case."),
+            help=gettext_lazy("The enterprise is to repay the amount to recover; repayments are recorded on the case."),
             example=_clawback_example)
 def clawbackcase_confirm(*, user, instance):
     """Confirm that the obligation broke and the amount is to be recovered."""
-    before = _cb_audit.snapshot(instance)
-    instance.status = _CbStatus.CONFIRMED
+    before = audit.snapshot(instance)
+    instance.status = ClawbackStatus.CONFIRMED
     instance.decided_by = user
     instance.save(update_fields=["status", "decided_by", "last_updated"])
-    _cb_audit.record_change(instance=instance, action=_CbChangeAction.UPDATE, user=user, before=before,
-                            after=_cb_audit.snapshot(instance))
-    _cb_reminders.refresh_for(instance)
+    audit.record_change(instance=instance, action=ChangeAction.UPDATE, user=user, before=before,
+                            after=audit.snapshot(instance))
+    reminders.refresh_for(instance)
     return instance
 
 
-@_cb_action(_CbCase, "waive", label=_cb_lazy("Waive"), roles=CLAWBACK_DECIDERS,
-            sources=[_CbStatus.RAISED, _CbStatus.CONFIRMED], target=_CbStatus.WAIVED,
-            event="policies.clawback.waive", event_label=_cb_lazy("Clawback waived"),
-            form=_cb_forms.ClawbackWaiveForm, style="outline-secondary",
-            help=_cb_lazy("Nothing (more) is recovered; the reason is kept with the case."),
+@action(ClawbackCase, "waive", label=gettext_lazy("Waive"), roles=CLAWBACK_DECIDERS,
+            sources=[ClawbackStatus.RAISED, ClawbackStatus.CONFIRMED], target=ClawbackStatus.WAIVED,
+            event="policies.clawback.waive", event_label=gettext_lazy("Clawback waived"),
+            form=forms.ClawbackWaiveForm, style="outline-secondary",
+            help=gettext_lazy("Nothing (more) is recovered; the reason is kept with the case."),
             example=lambda case: {"reason": "经核实，企业因园区整体改造被动搬迁，经局务会研究同意豁免"})
 def clawbackcase_waive(*, user, instance, reason: str):
     """Waive the recovery, with the reason (a decision of the bureau); what was repaid already stays recovered."""
     reason = (reason or "").strip()
     if not reason:
-        raise _CbValidationError({"reason": _cb_("Give the reason for waiving the recovery.")})
-    before = _cb_audit.snapshot(instance)
-    instance.status = _CbStatus.WAIVED
+        raise ValidationError({"reason": _("Give the reason for waiving the recovery.")})
+    before = audit.snapshot(instance)
+    instance.status = ClawbackStatus.WAIVED
     instance.reason = reason[:300]
     instance.decided_by = user
     instance.full_clean()
     instance.save(update_fields=["status", "reason", "decided_by", "last_updated"])
-    _cb_audit.record_change(instance=instance, action=_CbChangeAction.UPDATE, user=user, before=before,
-                            after=_cb_audit.snapshot(instance))
-    _cb_reminders.refresh_for(instance)
+    audit.record_change(instance=instance, action=ChangeAction.UPDATE, user=user, before=before,
+                            after=audit.snapshot(instance))
+    reminders.refresh_for(instance)
     return instance
 
 
-@_cb_action(_CbCase, "repay", label=_cb_lazy("Record repayment"), roles=CLAWBACK_DECIDERS,
-            sources=[_CbStatus.CONFIRMED], form=_cb_forms.ClawbackRepayForm, event="policies.clawback.repay",
-            event_label=_cb_lazy("Clawback repayment recorded"), style="outline-success",
-            help=_cb_lazy("Money the enterprise returned (part or all of what remains due); a ledger entry records "
+@action(ClawbackCase, "repay", label=gettext_lazy("Record repayment"), roles=CLAWBACK_DECIDERS,
+            sources=[ClawbackStatus.CONFIRMED], form=forms.ClawbackRepayForm, event="policies.clawback.repay",
+            event_label=gettext_lazy("Clawback repayment recorded"), style="outline-success",
+            help=gettext_lazy("Money the enterprise returned (part or all of what remains due); a ledger entry records "
                           "it against the award's budget."),
-            example=lambda case: {"amount": _cb_money_to_yuan(case.amount_due - case.repaid), "repaid_on": _cb_datetime.date(2026, 3, 2),
+            example=lambda case: {"amount": money_to_yuan(case.amount_due - case.repaid), "repaid_on": datetime.date(2026, 3, 2),
                                   "reference": "GK-2026-0001"})
-def clawbackcase_repay(*, user, instance, amount: int, repaid_on: _cb_datetime.date, reference: str = ""):
+def clawbackcase_repay(*, user, instance, amount: int, repaid_on: datetime.date, reference: str = ""):
     """Record a repayment of ``amount`` fen (at most what remains due): the case's repaid and the award's
     recovered grow by conditional updates (never past what is due, never past what was paid), a ledger entry of
     kind 'recovered' records it; fully repaid, the case is 'repaid', and an award whose case recovered everything
     ('all') is 'clawed back'."""
     case = instance
     if amount is None or amount <= 0:
-        raise _CbValidationError({"amount": _cb_("Give an amount above zero.")})
+        raise ValidationError({"amount": _("Give an amount above zero.")})
     remaining = case.amount_due - case.repaid
     if amount > remaining:
-        raise _CbValidationError({"amount": _cb_("The amount repaid cannot exceed what remains due (%(due)s).")
+        raise ValidationError({"amount": _("The amount repaid cannot exceed what remains due (%(due)s).")
                                   % {"due": _cb_yuan(remaining)}})
-    if not _CbCase.objects.filter(pk=case.pk, repaid__lte=_CbF("amount_due") - amount).update(
-            repaid=_CbF("repaid") + amount):
-        raise _CbValidationError({"amount": _cb_("The amount repaid cannot exceed what remains due (%(due)s).")
+    if not ClawbackCase.objects.filter(pk=case.pk, repaid__lte=F("amount_due") - amount).update(
+            repaid=F("repaid") + amount):
+        raise ValidationError({"amount": _("The amount repaid cannot exceed what remains due (%(due)s).")
                                   % {"due": _cb_yuan(remaining)}})
-    award_before = _cb_audit.snapshot(case.award)
-    if not _CbAward.objects.filter(pk=case.award_id, recovered__lte=_CbF("paid") - amount).update(
-            recovered=_CbF("recovered") + amount):
-        raise _CbValidationError({"amount": _cb_("The award would recover more than was paid under it.")})
-    before = _cb_audit.snapshot(case)
+    award_before = audit.snapshot(case.award)
+    if not Award.objects.filter(pk=case.award_id, recovered__lte=F("paid") - amount).update(
+            recovered=F("recovered") + amount):
+        raise ValidationError({"amount": _("The award would recover more than was paid under it.")})
+    before = audit.snapshot(case)
     case.refresh_from_db()
-    award = _CbAward.objects.get(pk=case.award_id)
-    with _cb_translation.override(_cb_settings.LANGUAGE_CODE):
-        note = _cb_("Repaid on %(day)s, reference %(reference)s") % {"day": _cb_day(repaid_on),
+    award = Award.objects.get(pk=case.award_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Repaid on %(day)s, reference %(reference)s") % {"day": _cb_day(repaid_on),
                                                                     "reference": reference or "—"}
-    ledger_record(budget=award.budget, kind=_CbLedgerKind.RECOVER, amount=amount, user=user, award=award,
+    ledger_record(budget=award.budget, kind=LedgerKind.RECOVER, amount=amount, user=user, award=award,
                   clawback=case, note=note)
     if case.repaid == case.amount_due:
-        case.status = _CbStatus.REPAID
+        case.status = ClawbackStatus.REPAID
         case.save(update_fields=["status", "last_updated"])
-        if (case.evidence or {}).get("recover", _cb_obligations.RECOVER_ALL) == _cb_obligations.RECOVER_ALL and \
-                _CbAward.objects.filter(pk=award.pk, status__in=[str(s) for s in _CB_HOLDING]).update(
-                    status=_CbAwardStatus.CLAWED_BACK):
+        if (case.evidence or {}).get("recover", obligations.RECOVER_ALL) == obligations.RECOVER_ALL and \
+                Award.objects.filter(pk=award.pk, status__in=[str(s) for s in AWARD_HOLDING_STATUSES]).update(
+                    status=AwardStatus.CLAWED_BACK):
             award.refresh_from_db()
-    _cb_audit.record_change(instance=case, action=_CbChangeAction.UPDATE, user=user, before=before,
-                            after=_cb_audit.snapshot(case))
-    _cb_audit.record_change(instance=award, action=_CbChangeAction.UPDATE, user=user, before=award_before,
-                            after=_cb_audit.snapshot(award))
-    _cb_reminders.refresh_for(case)
+    audit.record_change(instance=case, action=ChangeAction.UPDATE, user=user, before=before,
+                            after=audit.snapshot(case))
+    audit.record_change(instance=award, action=ChangeAction.UPDATE, user=user, before=award_before,
+                            after=audit.snapshot(award))
+    reminders.refresh_for(case)
     return case
 
-# (end of this part)
 
-
-# ===== govspace ====
-import datetime as _datetime  # noqa: E402
-from decimal import Decimal as _Decimal  # noqa: E402
-
-from django.db import transaction as _transaction  # noqa: E402
-from django.utils.formats import date_format as _date_format  # noqa: E402
-from django.utils.translation import gettext as _gettext  # noqa: E402
-from django.utils.translation import gettext_lazy as _gettext_lazy  # noqa: E402
-
-from core import audit as _audit  # noqa: E402
-from core.access.permissions import CHANGE as _CHANGE  # noqa: E402
-from core.access.permissions import DELETE as _DELETE  # noqa: E402
-from core.access.permissions import ensure_can as _ensure_can  # noqa: E402
-from core.access.permissions import record_refusal as _record_refusal  # noqa: E402
-from core.actions import action as _action  # noqa: E402
-from core.reference.choices import Role as _Role  # noqa: E402
-from core.rules import FactType as _FactType  # noqa: E402
-from core.rules import ParameterUndefined as _ParameterUndefined  # noqa: E402
-from core.rules import div_half_up as _div_half_up  # noqa: E402
-from core.rules import money_from_yuan as _money_from_yuan  # noqa: E402
-from core.services import object_delete as _object_delete  # noqa: E402
-from core.services import object_update as _object_update  # noqa: E402
-
-from . import forms as _forms  # noqa: E402
-from .choices import AllocationStatus as _AllocationStatus  # noqa: E402
-from .choices import DecisionPurpose as _DecisionPurpose  # noqa: E402
-from .choices import PolicyCategory as _PolicyCategory  # noqa: E402
-from .models import SpaceAllocation as _SpaceAllocation  # noqa: E402
-
+# ----- government-owned space and the funds report -------------------------------------------------------------
 # Who allocates government-owned space: the bureau's officers (福府办规〔2020〕4号: the leading group decides, its
 # office does the work). Leaders read; operators and enterprises take no part.
-ALLOCATION_OFFICERS = (_Role.BUREAU_ADMIN, _Role.BUREAU_OFFICER)
+ALLOCATION_OFFICERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
 # The allocation policy's parameter that says what share of the assessed market rent the enterprise pays
 # (5000 basis points: half, the 2024 measures' rate for a national high-tech enterprise).
 RENT_SHARE_PARAMETER = "rent_share"
 
 
-def allocation_rent(assessed_rent, rent_share: int) -> _Decimal:
+def allocation_rent(assessed_rent, rent_share: int) -> Decimal:
     """The rent per m² a month: the assessed market rent × the share, rounded half-up to the fen
     (118.35 元 × 50% = 59.18 元)."""
-    return _money_to_yuan(_div_half_up(_money_from_yuan(assessed_rent) * rent_share, 10_000))
+    return money_to_yuan(div_half_up(money_from_yuan(assessed_rent) * rent_share, 10_000))
 
 
-def allocation_terms(policy, on: _datetime.date):
+def allocation_terms(policy, on: datetime.date):
     """(version, rent share in basis points): the policy's version in force on ``on`` and its ``rent_share`` on
     that day. Refused, naming the policy field, when there is none."""
-    if policy.category != _PolicyCategory.GOVERNMENT_SPACE:
-        raise _ValidationError({"policy": _gettext("%(policy)s is not a government-owned space policy.")
+    if policy.category != PolicyCategory.GOVERNMENT_SPACE:
+        raise ValidationError({"policy": _("%(policy)s is not a government-owned space policy.")
                                 % {"policy": policy}})
     version = policy.version_on(on)
     if version is None:
-        raise _ValidationError({"policy": _gettext("No published version of %(policy)s is in force on %(day)s.")
-                                % {"policy": policy, "day": _date_format(on)}})
+        raise ValidationError({"policy": _("No published version of %(policy)s is in force on %(day)s.")
+                                % {"policy": policy, "day": date_format(on)}})
     try:
-        parameter = _ParameterSet.from_json(version.parameters or {})[RENT_SHARE_PARAMETER]
+        parameter = ParameterSet.from_json(version.parameters or {})[RENT_SHARE_PARAMETER]
         share = parameter.value_on(on)
     except KeyError:
-        raise _ValidationError({"policy": _gettext(
+        raise ValidationError({"policy": _(
             "%(version)s sets no rent share (the parameter rent_share: the share of the assessed market rent the "
             "enterprise pays).") % {"version": version}}) from None
-    except _ParameterUndefined as error:
-        raise _ValidationError({"policy": str(error)}) from None
-    if parameter.type != _FactType.SHARE or not 0 <= share <= 10_000:
-        raise _ValidationError({"policy": _gettext(
+    except ParameterUndefined as error:
+        raise ValidationError({"policy": str(error)}) from None
+    if parameter.type != FactType.SHARE or not 0 <= share <= 10_000:
+        raise ValidationError({"policy": _(
             "The rent share of %(version)s must be a share between 0 and 100%%.") % {"version": version}})
     return version, share
 
 
-def admission_check(*, enterprise, version, on: _datetime.date, user, purpose):
+def admission_check(*, enterprise, version, on: datetime.date, user, purpose):
     """The allocation policy's admission standard decided for the enterprise as of ``on`` (the year it falls
     in is the period), stored as a Decision with its sentences (policies.evaluation)."""
     from .evaluation import decide
 
-    start, end = _datetime.date(on.year, 1, 1), _datetime.date(on.year, 12, 31)
+    start, end = datetime.date(on.year, 1, 1), datetime.date(on.year, 12, 31)
     return decide(enterprise, version, start, end, on, purpose=purpose, user=user)
 
 
@@ -1664,39 +1588,39 @@ def _check_units(allocation, *, approving: bool = False) -> None:
 
     units = list(allocation.units.select_related("building"))
     if not units:
-        raise _ValidationError({"units": _gettext("Choose at least one unit.")})
+        raise ValidationError({"units": _("Choose at least one unit.")})
     private = [unit for unit in units if not unit.government_owned]
     if private:
-        raise _ValidationError({"units": _gettext(
+        raise ValidationError({"units": _(
             "Unit %(units)s is not government-owned space: only government-owned units are allocated under "
             "this policy.") % {"units": _unit_names(private)}})
     if len({unit.building.park_id for unit in units}) > 1:
-        raise _ValidationError({"units": _gettext("The units of one allocation must be in one park.")})
+        raise ValidationError({"units": _("The units of one allocation must be in one park.")})
     unavailable = [unit for unit in units if unit.status == UnitStatus.UNAVAILABLE]
     if unavailable:
-        raise _ValidationError({"units": _gettext("Unit %(units)s is marked unavailable and cannot be allocated.")
+        raise ValidationError({"units": _("Unit %(units)s is marked unavailable and cannot be allocated.")
                                 % {"units": _unit_names(unavailable)}})
     for lease in leasing_selectors.leases_overlapping(units=units, start=allocation.start_date,
                                                      end=allocation.end_date).select_related("enterprise"):
         shared = [unit for unit in units if unit in set(lease.units.all())]
-        raise _ValidationError({"units": _gettext(
+        raise ValidationError({"units": _(
             "Unit %(units)s is leased to %(tenant)s from %(start)s to %(end)s, which overlaps this allocation.")
-            % {"units": _unit_names(shared), "tenant": lease.enterprise.name, "start": _date_format(lease.start_date),
-               "end": _date_format(lease.end_date)}})
+            % {"units": _unit_names(shared), "tenant": lease.enterprise.name, "start": date_format(lease.start_date),
+               "end": date_format(lease.end_date)}})
     if approving:
-        others = (_SpaceAllocation.objects.filter(status=_AllocationStatus.APPROVED, units__in=units,
+        others = (SpaceAllocation.objects.filter(status=AllocationStatus.APPROVED, units__in=units,
                                                   start_date__lte=allocation.end_date,
                                                   end_date__gte=allocation.start_date)
                   .exclude(pk=allocation.pk).select_related("enterprise").distinct())
         for other in others:
             shared = [unit for unit in units if unit in set(other.units.all())]
-            raise _ValidationError({"units": _gettext(
+            raise ValidationError({"units": _(
                 "Unit %(units)s is already approved for %(tenant)s from %(start)s to %(end)s (the lease is not yet "
                 "signed).") % {"units": _unit_names(shared), "tenant": other.enterprise.name,
-                               "start": _date_format(other.start_date), "end": _date_format(other.end_date)}})
+                               "start": date_format(other.start_date), "end": date_format(other.end_date)}})
 
 
-def _terms(data: dict, user, on: _datetime.date) -> dict:
+def _terms(data: dict, user, on: datetime.date) -> dict:
     """The version, share, discounted rent and admission check that the inputs give, as of ``on``."""
     policy, enterprise = data.get("policy"), data.get("enterprise")
     if policy is None or enterprise is None:
@@ -1704,7 +1628,7 @@ def _terms(data: dict, user, on: _datetime.date) -> dict:
     version, share = allocation_terms(policy, on)
     terms = {"version": version, "rent_share": share,
              "decision": admission_check(enterprise=enterprise, version=version, on=on, user=user,
-                                         purpose=_DecisionPurpose.ENQUIRY)}
+                                         purpose=DecisionPurpose.ENQUIRY)}
     if data.get("assessed_rent") is not None:
         terms["monthly_rent"] = allocation_rent(data["assessed_rent"], share)
     return terms
@@ -1714,7 +1638,7 @@ def _allocation_units_lock(pk, more=()) -> None:
     """Lock an allocation's units (and ``more``) in id order before its row, as the lease services do."""
     from leasing.services import units_lock
 
-    units = list(_SpaceAllocation.units.through.objects.filter(spaceallocation_id=pk)
+    units = list(SpaceAllocation.units.through.objects.filter(spaceallocation_id=pk)
                  .values_list("unit_id", flat=True))
     units_lock([*units, *[getattr(u, "pk", u) for u in more]])
 
@@ -1724,46 +1648,46 @@ def spaceallocations_lock(ids) -> None:
     bulk deletion locks its whole selection so before it reads it)."""
     from leasing.services import units_lock
 
-    units_lock(_SpaceAllocation.units.through.objects.filter(spaceallocation_id__in=ids)
+    units_lock(SpaceAllocation.units.through.objects.filter(spaceallocation_id__in=ids)
                .values_list("unit_id", flat=True))
-    list(_SpaceAllocation.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    list(SpaceAllocation.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
 
-@_transaction.atomic
-def spaceallocation_create(*, user, model=_SpaceAllocation, data):
+@transaction.atomic
+def spaceallocation_create(*, user, model=SpaceAllocation, data):
     """Propose an allocation: the units (government-owned, free over the period), the version of the policy in
     force today with its rent share, the discounted rent, and the admission standard decided for the enterprise
     (kept as a Decision, shown with its sentences). An enterprise that does not meet it is recorded as proposed
     and cannot be approved."""
     from leasing.services import units_lock
 
-    _ensure_can(user, "add", model)  # before anything is decided for the enterprise
+    ensure_can(user, "add", model)  # before anything is decided for the enterprise
     units_lock(data.get("units") or (), all_present=True)
-    return _object_create(user=user, model=model, data=data, check=_check_units,
-                          preset=_terms(data, user, _datetime.date.today()))
+    return object_create(user=user, model=model, data=data, check=_check_units,
+                          preset=_terms(data, user, datetime.date.today()))
 
 
-@_transaction.atomic
+@transaction.atomic
 def spaceallocation_update(*, user, instance, data):
     """Change a proposed allocation: its rent and admission check are worked out again."""
-    _ensure_can(user, _CHANGE, _SpaceAllocation)
+    ensure_can(user, CHANGE, SpaceAllocation)
     _allocation_units_lock(instance.pk, data.get("units") or ())
-    refused = _record_refusal(_SpaceAllocation.objects.get(pk=instance.pk), _CHANGE)
+    refused = record_refusal(SpaceAllocation.objects.get(pk=instance.pk), CHANGE)
     if refused:
-        raise _ValidationError(refused)
+        raise ValidationError(refused)
     merged = {"policy": instance.policy, "enterprise": instance.enterprise, "assessed_rent": instance.assessed_rent,
               **data}
-    return _object_update(user=user, instance=instance, data={**data, **_terms(merged, user, _datetime.date.today())},
+    return object_update(user=user, instance=instance, data={**data, **_terms(merged, user, datetime.date.today())},
                           check=_check_units)
 
 
-@_transaction.atomic
+@transaction.atomic
 def spaceallocation_delete(*, user, instance):
     _allocation_units_lock(instance.pk)
-    refused = _record_refusal(_SpaceAllocation.objects.get(pk=instance.pk), _DELETE)
+    refused = record_refusal(SpaceAllocation.objects.get(pk=instance.pk), DELETE)
     if refused:
-        raise _ValidationError(refused)
-    _object_delete(user=user, instance=instance)
+        raise ValidationError(refused)
+    object_delete(user=user, instance=instance)
 
 
 def _allocation_save(allocation, user, before, **fields) -> None:
@@ -1771,8 +1695,8 @@ def _allocation_save(allocation, user, before, **fields) -> None:
         setattr(allocation, name, value)
     allocation.full_clean()
     allocation.save()
-    _audit.record_change(instance=allocation, action=_ChangeAction.UPDATE, user=user, before=before,
-                         after=_audit.snapshot(allocation))
+    audit.record_change(instance=allocation, action=ChangeAction.UPDATE, user=user, before=before,
+                         after=audit.snapshot(allocation))
 
 
 def _refuse_not_admitted(allocation, decision) -> None:
@@ -1781,19 +1705,19 @@ def _refuse_not_admitted(allocation, decision) -> None:
                   if not leaf.get("passed")]
         failed += [leaf.get("sentence") for leaf in (decision.trace.get("max_years") or {}).get("leaves", [])
                    if not leaf.get("passed")]
-        raise _ValidationError(_gettext("%(enterprise)s does not meet the admission standard of %(policy)s: "
+        raise ValidationError(_("%(enterprise)s does not meet the admission standard of %(policy)s: "
                                         "%(reasons)s.") % {
             "enterprise": allocation.enterprise.name, "policy": allocation.policy,
-            "reasons": "；".join(s for s in failed if s) or _gettext("see the admission check")})
+            "reasons": "；".join(s for s in failed if s) or _("see the admission check")})
 
 
-@_action(_SpaceAllocation, "approve", label=_gettext_lazy("Approve"), roles=ALLOCATION_OFFICERS,
-         sources=[_AllocationStatus.PROPOSED], target=_AllocationStatus.APPROVED, style="outline-success",
-         locks=_allocation_units_lock, event_label=_gettext_lazy("Government space allocation approved"),
+@action(SpaceAllocation, "approve", label=gettext_lazy("Approve"), roles=ALLOCATION_OFFICERS,
+         sources=[AllocationStatus.PROPOSED], target=AllocationStatus.APPROVED, style="outline-success",
+         locks=_allocation_units_lock, event_label=gettext_lazy("Government space allocation approved"),
          event_data=lambda allocation, _result: {"decision": allocation.approved_decision_id,
                                                  "rent_share": allocation.rent_share,
                                                  "monthly_rent": str(allocation.monthly_rent)},
-         help=_gettext_lazy("The admission standard is decided again as of today under the version then in force, "
+         help=gettext_lazy("The admission standard is decided again as of today under the version then in force, "
                             "the rent fixed at its share of the assessed market rent, and the units held for this "
                             "enterprise until the lease is signed."),
          example=lambda allocation: {})
@@ -1802,24 +1726,24 @@ def spaceallocation_approve(*, user, instance):
     the units are still government-owned and free, and no other approved allocation holds them; the rent is fixed
     at the policy's share of the assessed market rent."""
     allocation = instance
-    today = _datetime.date.today()
+    today = datetime.date.today()
     _check_units(allocation, approving=True)
     version, share = allocation_terms(allocation.policy, today)
     decision = admission_check(enterprise=allocation.enterprise, version=version, on=today, user=user,
-                               purpose=_DecisionPurpose.APPROVAL)
+                               purpose=DecisionPurpose.APPROVAL)
     _refuse_not_admitted(allocation, decision)
-    _allocation_save(allocation, user, _audit.snapshot(allocation), version=version, rent_share=share,
+    _allocation_save(allocation, user, audit.snapshot(allocation), version=version, rent_share=share,
                      monthly_rent=allocation_rent(allocation.assessed_rent, share), approved_decision=decision,
-                     status=_AllocationStatus.APPROVED, decided_by=user, decided_at=_timezone.now())
+                     status=AllocationStatus.APPROVED, decided_by=user, decided_at=timezone.now())
     return allocation
 
 
-@_action(_SpaceAllocation, "lease", label=_gettext_lazy("Sign the lease"), roles=ALLOCATION_OFFICERS,
-         sources=[_AllocationStatus.APPROVED], target=_AllocationStatus.LEASED, style="primary",
-         form=_forms.AllocationLeaseForm, locks=_allocation_units_lock,
-         event_label=_gettext_lazy("Government space leased"),
+@action(SpaceAllocation, "lease", label=gettext_lazy("Sign the lease"), roles=ALLOCATION_OFFICERS,
+         sources=[AllocationStatus.APPROVED], target=AllocationStatus.LEASED, style="primary",
+         form=forms.AllocationLeaseForm, locks=_allocation_units_lock,
+         event_label=gettext_lazy("Government space leased"),
          event_data=lambda allocation, _result: {"lease": allocation.lease_id},
-         help=_gettext_lazy("The lease of the allocated units is recorded at the approved rent, with the assessed "
+         help=gettext_lazy("The lease of the allocated units is recorded at the approved rent, with the assessed "
                             "market rent it is a share of; a unit leased meanwhile stops it."),
          example=lambda allocation: {"contract_number": f"ZFYF-{allocation.pk:04d}"})
 def spaceallocation_lease(*, user, instance, contract_number: str = ""):
@@ -1834,22 +1758,21 @@ def spaceallocation_lease(*, user, instance, contract_number: str = ""):
         "start_date": allocation.start_date, "end_date": allocation.end_date,
         "monthly_rent": allocation.monthly_rent, "assessed_monthly_rent": allocation.assessed_rent,
         "contract_number": contract_number})
-    _allocation_save(allocation, user, _audit.snapshot(allocation), lease=lease, status=_AllocationStatus.LEASED)
+    _allocation_save(allocation, user, audit.snapshot(allocation), lease=lease, status=AllocationStatus.LEASED)
     return allocation
 
 
-@_action(_SpaceAllocation, "reject", label=_gettext_lazy("Reject"), roles=ALLOCATION_OFFICERS,
-         sources=[_AllocationStatus.PROPOSED, _AllocationStatus.APPROVED], target=_AllocationStatus.REJECTED,
-         style="outline-danger", form=_forms.AllocationRejectForm,
-         event_label=_gettext_lazy("Government space allocation rejected"),
-         help=_gettext_lazy("The units are free for another allocation; say why."),
+@action(SpaceAllocation, "reject", label=gettext_lazy("Reject"), roles=ALLOCATION_OFFICERS,
+         sources=[AllocationStatus.PROPOSED, AllocationStatus.APPROVED], target=AllocationStatus.REJECTED,
+         style="outline-danger", form=forms.AllocationRejectForm,
+         event_label=gettext_lazy("Government space allocation rejected"),
+         help=gettext_lazy("The units are free for another allocation; say why."),
          example=lambda allocation: {"reason": "企业未达到准入标准"})
 def spaceallocation_reject(*, user, instance, reason: str):
     """Reject a proposed or approved (not yet leased) allocation, with the reason."""
     if not reason.strip():
-        raise _ValidationError({"reason": _gettext("Say why the allocation is rejected.")})
+        raise ValidationError({"reason": _("Say why the allocation is rejected.")})
     allocation = instance
-    _allocation_save(allocation, user, _audit.snapshot(allocation), status=_AllocationStatus.REJECTED,
-                     reason=reason.strip(), decided_by=user, decided_at=_timezone.now())
+    _allocation_save(allocation, user, audit.snapshot(allocation), status=AllocationStatus.REJECTED,
+                     reason=reason.strip(), decided_by=user, decided_at=timezone.now())
     return allocation
-# (end of this part)

@@ -36,9 +36,7 @@ class YuanSurface(Surface):
         return qs.annotate(**{f"{name}_yuan": yuan_of(name) for name in self.yuan_fields})
 
 
-# ===== versions ====
-
-
+# ----- policies and their versions -----------------------------------------------------------------------------
 def _money(value):
     return yuan_text(value)
 
@@ -120,14 +118,8 @@ policyversion = register(Surface(
                    "max_years", "obligations", "content_hash", "published_at", "published_by"),
 ))
 
-# (end of this part)
 
-
-# ===== screening ====
-
-
-
-
+# ----- screening and offers (免申即享) -----------------------------------------------------------------------------
 screeningrun = register(YuanSurface(yuan_fields=("total_amount",),
     model=ScreeningRun, filterset=filters.ScreeningRunFilterSet, form=forms.ScreeningRunForm, slug="screenings",
     columns=[Column("__str__", label=_("screening"), link=True, order_by="period_start"),
@@ -154,14 +146,8 @@ offer = register(YuanSurface(yuan_fields=("amount",),
     detail_template="policies/offer_detail.html", extra_context=screening_pages.offer_context,
 ))
 
-# (end of this part)
 
-
-# ===== awards ====
-
-
-
-
+# ----- applications, awards, budgets and tranches --------------------------------------------------------------
 def _money_column(name, label):
     return Column(f"{name}_yuan", label=label, order_by=name, template="policies/awards/yuan_cell.html")
 
@@ -204,16 +190,8 @@ budget = register(YuanSurface(
     detail_template="policies/awards/budget_detail.html", extra_context=budget_context,
 ))
 
-# (end of this part)
 
-
-# ===== clawback ====
-
-
-
-
-
-
+# ----- obligations and clawback --------------------------------------------------------------------------------
 def clawbackcase_context(request, case) -> dict:
     from django.urls import NoReverseMatch
 
@@ -244,12 +222,8 @@ clawbackcase = register(YuanSurface(yuan_fields=("amount_due", "repaid"),
     api_read_only=("status", "repaid", "reason", "evidence", "enterprise", "decided_by"),
 ))
 
-# (end of this part)
 
-
-# ===== govspace ====
-
-
+# ----- government-owned space and the funds report -------------------------------------------------------------
 def spaceallocation_context(request, allocation) -> dict:
     """The admission checks with their sentences, and what the rent is worked out from."""
     checks = []
@@ -277,4 +251,3 @@ spaceallocation = register(Surface(
     api_read_only=("version", "rent_share", "monthly_rent", "status", "lease"),
     detail_template="policies/govspace/spaceallocation_detail.html", extra_context=spaceallocation_context,
 ))
-# (end of this part)

@@ -41,7 +41,7 @@ def test_submitting_shows_the_enterprise_what_the_rules_decide(world, client_for
 
 def test_approval_refused_by_the_real_rules_names_why(world):
     waiting = application(world, area_policy("too-big", conditions=BIG_RULE))
-    with pytest.raises(services._Refused) as refusal:
+    with pytest.raises(services.Refused) as refusal:
         services.application_approve(waiting, user=world.users["admin"])
     assert "不能审批" in str(refusal.value) and "租赁面积" in str(refusal.value)
     assert Budget.objects.get(policy=waiting.policy).committed == 0
