@@ -217,20 +217,10 @@ def _publish_check(user, version):
 def schemeversion_publish(*, user, instance: SchemeVersion) -> SchemeVersion:
     """Publish a draft: it is checked once more, its content hash fixed, and it is in force from its effective
     date (a later version takes over from its own). Only the administrator publishes."""
-    before = audit.snapshot(instance)
-    instance.status = VersionStatus.PUBLISHED
-    instance.content_hash = builder.version_hash(instance)
-    instance.published_at = timezone.now()
-    instance.published_by = user.username
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError:
-        raise Refused(_("Another published version of this scheme takes effect on %(day)s: choose another date.")
-                      % {"day": instance.effective_from.isoformat()}) from None
-    audit.record_change(instance=instance, action=ChangeAction.UPDATE, user=user, before=before,
-                        after=audit.snapshot(instance))
-    return instance
+    return core_services.version_publish(
+        instance, user=user, content_hash=builder.version_hash(instance),
+        taken=lambda day: Refused(_("Another published version of this scheme takes effect on %(day)s: choose "
+                                    "another date.") % {"day": day.isoformat()}))
 
 
 @action(SchemeVersion, "retire", label=gettext_lazy("Retire"), roles=[Role.BUREAU_ADMIN],
@@ -240,12 +230,7 @@ def schemeversion_publish(*, user, instance: SchemeVersion) -> SchemeVersion:
         example=lambda version: {})
 def schemeversion_retire(*, user, instance: SchemeVersion) -> SchemeVersion:
     """Retire a published version (the scheme ended, or its rules were replaced)."""
-    before = audit.snapshot(instance)
-    instance.status = VersionStatus.RETIRED
-    instance.save(update_fields=["status", "last_updated"])
-    audit.record_change(instance=instance, action=ChangeAction.UPDATE, user=user, before=before,
-                        after=audit.snapshot(instance))
-    return instance
+    return core_services.version_retire(instance, user=user)
 
 
 # ----- incubatees, service records, applications and certifications -------------------------------------------

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification.choices import VersionStatus
-from core import audit, reminders, services
+from core import audit, reminders
+from core import services as core_services
 from core.access.permissions import ADD, CHANGE, DELETE, ensure_can, in_scope, record_refusal
 from core.actions import Refused, action
 from core.reference.choices import ChangeAction, Role
@@ -355,20 +356,10 @@ def _publish_check(user, version):
         example=lambda version: {})
 def policyversion_publish(*, user, instance: PolicyVersion) -> PolicyVersion:
     """Publish a draft: the evidence checked once more under the row's lock, the content hash fixed."""
-    before = audit.snapshot(instance)
-    instance.status = VersionStatus.PUBLISHED
-    instance.content_hash = engine.version_hash(instance)
-    instance.published_at = timezone.now()
-    instance.published_by = user.username
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError:
-        raise Refused(_("Another published version of this policy takes effect on %(day)s: choose another date.")
-                      % {"day": instance.effective_from.isoformat()}) from None
-    audit.record_change(instance=instance, action=ChangeAction.UPDATE, user=user, before=before,
-                        after=audit.snapshot(instance))
-    return instance
+    return core_services.version_publish(
+        instance, user=user, content_hash=engine.version_hash(instance),
+        taken=lambda day: Refused(_("Another published version of this policy takes effect on %(day)s: choose "
+                                    "another date.") % {"day": day.isoformat()}))
 
 
 @action(PolicyVersion, "retire", label=gettext_lazy("Retire"), roles=[Role.BUREAU_ADMIN],
@@ -377,12 +368,7 @@ def policyversion_publish(*, user, instance: PolicyVersion) -> PolicyVersion:
                    "for new work."),
         example=lambda version: {})
 def policyversion_retire(*, user, instance: PolicyVersion) -> PolicyVersion:
-    before = audit.snapshot(instance)
-    instance.status = VersionStatus.RETIRED
-    instance.save(update_fields=["status", "last_updated"])
-    audit.record_change(instance=instance, action=ChangeAction.UPDATE, user=user, before=before,
-                        after=audit.snapshot(instance))
-    return instance
+    return core_services.version_retire(instance, user=user)
 
 
 def version_in_force(policy: Policy, on: datetime.date) -> PolicyVersion | None:
@@ -1391,7 +1377,7 @@ def clawbackcase_create(*, user, data: dict, **kwargs):
         preset = {"enterprise": award.enterprise, "evidence": {
             "award": award.pk, "recover": entry.get("recover") or obligations.RECOVER_ALL,
             "label": entry.get("label", ""), "by_hand": True}}
-    case = services.object_create(user=user, model=ClawbackCase, data=data, preset=preset, check=_clawback_check)
+    case = core_services.object_create(user=user, model=ClawbackCase, data=data, preset=preset, check=_clawback_check)
     reminders.refresh_for(case)
     return case
 
@@ -1409,12 +1395,12 @@ def clawbackcase_update(*, user, instance, data: dict, **kwargs):
         _clawback_still_raised(case, "change")
         _clawback_check(case)
 
-    return services.object_update(user=user, instance=instance, data=data, check=check)
+    return core_services.object_update(user=user, instance=instance, data=data, check=check)
 
 
 def clawbackcase_delete(*, user, instance, **kwargs):
     """A raised case deleted (raised in error); a decided one is the record."""
-    return services.object_delete(user=user, instance=instance,
+    return core_services.object_delete(user=user, instance=instance,
                                            check=lambda case: _clawback_still_raised(case, "delete"))
 
 
