@@ -298,7 +298,7 @@ def _award_page(request, award, *, pay_forms=None, cancel_form=None, plan_form=N
         if officer and unpaid else None,
         "money": services.money_text,
     }
-    # What other parts add to an award's page (the clawback cases: policies.panels).
+    # The panels declared for an award's page (its clawback cases: policies.panels).
     context.update(detail_context(request, award, context))
     return render(request, "policies/awards/award_detail.html", context, status=status)
 

@@ -1,4 +1,4 @@
-"""What the awards part's tests share: applications at any step, and a stand-in for the rules' decision where a
+"""What the tests of applications and awards share: applications at any step, and a stand-in for the rules' decision where a
 test is about the money, not the rules (the decision is then a fixed amount, stored as a real Decision)."""
 
 import datetime

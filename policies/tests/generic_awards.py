@@ -1,4 +1,4 @@
-"""Generic tests (ADR 0018) of the awards part's surfaces: support applications and budgets; and the samples the
+"""Generic tests (ADR 0018) of support applications and budgets, and the samples the
 declared actions of an application are tested from (core/tests/test_actions.py)."""
 
 import datetime

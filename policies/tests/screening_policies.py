@@ -1,5 +1,5 @@
-"""Policy rules for the screening's tests and benchmark: the five demo policies of DOMAIN.md §3 as this part
-reads them, and five variants (other rates, thresholds and caps), as plain data a PolicyVersion holds.
+"""Policy rules for the screening's tests and benchmark: the five demo policies of DOMAIN.md §3 as the
+screening tests read them, and five variants (other rates, thresholds and caps), as plain data a PolicyVersion holds.
 
 Storage units: money in fen (10,000,000 元 = 1_000_000_000), shares in basis points (50% = 5000)."""
 
@@ -163,7 +163,7 @@ def create(definition, *, valid_from=datetime.date(2020, 1, 1), effective_from=d
     return version
 
 
-# ----- the demo policies as the versions part defines them (policies.demo.POLICIES), and a variant of each ------
+# ----- the demo policies as policies.demo.POLICIES defines them, and a variant of each ---------------------------
 
 
 def demo_definitions() -> tuple:

@@ -28,7 +28,7 @@ def district(db):
 def test_the_five_policies_are_published_with_their_evidence(district):
     five = {p["code"] for p in POLICIES}
     assert five == {"attraction-rent", "credit-rent", "new-energy-building", "govspace-high-tech", "tech-building-rent"}
-    # The sixth is the allocation policy government-owned space is let under (policies.demo's govspace part).
+    # The sixth is the allocation policy government-owned space is let under (policies.demo, government-owned space).
     assert set(Policy.objects.values_list("code", flat=True)) == five | {"govspace-allocation"}
     for version in PolicyVersion.objects.filter(policy__code__in=five).select_related("policy"):
         assert version.status == VersionStatus.PUBLISHED and version.published_by == "admin", version.policy.code
