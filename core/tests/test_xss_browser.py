@@ -105,12 +105,12 @@ def test_stored_markup_is_shown_as_text_and_never_runs(live_server, transactiona
     # The map: a zone's tooltip on hover, a park's tooltip and popup.
     page.goto(f"{base}/spaces/map/")
     page.wait_for_selector("#yq-map[data-ready]")
-    zone = page.locator('path.leaflet-interactive[fill-opacity="0.18"]').first
+    zone = page.locator("path.yq-map-zone").first
     zone_box = zone.bounding_box()
     page.mouse.move(zone_box["x"] + 6, zone_box["y"] + zone_box["height"] / 2)
     page.wait_for_selector(".leaflet-tooltip")
     assert IMG + "片区" in page.inner_text(".leaflet-tooltip")
-    park = page.locator('path.leaflet-interactive[fill="#dc3545"]').first
+    park = page.locator("path.yq-map-park").first
     park.hover()
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.leaflet-tooltip')).some(t => t.textContent.includes('svg onload'))")

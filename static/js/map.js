@@ -7,7 +7,8 @@
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
   }
-  const palette = ["#0d6efd", "#6f42c1", "#d63384", "#fd7e14", "#20c997", "#0dcaf0", "#198754", "#dc3545", "#6610f2", "#ffc107", "#adb5bd"];
+  // Zone colours. Red is kept for the park markers alone, so that a zone never looks like a park.
+  const palette = ["#0d6efd", "#6f42c1", "#d63384", "#fd7e14", "#20c997", "#0dcaf0", "#198754", "#795548", "#6610f2", "#ffc107", "#adb5bd"];
 
   function textElement(tag, text, className) {
     const node = document.createElement(tag);
@@ -35,14 +36,14 @@
   fetch(el.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
     const boundary = L.geoJSON(data.boundary, { style: { color: "#343a40", weight: 2, fillColor: "#f8f9fa", fillOpacity: 0.6 } }).addTo(map);
     const zones = L.geoJSON(data.zones, {
-      style: function (f) { return { color: palette[f.properties.id % palette.length], weight: 1.5, fillOpacity: 0.18 }; },
+      style: function (f) { return { color: palette[f.properties.id % palette.length], weight: 1.5, fillOpacity: 0.18, className: "yq-map-zone" }; },
       onEachFeature: function (f, layer) {
         layer.bindTooltip(zoneTooltip(f.properties), { sticky: true });
         layer.on("click", function () { window.location.assign(f.properties.url); });
       }
     }).addTo(map);
     const parks = L.geoJSON(data.parks, {
-      pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, color: "#fff", weight: 1.5, fillColor: "#dc3545", fillOpacity: 0.9 }); },
+      pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 6, color: "#fff", weight: 1.5, fillColor: "#dc3545", fillOpacity: 0.9, className: "yq-map-park" }); },
       onEachFeature: function (f, layer) {
         layer.bindPopup(parkPopup(f.properties));
         layer.bindTooltip(zoneTooltip(f.properties));
