@@ -5,14 +5,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit, reminders
 from core import services as core_services
-from core.access.permissions import CHANGE, VIEW, ensure_can, record_refusal, role_may
+from core.access.permissions import CHANGE, VIEW, ensure_can, role_may
 from core.actions import Refused, action
 from core.documents import render_pdf
 from core.reference.choices import ChangeAction, Role
@@ -26,7 +25,8 @@ from core.rules import (
     to_written,
     validate,
 )
-from core.services import object_create, object_delete, object_update
+from core.services import object_create, object_update
+from core.versions import RuleVersions
 
 from . import builder, facts, forms, scoring, selectors
 from .choices import ApplicationStatus, CertificationStatus, Grade, RoundStatus, VersionStatus
@@ -62,56 +62,32 @@ def version_in_force(scheme: Scheme, on: datetime.date) -> SchemeVersion | None:
     return scheme.version_on(on)
 
 
-def _draft_exists_message(scheme) -> str:
-    return _("%(scheme)s already has a draft version: finish or delete it before starting another.") % {
-        "scheme": scheme}
-
-
-def _refuse_if_fixed(version: SchemeVersion, verb: str) -> None:
-    refused = record_refusal(version, verb)
-    if refused:
-        raise ValidationError(refused)
-
-
-def _next_number(scheme_id) -> int:
-    return (SchemeVersion.objects.filter(scheme_id=scheme_id).aggregate(n=Max("number"))["n"] or 0) + 1
+VERSIONS = RuleVersions(
+    SchemeVersion, parent="scheme", copied=COPIED_FIELDS,
+    draft_exists=lambda scheme: _("%(scheme)s already has a draft version: finish or delete it before starting "
+                                  "another.") % {"scheme": scheme},
+    moved=gettext_lazy("A version stays with its scheme; start a version of the other scheme."),
+    taken=lambda day: _("Another published version of this scheme takes effect on %(day)s: choose another "
+                        "date.") % {"day": day.isoformat()})
 
 
 @transaction.atomic
 def schemeversion_create(*, user, model=SchemeVersion, data):
     """A new draft version of a scheme, numbered after the last one. A scheme has one draft at a time (the
     database's constraint ``scheme_one_draft`` holds it when two people start one at the same moment)."""
-    scheme = data.get("scheme")
-    if scheme is not None and SchemeVersion.objects.filter(scheme=scheme, status=VersionStatus.DRAFT).exists():
-        raise ValidationError({"scheme": _draft_exists_message(scheme)})
-    preset = {"status": VersionStatus.DRAFT, "number": _next_number(getattr(scheme, "pk", scheme))}
-    try:
-        return object_create(user=user, model=model, data=data, preset=preset)
-    except ValidationError:
-        if scheme is not None and SchemeVersion.objects.filter(scheme=scheme, status=VersionStatus.DRAFT).exists():
-            raise ValidationError({"scheme": _draft_exists_message(scheme)}) from None
-        raise
+    return VERSIONS.create(user=user, model=model, data=data)
 
 
 @transaction.atomic
 def schemeversion_update(*, user, instance, data):
     """Only a draft changes; a published or retired version is the record of the rules applied under it."""
-    ensure_can(user, CHANGE, SchemeVersion)
-    locked = SchemeVersion.objects.select_for_update().get(pk=instance.pk)
-    _refuse_if_fixed(locked, "change")
-    scheme = data.get("scheme")
-    if scheme is not None and getattr(scheme, "pk", scheme) != locked.scheme_id:
-        raise ValidationError({"scheme": _("A version stays with its scheme; start a version of the other scheme.")})
-    return object_update(user=user, instance=locked, data=data)
+    return VERSIONS.update(user=user, instance=instance, data=data)
 
 
 @transaction.atomic
 def schemeversion_delete(*, user, instance):
     """Only a draft is deleted."""
-    locked = SchemeVersion.objects.select_for_update().filter(pk=instance.pk).first()
-    if locked is not None:
-        _refuse_if_fixed(locked, "delete")
-    object_delete(user=user, instance=instance)
+    VERSIONS.delete(user=user, instance=instance)
 
 
 @transaction.atomic
@@ -120,7 +96,7 @@ def schemeversion_rules_set(*, user, instance, criteria, indicators, grade_bands
     checked there); refused for a published or retired version, as any change is."""
     ensure_can(user, CHANGE, SchemeVersion)
     locked = SchemeVersion.objects.for_user(user).select_for_update().get(pk=instance.pk)
-    _refuse_if_fixed(locked, "change")
+    VERSIONS.refuse_if_fixed(locked, "change")
     data = {"criteria": criteria, "indicators": indicators, "grade_bands": grade_bands, "parameters": parameters}
     problems = version_problems(SchemeVersion(**data, effective_from=locked.effective_from), complete=False)
     if problems:
@@ -166,22 +142,9 @@ def version_problems(version: SchemeVersion, *, complete: bool = True) -> list[s
     return problems
 
 
-def _copy(version: SchemeVersion, effective_from) -> SchemeVersion:
-    copy = SchemeVersion(scheme_id=version.scheme_id, number=_next_number(version.scheme_id),
-                         status=VersionStatus.DRAFT, effective_from=effective_from)
-    for name in COPIED_FIELDS:
-        setattr(copy, name, getattr(version, name))
-    return copy
-
-
-def _refuse_second_draft(user, version):
-    if SchemeVersion.objects.filter(scheme_id=version.scheme_id, status=VersionStatus.DRAFT).exists():
-        raise Refused(_draft_exists_message(version.scheme))
-
-
 @action(SchemeVersion, "new_version", label=gettext_lazy("Start a new version"), roles=SCHEME_MANAGERS,
         sources=[VersionStatus.PUBLISHED, VersionStatus.RETIRED], form=forms.NewVersionForm,
-        condition=_refuse_second_draft, event_data=lambda version, new: {"new_version": new.pk},
+        condition=VERSIONS.refuse_second_draft, event_data=lambda version, new: {"new_version": new.pk},
         help=gettext_lazy("Copies this version's criteria, indicators, grade bands and parameters into a new draft "
                           "that takes effect on the date given once it is published."),
         initial=lambda version: {"effective_from": datetime.date.today()},
@@ -190,16 +153,7 @@ def schemeversion_new_version(*, user, instance: SchemeVersion, effective_from: 
     """Start the next version of a scheme from this one: a draft with the same content, to be changed and
     published. Refused while the scheme has a draft; two people starting one at the same moment get one draft
     and one refusal (the constraint ``scheme_one_draft``)."""
-    copy = _copy(instance, effective_from)
-    try:
-        with transaction.atomic():
-            copy.full_clean(validate_constraints=False, validate_unique=False)
-            copy.save()
-    except IntegrityError:
-        raise Refused(_draft_exists_message(instance.scheme)) from None
-    audit.record_change(instance=copy, action=ChangeAction.CREATE, user=user, before=None,
-                        after=audit.snapshot(copy))
-    return copy
+    return VERSIONS.start_from(user=user, source=instance, effective_from=effective_from)
 
 
 def _publish_check(user, version):
@@ -217,10 +171,7 @@ def _publish_check(user, version):
 def schemeversion_publish(*, user, instance: SchemeVersion) -> SchemeVersion:
     """Publish a draft: it is checked once more, its content hash fixed, and it is in force from its effective
     date (a later version takes over from its own). Only the administrator publishes."""
-    return core_services.version_publish(
-        instance, user=user, content_hash=builder.version_hash(instance),
-        taken=lambda day: Refused(_("Another published version of this scheme takes effect on %(day)s: choose "
-                                    "another date.") % {"day": day.isoformat()}))
+    return VERSIONS.publish(instance, user=user, content_hash=builder.version_hash(instance))
 
 
 @action(SchemeVersion, "retire", label=gettext_lazy("Retire"), roles=[Role.BUREAU_ADMIN],
@@ -230,7 +181,7 @@ def schemeversion_publish(*, user, instance: SchemeVersion) -> SchemeVersion:
         example=lambda version: {})
 def schemeversion_retire(*, user, instance: SchemeVersion) -> SchemeVersion:
     """Retire a published version (the scheme ended, or its rules were replaced)."""
-    return core_services.version_retire(instance, user=user)
+    return VERSIONS.retire(instance, user=user)
 
 
 # ----- incubatees, service records, applications and certifications -------------------------------------------

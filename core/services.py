@@ -270,33 +270,3 @@ def object_delete(*, user, instance, check: Callable | None = None) -> None:
 
 
 # ----- versions of rules kept as data (certification schemes, support policies) ----------------------------------
-def version_publish(instance, *, user, content_hash: str, taken: Callable):
-    """Publish a draft version of rules: its content hash fixed, who and when recorded. ``taken(day)`` gives the
-    exception raised when another published version of the same rules takes effect on that day (a unique
-    constraint on the model says so); the change is audited. The caller has checked the version may be
-    published."""
-    from django.utils import timezone
-
-    before = audit.snapshot(instance)
-    instance.status = "published"
-    instance.content_hash = content_hash
-    instance.published_at = timezone.now()
-    instance.published_by = user.username
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError:
-        raise taken(instance.effective_from) from None
-    audit.record_change(instance=instance, action=ChangeAction.UPDATE, user=user, before=before,
-                        after=audit.snapshot(instance))
-    return instance
-
-
-def version_retire(instance, *, user):
-    """Retire a published version: it stays the record of what was decided under it; audited."""
-    before = audit.snapshot(instance)
-    instance.status = "retired"
-    instance.save(update_fields=["status", "last_updated"])
-    audit.record_change(instance=instance, action=ChangeAction.UPDATE, user=user, before=before,
-                        after=audit.snapshot(instance))
-    return instance

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from core.rules import (
 )
 from core.rules.amounts import amount_errors
 from core.services import object_create, object_delete, object_update
+from core.versions import RuleVersions
 
 from . import builder, engine, forms, obligations
 from .catalogue import CATALOGUE
@@ -72,60 +73,33 @@ RULE_FIELDS = ("conditions", "amount", "parameters", "annual_cap", "cumulative_c
 COPIED_FIELDS = (*RULE_FIELDS, "source_document", "notes")
 
 
-def _draft_exists_message(policy) -> str:
-    return _("%(policy)s already has a draft version: finish or delete it before starting another.") % {
-        "policy": policy}
-
-
-def _refuse_if_fixed(instance, verb: str) -> None:
-    refused = record_refusal(instance, verb)
-    if refused:
-        raise ValidationError(refused)
-
-
-def _next_number(policy_id) -> int:
-    return (PolicyVersion.objects.filter(policy_id=policy_id).aggregate(n=Max("number"))["n"] or 0) + 1
+VERSIONS = RuleVersions(
+    PolicyVersion, parent="policy", copied=COPIED_FIELDS,
+    draft_exists=lambda policy: _("%(policy)s already has a draft version: finish or delete it before starting "
+                                  "another.") % {"policy": policy},
+    moved=gettext_lazy("A version stays with its policy; start a version of the other policy."),
+    taken=lambda day: _("Another published version of this policy takes effect on %(day)s: choose another "
+                        "date.") % {"day": day.isoformat()},
+    dependents=lambda version: version.test_cases.all())
 
 
 @transaction.atomic
 def policyversion_create(*, user, model=PolicyVersion, data):
     """A new draft version of a policy, numbered after the last one. One draft a policy at a time (the
     constraint ``policy_one_draft`` holds it when two people start one at the same moment)."""
-    policy = data.get("policy")
-    if policy is not None and PolicyVersion.objects.filter(policy=policy, status=VersionStatus.DRAFT).exists():
-        raise ValidationError({"policy": _draft_exists_message(policy)})
-    preset = {"status": VersionStatus.DRAFT, "number": _next_number(getattr(policy, "pk", policy))}
-    try:
-        with transaction.atomic():
-            return object_create(user=user, model=model, data=data, preset=preset)
-    except (ValidationError, IntegrityError):
-        if policy is not None and PolicyVersion.objects.filter(policy=policy, status=VersionStatus.DRAFT).exists():
-            raise ValidationError({"policy": _draft_exists_message(policy)}) from None
-        raise
+    return VERSIONS.create(user=user, model=model, data=data)
 
 
 @transaction.atomic
 def policyversion_update(*, user, instance, data):
     """Only a draft changes; a published or retired version is the record of the decisions taken under it."""
-    ensure_can(user, CHANGE, PolicyVersion)
-    locked = PolicyVersion.objects.select_for_update().get(pk=instance.pk)
-    _refuse_if_fixed(locked, "change")
-    policy = data.get("policy")
-    if policy is not None and getattr(policy, "pk", policy) != locked.policy_id:
-        raise ValidationError({"policy": _("A version stays with its policy; start a version of the other policy.")})
-    return object_update(user=user, instance=locked, data=data)
+    return VERSIONS.update(user=user, instance=instance, data=data)
 
 
 @transaction.atomic
 def policyversion_delete(*, user, instance):
     """Only a draft is deleted (its test cases with it)."""
-    locked = PolicyVersion.objects.select_for_update().filter(pk=instance.pk).first()
-    if locked is not None:
-        _refuse_if_fixed(locked, "delete")
-        for case in locked.test_cases.all():
-            audit.record_change(instance=case, action=ChangeAction.DELETE, user=user, before=audit.snapshot(case),
-                                after=None)
-    object_delete(user=user, instance=instance)
+    VERSIONS.delete(user=user, instance=instance)
 
 
 def version_problems(version: PolicyVersion, *, complete: bool = True) -> list[str]:
@@ -165,7 +139,7 @@ def policyversion_rules_set(*, user, instance, **rules):
     on the builder page and checked there); refused for a published or retired version, as any change is."""
     ensure_can(user, CHANGE, PolicyVersion)
     locked = PolicyVersion.objects.for_user(user).select_for_update().get(pk=instance.pk)
-    _refuse_if_fixed(locked, "change")
+    VERSIONS.refuse_if_fixed(locked, "change")
     data = {name: rules[name] for name in RULE_FIELDS if name in rules}
     probe = PolicyVersion(**{name: getattr(locked, name) for name in RULE_FIELDS})
     for name, value in data.items():
@@ -182,26 +156,9 @@ def policyversion_rules_set(*, user, instance, **rules):
     return locked
 
 
-def _copy(version: PolicyVersion, effective_from) -> PolicyVersion:
-    copy = PolicyVersion(policy_id=version.policy_id, number=_next_number(version.policy_id),
-                         status=VersionStatus.DRAFT, effective_from=effective_from)
-    for name in COPIED_FIELDS:
-        setattr(copy, name, getattr(version, name))
-    return copy
-
-
-def _refuse_second_draft(user, version):
-    if PolicyVersion.objects.filter(policy_id=version.policy_id, status=VersionStatus.DRAFT).exists():
-        raise Refused(_draft_exists_message(version.policy))
-
-
-def _latest(version):
-    return PolicyVersion.objects.filter(policy_id=version.policy_id).order_by("-number").first()
-
-
 @action(PolicyVersion, "new_version", label=gettext_lazy("Start a new version"), roles=POLICY_MANAGERS,
         sources=[VersionStatus.PUBLISHED, VersionStatus.RETIRED], form=NewPolicyVersionForm,
-        condition=_refuse_second_draft, event_data=lambda version, new: {"new_version": new.pk},
+        condition=VERSIONS.refuse_second_draft, event_data=lambda version, new: {"new_version": new.pk},
         help=gettext_lazy("Copies the policy's latest version (conditions, amount formula, parameters, caps, obligations "
                    "and test cases) into a new draft that takes effect on the date given once it is published."),
         initial=lambda version: {"effective_from": datetime.date.today()},
@@ -210,16 +167,8 @@ def policyversion_new_version(*, user, instance: PolicyVersion, effective_from: 
     """Start the next version of a policy from its latest: a draft with the same rules and test cases (their
     results cleared). Refused while the policy has a draft; two people starting one at the same moment get one
     draft and one refusal (the constraint ``policy_one_draft``)."""
-    latest = _latest(instance) or instance
-    copy = _copy(latest, effective_from)
-    try:
-        with transaction.atomic():
-            copy.full_clean(validate_constraints=False, validate_unique=False)
-            copy.save()
-    except IntegrityError:
-        raise Refused(_draft_exists_message(instance.policy)) from None
-    audit.record_change(instance=copy, action=ChangeAction.CREATE, user=user, before=None,
-                        after=audit.snapshot(copy))
+    latest = VERSIONS.latest(instance) or instance
+    copy = VERSIONS.start_from(user=user, source=latest, effective_from=effective_from)
     for case in latest.test_cases.all():
         new = PolicyTestCase.objects.create(version=copy, name=case.name, facts=case.facts,
                                             period_start=case.period_start, period_end=case.period_end,
@@ -356,10 +305,7 @@ def _publish_check(user, version):
         example=lambda version: {})
 def policyversion_publish(*, user, instance: PolicyVersion) -> PolicyVersion:
     """Publish a draft: the evidence checked once more under the row's lock, the content hash fixed."""
-    return core_services.version_publish(
-        instance, user=user, content_hash=engine.version_hash(instance),
-        taken=lambda day: Refused(_("Another published version of this policy takes effect on %(day)s: choose "
-                                    "another date.") % {"day": day.isoformat()}))
+    return VERSIONS.publish(instance, user=user, content_hash=engine.version_hash(instance))
 
 
 @action(PolicyVersion, "retire", label=gettext_lazy("Retire"), roles=[Role.BUREAU_ADMIN],
@@ -368,7 +314,7 @@ def policyversion_publish(*, user, instance: PolicyVersion) -> PolicyVersion:
                    "for new work."),
         example=lambda version: {})
 def policyversion_retire(*, user, instance: PolicyVersion) -> PolicyVersion:
-    return core_services.version_retire(instance, user=user)
+    return VERSIONS.retire(instance, user=user)
 
 
 def version_in_force(policy: Policy, on: datetime.date) -> PolicyVersion | None:

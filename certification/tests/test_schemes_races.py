@@ -59,7 +59,7 @@ def test_without_the_check_before_it_the_constraint_alone_keeps_one_draft(world,
         with lock:
             return next(numbers)
 
-    monkeypatch.setattr(services, "_next_number", distinct_number)
+    monkeypatch.setattr(services.VERSIONS, "next_number", distinct_number)
 
     body = services.schemeversion_new_version.action.body
     scheme = a_scheme("a")

@@ -27,7 +27,7 @@ LAYERS = [
     ("actions", ["core.actions"]),
     ("surfaces", ["core.surfaces"]),
     ("features", ["core.accounts", "core.attachments", "core.calendar", "core.documents", "core.importing",
-                  "core.reminders"]),
+                  "core.reminders", "core.versions"]),
     ("pages", []),
     ("project", ["core.urls", "core.apps", "core.admin", "core.context_processors", "core.templatetags",
                  "core.management", "core.demo"]),

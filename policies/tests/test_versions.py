@@ -494,14 +494,11 @@ def test_a_leader_or_an_operator_cannot_ask_for_a_decision(world, client_for):
 
 
 def test_two_published_versions_of_a_policy_cannot_take_effect_on_one_day(world):
-    """The partial unique constraint decides, in the publishing both rule sets share (core.services); the
+    """The partial unique constraint decides, in the publishing both rule sets share (core.versions); the
     refusal names the day and nothing of the draft changes."""
-    from core import services as core_services
-
     first = published_area_policy()
     second = area_version(policy=first.policy, number=2)  # from the same day as the first
     with pytest.raises(Refused, match="2020-01-01"):
-        core_services.version_publish(second, user=world.users["admin"], content_hash=engine.version_hash(second),
-                                      taken=lambda day: Refused(f"已有 {day.isoformat()} 施行的版本"))
+        services.VERSIONS.publish(second, user=world.users["admin"], content_hash=engine.version_hash(second))
     second.refresh_from_db()
     assert second.status == VersionStatus.DRAFT and not second.content_hash
