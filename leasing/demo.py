@@ -392,10 +392,9 @@ def write_money(plan: DistrictPlan) -> None:
     for index, park in operator_of.items():
         payment = payments[index]
         if payment.confirmed_at is not None:
-            account = operators.get(id(park))
-            if account is None:
-                operators[id(park)] = account = _operator_account(plan, park)
-            payment.confirmed_by = account
+            if id(park) not in operators:  # asked once a park, including when the answer is none
+                operators[id(park)] = _operator_account(plan, park)
+            payment.confirmed_by = operators[id(park)]
     RentPayment.objects.bulk_create(payments, batch_size=2000)
     _write_sublet(plan, rng)
 

@@ -435,13 +435,10 @@ def _awards_eligible(version, enterprises, start, end, *, skip):
     ranked = [row["enterprise"] for row in (version.dry_run or {}).get("top", []) if (row.get("after") or 0) > 0]
     first = list(Enterprise.objects.filter(pk__in=ranked))
     first.sort(key=lambda enterprise: ranked.index(enterprise.pk))
-    for enterprise in [*first, *enterprises]:
-        if enterprise.pk in skip:
-            continue
-        decision = evaluation.decide(enterprise, version, start, end, end, save=False)
-        if decision.eligible and decision.amount:
-            return enterprise
-    return None
+    ordered = [enterprise for enterprise in [*first, *enterprises] if enterprise.pk not in skip]
+    # Decided together, as a dry run decides: each fact read once for all of them (set-based).
+    results = evaluation.decide_all(version, sorted({e.pk for e in ordered}), start, end, end)
+    return next((enterprise for enterprise in ordered if all(results[enterprise.pk])), None)
 
 
 def _awards_row(policy, enterprise, year, status, statement, steps, users, number):

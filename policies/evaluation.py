@@ -118,7 +118,8 @@ def population(start: datetime.date, end: datetime.date) -> list[int]:
                       .values_list("enterprise_id", flat=True)))
 
 
-def _decide_all(version, ids, start, end, on) -> dict:
+def decide_all(version, ids, start, end, on) -> dict:
+    """Each enterprise of ``ids`` decided by ``version``, not stored: {id: (eligible, amount or 0)}."""
     rules = engine.rules_of(version)
     cache = FactsCache(ids, policy=version.policy, start=start, end=end, on=on)
     results = {}
@@ -138,11 +139,11 @@ def dry_run(version: PolicyVersion, start: datetime.date | None = None, end: dat
         start, end = last_calendar_year()
     on = on or end
     ids = population(start, end)
-    new = _decide_all(version, ids, start, end, on)
+    new = decide_all(version, ids, start, end, on)
     current = version.policy.version_on(on)
     if current is not None and current.pk == version.pk:
         current = None
-    old = _decide_all(current, ids, start, end, on) if current is not None else {}
+    old = decide_all(current, ids, start, end, on) if current is not None else {}
     names = dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "name"))
     changes = []
     for enterprise_id in ids:
