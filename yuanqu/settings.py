@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "leasing",
     "certification",
     "policies",
+    "carriers",
     "demo",
 ]
 

@@ -10,7 +10,7 @@ from core.surfaces.display import display, resolve
 # Fields the attributes leave out (their own panel shows them, or they are only asked on the form); the units and
 # floors of a building show their building.
 NOT_ATTRIBUTES = {"users", "confirm_credit_code", "building"}
-BUILDING_SHOWN = {"unit", "floor"}
+BUILDING_SHOWN = {"unit", "floor", "carrier"}
 
 
 @dataclass(frozen=True)
