@@ -28,7 +28,7 @@ def test_steps_run_in_the_order_the_parts_declare():
     assert [s.key for s in registry.steps(SYNTHETIC)] == ["spaces.places", "enterprises.people", "spaces.units",
                                                           "certification.records", "policies.facts"]
     assert [p.app for p in registry.parts()] == ["core", "spaces", "enterprises", "leasing", "certification", "policies",
-                                                 "carriers"]
+                                                 "carriers", "projects"]
     # Flushes empty the last part's tables first, so no foreign key is left pointing at a deleted row.
     tables = [name for p in reversed(registry.parts()) for name, _model in p.tables]
     assert tables.index("lease_units") < tables.index("units") and tables.index("leases") < tables.index("enterprises")
