@@ -27,5 +27,28 @@ class DeliveryStatus(ChoiceSet):
     DELIVERED = "delivered", _("Delivered")
 
 
+class PppStage(ChoiceSet):
+    IDENTIFICATION = "identification", _("Identification")
+    PREPARATION = "preparation", _("Preparation")
+    PROCUREMENT = "procurement", _("Procurement")
+    EXECUTION = "execution", _("Execution")
+    TRANSFER = "transfer", _("Transfer")
+
+
+# The order of the lifecycle: 识别 → 准备 → 采购 → 执行 → 移交.
+PPP_STAGES = [PppStage.IDENTIFICATION, PppStage.PREPARATION, PppStage.PROCUREMENT, PppStage.EXECUTION,
+              PppStage.TRANSFER]
+# A project from procurement on is committed: its yearly government expenditure counts in the level's PPP spending.
+PPP_COMMITTED = (PppStage.PROCUREMENT, PppStage.EXECUTION, PppStage.TRANSFER)
+
+
+class PaymentMechanism(ChoiceSet):
+    GOVERNMENT_PAY = "government_pay", _("Government pay")
+    VIABILITY_GAP = "viability_gap", _("Viability gap funding")
+    USER_PAY = "user_pay", _("User pay")
+
+
+PppStage._colors = {"identification": "secondary", "preparation": "info", "procurement": "warning",
+                    "execution": "primary", "transfer": "success"}
 ProjectStatus._colors = {"planned": "info", "in_progress": "primary", "completed": "success", "suspended": "secondary"}
 DeliveryStatus._colors = {"expected": "warning", "delivered": "success"}

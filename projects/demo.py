@@ -14,11 +14,12 @@ from decimal import Decimal
 from demo.parts import Part
 from demo.plan import DistrictPlan
 
-from .choices import DeliveryStatus, ProjectKind, ProjectStatus
-from .models import Milestone, Project, SpaceDelivery
+from .choices import DeliveryStatus, PppStage, ProjectKind, ProjectStatus
+from .models import FiscalYear, Milestone, PppPayment, PppProject, Project, SpaceDelivery
 
 part = Part("projects", tables=[("space_deliveries", SpaceDelivery), ("milestones", Milestone),
-                                ("projects", Project)])
+                                ("projects", Project), ("ppp_payments", PppPayment), ("ppp_projects", PppProject),
+                                ("fiscal_years", FiscalYear)])
 
 _D = datetime.date
 K = ProjectKind
@@ -151,3 +152,48 @@ def write_projects(plan: DistrictPlan) -> None:
                                         expected_on=_months(today, months), park=parks.get(park)))
     SpaceDelivery.objects.bulk_create(deliveries)
     plan.say(f"projects: {len(projects)} projects, {len(milestones)} milestones, {len(deliveries)} deliveries")
+
+
+# PPP [assume]: the district's general public budget expenditure about 300亿元 in 2019, growing 3% a year (the
+# demo's figure, not the district's accounts); four invented projects, within the caps.
+BUDGET_2019 = Decimal("30000000000")
+# (code, name, zone, department, stage, mechanism, first year, years, yearly 万元, PSC 万元, PPP 万元, legacy)
+PPP = [
+    ("PPP-HD", "福田区河道综合整治PPP项目", "central-park", "zjj", PppStage.EXECUTION, "viability_gap", 2019, 15, 38000,
+     520000, 468000, True),
+    ("PPP-TC", "福田区智慧停车设施PPP项目", "futian-cbd", "jtj", PppStage.EXECUTION, "user_pay", 2020, 20, 0, 0, 0, True),
+    ("PPP-GL", "梅林片区综合管廊PPP项目", "meilin", "fgj", PppStage.PREPARATION, "government_pay", 0, 20, 29000,
+     610000, 574000, False),
+    ("PPP-TY", "福田区体育公园提升PPP项目", "antuoshan", "wtlj", PppStage.IDENTIFICATION, "viability_gap", 0, 12, 9000,
+     None, None, False),
+]
+
+
+@part.district.writes
+def write_ppp(plan: DistrictPlan) -> None:
+    from core.models import Department
+    from spaces.models import Zone
+
+    today = plan.today
+    zones = {zone.code: zone for zone in Zone.objects.all()}
+    departments = {department.code: department for department in Department.objects.all()}
+    if not zones or not departments:
+        return
+    years = range(2019, today.year + 11)
+    FiscalYear.objects.bulk_create([FiscalYear(
+        year=year, expenditure=(BUDGET_2019 * Decimal("1.03") ** (year - 2019)).quantize(Decimal("1")),
+        projected=year >= today.year) for year in years])
+    payments = []
+    for (code, name, zone, department, stage, mechanism, first, term, yearly, psc, cost, legacy) in PPP:
+        project = PppProject(code=code, name=name, zone=zones[zone], department=departments[department], stage=stage,
+                             mechanism=mechanism, contract_years=term, legacy=legacy,
+                             psc=None if psc is None else Decimal(psc) * 10000,
+                             ppp_cost=None if cost is None else Decimal(cost) * 10000)
+        project.refresh_search_text()
+        project.save()
+        start = first or today.year + 1
+        if yearly:
+            payments += [PppPayment(project=project, year=year, amount=Decimal(yearly) * 10000)
+                         for year in range(start, start + term)]
+    PppPayment.objects.bulk_create(payments)
+    plan.say(f"projects: {len(PPP)} PPP projects, {len(payments)} yearly expenditures, {len(years)} fiscal years")

@@ -6,8 +6,8 @@ from core.surfaces.filters import BaseFilterSet, YesNoFilter, scoped
 from spaces.choices import UnitUse
 from spaces.models import Zone
 
-from .choices import DeliveryStatus, ProjectKind, ProjectStatus
-from .models import Milestone, Project, SpaceDelivery
+from .choices import DeliveryStatus, PaymentMechanism, PppStage, ProjectKind, ProjectStatus
+from .models import FiscalYear, Milestone, PppPayment, PppProject, Project, SpaceDelivery
 
 
 def _in_zone(field: str):
@@ -61,3 +61,33 @@ class SpaceDeliveryFilterSet(BaseFilterSet):
         fields = ["q", "project", "use", "status", "zone"]
 
     in_zone = _in_zone("project__zone_id")
+
+
+class PppProjectFilterSet(BaseFilterSet):
+    stage = django_filters.ChoiceFilter(label=_("stage"), choices=PppStage.choices)
+    mechanism = django_filters.ChoiceFilter(label=_("payment mechanism"), choices=PaymentMechanism.choices)
+    zone = django_filters.ModelChoiceFilter(label=_("zone"), queryset=scoped(Zone), method="in_zone")
+
+    class Meta:
+        model = PppProject
+        fields = ["q", "stage", "mechanism", "zone"]
+
+    in_zone = _in_zone("zone_id")
+
+
+class FiscalYearFilterSet(BaseFilterSet):
+    search_lookups = ("year__contains",)
+
+    class Meta:
+        model = FiscalYear
+        fields = ["q", "projected"]
+
+
+class PppPaymentFilterSet(BaseFilterSet):
+    project = django_filters.ModelChoiceFilter(label=_("PPP project"), queryset=scoped(PppProject))
+    year = django_filters.NumberFilter(label=_("year"))
+    search_lookups = ("project__search_text__contains",)
+
+    class Meta:
+        model = PppPayment
+        fields = ["q", "project", "year"]

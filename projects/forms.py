@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.surfaces.forms import ActionForm, BaseModelForm, DateInput
 
-from .models import Milestone, Project, SpaceDelivery
+from .models import FiscalYear, Milestone, PppPayment, PppProject, Project, SpaceDelivery
 
 
 class ProjectForm(BaseModelForm):
@@ -39,3 +39,23 @@ class ProgressForm(ActionForm):
     area_demolished = forms.DecimalField(label=_("floor area demolished (m²)"), max_digits=12, decimal_places=2,
                                          min_value=0)
     households_relocated = forms.IntegerField(label=_("households relocated"), min_value=0)
+
+
+class PppProjectForm(BaseModelForm):
+    class Meta:
+        model = PppProject
+        fields = ["code", "name", "zone", "department", "mechanism", "contract_years", "investment", "psc",
+                  "ppp_cost", "legacy", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class FiscalYearForm(BaseModelForm):
+    class Meta:
+        model = FiscalYear
+        fields = ["year", "expenditure", "projected"]
+
+
+class PppPaymentForm(BaseModelForm):
+    class Meta:
+        model = PppPayment
+        fields = ["project", "year", "amount"]

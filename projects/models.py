@@ -15,7 +15,7 @@ from core.rules.types import MISSING
 from spaces.choices import UnitUse
 
 from . import measures
-from .choices import DeliveryStatus, ProjectKind, ProjectStatus
+from .choices import DeliveryStatus, PaymentMechanism, PppStage, ProjectKind, ProjectStatus
 
 M2 = {"max_digits": 12, "decimal_places": 2}
 
@@ -184,3 +184,121 @@ class SpaceDelivery(BaseModel):
             errors["delivered_on"] = _("Delivered space needs the day it was delivered.")
         if errors:
             raise ValidationError(errors)
+
+
+# ----- PPP --------------------------------------------------------------------------------------------------------
+class PppRule(models.Model):
+    """The fiscal affordability caps in force from a date (data, not code): all PPP spending from the general
+    public budget ≤ ``cap_bp`` of that level's general public budget expenditure each year; above
+    ``new_government_pay_cap_bp``, no new government-pay project."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    cap_bp = models.PositiveIntegerField(_("cap (basis points of the budget expenditure)"))
+    new_government_pay_cap_bp = models.PositiveIntegerField(_("cap for new government-pay projects (basis points)"))
+    source = models.CharField(_("source document"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("PPP affordability rule")
+        verbose_name_plural = _("PPP affordability rules")
+
+    def __str__(self):
+        return f"{self.effective_from} {self.source}".strip()
+
+    @classmethod
+    def in_force(cls, on: datetime.date):
+        return cls.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+
+
+class FiscalYear(BaseModel):
+    """The district level's general public budget expenditure of a year (actual, or budgeted for years to come)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    expenditure = models.DecimalField(_("general public budget expenditure (yuan)"), max_digits=18, decimal_places=2)
+    projected = models.BooleanField(_("projected"), default=False,
+                                    help_text=_("A budgeted or projected figure, not the final accounts."))
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("fiscal year")
+        verbose_name_plural = _("fiscal years")
+        constraints = [models.CheckConstraint(condition=Q(expenditure__gt=0), name="fiscal_year_expenditure_positive")]
+
+    def __str__(self):
+        return str(self.year)
+
+    def get_absolute_url(self):
+        return reverse("projects:fiscalyear_detail", args=[self.pk])
+
+
+class PppProject(SearchableModel):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    zone = models.ForeignKey("spaces.Zone", verbose_name=_("zone"), on_delete=models.PROTECT,
+                             related_name="ppp_projects")
+    department = models.ForeignKey("core.Department", verbose_name=_("owning department"), on_delete=models.PROTECT,
+                                   related_name="ppp_projects")
+    stage = models.CharField(_("stage"), max_length=20, choices=PppStage.choices, default=PppStage.IDENTIFICATION)
+    mechanism = models.CharField(_("payment mechanism"), max_length=20, choices=PaymentMechanism.choices)
+    contract_years = models.PositiveSmallIntegerField(_("contract term (years)"))
+    investment = models.DecimalField(_("total investment (yuan)"), max_digits=18, decimal_places=2, null=True,
+                                     blank=True)
+    psc = models.DecimalField(_("public sector comparator, present value (yuan)"), max_digits=18, decimal_places=2,
+                              null=True, blank=True)
+    ppp_cost = models.DecimalField(_("PPP cost to government, present value (yuan)"), max_digits=18,
+                                   decimal_places=2, null=True, blank=True)
+    legacy = models.BooleanField(_("under the rules before 2023"), default=False,
+                                 help_text=_("A project started under the PPP rules before the 2023 mechanism."))
+    description = models.TextField(_("description"), blank=True)
+
+    search_fields = ("name", "code")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("PPP project")
+        verbose_name_plural = _("PPP projects")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:pppproject_detail", args=[self.pk])
+
+    @property
+    def stage_color(self):
+        return PppStage.color(self.stage)
+
+    @property
+    def government_pay(self) -> bool:
+        return self.mechanism == PaymentMechanism.GOVERNMENT_PAY
+
+    def value_for_money(self):
+        """measures.VfmResult of the two present values, or MISSING while either is not entered."""
+        if self.psc is None or self.ppp_cost is None:
+            return MISSING
+        return measures.value_for_money(int(self.ppp_cost * 100), int(self.psc * 100))
+
+
+class PppPayment(BaseModel):
+    """The government's expenditure on a PPP project in one year of its contract (from the general public
+    budget)."""
+
+    project = models.ForeignKey(PppProject, verbose_name=_("PPP project"), on_delete=models.PROTECT,
+                                related_name="payments")
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("government expenditure (yuan)"), max_digits=18, decimal_places=2)
+
+    scope_via = "project"
+
+    class Meta:
+        ordering = ["project", "year"]
+        verbose_name = _("PPP yearly expenditure")
+        verbose_name_plural = _("PPP yearly expenditure")
+        constraints = [models.UniqueConstraint(fields=["project", "year"], name="ppp_payment_one_a_year"),
+                       models.CheckConstraint(condition=Q(amount__gte=0), name="ppp_payment_not_negative")]
+
+    def __str__(self):
+        return f"{self.project.name} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("projects:ppppayment_detail", args=[self.pk])

@@ -8,3 +8,6 @@ add_entry("resources", _("Projects"), "projects:project_list", weight=40, visibl
 add_entry("resources", _("Project milestones"), "projects:milestone_list", weight=50, visible="projects.Milestone")
 add_entry("resources", _("Future supply of space"), "projects:spacedelivery_list", weight=60,
           visible="projects.SpaceDelivery")
+add_entry("resources", _("PPP projects"), "projects:pppproject_list", weight=70, visible="projects.PppProject")
+add_entry("resources", _("PPP affordability"), "projects:ppp_affordability", weight=80, visible="projects.PppProject")
+add_entry("resources", _("Fiscal years"), "projects:fiscalyear_list", weight=90, visible="projects.FiscalYear")

@@ -42,3 +42,46 @@ def supply_by_use(deliveries) -> list[tuple[str, Decimal]]:
         label = delivery.get_use_display()
         totals[label] = totals.get(label, Decimal(0)) + delivery.area
     return sorted(totals.items(), key=lambda item: -item[1])
+
+
+def affordability_table(*, user, today) -> dict:
+    """Fiscal affordability year by year, for the years whose budget expenditure is entered: the PPP spending of
+    projects from procurement on (committed), that of projects still in identification or preparation (pipeline,
+    as if they all went ahead), each as a share of the budget expenditure, against the caps in force ``today``."""
+    from core.rules.types import MISSING
+
+    from . import measures
+    from .choices import PPP_COMMITTED
+    from .models import FiscalYear, PppPayment, PppProject, PppRule
+
+    rule = PppRule.in_force(today)
+    visible = PppProject.objects.for_user(user)
+    fiscal = list(FiscalYear.objects.for_user(user).order_by("year"))
+    committed: dict = {}
+    pipeline: dict = {}
+    for year, amount, stage in PppPayment.objects.filter(project__in=visible, year__in=[f.year for f in fiscal]) \
+            .values_list("year", "amount", "project__stage"):
+        bucket = committed if stage in PPP_COMMITTED else pipeline
+        bucket[year] = bucket.get(year, 0) + int(amount * 100)
+    rows = []
+    for entry in fiscal:
+        budget = int(entry.expenditure * 100)
+        spent = committed.get(entry.year, 0)
+        ahead = spent + pipeline.get(entry.year, 0)
+        row = {"year": entry.year, "budget": budget, "committed": spent, "pipeline": pipeline.get(entry.year, 0),
+               "projected": entry.projected, "share_bp": None}
+        if rule is not None:
+            caps = {"cap_bp": rule.cap_bp, "new_government_pay_cap_bp": rule.new_government_pay_cap_bp}
+            now = measures.affordability({entry.year: (spent, budget)}, **caps)[0]
+            later = measures.affordability({entry.year: (ahead, budget)}, **caps)[0]
+            row.update(share_bp=now.share_bp, within_cap=now.within_cap,
+                       new_government_pay_allowed=now.new_government_pay_allowed,
+                       share_with_pipeline_bp=later.share_bp, pipeline_within_cap=later.within_cap)
+        rows.append(row)
+    chart = {"years": [str(r["year"]) for r in rows],
+             "committed": [None if r.get("share_bp") in (None, MISSING) else r["share_bp"] / 100 for r in rows],
+             "pipeline": [None if r.get("share_with_pipeline_bp") in (None, MISSING) else
+                          (r["share_with_pipeline_bp"] - r["share_bp"]) / 100 for r in rows],
+             "cap": None if rule is None else rule.cap_bp / 100,
+             "new_cap": None if rule is None else rule.new_government_pay_cap_bp / 100}
+    return {"rule": rule, "rows": rows, "chart": chart}

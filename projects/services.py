@@ -5,6 +5,7 @@ audited with its domain event."""
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,9 +16,10 @@ from core.reference.choices import ChangeAction, Role
 from core.rules.types import MISSING
 from core.services import object_create, object_delete, object_update
 
-from .choices import DeliveryStatus, ProjectStatus
+from . import measures
+from .choices import PPP_COMMITTED, DeliveryStatus, PppStage, ProjectStatus
 from .forms import DayForm, ProgressForm
-from .models import Milestone, Project, SpaceDelivery
+from .models import FiscalYear, Milestone, PppPayment, PppProject, PppRule, Project, SpaceDelivery
 
 OFFICERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
 RUNNING = (ProjectStatus.PLANNED, ProjectStatus.IN_PROGRESS, ProjectStatus.SUSPENDED)
@@ -194,3 +196,163 @@ def spacedelivery_deliver(*, user, instance: SpaceDelivery, day: datetime.date) 
     before = audit.snapshot(instance)
     instance.status, instance.delivered_on = DeliveryStatus.DELIVERED, day
     return _save(instance, user, before)
+
+
+# ----- PPP --------------------------------------------------------------------------------------------------------
+def _yuan_text(fen: int) -> str:
+    from core.rules import yuan_text
+
+    return yuan_text(fen)
+
+
+def _percent(bp) -> str:
+    return "—" if bp is MISSING else f"{bp // 100}.{bp % 100:02d}%"
+
+
+def fiscalyear_create(*, user, model=FiscalYear, data: dict) -> FiscalYear:
+    return object_create(user=user, model=model, data=data)
+
+
+def fiscalyear_update(*, user, instance: FiscalYear, data: dict) -> FiscalYear:
+    return object_update(user=user, instance=instance, data=data)
+
+
+def fiscalyear_delete(*, user, instance: FiscalYear) -> None:
+    object_delete(user=user, instance=instance)
+
+
+def pppproject_create(*, user, model=PppProject, data: dict) -> PppProject:
+    return object_create(user=user, model=model, data=data)
+
+
+def pppproject_update(*, user, instance: PppProject, data: dict) -> PppProject:
+    return object_update(user=user, instance=instance, data=data)
+
+
+def pppproject_delete(*, user, instance: PppProject) -> None:
+    object_delete(user=user, instance=instance)
+
+
+def _payments_open(project: PppProject) -> None:
+    """A committed project's yearly expenditure was checked for affordability when it was procured: it stays."""
+    if project.stage in PPP_COMMITTED:
+        raise ValidationError({"project": _("%(project)s is at the %(stage)s stage: its yearly expenditure was "
+                                            "checked for affordability and can no longer change.") % {
+            "project": project, "stage": project.get_stage_display()}})
+
+
+@transaction.atomic
+def ppppayment_create(*, user, model=PppPayment, data: dict) -> PppPayment:
+    project = data.get("project")
+    if project is not None:
+        _payments_open(PppProject.objects.select_for_update().get(pk=project.pk))
+    return object_create(user=user, model=model, data=data)
+
+
+@transaction.atomic
+def ppppayment_update(*, user, instance: PppPayment, data: dict) -> PppPayment:
+    _payments_open(PppProject.objects.select_for_update().get(pk=instance.project_id))
+    if data.get("project") is not None and data["project"].pk != instance.project_id:
+        _payments_open(PppProject.objects.select_for_update().get(pk=data["project"].pk))
+    return object_update(user=user, instance=instance, data=data)
+
+
+@transaction.atomic
+def ppppayment_delete(*, user, instance: PppPayment) -> None:
+    _payments_open(PppProject.objects.select_for_update().get(pk=instance.project_id))
+    object_delete(user=user, instance=instance)
+
+
+def _stage(instance: PppProject, user, stage: str) -> PppProject:
+    before = audit.snapshot(instance)
+    instance.stage = stage
+    return _save(instance, user, before)
+
+
+@action(PppProject, "prepare", label=gettext_lazy("Start preparation"), roles=OFFICERS,
+        sources=[PppStage.IDENTIFICATION], target=PppStage.PREPARATION, state_field="stage",
+        help=gettext_lazy("The project was identified as suitable for PPP; the implementation plan, value for money "
+                          "and fiscal affordability are prepared."), example=lambda project: {})
+def pppproject_prepare(*, user, instance: PppProject) -> PppProject:
+    return _stage(instance, user, PppStage.PREPARATION)
+
+
+def committed_spending(years, *, excluding=None) -> dict:
+    """{year: fen} of the yearly government expenditure of every PPP project from procurement on."""
+    rows = PppPayment.objects.filter(project__stage__in=PPP_COMMITTED, year__in=list(years))
+    if excluding is not None:
+        rows = rows.exclude(project=excluding)
+    spending = {year: 0 for year in years}
+    for year, amount in rows.values_list("year", "amount"):
+        spending[year] += int(amount * 100)
+    return spending
+
+
+def affordability_refusal(project: PppProject, today: datetime.date) -> str | None:
+    """Why ``project`` may not be procured, in Chinese, or None. Takes the locks of the fiscal years it spends in
+    (in year order), so that two projects procured at the same moment are checked one after the other."""
+    vfm = project.value_for_money()
+    if vfm is MISSING:
+        return _("The value-for-money evaluation is missing: enter the public sector comparator and the PPP cost.")
+    if not vfm.passes:
+        return _("The project fails value for money: its PPP cost %(ppp)s is above the public sector comparator "
+                 "%(psc)s.") % {"ppp": _yuan_text(int(project.ppp_cost * 100)), "psc": _yuan_text(int(project.psc * 100))}
+    own = {year: int(amount * 100) for year, amount in project.payments.values_list("year", "amount")}
+    if not own:
+        return None
+    rule = PppRule.in_force(today)
+    if rule is None:
+        return _("No PPP affordability rule is in force on %(day)s.") % {"day": today.isoformat()}
+    budgets = {fiscal.year: int(fiscal.expenditure * 100) for fiscal in
+               FiscalYear.objects.select_for_update().filter(year__in=list(own)).order_by("year")}
+    missing = sorted(set(own) - set(budgets))
+    if missing:
+        return _("The general public budget expenditure of %(years)s is not entered: affordability cannot be "
+                 "checked.") % {"years": "、".join(str(year) for year in missing)}
+    after = measures.add_project_spending(committed_spending(own, excluding=project), own)
+    years_after = {year: (after[year], budgets[year]) for year in own}
+    refusals = measures.affordability_refusals(years_after, government_pay=project.government_pay,
+                                               cap_bp=rule.cap_bp, new_government_pay_cap_bp=rule.new_government_pay_cap_bp)
+    if not refusals:
+        return None
+    shares = {row.year: row.share_bp for row in measures.affordability(
+        years_after, cap_bp=rule.cap_bp, new_government_pay_cap_bp=rule.new_government_pay_cap_bp)}
+    sentences = []
+    for year, code in refusals:
+        values = {"year": year, "share": _percent(shares[year]), "cap": _percent(rule.cap_bp),
+                  "new_cap": _percent(rule.new_government_pay_cap_bp)}
+        if code == measures.OVER_CAP:
+            sentences.append(_("in %(year)s PPP spending would be %(share)s of the general public budget "
+                               "expenditure, above %(cap)s") % values)
+        else:
+            sentences.append(_("in %(year)s PPP spending would be %(share)s, above %(new_cap)s: no new "
+                               "government-pay project") % values)
+    return _("Fiscal affordability is not met: %(reasons)s.") % {"reasons": "；".join(sentences)}
+
+
+@action(PppProject, "procure", label=gettext_lazy("Start procurement"), roles=OFFICERS,
+        sources=[PppStage.PREPARATION], target=PppStage.PROCUREMENT, state_field="stage", style="outline-warning",
+        help=gettext_lazy("Value for money must pass, and with this project's yearly expenditure all PPP spending "
+                          "must stay within the affordability caps in every year of its contract."),
+        example=lambda project: {})
+def pppproject_procure(*, user, instance: PppProject) -> PppProject:
+    refusal = affordability_refusal(instance, timezone.localdate())
+    if refusal:
+        raise Refused(refusal)
+    return _stage(instance, user, PppStage.PROCUREMENT)
+
+
+@action(PppProject, "execute", label=gettext_lazy("Start execution"), roles=OFFICERS,
+        sources=[PppStage.PROCUREMENT], target=PppStage.EXECUTION, state_field="stage",
+        help=gettext_lazy("The contract is signed and the project is being built and operated."),
+        example=lambda project: {})
+def pppproject_execute(*, user, instance: PppProject) -> PppProject:
+    return _stage(instance, user, PppStage.EXECUTION)
+
+
+@action(PppProject, "transfer", label=gettext_lazy("Transfer"), roles=OFFICERS,
+        sources=[PppStage.EXECUTION], target=PppStage.TRANSFER, state_field="stage", style="outline-success",
+        help=gettext_lazy("The contract term is over and the assets are handed over to the government."),
+        example=lambda project: {})
+def pppproject_transfer(*, user, instance: PppProject) -> PppProject:
+    return _stage(instance, user, PppStage.TRANSFER)

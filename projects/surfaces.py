@@ -4,8 +4,8 @@ from core.importing.spec import CODE, ImportColumn, ImportSpec
 from core.surfaces import Column, Surface, register
 
 from . import filters, forms, services
-from .choices import ProjectKind
-from .models import Milestone, Project, SpaceDelivery
+from .choices import PppStage, ProjectKind
+from .models import FiscalYear, Milestone, PppPayment, PppProject, Project, SpaceDelivery
 
 PROJECT = ImportColumn(match=("code", "name"), aliases=("项目编码", "项目", "项目名称"),
                        help=_("The project's code (or its name, when no other project has it)"))
@@ -78,5 +78,72 @@ spacedelivery = register(Surface(
                  "expected_on": ImportColumn(aliases=("预计交付日期", "预计交付")),
                  "park": ImportColumn(match=("code", "name"), aliases=("园区",))},
         example={"use": "研发", "area": "15000", "expected_on": "2027-06-30"},
+    ),
+))
+
+
+def pppproject_context(request, ppp):
+    from core.rules.types import MISSING
+
+    vfm = ppp.value_for_money()
+    payments = list(ppp.payments.order_by("year"))
+    return {"stages": PppStage.choices, "payments": payments, "payments_total": sum((p.amount for p in payments), start=0),
+            "vfm": None if vfm is MISSING else vfm,
+            "vfm_saving": None if vfm is MISSING else f"{vfm.saving_fen / 100:,.2f}",
+            "vfm_saving_percent": None if vfm is MISSING or vfm.saving_bp is MISSING else
+            f"{vfm.saving_bp / 100:.2f}"}
+
+
+pppproject = register(Surface(
+    model=PppProject, filterset=filters.PppProjectFilterSet, form=forms.PppProjectForm, slug="ppp",
+    columns=[Column("name", link=True), Column("code"), Column("stage", template="core/cells/choice.html"),
+             Column("mechanism", template="core/cells/choice.html"), Column("zone", order_by="zone__name"),
+             Column("department", order_by="department__name"), Column("contract_years"), Column("investment")],
+    select_related=("zone", "department"), default_sort="code",
+    create=services.pppproject_create, update=services.pppproject_update, delete=services.pppproject_delete,
+    detail_template="projects/pppproject_detail.html", extra_context=pppproject_context,
+    bulk_fields=("zone", "department", "mechanism"), api_read_only=("stage",),
+    importer=ImportSpec(
+        key=("code",),
+        columns={"code": ImportColumn(kind=CODE, aliases=("项目编码", "编码")),
+                 "name": ImportColumn(aliases=("项目名称", "名称")),
+                 "zone": ImportColumn(match=("code", "name"), aliases=("片区", "所在片区")),
+                 "department": ImportColumn(match=("code", "name", "short_name"), aliases=("实施机构", "责任单位")),
+                 "mechanism": ImportColumn(aliases=("回报机制", "付费方式")),
+                 "contract_years": ImportColumn(aliases=("合作期限（年）", "合作期限")),
+                 "investment": ImportColumn(aliases=("总投资（元）", "总投资")),
+                 "psc": ImportColumn(aliases=("PSC值（元）", "公共部门比较值（元）")),
+                 "ppp_cost": ImportColumn(aliases=("PPP值（元）", "政府方净成本现值（元）"))},
+        example={"code": "PPP-2024-01", "name": "示例片区综合管廊PPP项目", "zone": "梅林片区",
+                 "department": "区发展和改革局", "contract_years": "20"},
+    ),
+))
+
+fiscalyear = register(Surface(
+    model=FiscalYear, filterset=filters.FiscalYearFilterSet, form=forms.FiscalYearForm, slug="fiscal-years",
+    columns=[Column("__str__", label=_("year"), link=True, order_by="year"), Column("expenditure"),
+             Column("projected")],
+    default_sort="year", create=services.fiscalyear_create, update=services.fiscalyear_update,
+    delete=services.fiscalyear_delete,
+    importer=ImportSpec(
+        key=("year",),
+        columns={"year": ImportColumn(aliases=("年度", "年份")),
+                 "expenditure": ImportColumn(aliases=("一般公共预算支出（元）", "一般公共预算支出")),
+                 "projected": ImportColumn(aliases=("预算或预测数", "预测"))},
+        example={"year": "2027", "expenditure": "38000000000", "projected": "是"},
+    ),
+))
+
+ppppayment = register(Surface(
+    model=PppPayment, filterset=filters.PppPaymentFilterSet, form=forms.PppPaymentForm, slug="ppp-expenditure",
+    columns=[Column("project", order_by="project__name", link=True), Column("year"), Column("amount")],
+    select_related=("project",), default_sort="year",
+    create=services.ppppayment_create, update=services.ppppayment_update, delete=services.ppppayment_delete,
+    importer=ImportSpec(
+        key=("project", "year"),
+        columns={"project": ImportColumn(match=("code", "name"), aliases=("项目编码", "项目", "项目名称")),
+                 "year": ImportColumn(aliases=("年度", "年份")),
+                 "amount": ImportColumn(aliases=("政府支出责任（元）", "政府支出（元）", "金额"))},
+        example={"year": "2027", "amount": "52000000"},
     ),
 ))

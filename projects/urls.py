@@ -1,9 +1,14 @@
+from django.urls import path
+
 from core.surfaces.urls import surface_urlpatterns
 
-from . import surfaces
+from . import surfaces, views
 
 app_name = "projects"
 
-urlpatterns = []
-for s in (surfaces.project, surfaces.milestone, surfaces.spacedelivery):
+urlpatterns = [
+    path("ppp/affordability/", views.affordability, name="ppp_affordability"),
+]
+for s in (surfaces.project, surfaces.milestone, surfaces.spacedelivery, surfaces.pppproject, surfaces.fiscalyear,
+          surfaces.ppppayment):
     urlpatterns += surface_urlpatterns(s)

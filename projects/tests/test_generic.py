@@ -3,9 +3,10 @@ bureau keeps them, leaders read them, operators and enterprises see none."""
 
 import datetime
 import itertools
+from decimal import Decimal
 
 from core.models import Department
-from projects.models import Milestone, Project, SpaceDelivery
+from projects.models import FiscalYear, Milestone, PppPayment, PppProject, Project, SpaceDelivery
 from yuanqu.generic_tests import ModelTests
 
 NAME = {"a": "甲", "b": "乙"}
@@ -75,3 +76,59 @@ class TestSpaceDelivery(ModelTests):
     def import_row(self, world, obj):
         return {"项目编码": obj.project.code, "用途": obj.get_use_display(), "预计交付日期": obj.expected_on.isoformat(),
                 "备注": "首批交付研发用房"}
+
+
+def a_ppp(world, side, **overrides):
+    return PppProject.objects.create(**{
+        "code": f"ppp-{side}-{next(NUMBERS)}", "name": f"样本PPP项目{NAME.get(side, side)}", "zone": world.area,
+        "department": Department.objects.get(code="fgj"), "mechanism": "viability_gap", "contract_years": 15,
+        "psc": Decimal("500000000.00"), "ppp_cost": Decimal("460000000.00"), **overrides})
+
+
+class TestPppProject(ModelTests):
+    model = PppProject
+    expected = EXPECTED
+    update = {"name": "梅林片区综合管廊PPP项目"}
+
+    def sample(self, world, side, **overrides):
+        return a_ppp(world, side, **overrides)
+
+    def create_data(self, world, side):
+        return {"code": f"new-{side}", "name": "岗厦片区停车设施PPP项目", "zone": world.area,
+                "department": Department.objects.get(code="fgj"), "mechanism": "user_pay", "contract_years": 20}
+
+    def import_row(self, world, obj):
+        return {"项目编码": obj.code, "项目名称": "梅林片区综合管廊PPP项目"}
+
+
+class TestFiscalYear(ModelTests):
+    model = FiscalYear
+    expected = EXPECTED
+    update = {"expenditure": Decimal("30500000000.00")}
+    YEARS = {"a": 2031, "b": 2032}
+
+    def sample(self, world, side, **overrides):
+        return FiscalYear.objects.create(**{"year": self.YEARS[side] + 10 * next(NUMBERS) % 900,
+                                            "expenditure": Decimal("28000000000.00"), **overrides})
+
+    def create_data(self, world, side):
+        return {"year": 2040 + (side == "b"), "expenditure": "29000000000"}
+
+    def import_row(self, world, obj):
+        return {"年度": str(obj.year), "一般公共预算支出（元）": "30500000000"}
+
+
+class TestPppPayment(ModelTests):
+    model = PppPayment
+    expected = EXPECTED
+    update = {"amount": Decimal("52000000.00")}
+
+    def sample(self, world, side, **overrides):
+        return PppPayment.objects.create(**{"project": a_ppp(world, f"p{side}"), "year": 2028,
+                                            "amount": Decimal("48000000.00"), **overrides})
+
+    def create_data(self, world, side):
+        return {"project": a_ppp(world, f"new-p{side}"), "year": 2029, "amount": "50000000"}
+
+    def import_row(self, world, obj):
+        return {"项目编码": obj.project.code, "年度": str(obj.year), "政府支出责任（元）": "52000000"}
