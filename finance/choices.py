@@ -1,6 +1,7 @@
 """Kinds and states of funds (基金), their commitments, investments, checks and services (DOMAIN §5)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.reference.choices import ChoiceSet
 
@@ -45,8 +46,8 @@ class CheckOutcome(ChoiceSet):
 
 
 class CheckState(ChoiceSet):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("check", "Open")
+    CLOSED = "closed", pgettext_lazy("check", "Closed")
 
 
 class ServiceKind(ChoiceSet):

@@ -1,5 +1,6 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.surfaces.filters import BaseFilterSet, YesNoFilter, scoped
 
@@ -50,7 +51,7 @@ class SupervisionCheckFilterSet(BaseFilterSet):
     search_lookups = ("fund__search_text__contains",)
     fund = django_filters.ModelChoiceFilter(label=_("fund"), queryset=scoped(Fund))
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=CheckKind.choices)
-    outcome = django_filters.ChoiceFilter(label=_("outcome"), choices=CheckOutcome.choices)
+    outcome = django_filters.ChoiceFilter(label=pgettext_lazy("check", "outcome"), choices=CheckOutcome.choices)
     closed = YesNoFilter(label=_("closed"), method="is_closed")
 
     class Meta:

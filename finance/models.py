@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import BaseModel, DerivedState, SearchableModel
 from core.reference.validators import check_credit_code, normalise_credit_code
@@ -153,7 +154,7 @@ class GuidanceCommitment(BaseModel):
                                       related_name="commitments_made", limit_choices_to={"kind": FundKind.GUIDANCE})
     sub_fund = models.ForeignKey(Fund, verbose_name=_("sub-fund"), on_delete=models.PROTECT,
                                  related_name="commitments_received")
-    committed = money(_("committed (yuan)"))
+    committed = money(pgettext_lazy("fund", "committed (yuan)"))
     paid_in = money(_("paid in (yuan)"), default=0)
     committed_on = models.DateField(_("date committed"))
     other_public = money(_("other public money in the sub-fund (yuan)"), default=0)
@@ -226,9 +227,9 @@ class SupervisionCheck(BaseModel):
     checked_on = models.DateField(_("date checked"))
     kind = models.CharField(_("kind"), max_length=20, choices=CheckKind.choices, default=CheckKind.PERIODIC)
     findings = models.TextField(_("findings"), blank=True)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=CheckOutcome.choices,
+    outcome = models.CharField(pgettext_lazy("check", "outcome"), max_length=20, choices=CheckOutcome.choices,
                                default=CheckOutcome.NO_ISSUES)
-    follow_up = models.TextField(_("follow-up"), blank=True)
+    follow_up = models.TextField(pgettext_lazy("check", "follow-up"), blank=True)
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     closed = models.BooleanField(_("closed"), default=False)
     closing_note = models.CharField(_("closing note"), max_length=300, blank=True)
@@ -269,7 +270,7 @@ class FundService(BaseModel):
     fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="services")
     served_on = models.DateField(_("date served"))
     kind = models.CharField(_("kind"), max_length=20, choices=ServiceKind.choices)
-    description = models.TextField(_("description"))
+    description = models.TextField(pgettext_lazy("service", "description"))
 
     class Meta:
         ordering = ["-served_on", "fund"]
