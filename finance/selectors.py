@@ -48,16 +48,23 @@ class Locality:
     reason: object  # a lazy Chinese sentence
 
 
+def registered_in_district_on(enterprise) -> datetime.date | None:
+    """The day the enterprise registered in the district: its 落户 date, or, when none is recorded, its date of
+    establishment (as policies read it: policies/catalogue.py, "未登记落户日期的，以成立日期计")."""
+    return enterprise.moved_in_on or enterprise.established_on
+
+
 def locality(investment: FundInvestment, periods: list) -> Locality:
     """Whether ``investment`` counts as local (finance.measures.counts_as_local), and why, in words."""
     enterprise = investment.enterprise
+    registered = registered_in_district_on(enterprise)
     local = measures.counts_as_local(invested_on=investment.invested_on,
-                                     registered_in_district_on=enterprise.moved_in_on,
+                                     registered_in_district_on=registered,
                                      moved_out_on=enterprise.moved_out_on, lease_periods=periods)
     if local:
         return Locality(True, LOCAL)
     day = investment.invested_on
-    if enterprise.moved_in_on is None or enterprise.moved_in_on > day:
+    if registered is None or registered > day:
         return Locality(False, NOT_REGISTERED)
     if enterprise.moved_out_on is not None and enterprise.moved_out_on <= day:
         return Locality(False, MOVED_OUT)

@@ -101,10 +101,10 @@ def test_a_fund_on_site_needs_a_current_lease(world):
     assert selectors.fund_lease(fund) == world.lease_a
 
 
-def investee(world, number, *, moved_in=D(2020, 1, 1), moved_out=None, leases=((D(2021, 1, 1), D(2023, 12, 31)),),
+def investee(world, number, *, moved_in=D(2020, 1, 1), moved_out=None, established=None, leases=((D(2021, 1, 1), D(2023, 12, 31)),),
              status="active"):
     enterprise = Enterprise.objects.create(name=f"被投企业{number}", credit_code=credit_code(800 + number),
-                                           moved_in_on=moved_in, moved_out_on=moved_out)
+                                           moved_in_on=moved_in, moved_out_on=moved_out, established_on=established)
     for i, (start, end) in enumerate(leases):
         Lease.objects.create(enterprise=enterprise, park=world.park_a, start_date=start, end_date=end,
                              monthly_rent=Decimal("100"), contract_number=f"T-{number}-{i}", status=status)
@@ -123,6 +123,9 @@ def test_local_investments_and_each_reason_one_is_not_with_the_exact_ratio(world
     invest(sub, investee(world, 2, status="terminated", leases=((D(2021, 1, 1), D(2022, 5, 31)),)),
            "1234567.89", D(2022, 5, 31))  # local: a terminated lease holds up to its end date as stored
     invest(sub, investee(world, 3, moved_in=D(2022, 7, 1)), "5000000", D(2022, 6, 30))  # registered later
+    # Founded here: no 落户 date recorded, its establishment counts (as for policies); one founded a day late.
+    invest(sub, investee(world, 10, moved_in=None, established=D(2021, 6, 1)), "1000000", D(2022, 6, 1))
+    invest(sub, investee(world, 11, moved_in=None, established=D(2022, 6, 2)), "1000000", D(2022, 6, 1))
     invest(sub, investee(world, 4, moved_out=D(2022, 8, 1)), "6000000", D(2022, 8, 1))  # moved out that day
     invest(sub, investee(world, 5, leases=()), "7000000", D(2022, 9, 1))  # no lease at all
     invest(sub, investee(world, 6, status="expired"), "8000000", D(2022, 9, 1))  # an expired lease holds nothing
@@ -133,11 +136,12 @@ def test_local_investments_and_each_reason_one_is_not_with_the_exact_ratio(world
         "被投企业1": (True, "投资日在本区登记且在本区有租约"), "被投企业2": (True, "投资日在本区登记且在本区有租约"),
         "被投企业3": (False, "投资日未在本区登记"), "被投企业4": (False, "投资日前已迁出本区"),
         "被投企业5": (False, "投资日在本区无租约"), "被投企业6": (False, "投资日在本区无租约"),
-        "被投企业7": (False, "投资日在本区无租约")}
-    assert figures.verified_local_fen == 2_123_456_789
+        "被投企业7": (False, "投资日在本区无租约"), "被投企业10": (True, "投资日在本区登记且在本区有租约"),
+        "被投企业11": (False, "投资日未在本区登记")}
+    assert figures.verified_local_fen == 2_223_456_789
     assert figures.reported_local_fen == 9_000_000_000
     assert figures.committed_fen == 3_000_000_000
-    assert figures.ratio_bp == 7078  # 21,234,567.89 ÷ 30,000,000.00 = 70.78%, half-up
+    assert figures.ratio_bp == 7412  # 22,234,567.89 ÷ 30,000,000.00 = 74.1152…%, half-up
     assert (figures.required_bp, figures.meets_required) == (15000, False)
     assert figures.received[0].leverage == 333 and figures.received[0].share_bp == 3000
 
