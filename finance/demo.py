@@ -59,8 +59,11 @@ def write_funds(plan: DistrictPlan) -> None:
     from leasing.choices import HOLDING_STATUSES
     from leasing.models import Lease
 
+    from .reference import ensure_share_limits
+
     rng = plan.stream("finance")
     today = plan.today
+    ensure_share_limits(ShareLimit)  # reference data: a flush may have emptied it
     entities = list(Enterprise.objects.filter(description__startswith=FUND_PARK_MARK).order_by("pk"))
     if not entities:
         plan.say("finance: no fund enterprises: no funds")

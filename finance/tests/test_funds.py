@@ -11,11 +11,18 @@ from core.models import ObjectChange
 from enterprises.models import Enterprise
 from finance import selectors, services
 from finance.models import Fund, FundInvestment, FundManager, GuidanceCommitment, ShareLimit, SupervisionCheck
+from finance.reference import ensure_share_limits
 from leasing.models import Lease
 from yuanqu.generic_tests import credit_code
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def share_limits(db):
+    """A transactional test's flush empties the reference table the migration seeded; put it back."""
+    ensure_share_limits(ShareLimit)
 
 
 def make_fund(code, *, kind="venture", focus="innovation", size="100000000.00", **fields):

@@ -4,10 +4,29 @@ and enterprise users see none of them (no scope: a fund is the bureau's record, 
 import datetime
 from decimal import Decimal
 
-from finance.models import Fund, FundInvestment, FundManager, FundService, GuidanceCommitment, SupervisionCheck
+import pytest
+
+from finance.models import (
+    Fund,
+    FundInvestment,
+    FundManager,
+    FundService,
+    GuidanceCommitment,
+    ShareLimit,
+    SupervisionCheck,
+)
+from finance.reference import ensure_share_limits
 from yuanqu.generic_tests import ModelTests
 
 NAME = {"a": "甲", "b": "乙"}
+
+
+@pytest.fixture(autouse=True)
+def share_limits(db):
+    """The commitments' services read the limits the migration seeded; a transactional test's flush empties them."""
+    ensure_share_limits(ShareLimit)
+
+
 EXPECTED = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "", "enterprise": "", "expert": ""}
 
 
