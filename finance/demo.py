@@ -90,7 +90,7 @@ def write_funds(plan: DistrictPlan) -> None:
             presence=Presence.PHYSICAL if physical else Presence.VIRTUAL, enterprise=entity))
     total_aum = sum(f.aum for f in funds)
     if total_aum <= 1050 * YI:  # the park reports more than 1,000 亿元: scale up whatever the draws
-        factor = 1100 * YI / total_aum
+        factor = Decimal(rng.randint(1080_00, 1260_00)) / 100 * YI / total_aum
         for fund in funds:
             fund.aum = _round_wan(fund.aum * factor)
             fund.size = max(fund.size, _round_wan(fund.size * factor))
@@ -130,7 +130,7 @@ def write_funds(plan: DistrictPlan) -> None:
                     lease.enterprise.moved_in_on or lease.enterprise.established_on or lease.start_date)
         day = _day_between(rng, start, min(lease.end_date, today - datetime.timedelta(days=1)))
         investments.append(FundInvestment(fund=fund, enterprise=lease.enterprise, round=rng.choice(rounds),
-                                          amount=_round_wan(Decimal(rng.randint(500, 20000)) * WAN), invested_on=day))
+                                          amount=_round_wan(Decimal(rng.randint(800, 30000)) * WAN), invested_on=day))
     # Not local: an enterprise of the register with no lease at all, and a tenant after it moved out.
     unleased = (Enterprise.objects.filter(leases__isnull=True).exclude(description__startswith=FUND_PARK_MARK)
                 .order_by("pk").first())
