@@ -11,6 +11,7 @@ from .models import Fund, FundInvestment, FundManager, FundService, GuidanceComm
 FUND = ImportColumn(match=("code", "name"), aliases=("基金", "基金编码", "基金名称", "基金代码"),
                     help=_("The fund's code (or its exact name)"))
 CHOICE = "core/cells/choice.html"
+YUAN = "finance/cells/yuan.html"  # 万元 / 亿元 on the page; exports keep the yuan
 
 
 def fund_context(request, fund):
@@ -44,7 +45,8 @@ fundmanager = register(Surface(
 fund = register(Surface(
     model=Fund, filterset=filters.FundFilterSet, form=forms.FundForm, slug="funds",
     columns=[Column("name", link=True), Column("code"), Column("manager", order_by="manager__name"),
-             Column("kind", template=CHOICE), Column("focus", template=CHOICE), Column("size"), Column("aum"),
+             Column("kind", template=CHOICE), Column("focus", template=CHOICE), Column("size", template=YUAN),
+             Column("aum", template=YUAN),
              Column("registered_on"), Column("presence", template=CHOICE)],
     select_related=("manager", "enterprise"), default_sort="code",
     create=services.fund_create, update=services.fund_update, delete=services.any_delete,
@@ -75,8 +77,9 @@ guidancecommitment = register(Surface(
     model=GuidanceCommitment, filterset=filters.GuidanceCommitmentFilterSet, form=forms.GuidanceCommitmentForm,
     slug="commitments",
     columns=[Column("sub_fund", link=True, order_by="sub_fund__name"),
-             Column("guidance_fund", order_by="guidance_fund__name"), Column("committed"), Column("paid_in"),
-             Column("committed_on"), Column("other_public")],
+             Column("guidance_fund", order_by="guidance_fund__name"), Column("committed", template=YUAN),
+             Column("paid_in", template=YUAN),
+             Column("committed_on"), Column("other_public", template=YUAN)],
     select_related=("guidance_fund", "sub_fund"), default_sort="-committed_on",
     create=services.guidancecommitment_create, update=services.guidancecommitment_update,
     delete=services.any_delete,
@@ -96,7 +99,7 @@ fundinvestment = register(Surface(
     model=FundInvestment, filterset=filters.FundInvestmentFilterSet, form=forms.FundInvestmentForm,
     slug="investments",
     columns=[Column("enterprise", link=True, order_by="enterprise__name"), Column("fund", order_by="fund__name"),
-             Column("round", template=CHOICE), Column("amount"), Column("invested_on")],
+             Column("round", template=CHOICE), Column("amount", template=YUAN), Column("invested_on")],
     select_related=("fund", "enterprise"), default_sort="-invested_on",
     create=services.fundinvestment_create, update=services.fundinvestment_update, delete=services.any_delete,
     detail_template="finance/fundinvestment_detail.html", extra_context=investment_context,
