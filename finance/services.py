@@ -34,8 +34,20 @@ def fund_create(*, user, model=Fund, data: dict):
     return object_create(user=user, model=model, data=data)
 
 
+def _commitments_still_within_caps(fund: Fund) -> None:
+    """A sub-fund made smaller, or given another focus, keeps the commitments it received within the caps (the
+    fund's row is locked by the update, so no commitment to it is written meanwhile)."""
+    for commitment in GuidanceCommitment.objects.filter(sub_fund=fund).order_by("pk"):
+        try:
+            check_share_caps(commitment)
+        except ValidationError as error:
+            messages = [m for ms in error.message_dict.values() for m in ms]
+            raise ValidationError({"size": [_("%(commitment)s: %(message)s") % {"commitment": commitment,
+                                                                                 "message": m} for m in messages]}) from None
+
+
 def fund_update(*, user, instance, data: dict):
-    return object_update(user=user, instance=instance, data=data)
+    return object_update(user=user, instance=instance, data=data, check=_commitments_still_within_caps)
 
 
 def any_delete(*, user, instance) -> None:

@@ -89,6 +89,17 @@ def test_the_limit_in_force_on_the_day_committed_applies(world):
         commit(world, make_fund("S6"), "30000000", on=D(2023, 1, 1), guidance=Fund.objects.get(code="FT-YD"))
 
 
+def test_a_sub_fund_made_smaller_keeps_its_commitments_within_the_caps(world):
+    sub = make_fund("S12")
+    commit(world, sub, "30000000")
+    with pytest.raises(ValidationError) as refused:
+        services.fund_update(user=world.users["officer"], instance=sub, data={"size": Decimal("99999999.99")})
+    assert refused.value.message_dict == {"size": ["福田区政府引导基金 → 基金S12：引导基金出资占子基金规模 30.00%，超过上限 30.00%"]}
+    sub.refresh_from_db()
+    assert sub.size == Decimal("100000000.00")
+    services.fund_update(user=world.users["officer"], instance=sub, data={"size": Decimal("120000000")})
+
+
 def test_paid_in_may_not_exceed_committed(world):
     with pytest.raises(ValidationError) as refused:
         commit(world, make_fund("S7"), "1000000", paid_in="1000000.01")
