@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "certification",
     "policies",
     "carriers",
+    "finance",
     "projects",
     "demo",
 ]

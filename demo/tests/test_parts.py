@@ -28,12 +28,16 @@ def test_steps_run_in_the_order_the_parts_declare():
     assert [s.key for s in registry.steps(SYNTHETIC)] == ["spaces.places", "enterprises.people", "spaces.units",
                                                           "certification.records", "policies.facts"]
     assert [p.app for p in registry.parts()] == ["core", "spaces", "enterprises", "leasing", "certification", "policies",
-                                                 "carriers", "projects"]
+                                                 "carriers", "finance", "projects"]
     # Flushes empty the last part's tables first, so no foreign key is left pointing at a deleted row.
     tables = [name for p in reversed(registry.parts()) for name, _model in p.tables]
     assert tables.index("lease_units") < tables.index("units") and tables.index("leases") < tables.index("enterprises")
     assert tables.index("enterprises") < tables.index("operators")  # an enterprise may be registered by an operator
     assert tables.index("carriers") < tables.index("enterprises") and tables.index("carriers") < tables.index("buildings")
+    assert tables.index("fund_investments") < tables.index("funds") < tables.index("fund_managers")
+    assert tables.index("guidance_commitments") < tables.index("funds") and tables.index("funds") < tables.index("enterprises")
+    assert tables.index("supervision_checks") < tables.index("funds") and tables.index("fund_services") < tables.index("funds")
+    assert tables.index("fund_investments") < tables.index("enterprises")
     assert tables.index("certifications") < tables.index("parks") and tables.index("incubatees") < tables.index("enterprises")
 
 

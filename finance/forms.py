@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.surfaces.forms import ActionForm, BaseModelForm, DateInput
+from enterprises.forms import EnterpriseField
+
+from .models import Fund, FundInvestment, FundManager, FundService, GuidanceCommitment, SupervisionCheck
+
+
+class FundManagerForm(BaseModelForm):
+    enterprise = EnterpriseField(label=_("enterprise"), required=False)
+
+    class Meta:
+        model = FundManager
+        fields = ["name", "credit_code", "registration_number", "enterprise", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class FundForm(BaseModelForm):
+    enterprise = EnterpriseField(label=_("registered entity"), required=False)
+
+    class Meta:
+        model = Fund
+        fields = ["code", "name", "manager", "kind", "focus", "size", "aum", "registered_on", "presence",
+                  "enterprise", "reported_local_investment", "reported_on", "notes"]
+        widgets = {"registered_on": DateInput(), "reported_on": DateInput(),
+                   "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class GuidanceCommitmentForm(BaseModelForm):
+    class Meta:
+        model = GuidanceCommitment
+        fields = ["guidance_fund", "sub_fund", "committed", "paid_in", "committed_on", "other_public"]
+        widgets = {"committed_on": DateInput()}
+
+
+class FundInvestmentForm(BaseModelForm):
+    enterprise = EnterpriseField(label=_("investee"))
+
+    class Meta:
+        model = FundInvestment
+        fields = ["fund", "enterprise", "round", "amount", "invested_on"]
+        widgets = {"invested_on": DateInput()}
+
+
+class SupervisionCheckForm(BaseModelForm):
+    class Meta:
+        model = SupervisionCheck
+        fields = ["fund", "checked_on", "kind", "outcome", "findings", "follow_up", "follow_up_due"]
+        widgets = {"checked_on": DateInput(), "follow_up_due": DateInput(),
+                   "findings": forms.Textarea(attrs={"rows": 3}), "follow_up": forms.Textarea(attrs={"rows": 2})}
+
+
+class FundServiceForm(BaseModelForm):
+    class Meta:
+        model = FundService
+        fields = ["fund", "served_on", "kind", "description"]
+        widgets = {"served_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class CloseCheckForm(ActionForm):
+    closing_note = forms.CharField(label=_("closing note"), max_length=300)

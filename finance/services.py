@@ -1,0 +1,149 @@
+"""Writes of funds: create, change and delete through core's generic services (permission, scope and audit);
+the guidance fund's commitments checked against the share caps in force on their date, under a lock on the
+sub-fund; and the close of a supervision check, a declared action."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import audit
+from core.actions import action
+from core.reference.choices import ChangeAction, Role
+from core.services import object_create, object_delete, object_update
+
+from . import measures
+from .choices import CheckState
+from .display import bp_percent, to_fen
+from .forms import CloseCheckForm
+from .models import Fund, FundInvestment, FundManager, FundService, GuidanceCommitment, ShareLimit, SupervisionCheck
+
+OFFICERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
+
+
+# ----- managers, funds, investments, checks and services: the generic services ------------------------------------
+def fundmanager_create(*, user, model=FundManager, data: dict):
+    return object_create(user=user, model=model, data=data)
+
+
+def fundmanager_update(*, user, instance, data: dict):
+    return object_update(user=user, instance=instance, data=data)
+
+
+def fund_create(*, user, model=Fund, data: dict):
+    return object_create(user=user, model=model, data=data)
+
+
+def _commitments_still_within_caps(fund: Fund) -> None:
+    """A sub-fund made smaller, or given another focus, keeps the commitments it received within the caps (the
+    fund's row is locked by the update, so no commitment to it is written meanwhile)."""
+    for commitment in GuidanceCommitment.objects.filter(sub_fund=fund).order_by("pk"):
+        try:
+            check_share_caps(commitment)
+        except ValidationError as error:
+            messages = [m for ms in error.message_dict.values() for m in ms]
+            raise ValidationError({"size": [_("%(commitment)s: %(message)s") % {"commitment": commitment,
+                                                                                 "message": m} for m in messages]}) from None
+
+
+def fund_update(*, user, instance, data: dict):
+    return object_update(user=user, instance=instance, data=data, check=_commitments_still_within_caps)
+
+
+def any_delete(*, user, instance) -> None:
+    object_delete(user=user, instance=instance)
+
+
+# ----- guidance commitments: the share caps ----------------------------------------------------------------------
+def _lock_sub_fund(data: dict, instance: GuidanceCommitment | None = None) -> None:
+    """Lock the sub-fund's row (and the one the commitment moves from) before its commitments are summed, so
+    that two commitments to one sub-fund at once cannot both pass the caps."""
+    ids = {getattr(data.get("sub_fund"), "pk", None), getattr(instance, "sub_fund_id", None)} - {None}
+    list(Fund.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+def check_share_caps(commitment: GuidanceCommitment) -> None:
+    """Refuse a commitment that takes the guidance fund's share, or all public money's, above the cap in force
+    for the sub-fund's focus on the day committed (run after the row is written, under the sub-fund's lock: the
+    sums include it). Other guidance funds' commitments to the same sub-fund count as public money."""
+    sub_fund = Fund.objects.get(pk=commitment.sub_fund_id)
+    limit = ShareLimit.in_force(sub_fund.focus, commitment.committed_on)
+    if limit is None:
+        raise ValidationError({"committed_on": _("No share limit is in force for %(focus)s on this day.") % {
+            "focus": sub_fund.get_focus_display()}})
+    others = (GuidanceCommitment.objects.filter(sub_fund_id=sub_fund.pk).exclude(pk=commitment.pk)
+              .values_list("committed", flat=True))
+    breaches = measures.share_checks(
+        fund_size_fen=to_fen(sub_fund.size), guidance_fen=to_fen(commitment.committed),
+        public_fen=to_fen(commitment.other_public) + sum(to_fen(amount) for amount in others),
+        guidance_cap_bp=limit.guidance_cap_bp, public_cap_bp=limit.public_cap_bp)
+    messages = []
+    for breach in breaches:
+        if breach.code == measures.GUIDANCE_SHARE:
+            template = _("The guidance fund's commitment is %(share)s of the sub-fund's size, above the cap of "
+                         "%(cap)s.")
+        else:
+            template = _("All public money is %(share)s of the sub-fund's size, above the cap of %(cap)s.")
+        share = bp_percent(breach.share_bp) if breach.share_bp is not measures.MISSING else "—"
+        messages.append(template % {"share": share, "cap": bp_percent(breach.cap_bp)})
+    if messages:
+        raise ValidationError({"committed": messages})
+
+
+@transaction.atomic
+def guidancecommitment_create(*, user, model=GuidanceCommitment, data: dict):
+    _lock_sub_fund(data)
+    return object_create(user=user, model=model, data=data, check=check_share_caps)
+
+
+@transaction.atomic
+def guidancecommitment_update(*, user, instance, data: dict):
+    _lock_sub_fund(data, instance)
+    return object_update(user=user, instance=instance, data=data, check=check_share_caps)
+
+
+def fundinvestment_create(*, user, model=FundInvestment, data: dict):
+    return object_create(user=user, model=model, data=data)
+
+
+def fundinvestment_update(*, user, instance, data: dict):
+    return object_update(user=user, instance=instance, data=data)
+
+
+def _refuse_closing_fields(data: dict) -> None:
+    if data.get("closed") or data.get("closing_note"):
+        raise ValidationError({"closed": _("A check is closed by its action, which records the note.")})
+
+
+def supervisioncheck_create(*, user, model=SupervisionCheck, data: dict):
+    _refuse_closing_fields(data)
+    return object_create(user=user, model=model, data=data)
+
+
+def supervisioncheck_update(*, user, instance, data: dict):
+    return object_update(user=user, instance=instance, data=data)
+
+
+def fundservice_create(*, user, model=FundService, data: dict):
+    return object_create(user=user, model=model, data=data)
+
+
+def fundservice_update(*, user, instance, data: dict):
+    return object_update(user=user, instance=instance, data=data)
+
+
+# ----- the close of a supervision check ------------------------------------------------------------------------
+@action(SupervisionCheck, "close", label=gettext_lazy("Close"), roles=OFFICERS, sources=[CheckState.OPEN],
+        target=CheckState.CLOSED, state_field="state", form=CloseCheckForm, style="outline-success",
+        help=gettext_lazy("The follow-up is done: the check is closed with a note, and no longer shows as open."),
+        example=lambda check: {"closing_note": "整改已完成，复核无问题"})
+def supervisioncheck_close(*, user, instance: SupervisionCheck, closing_note: str) -> SupervisionCheck:
+    if not (closing_note or "").strip():
+        raise ValidationError({"closing_note": _("Say how the follow-up was done.")})
+    before = audit.snapshot(instance)
+    instance.closed, instance.closing_note = True, closing_note.strip()
+    instance.full_clean()
+    instance.save()
+    audit.record_change(instance=instance, action=ChangeAction.UPDATE, user=user, before=before,
+                        after=audit.snapshot(instance))
+    return instance

@@ -1,0 +1,154 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.importing.spec import CODE, ImportColumn, ImportSpec
+from core.surfaces import Column, Surface, register
+from enterprises.surfaces import ENTERPRISE
+
+from . import filters, forms, selectors, services
+from .choices import CheckKind, CheckOutcome, FundFocus, FundKind, InvestmentRound, Presence, ServiceKind
+from .models import Fund, FundInvestment, FundManager, FundService, GuidanceCommitment, SupervisionCheck
+
+FUND = ImportColumn(match=("code", "name"), aliases=("基金", "基金编码", "基金名称", "基金代码"),
+                    help=_("The fund's code (or its exact name)"))
+CHOICE = "core/cells/choice.html"
+YUAN = "finance/cells/yuan.html"  # 万元 / 亿元 on the page; exports keep the yuan
+
+
+def fund_context(request, fund):
+    figures = selectors.fund_figures(user=request.user, fund=fund)
+    checks = list(selectors.fund_checks(user=request.user, fund=fund))
+    return {"figures": figures, "lease": selectors.fund_lease(fund), "checks": checks,
+            "services": selectors.fund_services(user=request.user, fund=fund)[:50]}
+
+
+def investment_context(request, investment):
+    (_investment, where), = selectors.investments_with_locality([investment])
+    return {"locality": where}
+
+
+fundmanager = register(Surface(
+    model=FundManager, filterset=filters.FundManagerFilterSet, form=forms.FundManagerForm, slug="managers",
+    columns=[Column("name", link=True), Column("credit_code"), Column("registration_number"),
+             Column("enterprise", order_by="enterprise__name")],
+    select_related=("enterprise",), default_sort="name",
+    create=services.fundmanager_create, update=services.fundmanager_update, delete=services.any_delete,
+    importer=ImportSpec(
+        key=("name",),
+        columns={"name": ImportColumn(aliases=("基金管理人", "管理人名称", "名称")),
+                 "credit_code": ImportColumn(kind=CODE, aliases=("管理人信用代码", "统一社会信用代码", "信用代码")),
+                 "registration_number": ImportColumn(kind=CODE, aliases=("登记编号", "管理人登记编号")),
+                 "enterprise": ImportColumn(match=ENTERPRISE.match, parse=ENTERPRISE.parse,
+                                            aliases=("对应企业",), help=ENTERPRISE.help)},
+        example={"name": "深圳市示例私募股权投资基金管理有限公司", "registration_number": "P1000001"}),
+))
+
+fund = register(Surface(
+    model=Fund, filterset=filters.FundFilterSet, form=forms.FundForm, slug="funds",
+    columns=[Column("name", link=True), Column("code"), Column("manager", order_by="manager__name"),
+             Column("kind", template=CHOICE), Column("focus", template=CHOICE), Column("size", template=YUAN),
+             Column("aum", template=YUAN),
+             Column("registered_on"), Column("presence", template=CHOICE)],
+    select_related=("manager", "enterprise"), default_sort="code",
+    create=services.fund_create, update=services.fund_update, delete=services.any_delete,
+    detail_template="finance/fund_detail.html", extra_context=fund_context,
+    bulk_fields=("kind", "focus", "presence", "manager"),
+    importer=ImportSpec(
+        key=("code",),
+        columns={"code": ImportColumn(kind=CODE, aliases=("基金编码", "基金编号", "编码")),
+                 "name": ImportColumn(aliases=("基金名称", "名称")),
+                 "manager": ImportColumn(match=("name", "credit_code"), aliases=("基金管理人", "管理人")),
+                 "kind": ImportColumn(aliases=("基金类型", "类型")),
+                 "focus": ImportColumn(aliases=("子基金类别", "投向")),
+                 "size": ImportColumn(aliases=("认缴规模（元）", "认缴规模")),
+                 "aum": ImportColumn(aliases=("资产管理规模（元）", "资产管理规模", "管理规模")),
+                 "registered_on": ImportColumn(aliases=("登记日期", "备案日期", "成立日期")),
+                 "presence": ImportColumn(aliases=("入驻方式", "入驻形式")),
+                 "enterprise": ImportColumn(match=ENTERPRISE.match, parse=ENTERPRISE.parse,
+                                            aliases=("登记主体", "基金主体信用代码"), help=ENTERPRISE.help),
+                 "reported_local_investment": ImportColumn(aliases=("自报返投金额（元）", "自报返投金额")),
+                 "reported_on": ImportColumn(aliases=("自报日期", "填报日期"))},
+        example={"code": "JJ-0001", "name": "深圳示例创业投资基金合伙企业（有限合伙）",
+                 "manager": "深圳市示例私募股权投资基金管理有限公司", "kind": FundKind.VENTURE.label,
+                 "focus": FundFocus.INNOVATION.label, "size": "500000000", "aum": "450000000",
+                 "registered_on": "2021-03-15", "presence": Presence.VIRTUAL.label}),
+))
+
+guidancecommitment = register(Surface(
+    model=GuidanceCommitment, filterset=filters.GuidanceCommitmentFilterSet, form=forms.GuidanceCommitmentForm,
+    slug="commitments",
+    columns=[Column("sub_fund", link=True, order_by="sub_fund__name"),
+             Column("guidance_fund", order_by="guidance_fund__name"), Column("committed", template=YUAN),
+             Column("paid_in", template=YUAN),
+             Column("committed_on"), Column("other_public", template=YUAN)],
+    select_related=("guidance_fund", "sub_fund"), default_sort="-committed_on",
+    create=services.guidancecommitment_create, update=services.guidancecommitment_update,
+    delete=services.any_delete,
+    importer=ImportSpec(
+        key=("guidance_fund", "sub_fund"),
+        columns={"guidance_fund": ImportColumn(match=FUND.match, aliases=("引导基金",), help=FUND.help),
+                 "sub_fund": ImportColumn(match=FUND.match, aliases=("子基金",), help=FUND.help),
+                 "committed": ImportColumn(aliases=("认缴出资（元）", "认缴出资", "出资额")),
+                 "paid_in": ImportColumn(aliases=("实缴出资（元）", "实缴出资", "实缴")),
+                 "committed_on": ImportColumn(aliases=("出资日期", "决策日期")),
+                 "other_public": ImportColumn(aliases=("其他财政出资（元）", "其他财政出资"))},
+        example={"guidance_fund": "福田区政府引导基金", "sub_fund": "JJ-0001", "committed": "100000000",
+                 "paid_in": "40000000", "committed_on": "2022-06-30", "other_public": "0"}),
+))
+
+fundinvestment = register(Surface(
+    model=FundInvestment, filterset=filters.FundInvestmentFilterSet, form=forms.FundInvestmentForm,
+    slug="investments",
+    columns=[Column("enterprise", link=True, order_by="enterprise__name"), Column("fund", order_by="fund__name"),
+             Column("round", template=CHOICE), Column("amount", template=YUAN), Column("invested_on")],
+    select_related=("fund", "enterprise"), default_sort="-invested_on",
+    create=services.fundinvestment_create, update=services.fundinvestment_update, delete=services.any_delete,
+    detail_template="finance/fundinvestment_detail.html", extra_context=investment_context,
+    importer=ImportSpec(
+        key=("fund", "enterprise", "invested_on"),
+        columns={"fund": FUND,
+                 "enterprise": ImportColumn(match=ENTERPRISE.match, parse=ENTERPRISE.parse,
+                                            aliases=("被投企业", "被投企业信用代码", *ENTERPRISE.aliases),
+                                            help=ENTERPRISE.help),
+                 "round": ImportColumn(aliases=("轮次", "投资轮次")),
+                 "amount": ImportColumn(aliases=("投资金额（元）", "投资金额", "金额")),
+                 "invested_on": ImportColumn(aliases=("投资日期", "交割日期"))},
+        example={"fund": "JJ-0001", "enterprise": "914403001922038216", "round": InvestmentRound.A.label,
+                 "amount": "20000000", "invested_on": "2023-05-10"}),
+))
+
+supervisioncheck = register(Surface(
+    model=SupervisionCheck, filterset=filters.SupervisionCheckFilterSet, form=forms.SupervisionCheckForm,
+    slug="checks",
+    columns=[Column("fund", link=True, order_by="fund__name"), Column("checked_on"), Column("kind", template=CHOICE),
+             Column("outcome", template=CHOICE), Column("follow_up_due"), Column("closed")],
+    select_related=("fund",), default_sort="-checked_on",
+    create=services.supervisioncheck_create, update=services.supervisioncheck_update, delete=services.any_delete,
+    api_read_only=("closed", "closing_note"),
+    importer=ImportSpec(
+        key=("fund", "checked_on", "kind"),
+        columns={"fund": FUND,
+                 "checked_on": ImportColumn(aliases=("检查日期",)),
+                 "kind": ImportColumn(aliases=("检查类型",)),
+                 "outcome": ImportColumn(aliases=("检查结论", "结论")),
+                 "findings": ImportColumn(aliases=("检查发现", "发现问题")),
+                 "follow_up": ImportColumn(aliases=("整改跟进", "跟进事项")),
+                 "follow_up_due": ImportColumn(aliases=("整改期限", "跟进期限"))},
+        example={"fund": "JJ-0001", "checked_on": "2024-06-30", "kind": CheckKind.PERIODIC.label,
+                 "outcome": CheckOutcome.NO_ISSUES.label, "findings": "按季报送，运作规范"}),
+))
+
+fundservice = register(Surface(
+    model=FundService, filterset=filters.FundServiceFilterSet, form=forms.FundServiceForm, slug="services",
+    columns=[Column("fund", link=True, order_by="fund__name"), Column("served_on"), Column("kind", template=CHOICE),
+             Column("description", order_by=None)],
+    select_related=("fund",), default_sort="-served_on",
+    create=services.fundservice_create, update=services.fundservice_update, delete=services.any_delete,
+    importer=ImportSpec(
+        key=("fund", "served_on", "kind"),
+        columns={"fund": FUND,
+                 "served_on": ImportColumn(aliases=("服务日期",)),
+                 "kind": ImportColumn(aliases=("服务类型",)),
+                 "description": ImportColumn(aliases=("服务内容", "内容"))},
+        example={"fund": "JJ-0001", "served_on": "2024-03-01", "kind": ServiceKind.POLICY.label,
+                 "description": "解读福田区促进基金业发展若干措施"}),
+))
