@@ -13,6 +13,8 @@ class ProjectKind(ChoiceSet):
     RESEARCH_SPACE = "research_space", _("Research space construction or renovation")
     INFRASTRUCTURE = "infrastructure", _("Infrastructure")
     TRANSPORT = "transport", _("Transport")
+    # A research institute, platform or enterprise project landing in a zone (河套: "实质推进和落地项目138个").
+    LANDED = "landed", _("Landed project")
 
 
 class ProjectStatus(ChoiceSet):
@@ -20,6 +22,10 @@ class ProjectStatus(ChoiceSet):
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
     SUSPENDED = "suspended", _("Suspended")
+
+
+# A landed project counts once it is under way (实质推进) or running (落地运行).
+LANDED_STATUSES = (ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
 
 
 class DeliveryStatus(ChoiceSet):

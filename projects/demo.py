@@ -143,6 +143,7 @@ def write_projects(plan: DistrictPlan) -> None:
                     planned = max(planned, today + datetime.timedelta(days=120 * (number - reached + 1)))
                 milestones.append(Milestone(project=project, name=stage, sort_order=number + 1, planned_on=planned))
     Milestone.objects.bulk_create(milestones)
+    _write_landed(plan, rng, zones["hetao"], departments["kcj"])
     deliveries = [SpaceDelivery(project=by_code["KY-HT1"], use="research", area=HETAO_DELIVERED,
                                 expected_on=_D(2020, 12, 31), park=parks.get("hetao-01"),
                                 status=DeliveryStatus.DELIVERED, delivered_on=_D(2020, 12, 31),
@@ -197,3 +198,31 @@ def write_ppp(plan: DistrictPlan) -> None:
                          for year in range(start, start + term)]
     PppPayment.objects.bulk_create(payments)
     plan.say(f"projects: {len(PPP)} PPP projects, {len(payments)} yearly expenditures, {len(years)} fiscal years")
+
+
+# 河套: "实质推进和落地项目138个". The letter names no list; a few are named after its own examples and the rest are
+# invented, each under way (实质推进) or running (落地运行); a dozen more still planned do not count.
+LANDED_IN_HETAO = 138
+LANDED_NAMED = ["香港大学深圳研究院河套科研基地", "香港科技大学河套协同创新中心", "香港中文大学河套联合实验室",
+                "香港理工大学河套创新研究院", "香港城市大学河套研发中心", "粤港澳大湾区人工智能研究院河套基地",
+                "国家药监局药审和器审大湾区分中心配套项目", "深港国际量子科技联合实验室"]
+LANDED_FIELDS = ["人工智能", "集成电路", "生物医药", "新材料", "量子科技", "金融科技", "医疗器械", "数字经济", "5G通信"]
+LANDED_KINDS = ["研发中心", "联合实验室", "创新平台", "中试基地", "科技企业总部", "孵化项目"]
+
+
+def _write_landed(plan: DistrictPlan, rng, hetao, department) -> None:
+    names = list(LANDED_NAMED)
+    while len(names) < LANDED_IN_HETAO + 12:
+        name = f"河套{rng.choice(LANDED_FIELDS)}{rng.choice(LANDED_KINDS)}（{len(names) + 1:03d}）"
+        names.append(name)
+    rows = []
+    for number, name in enumerate(names):
+        counted = number < LANDED_IN_HETAO
+        status = (S.COMPLETED if rng.random() < 0.45 else S.IN_PROGRESS) if counted else S.PLANNED
+        started = _D(rng.randint(2018, 2020), rng.randint(1, 12), 1) if counted else None
+        project = Project(code=f"LD-HT-{number + 1:03d}", name=name, kind=K.LANDED, zone=hetao,
+                          department=department, status=status, started_on=started,
+                          completed_on=_D(started.year + 1, started.month, 1) if status == S.COMPLETED else None)
+        project.refresh_search_text()
+        rows.append(project)
+    Project.objects.bulk_create(rows)

@@ -18,6 +18,28 @@ def zone_supply(request, zone, context):
     return _supply(request, context, zone=zone)
 
 
+def zone_projects(request, zone, context):
+    """The zone's projects in figures (selectors.zone_progress), for those who may see projects."""
+    from core.access.permissions import VIEW, role_may
+
+    from .models import Project
+    from .selectors import zone_progress
+
+    if not role_may(request.user, VIEW, Project):
+        return None
+    figures = zone_progress(user=request.user, zone=zone)
+    if not figures["projects"] and not figures["landed"]:
+        return None
+    rate = None
+    if figures["households_to_relocate"]:
+        from . import measures
+
+        bp = measures.relocation_rate(min(figures["households_relocated"], figures["households_to_relocate"]),
+                                      figures["households_to_relocate"])
+        rate = f"{bp // 100}.{bp % 100:02d}"
+    return {**figures, "relocation_rate": rate, "zone": zone}
+
+
 def park_supply(request, park, context):
     return _supply(request, context, park=park)
 
@@ -25,5 +47,6 @@ def park_supply(request, park, context):
 def register() -> None:
     from core.surfaces.extensions import add_detail_panel
 
+    add_detail_panel("spaces.zone", "projects/zone_projects_panel.html", zone_projects)
     add_detail_panel("spaces.zone", "projects/supply_panel.html", zone_supply)
     add_detail_panel("spaces.park", "projects/supply_panel.html", park_supply)

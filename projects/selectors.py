@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from .choices import DeliveryStatus, ProjectStatus
+from .choices import LANDED_STATUSES, DeliveryStatus, ProjectKind, ProjectStatus
 from .models import Project, SpaceDelivery
 
 
@@ -14,13 +14,17 @@ def project_list(*, user):
 
 
 def zone_progress(*, user, zone) -> dict:
-    """Land cleared, floor area demolished, households to relocate and relocated, over the projects of ``zone``
-    and the zones within it that ``user`` may see."""
-    totals = Project.objects.for_user(user).filter(zone_id__in=zone.descendant_ids()).aggregate(
+    """Over the projects of ``zone`` and the zones within it that ``user`` may see: the space-making projects'
+    count, land cleared, floor area demolished, households to relocate and relocated; and the landed projects
+    under way or running (``landed``)."""
+    in_zone = Project.objects.for_user(user).filter(zone_id__in=zone.descendant_ids())
+    totals = in_zone.exclude(kind=ProjectKind.LANDED).aggregate(
         projects=Count("pk"), land_cleared=Sum("land_cleared"), area_demolished=Sum("area_demolished"),
         households_to_relocate=Sum("households_to_relocate"), households_relocated=Sum("households_relocated"))
-    return {key: value if value is not None else (Decimal(0) if key.startswith(("land", "area")) else 0)
-            for key, value in totals.items()}
+    figures = {key: value if value is not None else (Decimal(0) if key.startswith(("land", "area")) else 0)
+               for key, value in totals.items()}
+    figures["landed"] = in_zone.filter(kind=ProjectKind.LANDED, status__in=LANDED_STATUSES).count()
+    return figures
 
 
 def future_supply(*, user, zone=None, park=None):

@@ -30,6 +30,7 @@ def test_the_demo_projects_reproduce_the_letters_figures(client):
     assert xiangmihu["area_demolished"] == Decimal("500000.00")  # 拆除历史违建近50万平方米
     assert xiangmihu["land_cleared"] == Decimal("1350000.00")  # 清理土地135万平方米
     hetao = Zone.objects.get(code="hetao")
+    assert selectors.zone_progress(user=leader, zone=hetao)["landed"] == 138  # 实质推进和落地项目138个
     supply = list(selectors.future_supply(user=leader, zone=hetao))
     renovation = sum(d.area for d in supply if d.project.code == "KY-HT2")
     assert renovation == Decimal("150000.00")  # 新改造升级15万平方米科研空间, still to come
@@ -45,3 +46,4 @@ def test_the_demo_projects_reproduce_the_letters_figures(client):
     client.force_login(leader)
     page = client.get(hetao.get_absolute_url()).content.decode()
     assert "河套深圳园区科研空间改造升级" in page and 'data-testid="future-supply"' in page
+    assert 'data-testid="landed-projects">138<' in page
