@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access.personal import mask_mobile, mask_name
-from core.models import UNRESTRICTED_ROLES, BaseModel, ScopedQuerySet, SearchableModel, scope_ids
+from core.models import UNRESTRICTED_ROLES, BaseModel, ScopedQuerySet, SearchableModel, in_force, scope_ids
 from core.reference.choices import Role
 from core.reference.validators import check_credit_code, normalise_credit_code
 from core.runtime.context import memo
@@ -191,7 +191,7 @@ class QualificationRule(models.Model):
 
     @classmethod
     def in_force(cls, kind: str, on: datetime.date):
-        return cls.objects.filter(kind=kind, effective_from__lte=on).order_by("-effective_from").first()
+        return in_force(cls, on, kind=kind)
 
 
 class Qualification(BaseModel):

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.models import BaseModel, DerivedState, SearchableModel
+from core.models import BaseModel, DerivedState, SearchableModel, in_force
 from core.reference.validators import check_credit_code, normalise_credit_code
 
 from .choices import CheckKind, CheckOutcome, CheckState, FundFocus, FundKind, InvestmentRound, Presence, ServiceKind
@@ -146,7 +146,7 @@ class ShareLimit(models.Model):
 
     @classmethod
     def in_force(cls, focus: str, day: datetime.date):
-        return cls.objects.filter(focus=focus, effective_from__lte=day).order_by("-effective_from").first()
+        return in_force(cls, day, focus=focus)
 
 
 class GuidanceCommitment(BaseModel):

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BaseModel, SearchableModel
+from core.models import BaseModel, SearchableModel, in_force
 from core.rules.types import MISSING
 from spaces.choices import UnitUse
 
@@ -207,7 +207,7 @@ class PppRule(models.Model):
 
     @classmethod
     def in_force(cls, on: datetime.date):
-        return cls.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+        return in_force(cls, on)
 
 
 class FiscalYear(BaseModel):

@@ -23,6 +23,7 @@ from core.models.base import (  # noqa: F401  (the models' base: core.models is 
     ScopedQuerySet,
     SearchableModel,
     _signed_in,
+    in_force,
     scope_ids,
 )
 from core.reference.choices import IMPORT_RUNNING, AccountState, ChangeAction, ImportStatus, Role, TokenState

@@ -50,6 +50,12 @@ def scope_ids(model, lookup: str, user) -> list:
                 lambda: list(model._default_manager.filter(**{lookup: user}).values_list("pk", flat=True)))
 
 
+def in_force(model, on, **match):
+    """The row of ``model`` (data with an ``effective_from``, e.g. a rule's figures) in force on ``on``: the one
+    that took effect last on or before that day, among those matching ``match``; None before the first."""
+    return model._default_manager.filter(effective_from__lte=on, **match).order_by("-effective_from").first()
+
+
 ALL = "__all__"
 UNRESTRICTED_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_OFFICER, Role.LEADER}
 
