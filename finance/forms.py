@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.surfaces.forms import ActionForm, BaseModelForm, DateInput
 from enterprises.forms import EnterpriseField
@@ -109,4 +110,4 @@ class GraduateForm(ActionForm):
 
 class LeaveForm(ActionForm):
     outcome_on = forms.DateField(label=_("date left"), widget=DateInput())
-    reason = forms.CharField(label=_("reason for leaving"), max_length=200)
+    reason = forms.CharField(label=pgettext_lazy("cohort member", "reason for leaving"), max_length=200)

@@ -361,7 +361,7 @@ class Intake(BaseModel):
 
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("Must not be before the start.")})
+            raise ValidationError({"ends_on": _("Must not be before the day the intake starts.")})
 
 
 class Member(BaseModel):
@@ -374,7 +374,7 @@ class Member(BaseModel):
     joined_on = models.DateField(_("date joined"))
     status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     outcome_on = models.DateField(_("date graduated or left"), null=True, blank=True)
-    reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    reason = models.CharField(pgettext_lazy("cohort member", "reason for leaving"), max_length=200, blank=True)
     note = models.TextField(_("notes"), blank=True)
 
     role_actions = {Role.ENTERPRISE: "v"}
