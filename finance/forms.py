@@ -89,11 +89,14 @@ class IntakeForm(BaseModelForm):
 
 
 class MemberForm(BaseModelForm):
+    # Not stored: names the programme within which a spreadsheet's intake ("第三期") is found.
+    programme = forms.ModelChoiceField(label=_("programme"), queryset=Programme.objects.all(), required=False,
+                                       help_text=_("Only to find the intake by its name in a spreadsheet."))
     enterprise = EnterpriseField(label=_("enterprise"))
 
     class Meta:
         model = Member
-        fields = ["intake", "enterprise", "joined_on", "note"]
+        fields = ["programme", "intake", "enterprise", "joined_on", "note"]
         widgets = {"joined_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
 
 

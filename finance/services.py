@@ -198,13 +198,25 @@ def _refuse_member_outcome(data: dict) -> None:
         raise ValidationError({"status": _("A member graduates or leaves by its action, which records the day.")})
 
 
+def _without_programme(data: dict) -> dict:
+    """The member form's programme only finds the intake by its name in a spreadsheet; it is not stored, and
+    must be the intake's own when given."""
+    data = dict(data)
+    programme = data.pop("programme", None)
+    intake = data.get("intake")
+    if programme is not None and intake is not None and intake.programme_id != programme.pk:
+        raise ValidationError({"intake": _("%(intake)s is not an intake of %(programme)s.") % {
+            "intake": intake, "programme": programme}})
+    return data
+
+
 def member_create(*, user, model=Member, data: dict):
     _refuse_member_outcome(data)
-    return object_create(user=user, model=model, data=data)
+    return object_create(user=user, model=model, data=_without_programme(data))
 
 
 def member_update(*, user, instance, data: dict):
-    return object_update(user=user, instance=instance, data=data)
+    return object_update(user=user, instance=instance, data=_without_programme(data))
 
 
 def resource_create(*, user, model=Resource, data: dict):

@@ -236,12 +236,25 @@ intake = register(Surface(
 
 member = register(Surface(
     model=Member, filterset=filters.MemberFilterSet, form=forms.MemberForm, slug="members",
-    columns=[Column("enterprise", link=True, order_by="enterprise__name"), Column("intake", order_by="intake__name"),
+    columns=[Column("enterprise", link=True, order_by="enterprise__name"),
+             Column("programme", label=_("programme"), export="intake.programme", order_by="intake__programme__name"),
+             Column("intake", export="intake.name", order_by="intake__starts_on"),
              Column("joined_on"), Column("status", template=CHOICE), Column("outcome_on")],
     select_related=("intake__programme", "enterprise"), default_sort="-joined_on",
     create=services.member_create, update=services.member_update, delete=services.any_delete,
     detail_template="finance/member_detail.html", extra_context=member_context,
     api_read_only=("status", "outcome_on", "reason"),
+    importer=ImportSpec(
+        key=("intake", "enterprise"),
+        columns={"programme": PROGRAMME,
+                 "intake": ImportColumn(match=("name",), within="programme", aliases=("批次", "期次"),
+                                        help=_("The intake's name within the programme, e.g. 第三期")),
+                 "enterprise": ImportColumn(match=ENTERPRISE.match, parse=ENTERPRISE.parse,
+                                            aliases=("入营企业", *ENTERPRISE.aliases), help=ENTERPRISE.help),
+                 "joined_on": ImportColumn(aliases=("入营日期", "加入日期")),
+                 "note": ImportColumn(aliases=("备注",))},
+        example={"programme": "FT-JSQ", "intake": "第三期", "enterprise": "914403001922038216",
+                 "joined_on": "2024-03-10"}),
 ))
 
 resource = register(Surface(

@@ -66,6 +66,11 @@ def test_a_form_does_not_graduate_a_member(world):
         services.member_create(user=world.users["officer"], data={
             "intake": intake, "enterprise": world.tenant_a, "joined_on": D(2023, 3, 10), "status": "graduated"})
     assert "毕业" in str(error.value.message_dict["status"])
+    other = Programme.objects.create(code="FT-TSH", name="深圳天使荟（福田）", kind="angel")
+    with pytest.raises(ValidationError) as error:
+        services.member_create(user=world.users["officer"], data={
+            "programme": other, "intake": intake, "enterprise": world.tenant_a, "joined_on": D(2023, 3, 10)})
+    assert "不是深圳天使荟（福田）的批次" in str(error.value.message_dict["intake"])
 
 
 @pytest.mark.django_db

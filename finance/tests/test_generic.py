@@ -232,6 +232,10 @@ class TestMember(ModelTests):
     def api_create_data(self, world, side):
         return {**self.create_data(world, side), "enterprise": world.on(side).tenant.pk}
 
+    def import_row(self, world, obj):
+        return {"项目": obj.intake.programme.code, "批次": obj.intake.name, "企业": obj.enterprise.credit_code,
+                "备注": "路演表现突出"}
+
 
 class TestResource(ModelTests):
     model = Resource
