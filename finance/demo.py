@@ -261,6 +261,8 @@ def write_cohorts(plan: DistrictPlan) -> None:
                               .values_list("enterprise_id", "issued_on")):
         high_tech_on.setdefault(enterprise_id, []).append(on)
     used: set = set()
+    own = Enterprise.objects.filter(users__isnull=False).exclude(description__startswith=FUND_PARK_MARK).order_by(
+        "pk").first()
     park = Park.objects.filter(name__contains="金融").order_by("pk").first()
     accelerator = Programme.objects.create(code=ACCELERATOR[0], name=ACCELERATOR[1], kind=ProgrammeKind.ACCELERATOR,
                                            operator_name="福田区金融科技加速器运营机构", park=park,
@@ -290,7 +292,9 @@ def write_cohorts(plan: DistrictPlan) -> None:
             return rng.sample(found, min(count, len(found)))
 
         chosen = later_than(invested_on, rng.randint(1, 3)) + later_than(high_tech_on, rng.randint(1, 3))
-        chosen = list(dict.fromkeys(chosen))
+        if programme is accelerator and latest and own is not None and own.pk in by_pk:
+            chosen.insert(0, own.pk)  # the demo enterprise account sees its own membership
+        chosen = list(dict.fromkeys(pk for pk in chosen if pk not in used))
         for enterprise in pool:
             if len(chosen) >= size:
                 break

@@ -99,6 +99,11 @@ class MemberForm(BaseModelForm):
         fields = ["programme", "intake", "enterprise", "joined_on", "note"]
         widgets = {"joined_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "programme" in self.fields and self.instance.intake_id and not self.initial.get("programme"):
+            self.initial["programme"] = self.instance.intake.programme_id
+
 
 class ResourceForm(BaseModelForm):
     class Meta:

@@ -160,9 +160,18 @@ def test_an_enterprise_sees_its_own_membership_only(world, client_for):
     assert not Programme.objects.for_user(user).exists()
     assert not Member.objects.for_user(world.users["operator"]).exists()
     client = client_for(user)
-    assert client.get(mine.get_absolute_url()).status_code == 200
     assert client.get(theirs.get_absolute_url()).status_code == 404
-    page = client_for(world.users["officer"]).get(intake.get_absolute_url()).content.decode()
-    assert page.count('data-testid="member-row"') == 2
-    page = client_for(world.users["officer"]).get(programme.get_absolute_url()).content.decode()
+    invest(world.tenant_a, D(2023, 5, 1))
+    page = client.get(mine.get_absolute_url()).content.decode()
+    assert 'data-testid="outcome-invested"' in page and "已获投" in page
+    assert 'data-testid="outcome-high-tech"' not in page and 'data-testid="add-resource"' not in page
+    officer = client_for(world.users["officer"])  # the same client, now the officer's
+    page = officer.get(mine.get_absolute_url()).content.decode()
+    assert 'data-testid="add-resource"' in page
+    page = officer.get(intake.get_absolute_url()).content.decode()
+    assert page.count('data-testid="member-row"') == 2 and 'data-testid="figure-members">2<' in page
+    assert 'data-testid="figure-invested">1<' in page
+    page = officer.get(programme.get_absolute_url()).content.decode()
     assert page.count('data-testid="intake-row"') == 1
+    edit = officer.get(f"/finance/members/{mine.pk}/edit/")
+    assert edit.context["form"]["programme"].value() == programme.pk

@@ -80,3 +80,6 @@ def test_the_demo_fund_park_holds_51_funds_5_on_site_and_more_than_1000_yi(clien
     page = client.get(accelerator.get_absolute_url()).content.decode()
     assert page.count('data-testid="intake-row"') == 3
     assert client.get(latest.get_absolute_url()).status_code == 200
+    # The demo enterprise account sees its own membership, in the accelerator's latest intake, and no other.
+    enterprise_user = User.objects.get(username="enterprise")
+    assert list(Member.objects.for_user(enterprise_user).values_list("intake", flat=True)) == [latest.pk]
