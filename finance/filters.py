@@ -118,10 +118,17 @@ class MemberFilterSet(BaseFilterSet):
                                                  field_name="intake__programme")
     intake = django_filters.ModelChoiceFilter(label=_("intake"), queryset=scoped(Intake))
     status = django_filters.ChoiceFilter(label=_("status"), choices=MemberStatus.choices)
+    outcome = django_filters.ChoiceFilter(label=_("outcomes"), method="has_outcome", choices=[
+        ("invested", _("Invested")), ("high_tech", _("High-tech recognised"))])
 
     class Meta:
         model = Member
-        fields = ["q", "programme", "intake", "status"]
+        fields = ["q", "programme", "intake", "status", "outcome"]
+
+    def has_outcome(self, queryset, name, value):
+        from .selectors import with_outcomes
+
+        return with_outcomes(queryset).filter(**{value: True}) if value else queryset
 
 
 class ResourceFilterSet(BaseFilterSet):

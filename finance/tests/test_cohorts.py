@@ -112,7 +112,7 @@ def qualify(enterprise, day, kind="high_tech"):
 
 
 @pytest.mark.django_db
-def test_invested_and_high_tech_are_read_from_the_records_after_joining_and_counted(world):
+def test_invested_and_high_tech_are_read_from_the_records_after_joining_and_counted(world, client_for):
     programme, intake = setup_cohort(world)
     later = Intake.objects.create(programme=programme, name="第二期", starts_on=D(2024, 3, 1))
     officer = world.users["officer"]
@@ -130,6 +130,10 @@ def test_invested_and_high_tech_are_read_from_the_records_after_joining_and_coun
                                  issued_on=D(2024, 6, 1))
     outcomes = {m.pk: (m.invested, m.high_tech) for m in selectors.with_outcomes(Member.objects.all())}
     assert outcomes == {a.pk: (True, True), b.pk: (False, False), c.pk: (True, False), d.pk: (False, False)}
+    listed = client_for(officer).get("/finance/members/", {"outcome": "invested"}).context["rows"]
+    assert {m.pk for m in listed} == {a.pk, c.pk}
+    listed = client_for(officer).get("/finance/members/", {"outcome": "high_tech"}).context["rows"]
+    assert {m.pk for m in listed} == {a.pk}
     Resource.objects.create(member=a, kind="funding", given_on=D(2023, 4, 1), amount=Decimal("500000"))
     Resource.objects.create(member=c, kind="funding", given_on=D(2023, 4, 2), amount=Decimal("300000"))
     Resource.objects.create(member=a, kind="space", given_on=D(2023, 3, 10), area=Decimal("120"))
