@@ -63,3 +63,29 @@ CheckOutcome._colors = {"no_issues": "success", "issues": "warning"}
 CheckState._colors = {"open": "warning", "closed": "secondary"}
 FundKind._colors = {"guidance": "danger", "venture": "primary", "equity": "info", "industry": "success",
                     "other": "secondary"}
+
+
+# ----- cohorts: accelerator and incubator programmes (issue 12 §3) ------------------------------------------------
+class ProgrammeKind(ChoiceSet):
+    ACCELERATOR = "accelerator", _("Accelerator")
+    INCUBATOR = "incubator", _("Incubator")
+    ANGEL = "angel", _("Angel investment platform")
+    OTHER = "other", pgettext_lazy("programme", "Other")
+
+
+class MemberStatus(ChoiceSet):
+    ACTIVE = "active", pgettext_lazy("cohort member", "In the programme")
+    GRADUATED = "graduated", _("Graduated")
+    LEFT = "left", pgettext_lazy("cohort member", "Left")
+
+
+MemberStatus._colors = {"active": "primary", "graduated": "success", "left": "secondary"}
+ProgrammeKind._colors = {"accelerator": "primary", "incubator": "info", "angel": "warning", "other": "secondary"}
+
+
+class ResourceKind(ChoiceSet):
+    FUNDING = "funding", pgettext_lazy("cohort resource", "Funding")
+    SPACE = "space", pgettext_lazy("cohort resource", "Space")
+    TRAINING = "training", pgettext_lazy("cohort resource", "Training")
+    MENTORING = "mentoring", _("Mentoring")
+    POLICY = "policy", pgettext_lazy("cohort resource", "Policy help")

@@ -9,7 +9,14 @@ tenants on a day they hold a lease, some not (an investee without a lease on the
 and report more than is verified. Supervision checks (one open and overdue) and services complete the park's
 method.
 
-Every draw comes from ``plan.stream("finance")``, so nothing another part draws changes.
+The cohorts (issue 12 §3): the fintech accelerator (福田金融科技加速器, three intakes of 10 to 15 fintech-looking
+enterprises) and 深圳天使荟（福田）(two intakes), members graduated, left and, in the latest intakes, mostly still in
+the programme; resources of each kind; some members invested in by the sub-funds above after joining and some
+recognised high-tech after joining (chosen among enterprises whose investment or qualification comes after the
+intake's start), so that the outcomes the selectors read are there to count.
+
+Every draw of the funds comes from ``plan.stream("finance")`` and every draw of the cohorts from
+``plan.stream("cohorts")``, so nothing another part draws changes.
 """
 
 from __future__ import annotations
@@ -20,10 +27,34 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from demo.parts import Part
 from demo.plan import DistrictPlan
 
-from .choices import CheckKind, CheckOutcome, FundFocus, FundKind, InvestmentRound, Presence, ServiceKind
-from .models import Fund, FundInvestment, FundManager, FundService, GuidanceCommitment, ShareLimit, SupervisionCheck
+from .choices import (
+    CheckKind,
+    CheckOutcome,
+    FundFocus,
+    FundKind,
+    InvestmentRound,
+    MemberStatus,
+    Presence,
+    ProgrammeKind,
+    ResourceKind,
+    ServiceKind,
+)
+from .models import (
+    Fund,
+    FundInvestment,
+    FundManager,
+    FundService,
+    GuidanceCommitment,
+    Intake,
+    Member,
+    Programme,
+    Resource,
+    ShareLimit,
+    SupervisionCheck,
+)
 
-part = Part("finance", tables=[("fund_services", FundService), ("supervision_checks", SupervisionCheck),
+part = Part("finance", tables=[("cohort_resources", Resource), ("cohort_members", Member), ("intakes", Intake),
+                               ("programmes", Programme), ("fund_services", FundService), ("supervision_checks", SupervisionCheck),
                                ("fund_investments", FundInvestment), ("guidance_commitments", GuidanceCommitment),
                                ("funds", Fund), ("fund_managers", FundManager)])
 
@@ -190,3 +221,118 @@ def write_funds(plan: DistrictPlan) -> None:
             row.refresh_search_text()
         model.objects.bulk_update(rows, ["search_text"], batch_size=1000)
     plan.say(f"finance: {len(funds)} funds, {len(subs)} sub-funds of the guidance fund, {len(investments)} investments")
+
+
+# ----- cohorts --------------------------------------------------------------------------------------------------
+FINTECH_WORDS = ("金融", "支付", "数据", "信息", "数字科技", "网络科技", "智能科技", "软件", "云计算")
+ACCELERATOR = ("FT-JRKJ-JSQ", "福田金融科技加速器", "精准扶持和培育细分行业成长性强的潜力金融科技企业。")
+ANGEL = ("FT-TSH", "深圳天使荟（福田）", "引入国内外优秀初创科技企业的重要载体，为入孵企业提供融资、技术、培训、空间等市场要素和"
+         "产业、住房、人才、补贴等政策资源。")
+RESOURCE_TEXT = {ResourceKind.FUNDING: "加速营启动资金", ResourceKind.SPACE: "提供免租办公工位",
+                 ResourceKind.TRAINING: "金融科技合规与产品训练营", ResourceKind.MENTORING: "导师一对一辅导",
+                 ResourceKind.POLICY: "协助申报人才住房与创业补贴"}
+LEAVE_REASONS = ["迁出本区", "业务转型，主动退出", "未按期完成阶段目标"]
+
+
+@part.district.writes
+def write_cohorts(plan: DistrictPlan) -> None:
+    from enterprises.choices import QualificationKind
+    from enterprises.models import Enterprise, Qualification
+    from spaces.models import Park
+
+    rng = plan.stream("cohorts")
+    today = plan.today
+    day = datetime.timedelta(days=1)
+    pool = [e for e in Enterprise.objects.exclude(description__startswith=FUND_PARK_MARK).order_by("pk")
+            if any(word in e.name for word in FINTECH_WORDS)]
+    if len(pool) < 20:
+        pool += list(Enterprise.objects.exclude(description__startswith=FUND_PARK_MARK)
+                     .exclude(pk__in=[e.pk for e in pool]).order_by("pk")[:80])
+    if not pool:
+        plan.say("finance: no enterprises: no cohorts")
+        return
+    rng.shuffle(pool)
+    by_pk = {e.pk: e for e in Enterprise.objects.exclude(description__startswith=FUND_PARK_MARK)}
+    invested_on = {}  # enterprise pk → days of its investments
+    for enterprise_id, on in FundInvestment.objects.values_list("enterprise_id", "invested_on"):
+        invested_on.setdefault(enterprise_id, []).append(on)
+    high_tech_on = {}
+    for enterprise_id, on in (Qualification.objects.filter(kind=QualificationKind.HIGH_TECH)
+                              .values_list("enterprise_id", "issued_on")):
+        high_tech_on.setdefault(enterprise_id, []).append(on)
+    used: set = set()
+    own = Enterprise.objects.filter(users__isnull=False).exclude(description__startswith=FUND_PARK_MARK).order_by(
+        "pk").first()
+    park = Park.objects.filter(name__contains="金融").order_by("pk").first()
+    accelerator = Programme.objects.create(code=ACCELERATOR[0], name=ACCELERATOR[1], kind=ProgrammeKind.ACCELERATOR,
+                                           operator_name="福田区金融科技加速器运营机构", park=park,
+                                           started_on=today - datetime.timedelta(days=3 * 365 + 60),
+                                           description=ACCELERATOR[2])
+    angel = Programme.objects.create(code=ANGEL[0], name=ANGEL[1], kind=ProgrammeKind.ANGEL,
+                                     operator_name="深圳天使荟（福田）运营机构",
+                                     started_on=today - datetime.timedelta(days=2 * 365 + 200), description=ANGEL[2])
+    # (programme, name, starts, ends (None: open), size, latest)
+    plans = [
+        (accelerator, "第一期", today - datetime.timedelta(days=3 * 365), 240, rng.randint(10, 15), False),
+        (accelerator, "第二期", today - datetime.timedelta(days=2 * 365), 240, rng.randint(10, 15), False),
+        (accelerator, "第三期", today - datetime.timedelta(days=150), 270, rng.randint(10, 15), True),
+        (angel, "第一期", today - datetime.timedelta(days=2 * 365 + 150), 365, rng.randint(8, 12), False),
+        (angel, "第二期", today - datetime.timedelta(days=300), None, rng.randint(8, 12), True),
+    ]
+    members = []
+    for programme, name, starts, length, size, latest in plans:
+        ends = starts + datetime.timedelta(days=length) if length else None
+        intake = Intake.objects.create(programme=programme, name=name, starts_on=starts, ends_on=ends,
+                                       capacity=15 if programme is accelerator else 12)
+        window = starts + datetime.timedelta(days=30)  # members join within the first month
+
+        def later_than(days_by_pk, count, window=window):
+            found = [pk for pk, days in sorted(days_by_pk.items())
+                     if pk not in used and pk in by_pk and any(d >= window for d in days)]
+            return rng.sample(found, min(count, len(found)))
+
+        chosen = later_than(invested_on, rng.randint(1, 3)) + later_than(high_tech_on, rng.randint(1, 3))
+        if programme is accelerator and latest and own is not None and own.pk in by_pk:
+            chosen.insert(0, own.pk)  # the demo enterprise account sees its own membership
+        chosen = list(dict.fromkeys(pk for pk in chosen if pk not in used))
+        for enterprise in pool:
+            if len(chosen) >= size:
+                break
+            if enterprise.pk not in used and enterprise.pk not in chosen:
+                chosen.append(enterprise.pk)
+        for pk in chosen[:size]:
+            used.add(pk)
+            joined = starts + datetime.timedelta(days=rng.randint(0, 30))
+            if latest:
+                status = rng.choice([MemberStatus.ACTIVE] * 8 + [MemberStatus.LEFT, MemberStatus.GRADUATED])
+            else:
+                status = rng.choice([MemberStatus.GRADUATED] * 4 + [MemberStatus.LEFT])
+            if status == MemberStatus.GRADUATED:
+                outcome = min(ends or today - day, today - day) if not latest else today - datetime.timedelta(
+                    days=rng.randint(1, 20))
+            elif status == MemberStatus.LEFT:
+                outcome = min(joined + datetime.timedelta(days=rng.randint(30, 150)), today - day)
+            else:
+                outcome = None
+            members.append(Member(intake=intake, enterprise=by_pk[pk], joined_on=joined, status=status,
+                                  outcome_on=outcome, reason=rng.choice(LEAVE_REASONS) if status == MemberStatus.LEFT
+                                  else ""))
+    Member.objects.bulk_create(members)
+    resources = []
+    kinds = list(ResourceKind.values)
+    for number, member in enumerate(Member.objects.order_by("pk")):
+        last = member.outcome_on or today
+        given = rng.sample(kinds, rng.randint(1, 3))
+        given.append(kinds[number % len(kinds)])  # every kind given somewhere
+        for kind in dict.fromkeys(given):
+            resource = Resource(member=member, kind=kind, given_on=_day_between(rng, member.joined_on, last),
+                                description=RESOURCE_TEXT[kind])
+            if kind == ResourceKind.FUNDING:
+                resource.amount = Decimal(rng.choice([20, 30, 50, 80, 100])) * WAN
+            elif kind == ResourceKind.SPACE:
+                resource.area = Decimal(rng.randint(20, 200))
+            elif kind in (ResourceKind.TRAINING, ResourceKind.MENTORING):
+                resource.hours = Decimal(rng.choice([4, 8, 12, 16, 24]))
+            resources.append(resource)
+    Resource.objects.bulk_create(resources)
+    plan.say(f"finance: 2 programmes, {len(plans)} intakes, {len(members)} members, {len(resources)} resources")

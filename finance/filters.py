@@ -4,8 +4,30 @@ from django.utils.translation import pgettext_lazy
 
 from core.surfaces.filters import BaseFilterSet, YesNoFilter, scoped
 
-from .choices import CheckKind, CheckOutcome, FundFocus, FundKind, InvestmentRound, Presence, ServiceKind
-from .models import Fund, FundInvestment, FundManager, FundService, GuidanceCommitment, SupervisionCheck
+from .choices import (
+    CheckKind,
+    CheckOutcome,
+    FundFocus,
+    FundKind,
+    InvestmentRound,
+    MemberStatus,
+    Presence,
+    ProgrammeKind,
+    ResourceKind,
+    ServiceKind,
+)
+from .models import (
+    Fund,
+    FundInvestment,
+    FundManager,
+    FundService,
+    GuidanceCommitment,
+    Intake,
+    Member,
+    Programme,
+    Resource,
+    SupervisionCheck,
+)
 
 
 class FundManagerFilterSet(BaseFilterSet):
@@ -70,3 +92,52 @@ class FundServiceFilterSet(BaseFilterSet):
     class Meta:
         model = FundService
         fields = ["q", "fund", "kind"]
+
+
+class ProgrammeFilterSet(BaseFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=ProgrammeKind.choices)
+
+    class Meta:
+        model = Programme
+        fields = ["q", "kind"]
+
+
+class IntakeFilterSet(BaseFilterSet):
+    search_lookups = ("name__icontains", "programme__search_text__contains")
+    programme = django_filters.ModelChoiceFilter(label=_("programme"), queryset=scoped(Programme))
+    year = django_filters.NumberFilter(label=_("year started"), field_name="starts_on", lookup_expr="year")
+
+    class Meta:
+        model = Intake
+        fields = ["q", "programme", "year"]
+
+
+class MemberFilterSet(BaseFilterSet):
+    search_lookups = ("enterprise__search_text__contains", "intake__programme__search_text__contains")
+    programme = django_filters.ModelChoiceFilter(label=_("programme"), queryset=scoped(Programme),
+                                                 field_name="intake__programme")
+    intake = django_filters.ModelChoiceFilter(label=_("intake"), queryset=scoped(Intake))
+    status = django_filters.ChoiceFilter(label=_("status"), choices=MemberStatus.choices)
+    outcome = django_filters.ChoiceFilter(label=_("outcomes"), method="has_outcome", choices=[
+        ("invested", _("Invested")), ("high_tech", _("High-tech recognised"))])
+
+    class Meta:
+        model = Member
+        fields = ["q", "programme", "intake", "status", "outcome"]
+
+    def has_outcome(self, queryset, name, value):
+        from .selectors import with_outcomes
+
+        return with_outcomes(queryset).filter(**{value: True}) if value else queryset
+
+
+class ResourceFilterSet(BaseFilterSet):
+    search_lookups = ("member__enterprise__search_text__contains",)
+    programme = django_filters.ModelChoiceFilter(label=_("programme"), queryset=scoped(Programme),
+                                                 field_name="member__intake__programme")
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=ResourceKind.choices)
+    year = django_filters.NumberFilter(label=_("year given"), field_name="given_on", lookup_expr="year")
+
+    class Meta:
+        model = Resource
+        fields = ["q", "programme", "kind", "year"]

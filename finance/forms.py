@@ -1,10 +1,22 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.surfaces.forms import ActionForm, BaseModelForm, DateInput
 from enterprises.forms import EnterpriseField
 
-from .models import Fund, FundInvestment, FundManager, FundService, GuidanceCommitment, SupervisionCheck
+from .models import (
+    Fund,
+    FundInvestment,
+    FundManager,
+    FundService,
+    GuidanceCommitment,
+    Intake,
+    Member,
+    Programme,
+    Resource,
+    SupervisionCheck,
+)
 
 
 class FundManagerForm(BaseModelForm):
@@ -60,3 +72,50 @@ class FundServiceForm(BaseModelForm):
 
 class CloseCheckForm(ActionForm):
     closing_note = forms.CharField(label=_("closing note"), max_length=300)
+
+
+class ProgrammeForm(BaseModelForm):
+    class Meta:
+        model = Programme
+        fields = ["code", "name", "kind", "operator_name", "park", "started_on", "description"]
+        widgets = {"started_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class IntakeForm(BaseModelForm):
+    class Meta:
+        model = Intake
+        fields = ["programme", "name", "starts_on", "ends_on", "capacity"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+
+class MemberForm(BaseModelForm):
+    # Not stored: names the programme within which a spreadsheet's intake ("第三期") is found.
+    programme = forms.ModelChoiceField(label=_("programme"), queryset=Programme.objects.all(), required=False,
+                                       help_text=_("Only to find the intake by its name in a spreadsheet."))
+    enterprise = EnterpriseField(label=_("enterprise"))
+
+    class Meta:
+        model = Member
+        fields = ["programme", "intake", "enterprise", "joined_on", "note"]
+        widgets = {"joined_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "programme" in self.fields and self.instance.intake_id and not self.initial.get("programme"):
+            self.initial["programme"] = self.instance.intake.programme_id
+
+
+class ResourceForm(BaseModelForm):
+    class Meta:
+        model = Resource
+        fields = ["member", "kind", "given_on", "amount", "area", "hours", "description"]
+        widgets = {"given_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class GraduateForm(ActionForm):
+    outcome_on = forms.DateField(label=_("date graduated"), widget=DateInput())
+
+
+class LeaveForm(ActionForm):
+    outcome_on = forms.DateField(label=_("date left"), widget=DateInput())
+    reason = forms.CharField(label=pgettext_lazy("cohort member", "reason for leaving"), max_length=200)

@@ -18,9 +18,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import BaseModel, DerivedState, SearchableModel, in_force
+from core.reference.choices import Role
 from core.reference.validators import check_credit_code, normalise_credit_code
 
-from .choices import CheckKind, CheckOutcome, CheckState, FundFocus, FundKind, InvestmentRound, Presence, ServiceKind
+from .choices import (
+    CheckKind,
+    CheckOutcome,
+    CheckState,
+    FundFocus,
+    FundKind,
+    InvestmentRound,
+    MemberStatus,
+    Presence,
+    ProgrammeKind,
+    ResourceKind,
+    ServiceKind,
+)
 
 
 def money(verbose_name, **kwargs):
@@ -284,3 +297,158 @@ class FundService(BaseModel):
 
     def get_absolute_url(self):
         return reverse("finance:fundservice_detail", args=[self.pk])
+
+
+# ----- cohorts: accelerator and incubator programmes, their intakes, members and the resources given -------------
+class Programme(SearchableModel):
+    """An accelerator or incubator programme (加速/孵化项目), run by an operator, taking enterprises in intakes."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=ProgrammeKind.choices)
+    operator_name = models.CharField(_("operating organisation"), max_length=200, blank=True)
+    park = models.ForeignKey("spaces.Park", verbose_name=_("park"), on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="programmes")
+    started_on = models.DateField(_("date started"), null=True, blank=True)
+    description = models.TextField(pgettext_lazy("programme", "description"), blank=True)
+
+    search_fields = ("name", "code", "operator_name")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("accelerator or incubator programme")
+        verbose_name_plural = _("accelerator and incubator programmes")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("finance:programme_detail", args=[self.pk])
+
+    @property
+    def kind_color(self):
+        return ProgrammeKind.color(self.kind)
+
+
+class Intake(BaseModel):
+    """One intake (批次/期) of a programme: the enterprises that joined it together."""
+
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT,
+                                  related_name="intakes")
+    name = models.CharField(pgettext_lazy("intake", "name"), max_length=100,
+                            help_text=_("As the programme calls it, e.g. 第三期."))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True, validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["programme", "-starts_on"]
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="intake_name_once_per_programme"),
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                                   name="intake_ends_after_start"),
+        ]
+
+    def __str__(self):
+        if not self.programme_id:
+            return self.name
+        return f"{self.programme} · {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("finance:intake_detail", args=[self.pk])
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("Must not be before the day the intake starts.")})
+
+
+class Member(BaseModel):
+    """An enterprise in an intake (入营企业). It graduates or leaves by its actions; whether it was invested in or
+    recognised as high-tech after joining is read from the records (``finance.selectors.member_outcomes``)."""
+
+    intake = models.ForeignKey(Intake, verbose_name=_("intake"), on_delete=models.PROTECT, related_name="members")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+                                   related_name="cohort_memberships")
+    joined_on = models.DateField(_("date joined"))
+    status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    outcome_on = models.DateField(_("date graduated or left"), null=True, blank=True)
+    reason = models.CharField(pgettext_lazy("cohort member", "reason for leaving"), max_length=200, blank=True)
+    note = models.TextField(_("notes"), blank=True)
+
+    role_actions = {Role.ENTERPRISE: "v"}
+    scope_paths = {Role.ENTERPRISE: "enterprise__users"}
+
+    class Meta:
+        ordering = ["intake", "enterprise"]
+        verbose_name = _("programme member")
+        verbose_name_plural = _("programme members")
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "enterprise"], name="member_once_per_intake"),
+            models.CheckConstraint(condition=Q(outcome_on__isnull=True) | ~Q(status=MemberStatus.ACTIVE),
+                                   name="member_outcome_date_only_when_out"),
+        ]
+
+    def __str__(self):
+        if not (self.intake_id and self.enterprise_id):
+            return ""
+        return f"{self.enterprise} · {self.intake}"
+
+    def get_absolute_url(self):
+        return reverse("finance:member_detail", args=[self.pk])
+
+    @property
+    def status_color(self):
+        return MemberStatus.color(self.status)
+
+    def clean(self):
+        errors = {}
+        intake = self.intake if self.intake_id else None
+        if intake is not None and self.joined_on and intake.ends_on and not (
+                intake.starts_on <= self.joined_on <= intake.ends_on):
+            errors["joined_on"] = _("%(intake)s runs from %(start)s to %(end)s: the day joined must fall within it.") % {
+                "intake": intake, "start": intake.starts_on, "end": intake.ends_on}
+        if self.status != MemberStatus.ACTIVE and not self.outcome_on:
+            errors["outcome_on"] = _("Give the day it graduated or left.")
+        if self.status == MemberStatus.ACTIVE and self.outcome_on:
+            errors["outcome_on"] = _("Only a member that graduated or left has this date.")
+        if self.outcome_on and self.joined_on and self.outcome_on < self.joined_on:
+            errors["outcome_on"] = _("Must not be before the day joined.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Resource(BaseModel):
+    """A resource the programme gave a member (资源投入): funding, space, training, mentoring or policy help."""
+
+    member = models.ForeignKey(Member, verbose_name=_("programme member"), on_delete=models.PROTECT,
+                               related_name="resources")
+    kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
+    given_on = models.DateField(_("date given"))
+    amount = money(_("amount (yuan)"), null=True, blank=True)
+    area = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=2, null=True, blank=True,
+                               validators=[MinValueValidator(0)])
+    hours = models.DecimalField(_("hours"), max_digits=8, decimal_places=1, null=True, blank=True,
+                                validators=[MinValueValidator(0)])
+    description = models.TextField(pgettext_lazy("resource", "description"), blank=True)
+
+    role_actions = {Role.ENTERPRISE: "v"}
+    scope_paths = {Role.ENTERPRISE: "member__enterprise__users"}
+
+    class Meta:
+        ordering = ["-given_on", "member"]
+        verbose_name = _("resource given")
+        verbose_name_plural = _("resources given")
+
+    def __str__(self):
+        if not self.member_id or not self.given_on:
+            return ""
+        return f"{self.member.enterprise} · {self.get_kind_display()} · {self.given_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("finance:resource_detail", args=[self.pk])
+
+    def clean(self):
+        if self.kind == ResourceKind.FUNDING and self.amount is None:
+            raise ValidationError({"amount": _("Funding needs its amount in yuan.")})

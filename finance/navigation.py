@@ -14,3 +14,6 @@ add_entry("resources", _("Sub-fund investments"), "finance:fundinvestment_list",
 add_entry("resources", _("Supervision checks"), "finance:supervisioncheck_list", weight=35,
           visible="finance.SupervisionCheck")
 add_entry("resources", _("Fund services"), "finance:fundservice_list", weight=36, visible="finance.FundService")
+add_entry("resources", _("Accelerator and incubator programmes"), "finance:programme_list", weight=37,
+          visible="finance.Programme")
+add_entry("resources", _("Programme members"), "finance:member_list", weight=38, visible="finance.Member")

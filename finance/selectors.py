@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from core.rules.types import MISSING
@@ -18,9 +18,20 @@ from leasing.choices import HOLDING_STATUSES
 from leasing.models import Lease
 
 from . import measures
-from .choices import FundKind, Presence
+from .choices import FundKind, MemberStatus, Presence, ResourceKind
 from .display import to_fen
-from .models import Fund, FundInvestment, FundService, GuidanceCommitment, ShareLimit, SupervisionCheck
+from .models import (
+    Fund,
+    FundInvestment,
+    FundService,
+    GuidanceCommitment,
+    Intake,
+    Member,
+    Programme,
+    Resource,
+    ShareLimit,
+    SupervisionCheck,
+)
 
 NOT_REGISTERED = _("Not registered in the district on the day invested")
 MOVED_OUT = _("Had moved out of the district by the day invested")
@@ -199,3 +210,83 @@ def fund_park_counts(*, user, today: datetime.date | None = None) -> FundParkCou
     counts.committed, counts.paid_in = money["committed"] or 0, money["paid_in"] or 0
     counts.overdue_checks = overdue_checks(user=user, today=today).count()
     return counts
+
+
+# ----- cohorts: members' outcomes and the figures of intakes and programmes ---------------------------------------
+def with_outcomes(members):
+    """Members annotated with the two outcomes read from the records, never typed in: ``invested`` (a sub-fund
+    investment in the enterprise dated on or after the day joined) and ``high_tech`` (a national high-tech
+    qualification issued on or after the day joined). Read from all records: a badge on a membership the user
+    may see tells it, not the investment or certificate itself."""
+    from enterprises.choices import QualificationKind
+    from enterprises.models import Qualification
+
+    invested = FundInvestment.objects.filter(enterprise_id=OuterRef("enterprise_id"),
+                                             invested_on__gte=OuterRef("joined_on"))
+    high_tech = Qualification.objects.filter(enterprise_id=OuterRef("enterprise_id"),
+                                             kind=QualificationKind.HIGH_TECH, issued_on__gte=OuterRef("joined_on"))
+    return members.annotate(invested=Exists(invested), high_tech=Exists(high_tech))
+
+
+def intake_members(*, user, intake: Intake):
+    return with_outcomes(Member.objects.for_user(user).filter(intake=intake).select_related("enterprise")
+                         .order_by("enterprise__name"))
+
+
+@dataclass
+class CohortFigures:
+    members: int = 0
+    active: int = 0
+    graduated: int = 0
+    left: int = 0
+    invested: int = 0
+    high_tech: int = 0
+    # kind → (count, total amount in yuan), every kind listed in the order of the choice set
+    resources: dict = field(default_factory=lambda: {kind: [0, 0] for kind in ResourceKind.values})
+
+    def add(self, other: CohortFigures) -> None:
+        for name in ("members", "active", "graduated", "left", "invested", "high_tech"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for kind, (count, amount) in other.resources.items():
+            self.resources[kind][0] += count
+            self.resources[kind][1] += amount
+
+    @property
+    def resource_rows(self):
+        """[(kind, label, count, total amount in yuan)] for the pages."""
+        return [(kind, ResourceKind(kind).label, count, amount) for kind, (count, amount) in self.resources.items()]
+
+
+def intake_figures(*, user, intake: Intake) -> CohortFigures:
+    """An intake's members by status, those invested in and recognised high-tech since joining, and the resources
+    given by kind (how many, and the amount in yuan), of what ``user`` may see."""
+    figures = CohortFigures()
+    members = with_outcomes(Member.objects.for_user(user).filter(intake=intake))
+    for row in members.values("status", "invested", "high_tech"):
+        figures.members += 1
+        if row["status"] == MemberStatus.ACTIVE:
+            figures.active += 1
+        elif row["status"] == MemberStatus.GRADUATED:
+            figures.graduated += 1
+        else:
+            figures.left += 1
+        figures.invested += row["invested"]
+        figures.high_tech += row["high_tech"]
+    resources = Resource.objects.for_user(user).filter(member__intake=intake)
+    for row in resources.values("kind").annotate(n=Count("pk"), total=Sum("amount")):
+        figures.resources[row["kind"]] = [row["n"], row["total"] or 0]
+    return figures
+
+
+def programme_figures(*, user, programme: Programme) -> CohortFigures:
+    """A programme's figures: the sum of its intakes'."""
+    figures = CohortFigures()
+    for intake in programme.intakes.all():
+        figures.add(intake_figures(user=user, intake=intake))
+    return figures
+
+
+def programme_intakes(*, user, programme: Programme) -> list:
+    """[(intake, its figures)] of a programme, the latest first."""
+    intakes = Intake.objects.for_user(user).filter(programme=programme).order_by("-starts_on")
+    return [(intake, intake_figures(user=user, intake=intake)) for intake in intakes]

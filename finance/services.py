@@ -2,8 +2,11 @@
 the guidance fund's commitments checked against the share caps in force on their date, under a lock on the
 sub-fund; and the close of a supervision check, a declared action."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,10 +16,22 @@ from core.reference.choices import ChangeAction, Role
 from core.services import object_create, object_delete, object_update
 
 from . import measures
-from .choices import CheckState
+from .choices import CheckState, MemberStatus
 from .display import bp_percent, to_fen
-from .forms import CloseCheckForm
-from .models import Fund, FundInvestment, FundManager, FundService, GuidanceCommitment, ShareLimit, SupervisionCheck
+from .forms import CloseCheckForm, GraduateForm, LeaveForm
+from .models import (
+    Fund,
+    FundInvestment,
+    FundManager,
+    FundService,
+    GuidanceCommitment,
+    Intake,
+    Member,
+    Programme,
+    Resource,
+    ShareLimit,
+    SupervisionCheck,
+)
 
 OFFICERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
 
@@ -147,3 +162,100 @@ def supervisioncheck_close(*, user, instance: SupervisionCheck, closing_note: st
     audit.record_change(instance=instance, action=ChangeAction.UPDATE, user=user, before=before,
                         after=audit.snapshot(instance))
     return instance
+
+
+# ----- cohorts: programmes, intakes, members and resources --------------------------------------------------------
+def programme_create(*, user, model=Programme, data: dict):
+    return object_create(user=user, model=model, data=data)
+
+
+def programme_update(*, user, instance, data: dict):
+    return object_update(user=user, instance=instance, data=data)
+
+
+def intake_create(*, user, model=Intake, data: dict):
+    return object_create(user=user, model=model, data=data)
+
+
+def _members_still_within(intake: Intake) -> None:
+    """An intake's dates moved keep its members' days joined within them."""
+    for member in intake.members.select_related("enterprise").order_by("pk"):
+        if intake.ends_on and not (intake.starts_on <= member.joined_on <= intake.ends_on):
+            raise ValidationError({"ends_on": _("%(enterprise)s joined on %(day)s, outside these dates.") % {
+                "enterprise": member.enterprise, "day": member.joined_on}})
+
+
+def intake_update(*, user, instance, data: dict):
+    return object_update(user=user, instance=instance, data=data, check=_members_still_within)
+
+
+# Set by the actions alone: a form, a spreadsheet or the API does not graduate a member or take it out.
+MEMBER_KEPT_BY_ACTIONS = ("status", "outcome_on", "reason")
+
+
+def _refuse_member_outcome(data: dict) -> None:
+    if any(data.get(name) not in (None, "", MemberStatus.ACTIVE) for name in MEMBER_KEPT_BY_ACTIONS):
+        raise ValidationError({"status": _("A member graduates or leaves by its action, which records the day.")})
+
+
+def _without_programme(data: dict) -> dict:
+    """The member form's programme only finds the intake by its name in a spreadsheet; it is not stored, and
+    must be the intake's own when given."""
+    data = dict(data)
+    programme = data.pop("programme", None)
+    intake = data.get("intake")
+    if programme is not None and intake is not None and intake.programme_id != programme.pk:
+        raise ValidationError({"intake": _("%(intake)s is not an intake of %(programme)s.") % {
+            "intake": intake, "programme": programme}})
+    return data
+
+
+def member_create(*, user, model=Member, data: dict):
+    _refuse_member_outcome(data)
+    return object_create(user=user, model=model, data=_without_programme(data))
+
+
+def member_update(*, user, instance, data: dict):
+    return object_update(user=user, instance=instance, data=_without_programme(data))
+
+
+def resource_create(*, user, model=Resource, data: dict):
+    return object_create(user=user, model=model, data=data)
+
+
+def resource_update(*, user, instance, data: dict):
+    return object_update(user=user, instance=instance, data=data)
+
+
+def _member_outcome(instance: Member, user, status: str, outcome_on: datetime.date, reason: str = "") -> Member:
+    if outcome_on < instance.joined_on:
+        raise ValidationError({"outcome_on": _("Must not be before the day joined.")})
+    if outcome_on > timezone.localdate():
+        raise ValidationError({"outcome_on": _("The date cannot be in the future.")})
+    before = audit.snapshot(instance)
+    instance.status, instance.outcome_on, instance.reason = status, outcome_on, reason
+    instance.full_clean()
+    instance.save()
+    audit.record_change(instance=instance, action=ChangeAction.UPDATE, user=user, before=before,
+                        after=audit.snapshot(instance))
+    return instance
+
+
+@action(Member, "graduate", label=gettext_lazy("Graduate"), roles=OFFICERS, sources=[MemberStatus.ACTIVE],
+        target=MemberStatus.GRADUATED, form=GraduateForm, style="outline-success",
+        help=gettext_lazy("The enterprise has completed the programme: it graduates on this day."),
+        initial=lambda member: {"outcome_on": timezone.localdate()},
+        example=lambda member: {"outcome_on": member.joined_on})
+def member_graduate(*, user, instance: Member, outcome_on: datetime.date) -> Member:
+    return _member_outcome(instance, user, MemberStatus.GRADUATED, outcome_on)
+
+
+@action(Member, "leave", label=gettext_lazy("Leave the programme"), roles=OFFICERS, sources=[MemberStatus.ACTIVE],
+        target=MemberStatus.LEFT, form=LeaveForm, style="outline-danger",
+        help=gettext_lazy("The enterprise leaves the programme before graduating, for the reason given."),
+        initial=lambda member: {"outcome_on": timezone.localdate()},
+        example=lambda member: {"outcome_on": member.joined_on, "reason": "迁出本区"})
+def member_leave(*, user, instance: Member, outcome_on: datetime.date, reason: str) -> Member:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    return _member_outcome(instance, user, MemberStatus.LEFT, outcome_on, reason.strip())

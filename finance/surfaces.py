@@ -5,8 +5,28 @@ from core.surfaces import Column, Surface, register
 from enterprises.surfaces import ENTERPRISE
 
 from . import filters, forms, selectors, services
-from .choices import CheckKind, CheckOutcome, FundFocus, FundKind, InvestmentRound, Presence, ServiceKind
-from .models import Fund, FundInvestment, FundManager, FundService, GuidanceCommitment, SupervisionCheck
+from .choices import (
+    CheckKind,
+    CheckOutcome,
+    FundFocus,
+    FundKind,
+    InvestmentRound,
+    Presence,
+    ProgrammeKind,
+    ServiceKind,
+)
+from .models import (
+    Fund,
+    FundInvestment,
+    FundManager,
+    FundService,
+    GuidanceCommitment,
+    Intake,
+    Member,
+    Programme,
+    Resource,
+    SupervisionCheck,
+)
 
 FUND = ImportColumn(match=("code", "name"), aliases=("基金", "基金编码", "基金名称", "基金代码"),
                     help=_("The fund's code (or its exact name)"))
@@ -151,4 +171,96 @@ fundservice = register(Surface(
                  "description": ImportColumn(aliases=("服务内容", "内容"))},
         example={"fund": "JJ-0001", "served_on": "2024-03-01", "kind": ServiceKind.POLICY.label,
                  "description": "解读福田区促进基金业发展若干措施"}),
+))
+
+
+# ----- cohorts ----------------------------------------------------------------------------------------------------
+PROGRAMME = ImportColumn(match=("code", "name"), aliases=("项目", "项目编码", "项目名称", "加速孵化项目"),
+                         help=_("The programme's code (or its exact name)"))
+
+
+def programme_context(request, programme):
+    return {"figures": selectors.programme_figures(user=request.user, programme=programme),
+            "intakes": selectors.programme_intakes(user=request.user, programme=programme)}
+
+
+def intake_context(request, intake):
+    return {"figures": selectors.intake_figures(user=request.user, intake=intake),
+            "members": selectors.intake_members(user=request.user, intake=intake)}
+
+
+def member_context(request, member):
+    outcome = selectors.with_outcomes(Member.objects.filter(pk=member.pk)).values("invested", "high_tech").get()
+    resources = Resource.objects.for_user(request.user).filter(member=member).order_by("-given_on")
+    return {"outcome": outcome, "resources": resources}
+
+
+programme = register(Surface(
+    model=Programme, filterset=filters.ProgrammeFilterSet, form=forms.ProgrammeForm, slug="programmes",
+    columns=[Column("name", link=True), Column("code"), Column("kind", template=CHOICE), Column("operator_name"),
+             Column("park", order_by="park__name"), Column("started_on")],
+    select_related=("park",), default_sort="code",
+    create=services.programme_create, update=services.programme_update, delete=services.any_delete,
+    detail_template="finance/programme_detail.html", extra_context=programme_context,
+    bulk_fields=("kind", "park"),
+    importer=ImportSpec(
+        key=("code",),
+        columns={"code": ImportColumn(kind=CODE, aliases=("项目编码", "项目编号", "编码")),
+                 "name": ImportColumn(aliases=("项目名称", "名称")),
+                 "kind": ImportColumn(aliases=("项目类型", "类型")),
+                 "operator_name": ImportColumn(aliases=("运营机构", "运营单位")),
+                 "park": ImportColumn(match=("code", "name"), aliases=("所在园区", "园区")),
+                 "started_on": ImportColumn(aliases=("启动日期", "成立日期")),
+                 "description": ImportColumn(aliases=("项目简介", "简介"))},
+        example={"code": "FT-JSQ", "name": "福田金融科技加速器", "kind": ProgrammeKind.ACCELERATOR.label,
+                 "operator_name": "示例运营机构", "started_on": "2019-09-01"}),
+))
+
+intake = register(Surface(
+    model=Intake, filterset=filters.IntakeFilterSet, form=forms.IntakeForm, slug="intakes",
+    columns=[Column("programme", link=True, order_by="programme__name"), Column("name"), Column("starts_on"),
+             Column("ends_on"), Column("capacity")],
+    select_related=("programme",), default_sort="-starts_on",
+    create=services.intake_create, update=services.intake_update, delete=services.any_delete,
+    detail_template="finance/intake_detail.html", extra_context=intake_context,
+    importer=ImportSpec(
+        key=("programme", "name"),
+        columns={"programme": PROGRAMME,
+                 "name": ImportColumn(aliases=("批次", "期次", "批次名称")),
+                 "starts_on": ImportColumn(aliases=("开始日期", "入营日期")),
+                 "ends_on": ImportColumn(aliases=("结束日期", "结营日期")),
+                 "capacity": ImportColumn(aliases=("名额", "计划名额"))},
+        example={"programme": "FT-JSQ", "name": "第三期", "starts_on": "2024-03-01", "ends_on": "2024-12-31",
+                 "capacity": "15"}),
+))
+
+member = register(Surface(
+    model=Member, filterset=filters.MemberFilterSet, form=forms.MemberForm, slug="members",
+    columns=[Column("enterprise", link=True, order_by="enterprise__name"),
+             Column("programme", label=_("programme"), export="intake.programme", order_by="intake__programme__name"),
+             Column("intake", export="intake.name", order_by="intake__starts_on"),
+             Column("joined_on"), Column("status", template=CHOICE), Column("outcome_on")],
+    select_related=("intake__programme", "enterprise"), default_sort="-joined_on",
+    create=services.member_create, update=services.member_update, delete=services.any_delete,
+    detail_template="finance/member_detail.html", extra_context=member_context,
+    api_read_only=("status", "outcome_on", "reason"),
+    importer=ImportSpec(
+        key=("intake", "enterprise"),
+        columns={"programme": PROGRAMME,
+                 "intake": ImportColumn(match=("name",), within="programme", aliases=("批次", "期次"),
+                                        help=_("The intake's name within the programme, e.g. 第三期")),
+                 "enterprise": ImportColumn(match=ENTERPRISE.match, parse=ENTERPRISE.parse,
+                                            aliases=("入营企业", *ENTERPRISE.aliases), help=ENTERPRISE.help),
+                 "joined_on": ImportColumn(aliases=("入营日期", "加入日期")),
+                 "note": ImportColumn(aliases=("备注",))},
+        example={"programme": "FT-JSQ", "intake": "第三期", "enterprise": "914403001922038216",
+                 "joined_on": "2024-03-10"}),
+))
+
+resource = register(Surface(
+    model=Resource, filterset=filters.ResourceFilterSet, form=forms.ResourceForm, slug="resources",
+    columns=[Column("member", link=True, order_by="member__enterprise__name"), Column("kind", template=CHOICE),
+             Column("given_on"), Column("amount", template=YUAN), Column("area"), Column("hours")],
+    select_related=("member__enterprise", "member__intake__programme"), default_sort="-given_on",
+    create=services.resource_create, update=services.resource_update, delete=services.any_delete,
 ))

@@ -38,6 +38,9 @@ def test_steps_run_in_the_order_the_parts_declare():
     assert tables.index("guidance_commitments") < tables.index("funds") and tables.index("funds") < tables.index("enterprises")
     assert tables.index("supervision_checks") < tables.index("funds") and tables.index("fund_services") < tables.index("funds")
     assert tables.index("fund_investments") < tables.index("enterprises")
+    assert tables.index("cohort_resources") < tables.index("cohort_members") < tables.index("intakes") < tables.index(
+        "programmes") < tables.index("parks")
+    assert tables.index("cohort_members") < tables.index("enterprises")
     assert tables.index("certifications") < tables.index("parks") and tables.index("incubatees") < tables.index("enterprises")
 
 

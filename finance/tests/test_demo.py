@@ -11,7 +11,7 @@ from django.core.management import call_command
 from core.models import User
 from finance import selectors, services
 from finance.choices import FundKind
-from finance.models import Fund, FundInvestment, GuidanceCommitment, SupervisionCheck
+from finance.models import Fund, FundInvestment, GuidanceCommitment, Intake, Member, Programme, SupervisionCheck
 
 TODAY = datetime.date(2026, 6, 30)
 
@@ -56,3 +56,30 @@ def test_the_demo_fund_park_holds_51_funds_5_on_site_and_more_than_1000_yi(clien
     page = client.get("/finance/fund-park/").content.decode()
     assert 'data-testid="funds-total"><a href="/finance/funds/">51</a>' in page
     assert client.get(sub.get_absolute_url()).status_code == 200
+
+    # The cohorts: the fintech accelerator's three intakes and 天使荟's two, their figures out of the selectors.
+    accelerator = Programme.objects.get(name="福田金融科技加速器")
+    angel = Programme.objects.get(name="深圳天使荟（福田）")
+    assert (accelerator.kind, angel.kind) == ("accelerator", "angel")
+    assert list(accelerator.intakes.order_by("starts_on").values_list("name", flat=True)) == ["第一期", "第二期", "第三期"]
+    assert angel.intakes.count() == 2
+    for intake in Intake.objects.filter(programme=accelerator):
+        figures = selectors.intake_figures(user=officer, intake=intake)
+        assert 10 <= figures.members <= 15
+        assert figures.members == figures.active + figures.graduated + figures.left
+    latest = accelerator.intakes.order_by("-starts_on").first()
+    latest_figures = selectors.intake_figures(user=officer, intake=latest)
+    assert latest_figures.active > latest_figures.members / 2
+    total = selectors.programme_figures(user=officer, programme=accelerator)
+    both = selectors.programme_figures(user=officer, programme=angel)
+    both.add(total)
+    assert both.members == Member.objects.count() and both.graduated > 0 and both.left > 0
+    assert both.invested > 0 and both.high_tech > 0
+    assert all(count > 0 for count, _amount in both.resources.values())
+    assert both.resources["funding"][1] > 0
+    page = client.get(accelerator.get_absolute_url()).content.decode()
+    assert page.count('data-testid="intake-row"') == 3
+    assert client.get(latest.get_absolute_url()).status_code == 200
+    # The demo enterprise account sees its own membership, in the accelerator's latest intake, and no other.
+    enterprise_user = User.objects.get(username="enterprise")
+    assert list(Member.objects.for_user(enterprise_user).values_list("intake", flat=True)) == [latest.pk]

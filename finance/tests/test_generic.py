@@ -12,6 +12,10 @@ from finance.models import (
     FundManager,
     FundService,
     GuidanceCommitment,
+    Intake,
+    Member,
+    Programme,
+    Resource,
     ShareLimit,
     SupervisionCheck,
 )
@@ -156,3 +160,93 @@ class TestFundService(ModelTests):
     def import_row(self, world, obj):
         return {"基金": obj.fund.code, "服务日期": "2024-03-01", "服务类型": obj.get_kind_display(),
                 "服务内容": "协助办理工商变更"}
+
+
+# ----- cohorts: the bureau keeps them, leaders read them, an enterprise sees its own memberships and resources ----
+COHORT_EXPECTED = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "", "enterprise": "", "expert": ""}
+MEMBER_EXPECTED = {"admin": "vacd", "officer": "vacd", "leader": "v", "operator": "", "enterprise": "v", "expert": ""}
+
+
+def programme(side, suffix=""):
+    return Programme.objects.get_or_create(code=f"prog-{side}{suffix}", defaults={
+        "name": f"样本加速器{NAME[side]}{suffix}", "kind": "accelerator", "started_on": datetime.date(2019, 9, 1)})[0]
+
+
+def intake(side, suffix=""):
+    return Intake.objects.get_or_create(programme=programme(side), name=f"第{suffix or '一'}期", defaults={
+        "starts_on": datetime.date(2023, 3, 1), "ends_on": datetime.date(2023, 12, 31), "capacity": 12})[0]
+
+
+def member(world, side, suffix=""):
+    return Member.objects.get_or_create(intake=intake(side, suffix), enterprise=world.on(side).tenant,
+                                        defaults={"joined_on": datetime.date(2023, 3, 15)})[0]
+
+
+class TestProgramme(ModelTests):
+    model = Programme
+    expected = COHORT_EXPECTED
+    update = {"operator_name": "深圳市福田区金融发展服务中心"}
+
+    def sample(self, world, side, **overrides):
+        return Programme.objects.create(**{"code": f"gen-{side}", "name": f"样本孵化器{NAME[side]}",
+                                           "kind": "incubator", **overrides})
+
+    def create_data(self, world, side):
+        return {"code": f"new-{side}", "name": f"深圳新设加速器{side}", "kind": "accelerator",
+                "operator_name": "示例运营机构", "started_on": "2021-05-01"}
+
+    def import_row(self, world, obj):
+        return {"项目编码": obj.code, "运营机构": "深圳市福田区金融发展服务中心"}
+
+
+class TestIntake(ModelTests):
+    model = Intake
+    expected = COHORT_EXPECTED
+    update = {"capacity": 20}
+
+    def sample(self, world, side, **overrides):
+        return Intake.objects.create(**{"programme": programme(side), "name": f"样本期{NAME[side]}",
+                                        "starts_on": datetime.date(2024, 3, 1), **overrides})
+
+    def create_data(self, world, side):
+        return {"programme": programme(side, "n"), "name": "第五期", "starts_on": "2025-03-01",
+                "ends_on": "2025-12-31", "capacity": "15"}
+
+    def import_row(self, world, obj):
+        return {"项目": obj.programme.code, "批次": obj.name, "名额": "20"}
+
+
+class TestMember(ModelTests):
+    model = Member
+    expected = MEMBER_EXPECTED
+    update = {"note": "路演表现突出"}
+
+    def sample(self, world, side, **overrides):
+        return Member.objects.create(**{"intake": intake(side, NAME[side]), "enterprise": world.on(side).tenant,
+                                        "joined_on": datetime.date(2023, 3, 15), **overrides})
+
+    def create_data(self, world, side):
+        return {"intake": intake(side, "新"), "enterprise": world.on(side).tenant.credit_code,
+                "joined_on": "2023-04-01", "note": ""}
+
+    def api_create_data(self, world, side):
+        return {**self.create_data(world, side), "enterprise": world.on(side).tenant.pk}
+
+    def import_row(self, world, obj):
+        return {"项目": obj.intake.programme.code, "批次": obj.intake.name, "企业": obj.enterprise.credit_code,
+                "备注": "路演表现突出"}
+
+
+class TestResource(ModelTests):
+    model = Resource
+    expected = MEMBER_EXPECTED
+    update = {"hours": Decimal("12.0")}
+
+    def sample(self, world, side, **overrides):
+        return Resource.objects.create(**{"member": member(world, side), "kind": "training",
+                                          "given_on": datetime.date(2023, 5, 1), "hours": Decimal("8.0"),
+                                          "description": f"样本培训{NAME[side]}", **overrides})
+
+    def create_data(self, world, side):
+        return {"member": member(world, side, "资"), "kind": "funding", "given_on": "2023-06-01",
+                "amount": "500000", "description": "加速营启动资金"}
