@@ -106,10 +106,23 @@ class MemberForm(BaseModelForm):
 
 
 class ResourceForm(BaseModelForm):
+    # Not stored: name the programme and the intake within which a spreadsheet's row finds the member by the
+    # enterprise's credit code or name.
+    programme = forms.ModelChoiceField(label=_("programme"), queryset=Programme.objects.all(), required=False,
+                                       help_text=_("Only to find the intake by its name in a spreadsheet."))
+    intake = forms.ModelChoiceField(label=_("intake"), queryset=Intake.objects.all(), required=False,
+                                    help_text=_("Only to find the member in a spreadsheet."))
+
     class Meta:
         model = Resource
-        fields = ["member", "kind", "given_on", "amount", "area", "hours", "description"]
+        fields = ["programme", "intake", "member", "kind", "given_on", "amount", "area", "hours", "description"]
         widgets = {"given_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.member_id:
+            self.initial.setdefault("intake", self.instance.member.intake_id)
+            self.initial.setdefault("programme", self.instance.member.intake.programme_id)
 
 
 class GraduateForm(ActionForm):

@@ -219,12 +219,27 @@ def member_update(*, user, instance, data: dict):
     return object_update(user=user, instance=instance, data=_without_programme(data))
 
 
+def _member_only(data: dict) -> dict:
+    """The resource form's programme and intake only find the member in a spreadsheet; they are not stored, and
+    must be the member's own when given."""
+    data = dict(data)
+    programme, intake = data.pop("programme", None), data.pop("intake", None)
+    member = data.get("member")
+    if member is not None and intake is not None and member.intake_id != intake.pk:
+        raise ValidationError({"member": _("%(member)s is not a member of %(intake)s.") % {
+            "member": member, "intake": intake}})
+    if intake is not None and programme is not None and intake.programme_id != programme.pk:
+        raise ValidationError({"intake": _("%(intake)s is not an intake of %(programme)s.") % {
+            "intake": intake, "programme": programme}})
+    return data
+
+
 def resource_create(*, user, model=Resource, data: dict):
-    return object_create(user=user, model=model, data=data)
+    return object_create(user=user, model=model, data=_member_only(data))
 
 
 def resource_update(*, user, instance, data: dict):
-    return object_update(user=user, instance=instance, data=data)
+    return object_update(user=user, instance=instance, data=_member_only(data))
 
 
 def _member_outcome(instance: Member, user, status: str, outcome_on: datetime.date, reason: str = "") -> Member:

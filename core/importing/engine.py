@@ -296,7 +296,9 @@ class Importer:
 
         def keys_of(obj, items):
             for position, name in enumerate(match):
-                value = getattr(obj, name)
+                value = obj
+                for part in name.split("__"):  # a field of a related record: "enterprise__credit_code"
+                    value = getattr(value, part, None)
                 for candidate in (value, str(value)):
                     if candidate in items:
                         yield position, candidate

@@ -4,6 +4,7 @@ from the records after the day joined, counted per intake and summed per program
 memberships only."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -179,3 +180,42 @@ def test_an_enterprise_sees_its_own_membership_only(world, client_for):
     assert page.count('data-testid="intake-row"') == 1
     edit = officer.get(f"/finance/members/{mine.pk}/edit/")
     assert edit.context["form"]["programme"].value() == programme.pk
+
+
+def resources_sheet(rows: list[dict]) -> bytes:
+    from core.reference import spreadsheets
+
+    book = spreadsheets.Book()
+    sheet = book.sheet("资源投入")
+    sheet.append(list(rows[0]))
+    for row in rows:
+        sheet.append(list(row.values()))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_resources_import_finds_the_member_within_its_programme_and_intake(world):
+    """An enterprise in two intakes: the row's intake decides which membership the resource is given to; an
+    intake the programme does not have is the row's error, in Chinese, and nothing is written."""
+    from core.importing import jobs
+    from core.surfaces import surface_for
+
+    programme, first = setup_cohort(world)
+    second = Intake.objects.create(programme=programme, name="第二期", starts_on=D(2024, 3, 1), ends_on=D(2024, 9, 30))
+    join(first, world.tenant_a)
+    later = join(second, world.tenant_a, joined_on=D(2024, 3, 5))
+    row = {"项目": programme.code, "批次": "第二期", "企业": world.tenant_a.credit_code, "资源类型": "资金",
+           "投入日期": "2024-04-01", "金额（元）": "300000"}
+    officer = world.users["officer"]
+    batch = jobs.batch_check(jobs.batch_create(user=officer, surface=surface_for(Resource), filename="资源.xlsx",
+                                               content=resources_sheet([row, {**row, "批次": "第九期"}])))
+    assert batch.counts["error"] == 1
+    (error,) = batch.errors
+    assert error["line"] == 3 and error["errors"][0][0] == "批次" and "第九期" in error["errors"][0][1], error
+    assert not Resource.objects.exists()
+    batch = jobs.batch_commit(jobs.batch_check(jobs.batch_create(
+        user=officer, surface=surface_for(Resource), filename="资源.xlsx", content=resources_sheet([row]))))
+    given = Resource.objects.get()
+    assert (given.member, given.kind, given.amount) == (later, "funding", Decimal("300000.00"))

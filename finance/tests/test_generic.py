@@ -250,3 +250,8 @@ class TestResource(ModelTests):
     def create_data(self, world, side):
         return {"member": member(world, side, "资"), "kind": "funding", "given_on": "2023-06-01",
                 "amount": "500000", "description": "加速营启动资金"}
+
+    def import_row(self, world, obj):
+        return {"项目": obj.member.intake.programme.code, "批次": obj.member.intake.name,
+                "企业": obj.member.enterprise.credit_code, "资源类型": obj.get_kind_display(),
+                "投入日期": obj.given_on.isoformat(), "课时": "12"}
