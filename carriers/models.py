@@ -7,12 +7,12 @@ frequency device centre made national), the upgrade action starts its successor 
 one upgraded; the chain of predecessors is the carrier's history of levels (``history``).
 """
 
-import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import SearchableModel
@@ -103,7 +103,7 @@ class Carrier(SearchableModel):
             errors["ended_on"] = _("Only a revoked or upgraded carrier has an end date.")
         if self.ended_on and self.approved_on and self.ended_on < self.approved_on:
             errors["ended_on"] = _("Must not be before the date approved.")
-        if self.approved_on and self.approved_on > datetime.date.today():
+        if self.approved_on and self.approved_on > timezone.localdate():
             errors["approved_on"] = _("The approval date cannot be in the future.")
         if errors:
             raise ValidationError(errors)

@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -131,7 +132,7 @@ class Fund(SearchableModel):
             errors["focus"] = _("A guidance fund has no focus: the focus belongs to its sub-funds.")
         if self.reported_local_investment is not None and not self.reported_on:
             errors["reported_on"] = _("Give the day of the fund's report.")
-        if self.registered_on and self.registered_on > datetime.date.today():
+        if self.registered_on and self.registered_on > timezone.localdate():
             errors["registered_on"] = _("The date cannot be in the future.")
         if errors:
             raise ValidationError(errors)
@@ -227,7 +228,7 @@ class FundInvestment(BaseModel):
         return reverse("finance:fundinvestment_detail", args=[self.pk])
 
     def clean(self):
-        if self.invested_on and self.invested_on > datetime.date.today():
+        if self.invested_on and self.invested_on > timezone.localdate():
             raise ValidationError({"invested_on": _("The date cannot be in the future.")})
 
 
@@ -266,7 +267,7 @@ class SupervisionCheck(BaseModel):
 
     def overdue(self, today: datetime.date | None = None) -> bool:
         """Open, with a follow-up whose due date has passed."""
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         return bool(not self.closed and self.follow_up_due and self.follow_up_due < today)
 
     def clean(self):

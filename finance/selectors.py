@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.rules.types import MISSING
@@ -175,7 +176,7 @@ def fund_lease(fund: Fund, day: datetime.date | None = None):
 
 
 def overdue_checks(*, user, today: datetime.date | None = None):
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     return SupervisionCheck.objects.for_user(user).filter(closed=False, follow_up_due__lt=today)
 
 

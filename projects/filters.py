@@ -1,4 +1,5 @@
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Department
@@ -41,11 +42,10 @@ class MilestoneFilterSet(BaseFilterSet):
         fields = ["q", "project", "reached", "late"]
 
     def is_late(self, queryset, name, value):
-        import datetime
 
         if value is None:
             return queryset
-        late = queryset.filter(done_on__isnull=True, planned_on__lt=datetime.date.today())
+        late = queryset.filter(done_on__isnull=True, planned_on__lt=timezone.localdate())
         return late if value else queryset.exclude(pk__in=late.values("pk"))
 
 

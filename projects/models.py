@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel, SearchableModel, in_force
@@ -126,7 +127,7 @@ class Milestone(BaseModel):
         return reverse("projects:milestone_detail", args=[self.pk])
 
     def is_late(self, today: datetime.date | None = None) -> bool:
-        return self.done_on is None and self.planned_on < (today or datetime.date.today())
+        return self.done_on is None and self.planned_on < (today or timezone.localdate())
 
     @property
     def late(self) -> bool:
@@ -134,10 +135,10 @@ class Milestone(BaseModel):
 
     @property
     def days_late(self) -> int:
-        return (datetime.date.today() - self.planned_on).days if self.late else 0
+        return (timezone.localdate() - self.planned_on).days if self.late else 0
 
     def clean(self):
-        if self.done_on and self.done_on > datetime.date.today():
+        if self.done_on and self.done_on > timezone.localdate():
             raise ValidationError({"done_on": _("The date cannot be in the future.")})
 
 

@@ -7,13 +7,14 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from enterprises.models import Enterprise
 from finance.models import Fund, FundInvestment, FundManager, GuidanceCommitment, ShareLimit
 from finance.reference import ensure_share_limits
 from spaces.tests.test_browser import SHOTS, login
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.mark.browser

@@ -5,12 +5,13 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from core.models import Department
 from projects.models import Milestone, Project
 from spaces.tests.test_browser import SHOTS, login
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def take_action(page, verb, fields, lands):

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.actions import Refused
 from core.models import Department, DomainEvent, Reminder, ReminderRule
@@ -16,7 +17,7 @@ from projects.models import Milestone, Project, SpaceDelivery
 from projects.reminders import MILESTONE_DUE
 from yuanqu.testing import make_user
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def project(world, code="HFB", **fields):
