@@ -102,7 +102,8 @@ class Carrier(SearchableModel):
         if self.status not in ENDED and self.ended_on:
             errors["ended_on"] = _("Only a revoked or upgraded carrier has an end date.")
         if self.ended_on and self.approved_on and self.ended_on < self.approved_on:
-            errors["ended_on"] = _("Must not be before the date approved.")
+            # The approval date is the form's; the end date is set by the actions, which check it themselves.
+            errors["approved_on"] = _("Must not be after the day it ended.")
         if self.approved_on and self.approved_on > timezone.localdate():
             errors["approved_on"] = _("The approval date cannot be in the future.")
         if errors:

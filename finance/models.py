@@ -415,7 +415,8 @@ class Member(BaseModel):
         if self.status == MemberStatus.ACTIVE and self.outcome_on:
             errors["outcome_on"] = _("Only a member that graduated or left has this date.")
         if self.outcome_on and self.joined_on and self.outcome_on < self.joined_on:
-            errors["outcome_on"] = _("Must not be before the day joined.")
+            # The day joined is the form's; the outcome's day is set by the actions, which check it themselves.
+            errors.setdefault("joined_on", _("Must not be after the day it graduated or left."))
         if errors:
             raise ValidationError(errors)
 

@@ -19,6 +19,9 @@ from . import measures
 from .choices import DeliveryStatus, PaymentMechanism, PppStage, ProjectKind, ProjectStatus
 
 M2 = {"max_digits": 12, "decimal_places": 2}
+# (done, planned): each quantity done and the plan it may not exceed.
+QUANTITIES = (("land_cleared", "land_to_clear"), ("area_demolished", "area_to_demolish"),
+              ("households_relocated", "households_to_relocate"))
 
 
 class Project(SearchableModel):
@@ -86,14 +89,15 @@ class Project(SearchableModel):
 
     def clean(self):
         errors = {}
-        for done, planned in (("land_cleared", "land_to_clear"), ("area_demolished", "area_to_demolish"),
-                              ("households_relocated", "households_to_relocate")):
+        # The planned quantities are the form's; the done ones move by the progress action, which checks them
+        # against the plan itself. Here a plan below what is already done is the plan's error.
+        for done, planned in QUANTITIES:
             value, limit = getattr(self, done), getattr(self, planned)
-            if value is not None and value < 0:
-                errors[done] = _("Must not be negative.")
+            if limit is not None and limit < 0:
+                errors[planned] = _("Must not be negative.")
             elif limit is not None and value is not None and value > limit:
-                errors[done] = _("Must not exceed the planned %(planned)s.") % {
-                    "planned": self._meta.get_field(planned).verbose_name}
+                errors[planned] = _("Must not be less than the %(done)s already recorded.") % {
+                    "done": self._meta.get_field(done).verbose_name}
         if self.park_id and self.zone_id and self.park.zone_id not in self.zone.descendant_ids():
             errors["park"] = _("%(park)s is not in %(zone)s.") % {"park": self.park, "zone": self.zone}
         if self.started_on and self.planned_completion and self.planned_completion < self.started_on:

@@ -19,7 +19,7 @@ from core.services import object_create, object_delete, object_update
 from . import measures
 from .choices import PPP_COMMITTED, DeliveryStatus, PppStage, ProjectStatus
 from .forms import DayForm, ProgressForm
-from .models import FiscalYear, Milestone, PppPayment, PppProject, PppRule, Project, SpaceDelivery
+from .models import QUANTITIES, FiscalYear, Milestone, PppPayment, PppProject, PppRule, Project, SpaceDelivery
 
 OFFICERS = (Role.BUREAU_ADMIN, Role.BUREAU_OFFICER)
 RUNNING = (ProjectStatus.PLANNED, ProjectStatus.IN_PROGRESS, ProjectStatus.SUSPENDED)
@@ -131,6 +131,18 @@ def project_record_progress(*, user, instance: Project, as_of: datetime.date, la
     if instance.progress_on and as_of < instance.progress_on:
         raise ValidationError({"as_of": _("Progress was last recorded as of %(day)s; record a later date.")
                                % {"day": instance.progress_on.isoformat()}})
+    done = {"land_cleared": land_cleared, "area_demolished": area_demolished,
+            "households_relocated": households_relocated}
+    errors = {}
+    for field, planned in QUANTITIES:
+        limit = getattr(instance, planned)
+        if done[field] is not None and done[field] < 0:
+            errors[field] = _("Must not be negative.")
+        elif limit is not None and done[field] is not None and done[field] > limit:
+            errors[field] = _("Must not exceed the planned %(planned)s.") % {
+                "planned": Project._meta.get_field(planned).verbose_name}
+    if errors:
+        raise ValidationError(errors)
     before = audit.snapshot(instance)
     instance.land_cleared, instance.area_demolished = land_cleared, area_demolished
     instance.households_relocated, instance.progress_on = households_relocated, as_of
