@@ -372,7 +372,7 @@ class Member(BaseModel):
     intake = models.ForeignKey(Intake, verbose_name=_("intake"), on_delete=models.PROTECT, related_name="members")
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
                                    related_name="cohort_memberships")
-    joined_on = models.DateField(_("date joined"))
+    joined_on = models.DateField(pgettext_lazy("cohort member", "date joined"))
     status = models.CharField(_("status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     outcome_on = models.DateField(_("date graduated or left"), null=True, blank=True)
     reason = models.CharField(pgettext_lazy("cohort member", "reason for leaving"), max_length=200, blank=True)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core import audit
 from core.actions import action
@@ -148,7 +148,7 @@ def fundservice_update(*, user, instance, data: dict):
 
 
 # ----- the close of a supervision check ------------------------------------------------------------------------
-@action(SupervisionCheck, "close", label=gettext_lazy("Close"), roles=OFFICERS, sources=[CheckState.OPEN],
+@action(SupervisionCheck, "close", label=pgettext_lazy("supervision check", "Close"), roles=OFFICERS, sources=[CheckState.OPEN],
         target=CheckState.CLOSED, state_field="state", form=CloseCheckForm, style="outline-success",
         help=gettext_lazy("The follow-up is done: the check is closed with a note, and no longer shows as open."),
         example=lambda check: {"closing_note": "整改已完成，复核无问题"})
