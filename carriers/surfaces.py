@@ -13,7 +13,11 @@ HOST_ENTERPRISE = ImportColumn(match=ENTERPRISE.match, parse=ENTERPRISE.parse,
 
 
 def carrier_context(request, carrier):
-    return {"history": carrier.history()}
+    """The history of levels, of the designations the user may see (a predecessor may lie outside its scope)."""
+    chain = carrier.history()
+    visible = set(Carrier.objects.for_user(request.user).filter(pk__in=[c.pk for c in chain])
+                  .values_list("pk", flat=True))
+    return {"history": [c for c in chain if c.pk in visible]}
 
 
 carrier = register(Surface(

@@ -3,6 +3,7 @@ leverage in 倍. Plain functions (the template filters of ``finance`` call them;
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.rules import percent_text
 from core.rules.types import MISSING
 
 YI = Decimal(100_000_000)
@@ -46,10 +47,8 @@ def fen_large(fen) -> str:
 
 
 def bp_percent(bp) -> str:
-    """Basis points as a per cent with two decimals: 3200 → 32.00%."""
-    if bp is None or bp is MISSING:
-        return "—"
-    return f"{Decimal(bp) / 100:,.2f}%"
+    """Basis points as a per cent with two decimals: 3200 → 32.00% (core.rules.percent_text)."""
+    return percent_text(bp)
 
 
 def times(hundredths) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BaseModel, SearchableModel, in_force
+from core.rules import percent_text
 from core.rules.types import MISSING
 from spaces.choices import UnitUse
 
@@ -85,7 +86,7 @@ class Project(SearchableModel):
     @property
     def relocation_rate_percent(self):
         rate = self.relocation_rate_bp
-        return None if rate is MISSING else f"{rate // 100}.{rate % 100:02d}"
+        return None if rate is MISSING else percent_text(rate, unit=False)
 
     def clean(self):
         errors = {}

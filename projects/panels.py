@@ -30,14 +30,7 @@ def zone_projects(request, zone, context):
     figures = zone_progress(user=request.user, zone=zone)
     if not figures["projects"] and not figures["landed"]:
         return None
-    rate = None
-    if figures["households_to_relocate"]:
-        from . import measures
-
-        bp = measures.relocation_rate(min(figures["households_relocated"], figures["households_to_relocate"]),
-                                      figures["households_to_relocate"])
-        rate = f"{bp // 100}.{bp % 100:02d}"
-    return {**figures, "relocation_rate": rate, "zone": zone}
+    return {**figures, "zone": zone}
 
 
 def park_supply(request, park, context):

@@ -5,6 +5,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from core.rules import percent_text
+from core.rules.types import MISSING
+
+from . import measures
 from .choices import LANDED_STATUSES, DeliveryStatus, ProjectKind, ProjectStatus
 from .models import Project, SpaceDelivery
 
@@ -24,6 +28,13 @@ def zone_progress(*, user, zone) -> dict:
     figures = {key: value if value is not None else (Decimal(0) if key.startswith(("land", "area")) else 0)
                for key, value in totals.items()}
     figures["landed"] = in_zone.filter(kind=ProjectKind.LANDED, status__in=LANDED_STATUSES).count()
+    # The zone's relocation rate over its projects, each counting at most what it has to relocate.
+    to_relocate, relocated = 0, 0
+    for planned, done in in_zone.filter(households_to_relocate__gt=0).values_list("households_to_relocate",
+                                                                                "households_relocated"):
+        to_relocate, relocated = to_relocate + planned, relocated + min(done, planned)
+    rate = measures.relocation_rate(relocated, to_relocate) if to_relocate else MISSING
+    figures["relocation_rate"] = None if rate is MISSING else percent_text(rate, unit=False)
     return figures
 
 
@@ -52,9 +63,6 @@ def affordability_table(*, user, today) -> dict:
     """Fiscal affordability year by year, for the years whose budget expenditure is entered: the PPP spending of
     projects from procurement on (committed), that of projects still in identification or preparation (pipeline,
     as if they all went ahead), each as a share of the budget expenditure, against the caps in force ``today``."""
-    from core.rules.types import MISSING
-
-    from . import measures
     from .choices import PPP_COMMITTED
     from .models import FiscalYear, PppPayment, PppProject, PppRule
 

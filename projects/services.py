@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from core import audit, reminders
 from core.actions import Refused, action
 from core.reference.choices import ChangeAction, Role
+from core.rules import percent_text, yuan_text
 from core.rules.types import MISSING
 from core.services import object_create, object_delete, object_update
 
@@ -211,16 +212,6 @@ def spacedelivery_deliver(*, user, instance: SpaceDelivery, day: datetime.date) 
 
 
 # ----- PPP --------------------------------------------------------------------------------------------------------
-def _yuan_text(fen: int) -> str:
-    from core.rules import yuan_text
-
-    return yuan_text(fen)
-
-
-def _percent(bp) -> str:
-    return "—" if bp is MISSING else f"{bp // 100}.{bp % 100:02d}%"
-
-
 def fiscalyear_create(*, user, model=FiscalYear, data: dict) -> FiscalYear:
     return object_create(user=user, model=model, data=data)
 
@@ -308,7 +299,7 @@ def affordability_refusal(project: PppProject, today: datetime.date) -> str | No
         return _("The value-for-money evaluation is missing: enter the public sector comparator and the PPP cost.")
     if not vfm.passes:
         return _("The project fails value for money: its PPP cost %(ppp)s is above the public sector comparator "
-                 "%(psc)s.") % {"ppp": _yuan_text(int(project.ppp_cost * 100)), "psc": _yuan_text(int(project.psc * 100))}
+                 "%(psc)s.") % {"ppp": yuan_text(int(project.ppp_cost * 100)), "psc": yuan_text(int(project.psc * 100))}
     own = {year: int(amount * 100) for year, amount in project.payments.values_list("year", "amount")}
     if not own:
         return None
@@ -331,8 +322,8 @@ def affordability_refusal(project: PppProject, today: datetime.date) -> str | No
         years_after, cap_bp=rule.cap_bp, new_government_pay_cap_bp=rule.new_government_pay_cap_bp)}
     sentences = []
     for year, code in refusals:
-        values = {"year": year, "share": _percent(shares[year]), "cap": _percent(rule.cap_bp),
-                  "new_cap": _percent(rule.new_government_pay_cap_bp)}
+        values = {"year": year, "share": percent_text(shares[year]), "cap": percent_text(rule.cap_bp),
+                  "new_cap": percent_text(rule.new_government_pay_cap_bp)}
         if code == measures.OVER_CAP:
             sentences.append(_("in %(year)s PPP spending would be %(share)s of the general public budget "
                                "expenditure, above %(cap)s") % values)

@@ -163,3 +163,15 @@ def test_the_counts_export_to_a_sheet_of_labelled_rows(world, counted, client_fo
     years = {row[1]: row[-1] for row in rows if row[0] == "当年获批"}
     assert years["2020"] == 4 and years["2016"] == 1
     assert DomainEvent.objects.filter(name="core.export", data__report="carrier_counts").exists()
+
+
+@pytest.mark.django_db
+def test_the_history_shows_only_the_designations_the_user_may_see(world, client_for):
+    """A successor moved to operator A's building: A sees it, but not its predecessor in operator B's."""
+    earlier = carrier(world, "H1", side="b")
+    later = upgrade(world, earlier)
+    Carrier.objects.filter(pk=later.pk).update(building=world.building_a)
+    page = client_for(world.users["operator"]).get(later.get_absolute_url()).content.decode()
+    assert page.count('data-testid="history-step"') == 1 and earlier.name not in page
+    officer_page = client_for(world.users["officer"]).get(later.get_absolute_url()).content.decode()
+    assert officer_page.count('data-testid="history-step"') == 2

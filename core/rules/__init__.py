@@ -36,7 +36,7 @@ from .conditions import (
     validate,
 )
 from .evaluate import REASON_MISSING, LeafOutcome, Outcome, evaluate
-from .formatting import format_value, yuan_text
+from .formatting import format_value, percent_text, yuan_text
 from .numbers import div_half_up, per_n, per_thousand_m2, share_of
 from .operators import OPERATORS, Operator, operator_choices
 from .parameters import Parameter, ParameterSet, ParameterUndefined, split_period
@@ -68,5 +68,5 @@ __all__ = [
     "share_from_percent", "share_of", "share_to_percent", "split_period", "validate",
     "AmountNode", "AmountOutcome", "amount_content_hash", "amount_errors", "amount_facts_used", "amount_over_period",
     "amount_over_period_columns", "amount_parameters_used", "amount_parts", "amount_type", "div_half_up_columns",
-    "evaluate_amount", "evaluate_amount_columns", "prepare_amount", "validate_amount", "yuan_text",
+    "evaluate_amount", "evaluate_amount_columns", "prepare_amount", "validate_amount", "yuan_text", "percent_text",
 ]

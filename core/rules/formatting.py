@@ -63,6 +63,16 @@ def yuan_text(fen, *, unit: bool = True) -> str:
     return f"{sign}{whole:,}.{cents:02d}" + (" 元" if unit else "")
 
 
+def percent_text(bp, *, unit: bool = True) -> str:
+    """Basis points as a per cent with two decimals, as shares and rates are read: 9600 → "96.00%", 100050 →
+    "1,000.50%" ("96.00" without the sign, for a template that writes it); "—" for none or missing."""
+    if bp is None or bp is MISSING or bp == "":
+        return "—"
+    sign = "-" if int(bp) < 0 else ""
+    whole, hundredths = divmod(abs(int(bp)), 100)
+    return f"{sign}{whole:,}.{hundredths:02d}" + ("%" if unit else "")
+
+
 def format_list(fact_type: FactType, values, unit: str = "", *, at_most: int = 10) -> str:
     """"6511、6512、6513" — or the first ``at_most`` and "等 N 项" after them."""
     shown = [format_value(fact_type, value, unit) for value in list(values)[:at_most]]

@@ -2,7 +2,7 @@
 
 from django import template
 
-from core.rules import yuan_text
+from core.rules import percent_text, yuan_text
 from core.rules.types import MISSING
 
 register = template.Library()
@@ -10,13 +10,8 @@ register = template.Library()
 
 @register.filter
 def percent_bp(value) -> str:
-    """9600 → "96.00%"; none or MISSING → "—"."""
-    if value is None or value is MISSING or value == "":
-        return "—"
-    value = int(value)
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    return f"{sign}{value // 100}.{value % 100:02d}%"
+    """9600 → "96.00%"; none or MISSING → "—" (core.rules.percent_text)."""
+    return percent_text(value)
 
 
 @register.filter
